@@ -1,0 +1,102 @@
+/**
+ * The shape of a dataset contract: everything the nightly job needs to know about one dataset,
+ * declared as data. Every other folder reads contracts; contracts import nothing of ours.
+ */
+
+/** Redshift column types the loader supports. `varchar` widths are in BYTES, as Redshift counts them. */
+export type RedshiftType =
+  | { kind: 'smallint' }
+  | { kind: 'integer' }
+  | { kind: 'bigint' }
+  | { kind: 'decimal'; precision: number; scale: number }
+  | { kind: 'real' }
+  | { kind: 'double precision' }
+  | { kind: 'boolean' }
+  | { kind: 'varchar'; bytes: number | 'max' }
+  | { kind: 'char'; bytes: number }
+  | { kind: 'date' }
+  | { kind: 'timestamp' };
+
+/** Redshift's maximum VARCHAR width in bytes (what `varchar(max)` means). */
+export const VARCHAR_MAX_BYTES = 65535;
+
+export type ColumnEncoding = 'raw' | 'az64' | 'zstd' | 'lzo' | 'bytedict' | 'delta' | 'runlength' | 'text255';
+
+export interface ColumnContract {
+  /** Column name in the warehouse (lower case). */
+  name: string;
+  type: RedshiftType;
+  nullable: boolean;
+  /** Explicit compression encoding; when absent the DDL renderer applies the contract's encoding rule. */
+  encoding?: ColumnEncoding;
+  /** Column name in the source files when it differs from `name`. */
+  sourceName?: string;
+  description?: string;
+}
+
+export interface DelimitedSourceOptions {
+  delimiter: string;
+  header: boolean;
+  /** Quote character, or null when the files never quote (dbgen's .tbl). */
+  quote: string | null;
+  /** Text that stands for NULL in an unquoted field. */
+  nullMarker: string;
+  /** dbgen ends every line with the delimiter. */
+  trailingDelimiter: boolean;
+}
+
+export interface SourceLayout {
+  /** Landing prefix relative to the landing root; `{dataset}` and `{yyyymmdd}` are substituted. */
+  prefix: string;
+  /** Formats accepted in the batch folder, by file extension. */
+  formats: Array<'parquet' | 'csv'>;
+  /** Options for delimited text files (.csv, .tbl, .txt). */
+  delimited: DelimitedSourceOptions;
+}
+
+/** How the warehouse must check what it staged against the manifest. */
+export interface ChecksumSpec {
+  /** Decimal or integer columns whose exact sum is compared. */
+  sum: string[];
+  /** Integer columns whose min and max are compared. */
+  minMax: string[];
+}
+
+export type DriftPolicy = 'freeze' | 'evolve' | 'discard';
+
+export type Severity = 'error' | 'warn';
+
+/** Quality rules, declared as data (the rule types of Glue DQDL and Soda). */
+export type QualityRule =
+  | { type: 'not_null'; column: string; severity: Severity }
+  | { type: 'unique'; column: string; severity: Severity }
+  | { type: 'range'; column: string; min?: string; max?: string; severity: Severity }
+  | { type: 'allowed_values'; column: string; values: string[]; severity: Severity }
+  | { type: 'pattern'; column: string; pattern: string; severity: Severity }
+  | { type: 'max_bytes'; column: string; severity: Severity }
+  | { type: 'decimal_fit'; column: string; severity: Severity }
+  | { type: 'row_count_change'; maxChangePercent: number; severity: Severity }
+  | { type: 'freshness'; severity: Severity };
+
+export interface DatasetContract {
+  /** Dataset id, used in paths and on the command line. */
+  name: string;
+  description: string;
+  /** Warehouse schema and tables. */
+  schema: string;
+  stageTable: string;
+  historyTable: string;
+  auditTable: string;
+  /** Business columns, in warehouse order. */
+  columns: ColumnContract[];
+  /** The column the history table adds, set from the run's own clock. */
+  loadTimestampColumn: string;
+  distKey: string;
+  sortKey: { style: 'compound' | 'interleaved'; columns: string[] };
+  /** The natural key of one source row within one batch. */
+  key: string[];
+  source: SourceLayout;
+  checksums: ChecksumSpec;
+  drift: { policy: DriftPolicy };
+  quality: QualityRule[];
+}

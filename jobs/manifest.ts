@@ -1,0 +1,43 @@
+/**
+ * The load package's manifest: the COPY manifest Redshift reads (entries with url, mandatory and
+ * meta.content_length — the same keys UNLOAD writes, with its `record_count`), plus our own
+ * reconciliation facts, so a failed load can be replayed from the package alone.
+ */
+export interface ManifestEntry {
+  url: string;
+  mandatory: true;
+  meta: {
+    content_length: number;
+    /** Rows in this part (UNLOAD's own key name). */
+    record_count: number;
+    /** sha256 of the part's bytes, hex. */
+    sha256: string;
+  };
+}
+
+/** Exact aggregates of what a package holds; compared with what the warehouse staged. */
+export interface Checksums {
+  rows: number;
+  /** Exact sums as decimal text, by column (null when every value was NULL). */
+  sums: Record<string, string | null>;
+  /** Min and max as integer text, by column. */
+  min: Record<string, string | null>;
+  max: Record<string, string | null>;
+}
+
+export interface Manifest {
+  entries: ManifestEntry[];
+  /** Our own facts (Redshift ignores keys it does not know outside `entries`). */
+  package: {
+    dataset: string;
+    batchDate: string;
+    runId: string;
+    createdAt: string;
+    format: 'csv';
+    csv: { delimiter: string; quote: string; nullMarker: string; gzip: true; columns: string[] };
+    sourceFiles: Array<{ uri: string; size: number; rows: number }>;
+    sourceRows: number;
+    slices: number;
+    checksums: Checksums;
+  };
+}

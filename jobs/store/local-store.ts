@@ -1,0 +1,116 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../errors.ts';
+import type { ObjectInfo, ObjectStore, RandomAccess, WriteResult } from './object-store.ts';
+
+/** A plain path or file:// URI, as an absolute path. */
+export function localPath(uri: string): string {
+  return uri.startsWith('file://') ? fileURLToPath(uri) : resolve(uri);
+}
+
+/** The filesystem adapter of the object-store port. */
+export class LocalStore implements ObjectStore {
+  async list(prefixUri: string): Promise<ObjectInfo[]> {
+    const root = localPath(prefixUri);
+    const out: ObjectInfo[] = [];
+    let rootStat;
+    try {
+      rootStat = await stat(root);
+    } catch {
+      return out;
+    }
+    if (rootStat.isFile()) return [{ uri: root, size: rootStat.size }];
+    const walk = async (dir: string): Promise<void> => {
+      const entries = await readdir(dir, { withFileTypes: true });
+      for (const e of entries) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) await walk(p);
+        else if (e.isFile() && !e.name.startsWith('.')) out.push({ uri: p, size: (await stat(p)).size });
+      }
+    };
+    await walk(root);
+    return out.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  }
+
+  async open(uri: string): Promise<RandomAccess> {
+    const path = localPath(uri);
+    const handle = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
+      throw new ConfigError(`cannot open ${path}: ${e.code ?? e.message}`, { file: path }, 'check the path');
+    });
+    const { size } = await handle.stat();
+    await handle.close();
+    return {
+      uri: path,
+      size,
+      async read(start: number, end: number): Promise<ArrayBuffer> {
+        const h = await open(path, 'r');
+        try {
+          const length = Math.max(0, Math.min(end, size) - start);
+          const buf = Buffer.allocUnsafe(length);
+          let done = 0;
+          while (done < length) {
+            const { bytesRead } = await h.read(buf, done, length - done, start + done);
+            if (bytesRead === 0) break;
+            done += bytesRead;
+          }
+          return buf.buffer.slice(buf.byteOffset, buf.byteOffset + done) as ArrayBuffer;
+        } finally {
+          await h.close();
+        }
+      },
+    };
+  }
+
+  async readStream(uri: string): Promise<Readable> {
+    const path = localPath(uri);
+    await stat(path).catch(() => {
+      throw new ConfigError(`no such file: ${path}`, { file: path });
+    });
+    return createReadStream(path, { highWaterMark: 1 << 20 });
+  }
+
+  async readAll(uri: string): Promise<Buffer> {
+    return readFile(localPath(uri));
+  }
+
+  async write(uri: string, body: Readable | Buffer | string, _contentType?: string): Promise<WriteResult> {
+    const path = localPath(uri);
+    await mkdir(dirname(path), { recursive: true });
+    // Write beside the target, then rename: a crash never leaves half an object under the real name.
+    const tmp = `${path}.${randomBytes(6).toString('hex')}.partial`;
+    const hash = createHash('sha256');
+    let size = 0;
+    const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        hash.update(chunk);
+        size += chunk.length;
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, tap, createWriteStream(tmp));
+      await rename(tmp, path);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    return { uri: path, size, sha256: hash.digest('hex') };
+  }
+
+  async exists(uri: string): Promise<boolean> {
+    return stat(localPath(uri)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  join(prefixUri: string, ...parts: string[]): string {
+    return join(localPath(prefixUri), ...parts.map((p) => p.split('/').join(sep)));
+  }
+}
