@@ -8,6 +8,11 @@ export interface CatalogColumn {
   name: string;
   type: string;
   comment?: string;
+  /**
+   * Whether the column may hold NULL, when the catalog knows: the local crawler records it from the files'
+   * schemas; Glue's Column has no such field, so tables read from Glue leave it undefined.
+   */
+  nullable?: boolean;
 }
 
 export interface CatalogTable {

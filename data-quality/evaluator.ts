@@ -1,0 +1,542 @@
+/**
+ * The streaming quality evaluator. The run hands it every ColumnBatch of the pass, in order; it
+ * coerces each value to the contract's type once (the same canonical values the partitioner then
+ * writes), checks the rules column by column, profiles the columns, and collects the key column for
+ * the uniqueness check. finish() judges what only the whole batch can tell (uniqueness, row count,
+ * freshness) and returns the report.
+ *
+ * Hot path discipline: one tight loop per column and check, no object per row (keys go into typed
+ * arrays, hashes are computed in place), messages are built only for the few samples kept.
+ */
+import type { ColumnContract, DatasetContract } from '../datasets/index.ts';
+import type { ColumnBatch, Value } from '../jobs/values.ts';
+import { coercerFor, decimalText, showValue, type Canonical, type CanonicalBatch, type CoerceFailure, type Coercer } from './coerce.ts';
+import {
+  decodeBigint, decodeNumber, encodeBigint, encodeNumber, encodeString, hashBigint, hashNumber, hashText, KEY, TEXT,
+} from './hash.ts';
+import { ColumnStats, columnProfile, storageNote } from './profile.ts';
+import type { QualityReport, QualitySample, RuleStatus, StorageNote } from './report.ts';
+import { columnKind, compileRules, type ColumnKind, type ColumnRules, type CompiledRules, type RuleState } from './rules.ts';
+import { UniqueKeys } from './unique-keys.ts';
+
+export interface QualityEvaluatorOptions {
+  /** Rows of the previous published batch, for the row_count_change rule (null/absent: none yet). */
+  previousRowCount?: number | null;
+  /** Failures kept per rule as samples (default 5; at least 1 is always kept for the error line). */
+  sampleLimit?: number;
+  /** Memory budget of the uniqueness check, in bytes (default 256 MB; split between unique columns). */
+  uniqueMemoryBytes?: number;
+  /** Where the uniqueness check may spill sorted runs (default: the OS temp folder). */
+  spillDir?: string;
+}
+
+export interface FinishOptions {
+  /** The batch folder the pass read (URI or path). */
+  batchFolder: string;
+  /** Data files the pass read. */
+  files: number;
+}
+
+type KeyKind = 'bigint' | 'number' | 'boolean' | 'text' | 'bigtext';
+
+/** The smallest-ordinal repeated occurrences of one key column, for samples; plus the count. */
+class DuplicateLog {
+  count = 0;
+  readonly entries: Array<{ ord: number; first: number; hi: number; lo: number }> = [];
+  constructor(private readonly keep: number) {}
+  readonly add = (hi: number, lo: number, ord: number, first: number): void => {
+    this.count++;
+    const e = this.entries;
+    if (e.length === this.keep && ord >= e[e.length - 1].ord) return;
+    if (e.length === this.keep) e.pop();
+    let i = e.length;
+    while (i > 0 && e[i - 1].ord > ord) i--;
+    e.splice(i, 0, { ord, first, hi, lo });
+  };
+}
+
+class ColumnPlan {
+  readonly stats = new ColumnStats();
+  readonly sourceKey: string;
+  readonly kind: ColumnKind;
+  readonly scale: number;
+  readonly coerce: Coercer;
+  readonly keyKind: KeyKind;
+  /** Declared not_null on a nullable column: the coercer lets NULL through, the rule must see it. */
+  readonly nullRuleOnNullable: boolean;
+  unique?: UniqueKeys;
+  /** Loadable values in the batch being observed. */
+  batchValues = 0;
+
+  constructor(
+    readonly index: number,
+    readonly column: ColumnContract,
+    readonly rules: ColumnRules,
+  ) {
+    this.sourceKey = (column.sourceName ?? column.name).toLowerCase();
+    this.kind = columnKind(column);
+    this.scale = column.type.kind === 'decimal' ? column.type.scale : -1;
+    this.coerce = coercerFor(column);
+    this.nullRuleOnNullable = column.nullable && rules.notNull.length > 0;
+    this.keyKind =
+      this.kind === 'number' ? 'number'
+        : this.kind === 'boolean' ? 'boolean'
+          : this.kind === 'string' ? 'text'
+            : column.type.kind === 'decimal' && column.type.precision > 18 ? 'bigtext' : 'bigint';
+  }
+
+  /** A canonical value as a message shows it: decimals at their scale, text quoted and truncated. */
+  show(v: Canonical): string {
+    if (v !== null && this.scale >= 0) return decimalText(v as bigint, this.scale);
+    return showValue(v);
+  }
+}
+
+export class QualityEvaluator {
+  private readonly rules: CompiledRules;
+  private readonly plans: ColumnPlan[];
+  private readonly keep: number;
+  private readonly previousRowCount: number | null;
+  private rowCount = 0;
+  private done = false;
+  // Where each ordinal (0-based position in the pass) came from: one segment per observed batch.
+  private readonly files: string[] = [];
+  private readonly fileIndex = new Map<string, number>();
+  private readonly segStart: number[] = [];
+  private readonly segFile: number[] = [];
+  private readonly segFirstRow: number[] = [];
+
+  constructor(
+    readonly contract: DatasetContract,
+    options: QualityEvaluatorOptions = {},
+  ) {
+    this.rules = compileRules(contract);
+    this.plans = contract.columns.map((c, i) => new ColumnPlan(i, c, this.rules.columns[i]));
+    this.keep = Math.max(1, Math.floor(options.sampleLimit ?? 5));
+    this.previousRowCount = options.previousRowCount ?? null;
+    const keyed = this.plans.filter((p) => p.rules.unique.length > 0);
+    const budget = options.uniqueMemoryBytes ?? 256 * 1024 * 1024;
+    for (const p of keyed) p.unique = new UniqueKeys({ memoryBytes: Math.floor(budget / keyed.length), spillDir: options.spillDir });
+  }
+
+  /** Rows observed so far. */
+  get rows(): number {
+    return this.rowCount;
+  }
+
+  /**
+   * Coerces and checks one batch; returns its canonical values per contract column (cells that
+   * cannot be loaded as is hold null and are counted in failedCells).
+   */
+  observe(batch: ColumnBatch): CanonicalBatch {
+    if (this.done) throw new Error('QualityEvaluator.observe after finish');
+    const n = batch.numRows;
+    const base = this.rowCount;
+    this.rowCount += n;
+    this.noteSegment(batch.file, base, batch.firstRow);
+    const bySourceName = new Map<string, string>();
+    for (const key of Object.keys(batch.columns)) bySourceName.set(key.toLowerCase(), key);
+    const columns: Canonical[][] = new Array(this.plans.length);
+    let failedCells = 0;
+    for (const p of this.plans) {
+      const key = bySourceName.get(p.sourceKey);
+      const src = key === undefined ? undefined : batch.columns[key];
+      const out: Canonical[] = new Array(n);
+      failedCells += this.coerceColumn(p, src, out, batch);
+      switch (p.kind) {
+        case 'number': profileNumbers(p.stats, out, n); break;
+        case 'bigint': profileBigints(p.stats, out, n); break;
+        case 'string': profileStrings(p.stats, out, n); break;
+        case 'boolean': profileBooleans(p.stats, out, n); break;
+      }
+      const r = p.rules;
+      for (const rule of r.ranges) this.checkRange(p, rule, out, batch);
+      for (const rule of r.allowed) this.checkAllowed(p, rule, out, batch);
+      for (const rule of r.patterns) this.checkPattern(p, rule, out, batch);
+      if (p.unique) {
+        addKeys(p.unique, p.keyKind, out, n, base);
+        for (const rule of r.unique) rule.checked += p.batchValues;
+      }
+      columns[p.index] = out;
+    }
+    return { file: batch.file, firstRow: batch.firstRow, numRows: n, columns, failedCells };
+  }
+
+  /** Judges the whole batch and returns the report. Removes any spill files. */
+  finish(opts: FinishOptions): QualityReport {
+    if (this.done) throw new Error('QualityEvaluator.finish called twice');
+    this.done = true;
+    for (const p of this.plans) if (p.unique) this.judgeUnique(p);
+    this.judgeRowCount();
+    this.judgeFreshness(opts);
+    return this.report(opts);
+  }
+
+  /** Releases the uniqueness buffers and spill files of an aborted pass (finish does it otherwise). */
+  dispose(): void {
+    this.done = true;
+    for (const p of this.plans) p.unique?.dispose();
+  }
+
+  // ---- per batch ----------------------------------------------------------------------------
+
+  private coerceColumn(p: ColumnPlan, src: ArrayLike<Value> | undefined, out: Canonical[], b: ColumnBatch): number {
+    const n = b.numRows;
+    const coerce = p.coerce;
+    const nullRule = p.nullRuleOnNullable;
+    let nulls = 0;
+    let nullFailed = 0;
+    let bad = 0;
+    for (let r = 0; r < n; r++) {
+      const v = src === undefined ? null : src[r];
+      const c = coerce(v);
+      if (c === null) {
+        out[r] = null;
+        nulls++;
+        if (nullRule) for (const rule of p.rules.notNull) this.fail(rule, b, r, 'NULL', 'NULL where the rule demands a value');
+        continue;
+      }
+      if (typeof c === 'object') {
+        // A CoerceFailure: the only object a coercer returns.
+        out[r] = null;
+        if ((c as CoerceFailure).rule === 'not_null') {
+          nulls++;
+          nullFailed++;
+        } else bad++;
+        this.coerceFailed(p, c as CoerceFailure, b, r, v);
+        continue;
+      }
+      out[r] = c;
+    }
+    const s = p.stats;
+    s.nulls += nulls;
+    s.failedCells += nullFailed + bad;
+    const values = n - nulls - bad;
+    s.values += values;
+    p.batchValues = values;
+    const r = p.rules;
+    for (const rule of r.notNull) rule.checked += n;
+    r.typeFit.checked += n - nulls;
+    for (const rule of r.maxBytes) rule.checked += n - nulls;
+    for (const rule of r.decimalFit) rule.checked += n - nulls;
+    return nullFailed + bad;
+  }
+
+  private coerceFailed(p: ColumnPlan, f: CoerceFailure, b: ColumnBatch, r: number, v: unknown): void {
+    const rules = p.rules;
+    const list = f.rule === 'not_null' ? rules.notNull : f.rule === 'max_bytes' ? rules.maxBytes
+      : f.rule === 'decimal_fit' ? rules.decimalFit : undefined;
+    if (list && list.length > 0) for (const rule of list) this.fail(rule, b, r, showValue(v), f.message);
+    else this.fail(rules.typeFit, b, r, showValue(v), f.message);
+  }
+
+  private fail(rule: RuleState, b: ColumnBatch, r: number, value: string, message: string): void {
+    rule.failed++;
+    if (rule.samples.length < this.keep) rule.samples.push({ file: b.file, row: b.firstRow + r, value, message });
+  }
+
+  private checkRange(p: ColumnPlan, rule: RuleState, out: Canonical[], b: ColumnBatch): void {
+    rule.checked += p.batchValues;
+    const n = b.numRows;
+    const hasMin = rule.min !== undefined;
+    const hasMax = rule.max !== undefined;
+    // Canonical values of one column share one JS type (number, bigint or string): < and > compare them exactly.
+    const min = rule.min as number;
+    const max = rule.max as number;
+    for (let r = 0; r < n; r++) {
+      const v = out[r] as number | null;
+      if (v === null) continue;
+      if ((hasMin && v < min) || (hasMax && v > max)) {
+        if (rule.samples.length >= this.keep) {
+          rule.failed++;
+          continue;
+        }
+        const shown = p.show(v);
+        const why = hasMin && hasMax ? `${shown} is outside the range ${p.show(min)} to ${p.show(max)}`
+          : hasMin ? `${shown} is below the minimum ${p.show(min)}` : `${shown} is above the maximum ${p.show(max)}`;
+        this.fail(rule, b, r, shown, why);
+      }
+    }
+  }
+
+  private checkAllowed(p: ColumnPlan, rule: RuleState, out: Canonical[], b: ColumnBatch): void {
+    rule.checked += p.batchValues;
+    const n = b.numRows;
+    const allowed = rule.allowed!;
+    for (let r = 0; r < n; r++) {
+      const v = out[r];
+      if (v === null || allowed.has(v)) continue;
+      if (rule.samples.length >= this.keep) rule.failed++;
+      else this.fail(rule, b, r, p.show(v), `${p.show(v)} is not one of the allowed values`);
+    }
+  }
+
+  private checkPattern(p: ColumnPlan, rule: RuleState, out: Canonical[], b: ColumnBatch): void {
+    rule.checked += p.batchValues;
+    const n = b.numRows;
+    const match = rule.match!;
+    for (let r = 0; r < n; r++) {
+      const v = out[r];
+      if (v === null || match(v as string)) continue;
+      if (rule.samples.length >= this.keep) rule.failed++;
+      else this.fail(rule, b, r, p.show(v), `${p.show(v)} does not match /${rule.pattern}/`);
+    }
+  }
+
+  private noteSegment(file: string, start: number, firstRow: number): void {
+    let f = this.fileIndex.get(file);
+    if (f === undefined) {
+      f = this.files.length;
+      this.files.push(file);
+      this.fileIndex.set(file, f);
+    }
+    this.segStart.push(start);
+    this.segFile.push(f);
+    this.segFirstRow.push(firstRow);
+  }
+
+  /** The file and 1-based row of an ordinal. */
+  private locate(ord: number): { file: string; row: number } {
+    let lo = 0;
+    let hi = this.segStart.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.segStart[mid] <= ord) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file: this.files[this.segFile[lo]], row: this.segFirstRow[lo] + (ord - this.segStart[lo]) };
+  }
+
+  // ---- at the end --------------------------------------------------------------------------
+
+  private judgeUnique(p: ColumnPlan): void {
+    const log = new DuplicateLog(this.keep);
+    p.unique!.finish(log.add);
+    const samples: QualitySample[] = log.entries.map((e) => {
+      const at = this.locate(e.ord);
+      const first = this.locate(e.first);
+      const value = keyText(p, e.hi, e.lo);
+      const where = first.file === at.file ? `row ${first.row} of the same file` : `${first.file}, row ${first.row}`;
+      return { file: at.file, row: at.row, value, message: `${value} repeats a key first seen at ${where}` };
+    });
+    for (const rule of p.rules.unique) {
+      rule.failed = log.count;
+      rule.samples = samples.slice();
+    }
+  }
+
+  private judgeRowCount(): void {
+    const rule = this.rules.rowCount;
+    if (!rule) return;
+    const prev = this.previousRowCount;
+    const now = this.rowCount;
+    if (prev === null) {
+      rule.detail = `${now} rows; no previous published batch to compare with`;
+      return;
+    }
+    rule.checked = 1;
+    const change = changePercent(prev, now);
+    const exceeded = change === null ? now !== prev : Math.abs(change) > rule.maxChangePercent!;
+    if (exceeded) rule.failed = 1;
+    rule.detail = `${now} rows against ${prev} in the previous published batch (${change === null ? 'previous batch was empty' : `${change >= 0 ? '+' : ''}${change}%`}; limit ±${rule.maxChangePercent}%)`;
+  }
+
+  private judgeFreshness(opts: FinishOptions): void {
+    const rule = this.rules.freshness;
+    rule.checked = 1;
+    if (opts.files === 0 || this.rowCount === 0) {
+      rule.failed = 1;
+      rule.detail = opts.files === 0
+        ? `the batch folder ${opts.batchFolder} holds no data files`
+        : `the batch folder ${opts.batchFolder} holds ${opts.files} file${opts.files === 1 ? '' : 's'} but no rows`;
+    } else {
+      rule.detail = `${opts.files} file${opts.files === 1 ? '' : 's'}, ${this.rowCount} rows in ${opts.batchFolder}`;
+    }
+  }
+
+  private report(opts: FinishOptions): QualityReport {
+    const rules = this.rules.all.map((s) => ({
+      id: s.id,
+      type: s.type,
+      ...(s.column !== undefined ? { column: s.column } : {}),
+      severity: s.severity,
+      implicit: s.implicit,
+      description: s.description,
+      checked: s.checked,
+      failed: s.failed,
+      samples: s.samples,
+      ...(s.detail !== undefined ? { detail: s.detail } : {}),
+      status: statusOf(s),
+    }));
+    const rc = this.rules.rowCount;
+    const prev = this.previousRowCount;
+    const notes: StorageNote[] = [];
+    for (const p of this.plans) {
+      const note = storageNote(p.column, p.stats);
+      if (note) notes.push(note);
+    }
+    const summary = {
+      rules: rules.length,
+      passed: rules.filter((r) => r.status === 'pass').length,
+      warned: rules.filter((r) => r.status === 'warn').length,
+      failed: rules.filter((r) => r.status === 'fail').length,
+    };
+    return {
+      dataset: this.contract.name,
+      batchFolder: opts.batchFolder,
+      files: opts.files,
+      rowCount: this.rowCount,
+      previousRowCount: prev,
+      rowCountChange: {
+        current: this.rowCount,
+        previous: prev,
+        changePercent: prev === null ? null : changePercent(prev, this.rowCount),
+        maxChangePercent: rc?.maxChangePercent ?? null,
+        status: rc ? statusOf(rc) : 'pass',
+      },
+      freshness: { files: opts.files, rowCount: this.rowCount, status: statusOf(this.rules.freshness) },
+      failedCells: this.plans.reduce((sum, p) => sum + p.stats.failedCells, 0),
+      rules,
+      columns: this.plans.map((p) => columnProfile(p.column, p.kind, p.stats)),
+      storageNotes: notes,
+      summary,
+      decision: summary.failed > 0 ? 'blocked' : 'pass',
+    };
+  }
+}
+
+function statusOf(s: RuleState): RuleStatus {
+  if (s.failed === 0) return 'pass';
+  return s.severity === 'error' ? 'fail' : 'warn';
+}
+
+/** Signed change in percent, two decimals; null when the previous count is 0. */
+function changePercent(prev: number, now: number): number | null {
+  if (prev === 0) return now === 0 ? 0 : null;
+  return Math.round(((now - prev) / prev) * 10000) / 100;
+}
+
+function keyText(p: ColumnPlan, hi: number, lo: number): string {
+  switch (p.keyKind) {
+    case 'bigint':
+      return p.show(decodeBigint(hi, lo));
+    case 'number':
+      return p.show(decodeNumber(hi, lo));
+    case 'boolean':
+      return decodeNumber(hi, lo) === 1 ? 'true' : 'false';
+    default:
+      return `(text key with 64-bit hash ${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')})`;
+  }
+}
+
+// ---- column loops: one per canonical kind, so each stays monomorphic ----------------------------
+
+function profileNumbers(s: ColumnStats, out: Canonical[], n: number): void {
+  let min = s.numMin;
+  let max = s.numMax;
+  const hll = s.hll;
+  for (let r = 0; r < n; r++) {
+    const v = out[r];
+    if (v === null) continue;
+    const x = v as number;
+    if (x < min) min = x;
+    if (x > max) max = x;
+    hll.add(hashNumber(x));
+  }
+  s.numMin = min;
+  s.numMax = max;
+}
+
+function profileBigints(s: ColumnStats, out: Canonical[], n: number): void {
+  let min = s.bigMin;
+  let max = s.bigMax;
+  const hll = s.hll;
+  for (let r = 0; r < n; r++) {
+    const v = out[r];
+    if (v === null) continue;
+    const x = v as bigint;
+    if (min === null || x < min) min = x;
+    if (max === null || x > max) max = x;
+    hll.add(hashBigint(x));
+  }
+  s.bigMin = min;
+  s.bigMax = max;
+}
+
+function profileStrings(s: ColumnStats, out: Canonical[], n: number): void {
+  let min = s.strMin;
+  let max = s.strMax;
+  let widest = s.maxBytes;
+  const hll = s.hll;
+  for (let r = 0; r < n; r++) {
+    const v = out[r];
+    if (v === null) continue;
+    const x = v as string;
+    if (min === null || x < min) min = x;
+    if (max === null || x > max) max = x;
+    hll.add(hashText(x));
+    if (TEXT.bytes > widest) widest = TEXT.bytes;
+  }
+  s.strMin = min;
+  s.strMax = max;
+  s.maxBytes = widest;
+}
+
+function profileBooleans(s: ColumnStats, out: Canonical[], n: number): void {
+  let t = 0;
+  let f = 0;
+  for (let r = 0; r < n; r++) {
+    const v = out[r];
+    if (v === true) t++;
+    else if (v === false) f++;
+  }
+  s.trues += t;
+  s.falses += f;
+  if (t > 0) s.hll.add(hashNumber(1));
+  if (f > 0) s.hll.add(hashNumber(0));
+}
+
+function addKeys(keys: UniqueKeys, kind: KeyKind, out: Canonical[], n: number, base: number): void {
+  switch (kind) {
+    case 'bigint':
+      for (let r = 0; r < n; r++) {
+        const v = out[r];
+        if (v === null) continue;
+        encodeBigint(v as bigint);
+        keys.add(KEY[0], KEY[1], base + r);
+      }
+      return;
+    case 'number':
+      for (let r = 0; r < n; r++) {
+        const v = out[r];
+        if (v === null) continue;
+        encodeNumber(v as number);
+        keys.add(KEY[0], KEY[1], base + r);
+      }
+      return;
+    case 'boolean':
+      for (let r = 0; r < n; r++) {
+        const v = out[r];
+        if (v === null) continue;
+        encodeNumber(v ? 1 : 0);
+        keys.add(KEY[0], KEY[1], base + r);
+      }
+      return;
+    case 'text':
+      for (let r = 0; r < n; r++) {
+        const v = out[r];
+        if (v === null) continue;
+        encodeString(v as string);
+        keys.add(KEY[0], KEY[1], base + r);
+      }
+      return;
+    case 'bigtext':
+      for (let r = 0; r < n; r++) {
+        const v = out[r];
+        if (v === null) continue;
+        encodeString(String(v));
+        keys.add(KEY[0], KEY[1], base + r);
+      }
+      return;
+  }
+}

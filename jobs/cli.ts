@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * redshift-loader: the command line. The only place (with jobs/) that knows about flags, environment
+ * variables, exit codes and terminals. Errors a user can cause end as ONE line (no stack without --debug).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createRequire } from 'node:module';
+import { ConfigError, isUserError } from './errors.ts';
+import { createLogger } from './log.ts';
+import { commands, type CommandContext } from './commands/index.ts';
+
+const COMMON = {
+  help: { type: 'boolean', short: 'h' },
+  debug: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+function version(): string {
+  const require = createRequire(import.meta.url);
+  for (const p of ['../package.json', '../../package.json']) {
+    try {
+      return (require(p) as { version: string }).version;
+    } catch {
+      /* next */
+    }
+  }
+  return 'unknown';
+}
+
+function helpText(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `redshift-loader ${version()} — nightly, exactly-once loads into Amazon Redshift
+
+Usage: redshift-loader <command> [flags]
+
+Commands:
+${lines.join('\n')}
+
+Run "redshift-loader <command> --help" for a command's flags.
+Exit codes: 0 ok, 2 bad usage or config, 3 drift blocked the run, 4 quality blocked it,
+            5 load or reconciliation failed, 1 anything unexpected.
+`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const debug = argv.includes('--debug');
+  const json = argv.includes('--json') || !process.stderr.isTTY;
+  const log = createLogger({ json, debug });
+  try {
+    if (!name || name === 'help' || name === '--help' || name === '-h') {
+      process.stdout.write(helpText());
+      return name ? 0 : 2;
+    }
+    if (name === '--version' || name === '-v') {
+      process.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    const command = commands[name];
+    if (!command) throw new ConfigError(`unknown command "${name}"`, {}, 'run "redshift-loader --help"');
+    let parsed: { values: CommandContext['values'] };
+    try {
+      parsed = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: false, strict: true }) as {
+        values: CommandContext['values'];
+      };
+    } catch (e) {
+      throw new ConfigError((e as Error).message.replace(/\. To specify.*$/s, ''), {}, `usage: ${command.usage}`);
+    }
+    if (parsed.values.help) {
+      process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+      return 0;
+    }
+    return await command.run({
+      values: parsed.values as CommandContext['values'],
+      log,
+      json: Boolean(parsed.values.json),
+      print: (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    });
+  } catch (e) {
+    if (isUserError(e)) {
+      log.endProgress();
+      if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+      process.stderr.write(`${e.oneLine()}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    process.stderr.write(debug && err.stack ? `${err.stack}\n` : `unexpected error: ${err.message} (run again with --debug for details)\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,50 @@
+import type { ParseArgsConfig } from 'node:util';
+import { datasets, type DatasetContract } from '../../datasets/index.ts';
+import { ConfigError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+
+export interface CommandContext {
+  values: Record<string, string | boolean | undefined>;
+  log: Logger;
+  json: boolean;
+  /** Writes the command's result to stdout. */
+  print(text: string): void;
+}
+
+export interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export function contractFor(name: string | boolean | undefined): DatasetContract {
+  if (typeof name !== 'string' || name === '') {
+    throw new ConfigError('--dataset is required', {}, `one of: ${Object.keys(datasets).join(', ')}`);
+  }
+  const c = datasets[name];
+  if (!c) throw new ConfigError(`unknown dataset "${name}"`, {}, `one of: ${Object.keys(datasets).join(', ')}`);
+  return c;
+}
+
+export function str(v: string | boolean | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A positive integer flag, or undefined when absent. */
+export function intFlag(name: string, v: string | boolean | undefined, min = 1, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (v === undefined) return undefined;
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
+  return n;
+}
+
+export const LOCATION_OPTIONS = {
+  dataset: { type: 'string' },
+  date: { type: 'string' },
+  source: { type: 'string' },
+  staging: { type: 'string' },
+  reports: { type: 'string' },
+  warehouse: { type: 'string' },
+  catalog: { type: 'string' },
+} as const;

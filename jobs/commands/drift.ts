@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { checkDrift } from '../drift-check.ts';
+import { jobEnv } from '../config/env.ts';
+import { LOCAL_DEFAULTS } from '../locations.ts';
+import { storeFor } from '../store/index.ts';
+import { openWarehouse } from '../warehouse/index.ts';
+import type { Warehouse } from '../warehouse/warehouse.ts';
+import { contractFor, str, type Command } from './command.ts';
+
+export const drift: Command = {
+  summary: "report schema drift without a batch: the catalog's versions against the contract and the warehouse (what a crawl triggers)",
+  usage: 'redshift-loader drift --dataset NAME [--catalog local:DIR|glue:DB] [--warehouse URI] [--reports URI] [--json]',
+  options: { dataset: { type: 'string' }, catalog: { type: 'string' }, warehouse: { type: 'string' }, reports: { type: 'string' } },
+  async run({ values, log, json, print }) {
+    const contract = contractFor(values.dataset);
+    const catalogUri = str(values.catalog) ?? jobEnv('RL_CATALOG') ?? LOCAL_DEFAULTS.catalog;
+    const reports = str(values.reports) ?? jobEnv('RL_REPORTS') ?? LOCAL_DEFAULTS.reports;
+    // The warehouse is compared when named, or when the local default exists.
+    const whUri = str(values.warehouse) ?? jobEnv('RL_WAREHOUSE') ?? (existsSync('.local/warehouse') ? LOCAL_DEFAULTS.warehouse : undefined);
+    let wh: Warehouse | undefined;
+    try {
+      wh = whUri ? await openWarehouse(whUri) : undefined;
+      const outcome = await checkDrift({ contract, catalogUri, catalogExplicit: true, warehouse: wh });
+      const store = await storeFor(reports);
+      const stamp = outcome.report.generatedAt.replace(/[-:.]/g, '');
+      const prefix = `${reports.replace(/\/+$/, '')}/${contract.name}/drift/${stamp}`;
+      const jsonUri = store.join(prefix, 'drift.json');
+      const mdUri = store.join(prefix, 'drift.md');
+      await store.write(jsonUri, `${JSON.stringify(outcome.report, null, 2)}\n`, 'application/json');
+      await store.write(mdUri, outcome.markdown, 'text/markdown');
+      const s = outcome.report.summary;
+      const line = `drift ${outcome.report.decision === 'block' ? 'BLOCKS' : 'allows'} loading ${contract.name}: ${s.breaking} breaking, ${s.warn} warn, ${s.info} info — report: ${mdUri}`;
+      if (json) print(JSON.stringify({ status: outcome.report.decision, message: line, report: jsonUri, markdown: mdUri, summary: s }));
+      else log.info(line);
+      if (outcome.error) throw outcome.error;
+      return 0;
+    } finally {
+      await wh?.close();
+    }
+  },
+};

@@ -1,0 +1,44 @@
+import { generateSupplier, type GenerateFormat } from '../generate/index.ts';
+import { ConfigError } from '../errors.ts';
+import { contractFor, intFlag, str, type Command } from './command.ts';
+
+export const generate: Command = {
+  summary: 'write TPC-H SUPPLIER rows (deterministic per seed, streamed at any scale) as Parquet or dbgen text',
+  usage: 'redshift-loader generate --dataset supplier --scale SF --out DIR [--files N] [--format parquet|csv] [--seed S] [--row-group N]',
+  options: {
+    dataset: { type: 'string' },
+    scale: { type: 'string' },
+    out: { type: 'string' },
+    files: { type: 'string' },
+    format: { type: 'string' },
+    seed: { type: 'string' },
+    'row-group': { type: 'string' },
+  },
+  async run({ values, log, json, print }) {
+    const contract = contractFor(values.dataset);
+    if (contract.name !== 'supplier') throw new ConfigError(`no generator for dataset ${contract.name}`, {}, 'only supplier has one');
+    const scaleText = str(values.scale);
+    if (!scaleText) throw new ConfigError('--scale is required', {}, 'e.g. --scale 1 (10,000 rows) or --scale 1000 (10M rows)');
+    const scale = /^\d+(\.\d+)?$/.test(scaleText) ? Number(scaleText) : NaN;
+    const out = str(values.out);
+    if (!out) throw new ConfigError('--out is required', {}, 'the folder to write the files into');
+    const format = (str(values.format) ?? 'parquet') as GenerateFormat;
+    if (format !== 'parquet' && format !== 'csv') throw new ConfigError(`--format must be parquet or csv, got "${format}"`);
+    const started = performance.now();
+    const result = await generateSupplier({
+      scale,
+      outDir: out,
+      format,
+      files: intFlag('files', values.files, 1, 100000),
+      seed: str(values.seed),
+      rowGroupSize: intFlag('row-group', values['row-group'], 1, 10_000_000),
+      onProgress: (p) => log.progress('generate', p.rows, p.totalRows),
+    });
+    log.endProgress();
+    const bytes = result.files.reduce((s, f) => s + f.bytes, 0);
+    const line = `wrote ${result.rows} SUPPLIER rows into ${result.files.length} ${format} file(s), ${bytes.toLocaleString('en-US')} bytes, in ${((performance.now() - started) / 1000).toFixed(1)} s: ${out}`;
+    if (json) print(JSON.stringify({ status: 'ok', message: line, rows: result.rows, files: result.files }));
+    else log.info(line);
+    return 0;
+  },
+};

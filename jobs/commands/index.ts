@@ -1,0 +1,14 @@
+import type { Command } from './command.ts';
+import { crawl } from './crawl.ts';
+import { ddl } from './ddl.ts';
+import { drift } from './drift.ts';
+import { generate } from './generate.ts';
+import { partition } from './partition.ts';
+import { run } from './run.ts';
+import { setup } from './setup.ts';
+import { start } from './start.ts';
+
+export type { Command, CommandContext } from './command.ts';
+
+/** Every command, in the order `--help` lists them. */
+export const commands: Record<string, Command> = { run, start, partition, generate, ddl, setup, crawl, drift };

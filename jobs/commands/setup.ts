@@ -1,0 +1,26 @@
+import { applySetup } from '../../sql/setup.ts';
+import { openWarehouse } from '../warehouse/index.ts';
+import { jobEnv } from '../config/env.ts';
+import { LOCAL_DEFAULTS } from '../locations.ts';
+import { contractFor, str, type Command } from './command.ts';
+
+export const setup: Command = {
+  summary: "create the dataset's schema, tables, audit table and ETL user with its grants (idempotent; once per environment)",
+  usage: 'redshift-loader setup --dataset NAME [--warehouse URI] [--etl-user NAME]',
+  options: { dataset: { type: 'string' }, warehouse: { type: 'string' }, 'etl-user': { type: 'string' } },
+  async run({ values, log, json, print }) {
+    const contract = contractFor(values.dataset);
+    const uri = str(values.warehouse) ?? jobEnv('RL_WAREHOUSE') ?? LOCAL_DEFAULTS.warehouse;
+    const etlUser = str(values['etl-user']) ?? 'etl_loader';
+    const wh = await openWarehouse(uri);
+    try {
+      const { userCreated } = await applySetup(wh, contract, { etlUser });
+      const line = `set up ${contract.schema}.${contract.stageTable}, ${contract.schema}.${contract.historyTable} and ${contract.schema}.${contract.auditTable} on ${wh.name}; ETL user ${etlUser} ${userCreated ? 'created' : 'already existed'}, grants applied`;
+      if (json) print(JSON.stringify({ status: 'ok', message: line, userCreated }));
+      else log.info(line);
+    } finally {
+      await wh.close();
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,37 @@
+import { generateSupplier } from '../generate/index.ts';
+import { listBatchFiles } from '../readers/index.ts';
+import { batchFolder, LOCAL_DEFAULTS, parseBatchDate, todayUtc } from '../locations.ts';
+import { storeFor } from '../store/index.ts';
+import { isUserError } from '../errors.ts';
+import { jobEnv } from '../config/env.ts';
+import { contractFor, str, type Command } from './command.ts';
+import { runAndSummarize, RUN_OPTIONS } from './run.ts';
+
+/** The sample batch `npm start` writes when today's landing folder is empty. */
+export const SAMPLE = { scale: 1, files: 3, format: 'parquet' as const };
+
+export const start: Command = {
+  summary: 'first run on a laptop: write a sample SF 1 batch if the date has none, then run it on the local defaults',
+  usage: 'redshift-loader start [--dataset supplier] [--date YYYY-MM-DD] [run flags…]',
+  options: RUN_OPTIONS,
+  async run(ctx) {
+    const values: typeof ctx.values = { ...ctx.values, dataset: str(ctx.values.dataset) ?? 'supplier' };
+    const contract = contractFor(values.dataset);
+    const batchDate = parseBatchDate(str(values.date) ?? todayUtc());
+    const source = str(values.source) ?? batchFolder(jobEnv('RL_LANDING') ?? LOCAL_DEFAULTS.landing, contract, batchDate);
+    const store = await storeFor(source);
+    const present = await listBatchFiles(store, source).then(
+      (files) => files.length > 0,
+      (e) => {
+        if (isUserError(e) && e.exitCode === 4) return false; // empty or missing folder
+        throw e;
+      },
+    );
+    if (!present) {
+      if (contract.name !== 'supplier') throw new Error(`no sample generator for dataset ${contract.name}`);
+      ctx.log.info(`no batch for ${batchDate} in ${source}: writing a sample TPC-H SUPPLIER batch (SF ${SAMPLE.scale}, ${SAMPLE.files} Parquet files)`);
+      await generateSupplier({ scale: SAMPLE.scale, files: SAMPLE.files, format: SAMPLE.format, outDir: source });
+    }
+    return runAndSummarize({ ...ctx, values: { ...values, source } }, { date: batchDate });
+  },
+};

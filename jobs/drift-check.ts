@@ -1,0 +1,70 @@
+/**
+ * Drift before any data moves: the contract against the catalog table (latest version and the change
+ * since the previous one), the batch's own file schemas, and the warehouse table once it exists.
+ */
+import type { DatasetContract } from '../datasets/index.ts';
+import type { Catalog } from '../crawler/catalog.ts';
+import { catalogInput, compareSchemas, driftErrorFrom, renderDriftMarkdown, type DriftReport } from '../crawler/drift.ts';
+import { LocalCatalog, parseCatalogUri } from '../crawler/local-catalog.ts';
+import { evolveStatements, warehouseColumnsFrom, warehouseColumnsQuery } from '../sql/catalog.ts';
+import { ConfigError, type DriftError } from './errors.ts';
+import { openSource } from './readers/index.ts';
+import type { ObjectInfo, ObjectStore } from './store/object-store.ts';
+import type { FileSchema } from './values.ts';
+import type { Warehouse } from './warehouse/warehouse.ts';
+
+export interface DriftOutcome {
+  report: DriftReport;
+  markdown: string;
+  /** Set when the run must stop (exit 3). */
+  error?: DriftError;
+  /** ALTER TABLE statements policy 'evolve' needs before loading. */
+  evolveStatements: string[];
+  /** The contract the load uses: the dataset's, plus columns policy 'evolve' added. */
+  effectiveContract: DatasetContract;
+}
+
+export async function openCatalog(uri: string): Promise<Catalog> {
+  const loc = parseCatalogUri(uri);
+  if (loc.kind === 'local') return new LocalCatalog({ dir: loc.dir, database: loc.database });
+  const { GlueCatalog } = await import('../crawler/glue-catalog.ts');
+  return new GlueCatalog({ database: loc.database });
+}
+
+export async function fileSchemas(contract: DatasetContract, store: ObjectStore, files: ObjectInfo[]): Promise<FileSchema[]> {
+  const out: FileSchema[] = [];
+  for (const f of files) out.push((await openSource(store, f, contract)).schema);
+  return out;
+}
+
+export async function checkDrift(args: {
+  contract: DatasetContract;
+  store?: ObjectStore;
+  files?: ObjectInfo[];
+  catalogUri: string;
+  /** A catalog named on purpose must hold the table; the local default may be empty. */
+  catalogExplicit: boolean;
+  warehouse?: Warehouse;
+}): Promise<DriftOutcome> {
+  const { contract } = args;
+  const catalog = await openCatalog(args.catalogUri);
+  const versions = await catalog.getTableVersions(contract.name);
+  if (versions.length === 0 && args.catalogExplicit) {
+    throw new ConfigError(`catalog ${catalog.name} has no table ${contract.name}`, {}, `run the crawler first (redshift-loader crawl --dataset ${contract.name})`);
+  }
+  const files = args.store && args.files ? await fileSchemas(contract, args.store, args.files) : [];
+  let warehouseColumns;
+  if (args.warehouse) {
+    const rows = await args.warehouse.query(warehouseColumnsQuery(contract.schema, contract.historyTable));
+    warehouseColumns = rows.length ? warehouseColumnsFrom(rows) : undefined;
+  }
+  const report = compareSchemas({ contract, catalog: catalogInput(versions), files, warehouse: warehouseColumns });
+  const blocked = report.decision === 'block';
+  return {
+    report,
+    markdown: renderDriftMarkdown(report),
+    error: blocked ? driftErrorFrom(report) : undefined,
+    evolveStatements: !blocked && report.addColumns.length ? evolveStatements(contract, report.addColumns) : [],
+    effectiveContract: report.evolve.length ? { ...contract, columns: [...contract.columns, ...report.evolve] } : contract,
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * One output file of the generator: its key range, its name, and writing it atomically (a hidden temporary
+ * file beside the target, made durable, then renamed into place).
+ */
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { GenerateFormat } from './options.ts';
+import { SupplierParquetSink } from './parquet-file.ts';
+import type { SupplierGenerator } from './supplier-rows.ts';
+import { encodeSupplierTbl, MAX_SUPPLIER_LINE_BYTES } from './tbl.ts';
+
+/** Rows per .tbl write (about 7 MB of text at most). */
+export const CSV_BATCH_ROWS = 32_768;
+
+export interface FilePlan {
+  /** 0-based index of the file in the split. */
+  index: number;
+  /** Absolute path of the finished file. */
+  path: string;
+  /** s_suppkey of the file's first and last row (inclusive). */
+  firstKey: number;
+  lastKey: number;
+}
+
+export interface GeneratedFile {
+  /** Absolute path of the file. */
+  path: string;
+  rows: number;
+  bytes: number;
+  /** s_suppkey of the file's first and last row. */
+  firstKey: number;
+  lastKey: number;
+}
+
+export interface WriteFileOptions {
+  format: GenerateFormat;
+  /** Rows per parquet row group. */
+  rowGroupSize: number;
+  /** Footer key/value metadata (parquet only). */
+  metadata?: Record<string, string>;
+  /** Called with the rows of every batch once written. */
+  onRows?: (rows: number) => void;
+  /** Called with the temporary file's path before anything is written to it. */
+  onTemporary?: (path: string) => void;
+}
+
+/** The contiguous key range of file `index` (0-based) when `rows` keys are split evenly over `files` files. */
+export function fileKeyRange(rows: number, files: number, index: number): { firstKey: number; lastKey: number } {
+  return { firstKey: Math.floor((index * rows) / files) + 1, lastKey: Math.floor(((index + 1) * rows) / files) };
+}
+
+/** part-00000.parquet, part-00001.tbl, … */
+export function partFileName(index: number, format: GenerateFormat): string {
+  return `part-${String(index).padStart(5, '0')}.${format === 'csv' ? 'tbl' : 'parquet'}`;
+}
+
+/** The plan for file `index` of a `files`-way split of `rows` rows into folder `dir`. */
+export function planFile(dir: string, rows: number, files: number, index: number, format: GenerateFormat): FilePlan {
+  return { index, path: join(dir, partFileName(index, format)), ...fileKeyRange(rows, files, index) };
+}
+
+/** The name a file is written under until it is complete: hidden (readers skip dot files) and unique. */
+export function temporaryPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
+}
+
+/** Writes one planned file of SUPPLIER rows. */
+export async function writeSupplierFile(
+  generator: SupplierGenerator,
+  plan: FilePlan,
+  options: WriteFileOptions,
+): Promise<GeneratedFile> {
+  const { firstKey, lastKey } = plan;
+  const rows = lastKey - firstKey + 1;
+  const bytes = await writeAtomically(plan.path, options.onTemporary, async (handle) => {
+    if (options.format === 'csv') {
+      const batchSize = Math.min(CSV_BATCH_ROWS, rows);
+      const buffer = Buffer.allocUnsafe(batchSize * MAX_SUPPLIER_LINE_BYTES);
+      for (const batch of generator.batches({ firstKey, lastKey, batchSize })) {
+        const text = encodeSupplierTbl(batch, buffer);
+        let done = 0;
+        while (done < text.length) done += (await handle.write(text, done, text.length - done)).bytesWritten;
+        options.onRows?.(batch.numRows);
+      }
+    } else {
+      const sink = new SupplierParquetSink(handle, { metadata: options.metadata });
+      for (const batch of generator.batches({ firstKey, lastKey, batchSize: options.rowGroupSize })) {
+        await sink.write(batch);
+        options.onRows?.(batch.numRows);
+      }
+      await sink.finish();
+    }
+  });
+  return { path: plan.path, rows, bytes, firstKey, lastKey };
+}
+
+/**
+ * Runs `fill` on a temporary file beside `path`, makes it durable, then renames it to `path`. On any error
+ * the temporary file is removed and `path` is left as it was. Returns the file's size.
+ */
+async function writeAtomically(
+  path: string,
+  onTemporary: ((path: string) => void) | undefined,
+  fill: (handle: FileHandle) => Promise<void>,
+): Promise<number> {
+  const tmp = temporaryPath(path);
+  onTemporary?.(tmp);
+  const handle = await open(tmp, 'wx');
+  let closed = false;
+  try {
+    await fill(handle);
+    await handle.datasync();
+    const { size } = await handle.stat();
+    await handle.close();
+    closed = true;
+    await rename(tmp, path);
+    return size;
+  } catch (e) {
+    if (!closed) await handle.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}

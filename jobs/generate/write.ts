@@ -1,0 +1,238 @@
+/**
+ * Writes TPC-H SUPPLIER to a folder as N files (part-00000.parquet … or part-00000.tbl), keys split
+ * contiguously and evenly. Every file is generated on its own from (seed, its key range), so files can be
+ * written by separate processes (`only`) or worker threads (`concurrency`) and still match a single run
+ * byte for byte. Each file appears under its real name only once complete (see write-file.ts).
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ConfigError } from '../errors.ts';
+import { localPath } from '../store/local-store.ts';
+import type { FileTask, WorkerReport } from './file-worker.ts';
+import {
+  DEFAULT_ROW_GROUP_SIZE,
+  checkFiles,
+  checkFormat,
+  checkOnly,
+  checkOutDir,
+  checkRowGroupSize,
+  checkScale,
+  normalizeSeed,
+  supplierRowCount,
+  type GenerateFormat,
+  type SeedInput,
+} from './options.ts';
+import { SupplierGenerator } from './supplier-rows.ts';
+import { planFile, writeSupplierFile, type FilePlan, type GeneratedFile, type WriteFileOptions } from './write-file.ts';
+
+export { fileKeyRange, partFileName, type GeneratedFile } from './write-file.ts';
+
+export interface GenerateSupplierOptions {
+  /** TPC-H scale factor, > 0 and at most 100,000; may be fractional (0.01 → 100 rows). */
+  scale: number;
+  /** Integer 0 ≤ seed < 2^64, or its decimal digits (as --seed gives it). Default DEFAULT_SEED. */
+  seed?: SeedInput;
+  /** Number of files to split the table into (default 1). */
+  files?: number;
+  /** 'parquet' (default) or 'csv' (dbgen's .tbl text). */
+  format?: GenerateFormat;
+  /** Output folder (a path or file:// URI); created when missing. Existing files of the same names are replaced. */
+  outDir: string;
+  /** Rows per parquet row group (default 100,000); memory grows with it, not with the scale. */
+  rowGroupSize?: number;
+  /** Write only these files (0-based indexes of the `files`-way split): to spread one table over processes. */
+  only?: number[];
+  /**
+   * Worker threads writing files side by side (default: one per CPU, at most one per file, when the call
+   * writes at least PARALLEL_MIN_ROWS rows and more than one file; otherwise 1, in this thread).
+   */
+  concurrency?: number;
+  /** Called after every batch written. */
+  onProgress?: (progress: GenerateProgress) => void;
+}
+
+export interface GenerateProgress {
+  /** Rows written so far in this call. */
+  rows: number;
+  /** Rows this call writes in all. */
+  totalRows: number;
+  /** The file a batch was just written to (its final path). */
+  file: string;
+}
+
+export interface GenerateResult {
+  /** The files written, in file order. */
+  files: GeneratedFile[];
+  /** Rows written by this call (the whole table unless `only` was given). */
+  rows: number;
+}
+
+/** Below this many rows a call stays in its own thread: starting a worker costs about a quarter second. */
+export const PARALLEL_MIN_ROWS = 200_000;
+
+/** Generates SUPPLIER into `outDir`. Throws ConfigError for a bad option before anything is written. */
+export async function generateSupplier(options: GenerateSupplierOptions): Promise<GenerateResult> {
+  checkScale(options.scale);
+  const rows = supplierRowCount(options.scale);
+  const seed = normalizeSeed(options.seed);
+  const files = options.files ?? 1;
+  checkFiles(files, rows);
+  const format = options.format ?? 'parquet';
+  checkFormat(format);
+  const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
+  checkRowGroupSize(rowGroupSize);
+  checkOutDir(options.outDir);
+  const indexes = checkOnly(options.only, files);
+
+  const dir = localPath(options.outDir);
+  const plans = indexes.map((index) => planFile(dir, rows, files, index, format));
+  const totalRows = plans.reduce((sum, p) => sum + p.lastKey - p.firstKey + 1, 0);
+  const concurrency = chooseConcurrency(options.concurrency, plans.length, totalRows);
+  await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+    throw new ConfigError(`cannot create the output folder ${dir}: ${e.code ?? e.message}`, { file: dir }, 'check the path and its permissions');
+  });
+
+  const metadataFor = (plan: FilePlan): Record<string, string> => ({
+    'redshift-loader.generate': JSON.stringify({
+      dataset: 'supplier',
+      scale: options.scale,
+      seed: seed.toString(),
+      files,
+      file: plan.index,
+      firstKey: plan.firstKey,
+      lastKey: plan.lastKey,
+    }),
+  });
+  let done = 0;
+  const progress = (plan: FilePlan, n: number): void => {
+    done += n;
+    options.onProgress?.({ rows: done, totalRows, file: plan.path });
+  };
+
+  let written: GeneratedFile[];
+  if (concurrency <= 1) {
+    const generator = new SupplierGenerator({ scale: options.scale, seed });
+    written = [];
+    for (const plan of plans) {
+      written.push(
+        await writeSupplierFile(generator, plan, {
+          format,
+          rowGroupSize,
+          metadata: metadataFor(plan),
+          onRows: (n) => progress(plan, n),
+        }),
+      );
+    }
+  } else {
+    written = await writeInWorkers(
+      plans.map((plan) => ({ scale: options.scale, seed: seed.toString(), plan, options: { format, rowGroupSize, metadata: metadataFor(plan) } })),
+      concurrency,
+      progress,
+    );
+  }
+  return { files: written, rows: totalRows };
+}
+
+function chooseConcurrency(requested: unknown, files: number, rows: number): number {
+  if (requested !== undefined) {
+    if (typeof requested !== 'number' || !Number.isSafeInteger(requested) || requested < 1) {
+      throw new ConfigError(`concurrency must be a whole number of at least 1, got ${String(requested)}`, {}, 'e.g. 4');
+    }
+    return Math.min(requested, files);
+  }
+  return files > 1 && rows >= PARALLEL_MIN_ROWS ? Math.min(files, availableParallelism()) : 1;
+}
+
+/** The worker entry beside this module: file-worker.ts from the sources, file-worker.js once compiled. */
+const WORKER_URL = new URL(`./file-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+
+function startWorker(): Worker {
+  if (WORKER_URL.pathname.endsWith('.ts')) {
+    // Running from the TypeScript sources under tsx: Node 20 does not carry `--import tsx` into worker
+    // threads, so the worker registers tsx itself before it loads the entry.
+    let tsx: string | undefined;
+    try {
+      tsx = import.meta.resolve('tsx/esm/api');
+    } catch {
+      tsx = undefined; // no tsx: a Node that strips types itself loads the .ts entry directly
+    }
+    if (tsx !== undefined) {
+      const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+      return new Worker(boot, { eval: true });
+    }
+  }
+  return new Worker(WORKER_URL);
+}
+
+/**
+ * Writes the tasks' files on `concurrency` worker threads, each taking the next file when it finishes one.
+ * The first failure stops every worker and removes the temporary files in flight.
+ */
+async function writeInWorkers(
+  tasks: FileTask[],
+  concurrency: number,
+  progress: (plan: FilePlan, rows: number) => void,
+): Promise<GeneratedFile[]> {
+  const results = new Map<number, GeneratedFile>();
+  const temporaries = new Map<number, string>();
+  const workers: Worker[] = [];
+  const retired = new Set<Worker>();
+  const byIndex = new Map(tasks.map((t) => [t.plan.index, t]));
+  let next = 0;
+  let failure: Error | undefined;
+
+  await new Promise<void>((resolve, reject) => {
+    const fail = (error: Error): void => {
+      if (failure) return;
+      failure = error;
+      Promise.all(workers.map((w) => w.terminate()))
+        .then(() => Promise.all([...temporaries.values()].map((p) => rm(p, { force: true }))))
+        .then(() => reject(error), () => reject(error));
+    };
+    const feed = (worker: Worker): void => {
+      if (failure) return;
+      if (next < tasks.length) {
+        worker.postMessage(tasks[next++]);
+      } else {
+        retired.add(worker);
+        void worker.terminate();
+      }
+      if (results.size === tasks.length) resolve();
+    };
+    for (let w = 0; w < concurrency; w++) {
+      const worker = startWorker();
+      workers.push(worker);
+      worker.on('message', (report: WorkerReport) => {
+        const task = byIndex.get(report.index)!;
+        switch (report.type) {
+          case 'temporary':
+            temporaries.set(report.index, report.path);
+            break;
+          case 'rows':
+            progress(task.plan, report.rows);
+            break;
+          case 'done':
+            results.set(report.index, report.file);
+            temporaries.delete(report.index);
+            feed(worker);
+            break;
+          case 'failed': {
+            const error = new Error(`writing ${task.plan.path} failed: ${report.message}`);
+            if (report.stack) error.stack = `${error.message}\n(worker) ${report.stack}`;
+            fail(error);
+            break;
+          }
+        }
+      });
+      worker.on('error', (e) => fail(e instanceof Error ? e : new Error(String(e))));
+      worker.on('exit', (code) => {
+        if (!failure && !retired.has(worker)) fail(new Error(`a generator worker exited with code ${code}`));
+      });
+      feed(worker);
+    }
+  });
+  return tasks.map((t) => results.get(t.plan.index)!);
+}

@@ -1,0 +1,256 @@
+/**
+ * The nightly run of one dataset for one batch date:
+ *   drift -> quality + partition (one pass) -> stage (COPY, verify) -> publish (one transaction) -> report.
+ * Exactly once: the publish transaction replaces whatever an earlier run published for the same
+ * dataset and batch date, so reruns (after a crash, a kill, or on purpose) leave one copy.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DatasetContract } from '../datasets/index.ts';
+import type { QualityReport } from '../data-quality/index.ts';
+import { renderQualityMarkdown } from '../data-quality/index.ts';
+import { checkDrift, type DriftOutcome } from './drift-check.ts';
+import { isUserError, LoadError, type UserError } from './errors.ts';
+import { loadTimestamp, newRunId, packagePrefix, reportPrefix, type Locations } from './locations.ts';
+import { silentLogger, type Logger } from './log.ts';
+import type { Manifest } from './manifest.ts';
+import { partition } from './partition/partition.ts';
+import { listBatchFiles } from './readers/index.ts';
+import { renderRunMarkdown, type RunReport } from './report.ts';
+import { storeFor } from './store/index.ts';
+import { openWarehouse } from './warehouse/index.ts';
+import type { Warehouse } from './warehouse/warehouse.ts';
+import {
+  checksumMismatches,
+  emptyStage,
+  historyChecksQuery,
+  failedAuditStatement,
+  previousPublishedRowsQuery,
+  publishStatements,
+  stageChecksQuery,
+} from '../sql/load.ts';
+import { renderDdl } from '../sql/ddl.ts';
+import { formatTimestamp } from '../sql/sql-text.ts';
+
+export interface RunOptions {
+  contract: DatasetContract;
+  batchDate: string;
+  locations: Locations;
+  /** Slices of the cluster; default: what the warehouse reports, else 8 (4 x dc2.large). */
+  slices?: number;
+  partsPerSlice?: number;
+  gzipLevel?: number;
+  /** Whether the catalog was named explicitly (then a missing catalog table is an error). */
+  catalogExplicit?: boolean;
+  log?: Logger;
+  now?: () => Date;
+}
+
+export const DEFAULT_SLICES = 8;
+
+function ms(since: number): number {
+  return Math.round(performance.now() - since);
+}
+
+export async function runBatch(opts: RunOptions): Promise<RunReport> {
+  const { batchDate, locations } = opts;
+  let contract = opts.contract;
+  const log = opts.log ?? silentLogger;
+  const started = (opts.now ?? (() => new Date()))();
+  const runId = newRunId(started, randomBytes(3).toString('hex'));
+  const loadTs = loadTimestamp(started, Number(process.hrtime.bigint() % 1000n));
+  const timings: Record<string, number> = {};
+  const history = `${contract.schema}.${contract.historyTable}`;
+  const report: RunReport = {
+    runId,
+    dataset: contract.name,
+    batchDate,
+    status: 'running',
+    startedAt: started.toISOString(),
+    loadTs,
+    locations: { ...locations, warehouse: '' },
+    rows: {},
+    files: [],
+    parts: 0,
+    timings,
+    reports: {},
+  };
+  const sourceStore = await storeFor(locations.source);
+  const stagingStore = await storeFor(locations.staging);
+  const reportStore = await storeFor(locations.reports);
+  const reportsAt = reportPrefix(locations.reports, contract.name, batchDate, runId);
+  let warehouse: Warehouse | undefined;
+  let quality: QualityReport | undefined;
+  let drift: DriftOutcome | undefined;
+  let manifest: Manifest | undefined;
+  let manifestUri: string | undefined;
+  let published = false;
+  try {
+    let t = performance.now();
+    const wh = await openWarehouse(locations.warehouse);
+    warehouse = wh;
+    report.locations.warehouse = wh.name;
+    if (wh.dialect === 'postgres') {
+      // Local engines are set up on first use; Redshift is set up once per environment by `setup`.
+      for (const stmt of renderDdl(contract)) await wh.query(stmt);
+    }
+    const slices = opts.slices ?? (await wh.slices()) ?? DEFAULT_SLICES;
+    timings.connect = ms(t);
+
+    t = performance.now();
+    const files = await listBatchFiles(sourceStore, locations.source);
+    report.files = files.map((f) => ({ uri: f.uri, size: f.size }));
+    log.info(`batch ${batchDate}: ${files.length} file(s), ${files.reduce((s, f) => s + f.size, 0).toLocaleString('en-US')} bytes`, {
+      source: locations.source,
+    });
+    drift = await checkDrift({ contract, store: sourceStore, files, catalogUri: locations.catalog, catalogExplicit: opts.catalogExplicit ?? false, warehouse: wh });
+    await writeDriftReport(drift);
+    if (drift.error) throw drift.error;
+    for (const stmt of drift.evolveStatements) await wh.query(stmt);
+    contract = drift.effectiveContract;
+    timings.drift = ms(t);
+
+    t = performance.now();
+    const previous = await wh.query(previousPublishedRowsQuery(contract, batchDate));
+    const previousRowCount = previous.length && previous[0].published_rows != null ? Number(previous[0].published_rows) : null;
+    const outUri = packagePrefix(locations.staging, contract.name, batchDate, runId);
+    let result;
+    try {
+      result = await partition({
+        contract,
+        sourceStore,
+        sourceUri: locations.source,
+        outStore: stagingStore,
+        outUri,
+        batchDate,
+        runId,
+        slices,
+        partsPerSlice: opts.partsPerSlice,
+        gzipLevel: opts.gzipLevel,
+        previousRowCount,
+        files,
+        log,
+      });
+    } catch (e) {
+      quality = (e as { report?: QualityReport }).report;
+      throw e;
+    }
+    quality = result.quality;
+    manifest = result.manifest;
+    manifestUri = result.manifestUri;
+    report.parts = manifest.entries.length;
+    report.manifest = manifestUri;
+    report.rows.source = result.sourceRows ?? result.readRows;
+    report.rows.read = result.readRows;
+    report.rows.parts = manifest.entries.reduce((s, e) => s + e.meta.record_count, 0);
+    report.rows.manifest = manifest.package.checksums.rows;
+    report.checksums = manifest.package.checksums;
+    timings.partition = ms(t);
+    log.info(`wrote ${manifest.entries.length} parts (${slices} slices) and the manifest`, { manifest: manifestUri, rows: result.readRows });
+    for (const w of warnings(quality)) log.warn(w);
+
+    t = performance.now();
+    await wh.query(emptyStage(contract));
+    const copied = await wh.copyManifest({
+      table: `${contract.schema}.${contract.stageTable}`,
+      columns: contract.columns.map((c) => c.name),
+      manifestUri,
+      manifest,
+      store: stagingStore,
+    });
+    const [checks] = await wh.query(stageChecksQuery(contract));
+    const mismatches = checksumMismatches(contract, checks, manifest.package.checksums);
+    report.rows.staged = Number(checks.rows);
+    if (copied !== manifest.package.checksums.rows) mismatches.unshift(`COPY reported ${copied} rows, the manifest lists ${manifest.package.checksums.rows}`);
+    if (mismatches.length) throw new LoadError(`staged data does not reconcile with the manifest: ${mismatches.join('; ')}`, {}, 'rerun the batch');
+    timings.stage = ms(t);
+
+    t = performance.now();
+    await wh.transaction(
+      publishStatements({
+        contract,
+        runId,
+        batchDate,
+        loadTs,
+        expected: manifest.package.checksums,
+        audit: {
+          started_at: formatTimestamp(started),
+          source_files: files.length,
+          source_rows: report.rows.source,
+          part_rows: report.rows.parts,
+          manifest_rows: report.rows.manifest,
+          staged_rows: report.rows.staged,
+          manifest_url: manifestUri,
+          timings,
+        },
+      }),
+    );
+    published = true;
+    // Read back what was committed: the publish transaction guarded it, this proves it to the report.
+    const [after] = await wh.query(historyChecksQuery(contract, loadTs));
+    report.rows.published = Number(after.rows);
+    const afterMismatches = checksumMismatches(contract, after, manifest.package.checksums);
+    if (afterMismatches.length) throw new LoadError(`published data does not reconcile with the manifest: ${afterMismatches.join('; ')}`);
+    timings.publish = ms(t);
+    report.status = 'published';
+    return report;
+  } catch (e) {
+    report.status = 'failed';
+    report.error = isUserError(e) ? (e as UserError).oneLine() : `unexpected: ${(e as Error).message}`;
+    report.exitCode = isUserError(e) ? (e as UserError).exitCode : 1;
+    if (warehouse && !published) {
+      await warehouse
+        .transaction([
+          failedAuditStatement({
+            contract,
+            runId,
+            batchDate,
+            loadTs,
+            message: report.error,
+            started_at: formatTimestamp(started),
+            source_files: report.files.length,
+            source_rows: report.rows.source,
+            part_rows: report.rows.parts,
+            manifest_rows: report.rows.manifest,
+            staged_rows: report.rows.staged,
+            manifest_url: manifestUri,
+            timings,
+          }),
+        ])
+        .catch((auditError: Error) => log.warn(`could not record the failure in the audit table: ${auditError.message}`));
+    }
+    throw e;
+  } finally {
+    report.finishedAt = new Date().toISOString();
+    report.timings.total = Date.now() - started.getTime();
+    await warehouse?.close().catch(() => undefined);
+    await writeReports().catch((e: Error) => log.warn(`could not write the run report: ${e.message}`));
+  }
+
+  async function writeDriftReport(d: DriftOutcome): Promise<void> {
+    report.reports.driftJson = reportStore.join(reportsAt, 'drift.json');
+    report.reports.driftMarkdown = reportStore.join(reportsAt, 'drift.md');
+    await reportStore.write(report.reports.driftJson, `${JSON.stringify(d.report, null, 2)}\n`, 'application/json');
+    await reportStore.write(report.reports.driftMarkdown, d.markdown, 'text/markdown');
+  }
+
+  async function writeReports(): Promise<void> {
+    if (quality) {
+      report.reports.qualityJson = reportStore.join(reportsAt, 'quality.json');
+      report.reports.qualityMarkdown = reportStore.join(reportsAt, 'quality.md');
+      await reportStore.write(report.reports.qualityJson, `${JSON.stringify(quality, bigintSafe, 2)}\n`, 'application/json');
+      await reportStore.write(report.reports.qualityMarkdown, renderQualityMarkdown(quality), 'text/markdown');
+    }
+    report.reports.runJson = reportStore.join(reportsAt, 'run.json');
+    report.reports.runMarkdown = reportStore.join(reportsAt, 'run.md');
+    await reportStore.write(report.reports.runMarkdown, renderRunMarkdown(report, history), 'text/markdown');
+    await reportStore.write(report.reports.runJson, `${JSON.stringify(report, bigintSafe, 2)}\n`, 'application/json');
+  }
+}
+
+function bigintSafe(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
+}
+
+function warnings(q: QualityReport): string[] {
+  return q.rules.filter((r) => r.status === 'warn').map((r) => `quality warning: ${r.id} failed on ${r.failed} of ${r.checked} rows`);
+}

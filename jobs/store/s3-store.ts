@@ -1,0 +1,287 @@
+/**
+ * The S3 adapter of the object-store port, for `s3://bucket/prefix` locations.
+ *
+ * - list: ListObjectsV2 page by page (continuation tokens), "folder" keys ending in '/' skipped, sorted by
+ *   URI. A prefix is a folder: `s3://b/x/2024` lists `x/2024` itself and `x/2024/…`, never `x/20240101`.
+ * - open: HeadObject for size and ETag, then ranged GetObjects pinned to that ETag (If-Match), so a
+ *   Parquet footer and its row groups always come from the same version of the object.
+ * - write: one streamed multipart upload (lib-storage, 8 MiB parts, 3 in flight), SSE-KMS with the
+ *   environment's key on every write, S3-verified SHA-256 part checksums; the sha256 of the whole object
+ *   is computed while streaming and returned. A failed or interrupted upload is aborted: S3 never shows
+ *   a partial object.
+ *
+ * Checksums: S3's own ChecksumSHA256 of a multipart object is a composite (sha256 of the part digests,
+ * "-N"), not the sha256 of the bytes; the manifest records our whole-object sha256 from WriteResult.
+ */
+import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { awsErrorInfo, s3Client, type AwsClientOptions } from '../aws/clients.ts';
+import { jobEnv } from '../config/env.ts';
+import { ConfigError, LoadError, UserError } from '../errors.ts';
+import type { ObjectInfo, ObjectStore, RandomAccess, WriteResult } from './object-store.ts';
+
+export interface S3StoreOptions {
+  /** A ready client (tests, or a shared one); otherwise one from jobs/aws/clients.ts with `clientOptions`. */
+  client?: S3Client;
+  clientOptions?: AwsClientOptions;
+  /** KMS key (ARN, id or alias) every write is encrypted with. Defaults to RL_KMS_KEY_ARN. */
+  kmsKeyId?: string;
+  /** Write without SSE-KMS when no key is configured. Off by default: writes then fail with a ConfigError. */
+  allowUnencrypted?: boolean;
+  /** Multipart part size in bytes (default 8 MiB; S3's minimum is 5 MiB). */
+  partSize?: number;
+  /** Parts uploaded concurrently (default 3). Memory held ≈ partSize × (queueSize + 1). */
+  queueSize?: number;
+  /** Keys per ListObjectsV2 page (default 1000, S3's maximum). */
+  listPageSize?: number;
+}
+
+export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+const MIN_PART_SIZE = 5 * 1024 * 1024;
+
+export interface S3Location {
+  bucket: string;
+  key: string;
+}
+
+/** Splits `s3://bucket/key` (the key may be empty). */
+export function parseS3Uri(uri: string): S3Location {
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!m) throw new ConfigError(`not an S3 location: ${uri}`, {}, 'use s3://bucket/prefix');
+  return { bucket: m[1], key: m[2] };
+}
+
+export function s3Uri(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`;
+}
+
+type Op = 'list' | 'read' | 'write';
+
+export class S3Store implements ObjectStore {
+  readonly client: S3Client;
+  private readonly kmsKeyId?: string;
+  private readonly allowUnencrypted: boolean;
+  private readonly partSize: number;
+  private readonly queueSize: number;
+  private readonly listPageSize: number;
+
+  constructor(opts: S3StoreOptions = {}) {
+    this.client = opts.client ?? s3Client(opts.clientOptions);
+    this.kmsKeyId = opts.kmsKeyId ?? jobEnv('RL_KMS_KEY_ARN');
+    this.allowUnencrypted = opts.allowUnencrypted ?? false;
+    this.partSize = opts.partSize ?? DEFAULT_PART_SIZE;
+    if (this.partSize < MIN_PART_SIZE) {
+      throw new ConfigError(`S3 part size ${this.partSize} is below S3's minimum of ${MIN_PART_SIZE} bytes`);
+    }
+    this.queueSize = opts.queueSize ?? 3;
+    this.listPageSize = opts.listPageSize ?? 1000;
+  }
+
+  async list(prefixUri: string): Promise<ObjectInfo[]> {
+    const { bucket, key: prefix } = parseS3Uri(prefixUri);
+    const folder = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+    const out: ObjectInfo[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client
+        .send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix || undefined,
+            ContinuationToken: token,
+            MaxKeys: this.listPageSize,
+          }),
+        )
+        .catch((e) => {
+          throw this.mapError(e, 'list', bucket, prefix);
+        });
+      for (const o of page.Contents ?? []) {
+        const k = o.Key;
+        if (k === undefined || k.endsWith('/')) continue;
+        if (k !== prefix && !k.startsWith(folder)) continue;
+        out.push({ uri: s3Uri(bucket, k), size: o.Size ?? 0 });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return out.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  }
+
+  async open(uri: string): Promise<RandomAccess> {
+    const { bucket, key } = parseS3Uri(uri);
+    const head = await this.head(bucket, key);
+    if (!head) throw new ConfigError(`no such object ${uri}`);
+    const { size, etag } = head;
+    const client = this.client;
+    return {
+      uri,
+      size,
+      read: async (start: number, end: number): Promise<ArrayBuffer> => {
+        const last = Math.min(end, size) - 1;
+        if (start > last) return new ArrayBuffer(0);
+        const res = await client
+          .send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${last}`, IfMatch: etag }))
+          .catch((e) => {
+            throw this.mapError(e, 'read', bucket, key);
+          });
+        const bytes = await res.Body!.transformToByteArray();
+        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      },
+    };
+  }
+
+  async readStream(uri: string): Promise<Readable> {
+    const { bucket, key } = parseS3Uri(uri);
+    const res = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key })).catch((e) => {
+      throw this.mapError(e, 'read', bucket, key);
+    });
+    const body = res.Body;
+    if (!(body instanceof Readable)) throw new LoadError(`S3 returned no readable body for ${uri}`);
+    return body;
+  }
+
+  async readAll(uri: string): Promise<Buffer> {
+    const { bucket, key } = parseS3Uri(uri);
+    const res = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key })).catch((e) => {
+      throw this.mapError(e, 'read', bucket, key);
+    });
+    return Buffer.from(await res.Body!.transformToByteArray());
+  }
+
+  async write(uri: string, body: Readable | Buffer | string, contentType?: string): Promise<WriteResult> {
+    const { bucket, key } = parseS3Uri(uri);
+    if (key === '' || key.endsWith('/')) throw new ConfigError(`cannot write an object at folder location ${uri}`);
+    if (!this.kmsKeyId && !this.allowUnencrypted) {
+      throw new ConfigError(
+        `no KMS key configured for S3 writes (writing ${uri})`,
+        {},
+        'set RL_KMS_KEY_ARN to the key every object is encrypted with (SSE-KMS)',
+      );
+    }
+    const hash = createHash('sha256');
+    let size = 0;
+    const encryption = this.kmsKeyId
+      ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: this.kmsKeyId, BucketKeyEnabled: true }
+      : {};
+    const params = {
+      Bucket: bucket,
+      Key: key,
+      ContentType: contentType,
+      ChecksumAlgorithm: 'SHA256' as const,
+      ...encryption,
+    };
+
+    if (typeof body === 'string' || Buffer.isBuffer(body)) {
+      const buf = Buffer.from(body);
+      hash.update(buf);
+      const upload = new Upload({ client: this.client, params: { ...params, Body: buf }, partSize: this.partSize, queueSize: this.queueSize });
+      await upload.done().catch((e) => {
+        throw this.mapError(e, 'write', bucket, key);
+      });
+      return { uri, size: buf.length, sha256: hash.digest('hex') };
+    }
+
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        hash.update(chunk);
+        size += chunk.length;
+        cb(null, chunk);
+      },
+    });
+    const upload = new Upload({ client: this.client, params: { ...params, Body: tap }, partSize: this.partSize, queueSize: this.queueSize });
+    // The source feeds the tap while the upload drains it. A failing source errors the tap, lib-storage's
+    // read of it throws, and the upload aborts its multipart upload (awaited) before done() rejects. A
+    // failing upload stops reading: the source is destroyed so nothing keeps producing.
+    const piping = pipeline(body, tap).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    try {
+      await upload.done();
+    } catch (e) {
+      const sourceError = tap.errored ?? body.errored;
+      body.destroy();
+      tap.destroy();
+      await piping;
+      if (sourceError) throw sourceError;
+      throw this.mapError(e, 'write', bucket, key);
+    }
+    const pipeError = await piping;
+    if (pipeError) throw pipeError;
+    return { uri, size, sha256: hash.digest('hex') };
+  }
+
+  async exists(uri: string): Promise<boolean> {
+    const { bucket, key } = parseS3Uri(uri);
+    return (await this.head(bucket, key)) !== undefined;
+  }
+
+  join(prefixUri: string, ...parts: string[]): string {
+    const { bucket, key } = parseS3Uri(prefixUri);
+    const segments = [key, ...parts].flatMap((p) => p.split('/')).filter((s) => s !== '');
+    return s3Uri(bucket, segments.join('/'));
+  }
+
+  /** Size and ETag of an object, or undefined when it does not exist (in a bucket that does). */
+  private async head(bucket: string, key: string): Promise<{ size: number; etag?: string } | undefined> {
+    try {
+      const h = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return { size: h.ContentLength ?? 0, etag: h.ETag };
+    } catch (e) {
+      const { name, status } = awsErrorInfo(e);
+      if (name === 'NotFound' || name === 'NoSuchKey' || status === 404) {
+        // A HEAD response has no body: a missing bucket and a missing key both read as 404 NotFound.
+        await this.assertBucket(bucket, key);
+        return undefined;
+      }
+      throw this.mapError(e, 'read', bucket, key);
+    }
+  }
+
+  private async assertBucket(bucket: string, key: string): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: bucket }));
+    } catch (e) {
+      const { name, status } = awsErrorInfo(e);
+      if (name === 'NotFound' || name === 'NoSuchBucket' || status === 404) {
+        throw this.mapError(Object.assign(new Error('missing bucket'), { name: 'NoSuchBucket' }), 'read', bucket, key);
+      }
+      throw this.mapError(e, 'read', bucket, key);
+    }
+  }
+
+  /** An SDK error as one clear line naming the URI (and, for access, the permission the role lacks). */
+  mapError(e: unknown, op: Op, bucket: string, key: string): Error {
+    if (e instanceof UserError) return e;
+    const uri = s3Uri(bucket, key);
+    const { name, status, message } = awsErrorInfo(e);
+    if (name === 'NoSuchBucket') {
+      return new ConfigError(`bucket ${bucket} does not exist (${uri})`, {}, 'check the location URI and AWS_REGION');
+    }
+    if (name === 'AccessDenied' || name === 'Forbidden' || name === 'AllAccessDisabled' || status === 403) {
+      const need =
+        op === 'list'
+          ? `s3:ListBucket on arn:aws:s3:::${bucket}`
+          : op === 'read'
+            ? `s3:GetObject on arn:aws:s3:::${bucket}/${key}`
+            : `s3:PutObject on arn:aws:s3:::${bucket}/${key} and kms:GenerateDataKey on ${this.kmsKeyId ?? 'the bucket key'}`;
+      return new ConfigError(`access denied to ${uri}`, {}, `the job role needs ${need}`);
+    }
+    if (/^KMS\./.test(name) || name === 'KMSKeyNotAccessibleFault') {
+      return new ConfigError(`KMS refused the write to ${uri}: ${name}: ${message}`, {}, 'check RL_KMS_KEY_ARN and the key policy');
+    }
+    if (name === 'NoSuchKey' || name === 'NotFound') return new ConfigError(`no such object ${uri}`);
+    if (name === 'PreconditionFailed') {
+      return new LoadError(`${uri} changed while it was being read`, {}, 'rerun: the batch was rewritten mid-read');
+    }
+    return new LoadError(`S3 ${op} of ${uri} failed: ${name}: ${message}`);
+  }
+}

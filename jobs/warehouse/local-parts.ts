@@ -1,0 +1,145 @@
+/**
+ * What the two local adapters (PGlite, PostgreSQL wire) share when they stream a manifest's parts
+ * instead of COPY … MANIFEST: the CSV layout from the manifest, per-part verification (size, sha256,
+ * row count — what the manifest promised), and LoadErrors that name the part, row and column.
+ */
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { ConfigError, LoadError, isUserError } from '../errors.ts';
+import type { Manifest, ManifestEntry } from '../manifest.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import { ident, qualifiedName } from '../../sql/sql-text.ts';
+import type { LocalCsv } from '../../sql/local.ts';
+import { parseCopyContext, rowOfCopyLine, CopyLineCounter } from './csv-chunks.ts';
+
+export interface CopyManifestArgs {
+  table: string;
+  columns: string[];
+  manifestUri: string;
+  manifest: Manifest;
+  store: ObjectStore;
+}
+
+/** Validates the target and returns the CSV layout the parts were written with. */
+export function copyPlan(args: CopyManifestArgs): { table: string; columns: string[]; csv: LocalCsv } {
+  const table = qualifiedName(args.table);
+  const columns = args.columns.map((c) => ident(c, 'column name'));
+  if (columns.length === 0) throw new ConfigError(`COPY into ${table} needs an explicit column list`);
+  const pkg = args.manifest?.package;
+  if (!pkg || !Array.isArray(args.manifest.entries)) throw new LoadError(`${args.manifestUri} is not a load package manifest`, { file: args.manifestUri });
+  if (pkg.format !== 'csv' || !pkg.csv) throw new LoadError(`${args.manifestUri}: parts are ${pkg.format}, not CSV`, { file: args.manifestUri });
+  if (pkg.csv.columns && pkg.csv.columns.join(',') !== columns.join(',')) {
+    throw new LoadError(
+      `the parts hold columns (${pkg.csv.columns.join(', ')}), the load asks for (${columns.join(', ')})`,
+      { file: args.manifestUri },
+      'the load package was written for another version of the contract: rebuild it',
+    );
+  }
+  if (!pkg.csv.gzip) throw new LoadError(`${args.manifestUri}: parts must be gzip CSV`, { file: args.manifestUri });
+  return { table, columns, csv: { delimiter: pkg.csv.delimiter, quote: pkg.csv.quote, nullMarker: pkg.csv.nullMarker } };
+}
+
+export function partLabel(entry: ManifestEntry, index: number, total: number): string {
+  return `part ${index + 1} of ${total} (${basename(entry.url)})`;
+}
+
+/** Taps a part's compressed bytes: size and sha256, checked against the manifest entry at the end. */
+export class PartCheck extends Transform {
+  private readonly hash = createHash('sha256');
+  bytes = 0;
+  constructor(private readonly entry: ManifestEntry) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null, d?: Buffer) => void): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    cb(null, chunk);
+  }
+  /** Throws LoadError unless the bytes were what the manifest promised. */
+  verify(label: string): void {
+    const meta = this.entry.meta;
+    if (meta?.content_length !== undefined && meta.content_length !== this.bytes) {
+      throw new LoadError(`${label} is ${this.bytes} bytes, the manifest says ${meta.content_length}`, { file: this.entry.url }, 'the part changed after it was written: rebuild the load package');
+    }
+    const sha = this.hash.digest('hex');
+    if (meta?.sha256 && meta.sha256 !== sha) {
+      throw new LoadError(`${label} does not match its sha256 in the manifest`, { file: this.entry.url }, 'the part changed after it was written: rebuild the load package');
+    }
+  }
+}
+
+/** Throws LoadError unless the engine loaded as many rows from a part as the manifest lists. */
+export function checkPartRows(entry: ManifestEntry, label: string, rows: number): void {
+  const want = entry.meta?.record_count;
+  if (want !== undefined && want !== rows) {
+    throw new LoadError(`${label}: loaded ${rows} rows, the manifest lists ${want}`, { file: entry.url }, 'the part does not hold what the manifest says: rebuild the load package');
+  }
+}
+
+/** Opens a part for reading; a missing part is a LoadError naming it. */
+export async function openPart(store: ObjectStore, entry: ManifestEntry, label: string): Promise<Readable> {
+  try {
+    return await store.readStream(entry.url);
+  } catch (e) {
+    throw new LoadError(`cannot read ${label}: ${(e as Error).message}`, { file: entry.url }, 'the load package is incomplete: rebuild it');
+  }
+}
+
+/** A gunzip whose errors name the part. */
+export function gunzipPart(): Transform {
+  return createGunzip();
+}
+
+/** Is this error from zlib (not gzip, truncated)? */
+export function isGzipError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code ?? '';
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
+/** The row of a COPY "line N" in a whole part, read again from the store (only after a failure). */
+export async function rowOfLineInPart(store: ObjectStore, entry: ManifestEntry, line: number, quote: string): Promise<number | undefined> {
+  const counter = new CopyLineCounter(quote, line);
+  let found: number | undefined;
+  try {
+    await pipeline(await store.readStream(entry.url), createGunzip(), async (source: AsyncIterable<Buffer>) => {
+      for await (const buf of source) {
+        found = counter.push(buf);
+        if (found !== undefined) return;
+      }
+      found = counter.end();
+    });
+  } catch {
+    return found;
+  }
+  return found;
+}
+
+/**
+ * A LoadError for an engine error raised while copying a part: the part, and — when the engine says
+ * "COPY t, line N, column c" — the data row (N mapped through the CSV line rule) and the column.
+ */
+export function copyFailure(e: unknown, entry: ManifestEntry, label: string, row: number | undefined): LoadError {
+  if (isUserError(e) && e instanceof LoadError) return e;
+  const err = e as { message?: string; where?: string; code?: string };
+  const { column } = parseCopyContext(err?.where);
+  const at = [row !== undefined ? `row ${row}` : '', column ? `column ${column}` : ''].filter(Boolean).join(', ');
+  const what = isGzipError(e) ? `is not readable gzip (${err?.message})` : `failed to load${at ? ` at ${at}` : ''}: ${err?.message ?? String(e)}`;
+  const out = new LoadError(
+    `${label} ${what}`,
+    { file: entry.url, ...(row !== undefined ? { row } : {}), ...(column ? { column } : {}) },
+    isGzipError(e) ? 'the part is damaged: rebuild the load package' : 'fix the row in the source (or the contract) and rerun the batch',
+  );
+  (out as { cause?: unknown }).cause = e;
+  return out;
+}
+
+/** Maps a chunk-relative COPY line back to the part's row. */
+export function rowInChunk(e: unknown, chunk: { data: Buffer; firstRow: number }, quote: string): number | undefined {
+  const { line } = parseCopyContext((e as { where?: string })?.where);
+  if (line === undefined) return undefined;
+  const r = rowOfCopyLine(chunk.data, line, quote);
+  return r === undefined ? undefined : chunk.firstRow - 1 + r;
+}

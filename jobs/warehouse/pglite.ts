@@ -1,0 +1,181 @@
+/**
+ * The warehouse port on PGlite (PostgreSQL in WASM, in-process): `pglite:<dir>` (default
+ * `.local/warehouse`), or `pglite:memory` for a throw-away database.
+ *
+ * - Every statement is Redshift SQL translated by sql/local.ts; transactions are checked against
+ *   Redshift's own rules first (sql/transaction.ts), so what passes here does not break there.
+ * - copyManifest streams each part (gunzip) into `COPY … FROM '/dev/blob'` in chunks cut at row
+ *   boundaries (PGlite copies a few MB at a time far faster than one huge blob), every chunk of every
+ *   part in ONE transaction: a failure leaves nothing half-staged.
+ * - One process per data directory (jobs/warehouse/dir-lock.ts); a SIGKILLed holder leaves a stale
+ *   lock that the next open takes over, and PostgreSQL's WAL recovery drops the half transaction.
+ * - Values: NUMERIC, BIGINT, DATE and TIMESTAMP come back as text, never as floats or JS Dates.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { LoadError, isUserError } from '../errors.ts';
+import { localCopyStatement, toLocalDialect } from '../../sql/local.ts';
+import { checkRedshiftTransaction } from '../../sql/transaction.ts';
+import { csvChunks, type CsvChunk } from './csv-chunks.ts';
+import { lockDir, type DirLock } from './dir-lock.ts';
+import {
+  checkPartRows,
+  copyFailure,
+  copyPlan,
+  openPart,
+  partLabel,
+  PartCheck,
+  rowInChunk,
+  type CopyManifestArgs,
+} from './local-parts.ts';
+import { statementFailure } from './statement-failure.ts';
+import type { Row, Warehouse } from './warehouse.ts';
+
+export const DEFAULT_PGLITE_DIR = '.local/warehouse';
+
+/**
+ * CSV bytes per COPY. Measured on 1M supplier rows (see the report in test/jobs/warehouse-pglite):
+ * throughput is flat from 1 MiB to 16 MiB and falls off beyond; 4 MiB keeps memory small.
+ */
+export const DEFAULT_CHUNK_BYTES = 4 << 20;
+
+/** Type OIDs returned as text: int8, numeric, date, time, timestamp, timestamptz, timetz. */
+const TEXT_TYPES = [20, 1700, 1082, 1083, 1114, 1184, 1266];
+
+export type LocalProgress =
+  | { kind: 'copy-chunk'; part: string; partIndex: number; chunkRows: number; partRows: number; bytes: number }
+  | { kind: 'statement'; index: number; total: number };
+
+export interface PgliteWarehouseOptions {
+  /** CSV bytes per COPY (default DEFAULT_CHUNK_BYTES). */
+  chunkBytes?: number;
+  /** Called (and awaited) after each COPY chunk and before each transaction statement. */
+  onProgress?: (e: LocalProgress) => void | Promise<void>;
+}
+
+export class PgliteWarehouse implements Warehouse {
+  readonly dialect = 'postgres' as const;
+  private closed = false;
+  private readonly exitHook: () => void;
+
+  private constructor(
+    readonly name: string,
+    private readonly db: PGlite,
+    private readonly lock: DirLock | undefined,
+    private readonly opts: PgliteWarehouseOptions,
+  ) {
+    this.exitHook = () => this.lock?.release();
+    if (lock) process.once('exit', this.exitHook);
+  }
+
+  /** Opens (creating if missing) the data directory `dir`, or an in-memory database for 'memory'. */
+  static async open(dir: string = DEFAULT_PGLITE_DIR, opts: PgliteWarehouseOptions = {}): Promise<PgliteWarehouse> {
+    const memory = dir === 'memory' || dir === 'memory://';
+    const path = memory ? undefined : resolve(dir);
+    const name = memory ? 'pglite:memory' : `pglite:${dir}`;
+    let lock: DirLock | undefined;
+    if (path) {
+      mkdirSync(dirname(path), { recursive: true });
+      lock = lockDir(path, `warehouse ${dir}`);
+    }
+    let db: PGlite;
+    try {
+      const parsers = Object.fromEntries(TEXT_TYPES.map((oid) => [oid, (v: string) => v]));
+      db = await PGlite.create(path ? path : 'memory://', { parsers });
+      await db.exec(`SET TIME ZONE 'UTC'`);
+    } catch (e) {
+      lock?.release();
+      throw new LoadError(`cannot open PGlite warehouse ${dir}: ${(e as Error).message}`, path ? { file: path } : {}, 'is the directory a PGlite data directory of a compatible version?');
+    }
+    return new PgliteWarehouse(name, db, lock, opts);
+  }
+
+  async query(sql: string): Promise<Row[]> {
+    this.assertOpen();
+    const local = toLocalDialect(sql);
+    try {
+      const r = await this.db.query<Row>(local);
+      return r.rows;
+    } catch (e) {
+      throw statementFailure(e, 0, [sql]);
+    }
+  }
+
+  async transaction(statements: string[]): Promise<void> {
+    this.assertOpen();
+    checkRedshiftTransaction(statements);
+    const local = statements.map(toLocalDialect);
+    let at = 0;
+    try {
+      await this.db.transaction(async (tx) => {
+        for (at = 0; at < local.length; at++) {
+          await this.opts.onProgress?.({ kind: 'statement', index: at, total: local.length });
+          await tx.query(local[at]!);
+        }
+      });
+    } catch (e) {
+      if (isUserError(e)) throw e;
+      throw statementFailure(e, Math.min(at, statements.length - 1), statements);
+    }
+  }
+
+  async copyManifest(args: CopyManifestArgs): Promise<number> {
+    this.assertOpen();
+    const { table, columns, csv } = copyPlan(args);
+    const sql = localCopyStatement(table, columns, csv, '/dev/blob');
+    const entries = args.manifest.entries;
+    const chunkBytes = this.opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    let total = 0;
+    await this.db.transaction(async (tx) => {
+      for (const [k, entry] of entries.entries()) {
+        const label = partLabel(entry, k, entries.length);
+        const check = new PartCheck(entry);
+        let partRows = 0;
+        let chunk: CsvChunk | undefined;
+        try {
+          await pipeline(await openPart(args.store, entry, label), check, createGunzip(), async (source: AsyncIterable<Buffer>) => {
+            for await (chunk of csvChunks(source, { quote: csv.quote, targetBytes: chunkBytes })) {
+              const rows = await this.copyChunk(tx, sql, chunk.data);
+              partRows += rows;
+              await this.opts.onProgress?.({ kind: 'copy-chunk', part: entry.url, partIndex: k, chunkRows: rows, partRows, bytes: chunk.data.length });
+            }
+            chunk = undefined;
+          });
+        } catch (e) {
+          throw copyFailure(e, entry, label, chunk ? rowInChunk(e, chunk, csv.quote) : undefined);
+        }
+        check.verify(label);
+        checkPartRows(entry, label, partRows);
+        total += partRows;
+      }
+    });
+    return total;
+  }
+
+  private async copyChunk(tx: Transaction, sql: string, data: Buffer): Promise<number> {
+    const r = await tx.query(sql, [], { blob: new Blob([data as Uint8Array<ArrayBuffer>]) });
+    return r.affectedRows ?? 0;
+  }
+
+  async slices(): Promise<number | undefined> {
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.db.close();
+    } finally {
+      process.removeListener('exit', this.exitHook);
+      this.lock?.release();
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new LoadError(`${this.name} is closed`);
+  }
+}

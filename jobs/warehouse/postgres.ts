@@ -1,0 +1,235 @@
+/**
+ * The warehouse port over the PostgreSQL wire protocol (`pg`): `postgres://user@host:port/db`,
+ * `postgresql://…`, or a socket `postgres://user@localhost/db?host=/var/run/postgresql`.
+ *
+ * - dialect 'postgres' (default): a real PostgreSQL; every statement is Redshift SQL translated by
+ *   sql/local.ts, transactions are checked against Redshift's rules first (sql/transaction.ts).
+ *   copyManifest streams each part (gunzipped, with back-pressure) through COPY … FROM STDIN
+ *   (pg-copy-streams), all parts in ONE transaction.
+ * - dialect 'redshift': EXTENSION POINT for pointing this adapter at a Redshift cluster's own
+ *   endpoint. Statements then go through untranslated and slices() reads STV_SLICES; copyManifest
+ *   still has to be written (COPY … MANIFEST with an IAM role, then pg_last_copy_count() in the same
+ *   session) — it throws until then.
+ * - One connection (one session): pg_last_copy_count() and SET ROLE keep working between calls.
+ * - Values: NUMERIC, BIGINT, DATE and TIMESTAMP come back as text, never as floats or JS Dates.
+ * - The password never appears in `name` or in any error message.
+ */
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { ConfigError, LoadError, isUserError } from '../errors.ts';
+import { localCopyStatement, toLocalDialect } from '../../sql/local.ts';
+import { checkRedshiftTransaction } from '../../sql/transaction.ts';
+import {
+  checkPartRows,
+  copyFailure,
+  copyPlan,
+  openPart,
+  partLabel,
+  PartCheck,
+  rowOfLineInPart,
+  type CopyManifestArgs,
+} from './local-parts.ts';
+import { parseCopyContext } from './csv-chunks.ts';
+import { statementFailure } from './statement-failure.ts';
+import type { Row, Warehouse } from './warehouse.ts';
+
+/** Type OIDs returned as text: int8, numeric, date, time, timestamp, timestamptz, timetz. */
+const TEXT_TYPES = new Set([20, 1700, 1082, 1083, 1114, 1184, 1266]);
+
+const textTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (TEXT_TYPES.has(oid) && format !== 'binary') return (v: string) => v;
+    return (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format);
+  },
+} as unknown as pg.CustomTypesConfig;
+
+export interface PostgresWarehouseOptions {
+  /** 'postgres' (default): translate for PostgreSQL. 'redshift': the URI is a Redshift endpoint. */
+  dialect?: 'postgres' | 'redshift';
+  /** Connect timeout, ms (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
+/** The URI without its password (`postgres://user:***@host/db`). */
+export function redactUri(uri: string): string {
+  try {
+    const u = new URL(uri);
+    if (u.password) u.password = '***';
+    for (const k of ['password', 'sslpassword', 'sslkey']) if (u.searchParams.has(k)) u.searchParams.set(k, '***');
+    return u.toString();
+  } catch {
+    return uri.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  }
+}
+
+/** Where the URI points, for messages: `host:port/db` or `socket-dir/db`. */
+export function describeTarget(uri: string): string {
+  try {
+    const u = new URL(uri);
+    const host = u.searchParams.get('host') ?? (u.hostname || 'localhost');
+    const port = u.port || '5432';
+    const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || '(default database)';
+    return host.startsWith('/') ? `${host} (socket, port ${port})/${db}` : `${host}:${port}/${db}`;
+  } catch {
+    return redactUri(uri);
+  }
+}
+
+function secretsOf(uri: string): string[] {
+  try {
+    const u = new URL(uri);
+    const out = [u.password, decodeURIComponent(u.password), u.searchParams.get('password') ?? ''];
+    return out.filter((s) => s.length >= 3);
+  } catch {
+    return [];
+  }
+}
+
+export class PostgresWarehouse implements Warehouse {
+  readonly name: string;
+  readonly dialect: 'postgres' | 'redshift';
+  private closed = false;
+  private broken: Error | undefined;
+
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly uri: string,
+    dialect: 'postgres' | 'redshift',
+  ) {
+    this.name = redactUri(uri);
+    this.dialect = dialect;
+    client.on('error', (e) => {
+      this.broken = e;
+    });
+  }
+
+  static async open(uri: string, opts: PostgresWarehouseOptions = {}): Promise<PostgresWarehouse> {
+    if (!/^postgres(ql)?:\/\//.test(uri)) throw new ConfigError(`not a PostgreSQL URI: ${redactUri(uri)}`);
+    const dialect = opts.dialect ?? 'postgres';
+    const client = new pg.Client({
+      connectionString: uri,
+      types: textTypes,
+      application_name: 'redshift-loader',
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+    });
+    const wh = new PostgresWarehouse(client, uri, dialect);
+    try {
+      await client.connect();
+      if (dialect === 'postgres') await client.query(`SET TIME ZONE 'UTC'`);
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw new LoadError(
+        `cannot connect to PostgreSQL at ${describeTarget(uri)}: ${wh.redact((e as Error).message)}`,
+        {},
+        'check the warehouse URI and that the server is running',
+      );
+    }
+    return wh;
+  }
+
+  private redact(text: string): string {
+    let out = text;
+    for (const s of secretsOf(this.uri)) out = out.split(s).join('***');
+    return out;
+  }
+
+  private sql(statement: string): string {
+    return this.dialect === 'postgres' ? toLocalDialect(statement) : statement;
+  }
+
+  private fail(e: unknown, index: number, statements: readonly string[]): LoadError {
+    if (isUserError(e)) return e as LoadError;
+    const code = (e as { code?: unknown })?.code;
+    const fromServer = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+    if (this.broken || !fromServer) {
+      const why = this.redact(String((this.broken ?? (e as Error))?.message ?? e));
+      return new LoadError(`lost the connection to PostgreSQL at ${describeTarget(this.uri)}: ${why}`, {}, 'rerun: the open transaction rolled back');
+    }
+    const f = statementFailure(e, index, statements);
+    f.message = this.redact(f.message);
+    return f;
+  }
+
+  async query(sql: string): Promise<Row[]> {
+    this.assertOpen();
+    const stmt = this.sql(sql);
+    try {
+      const r = await this.client.query<Row>(stmt);
+      return r.rows ?? [];
+    } catch (e) {
+      throw this.fail(e, 0, [sql]);
+    }
+  }
+
+  async transaction(statements: string[]): Promise<void> {
+    this.assertOpen();
+    checkRedshiftTransaction(statements);
+    const local = statements.map((s) => this.sql(s));
+    let at = 0;
+    try {
+      await this.client.query('BEGIN');
+      for (at = 0; at < local.length; at++) await this.client.query(local[at]!);
+      await this.client.query('COMMIT');
+    } catch (e) {
+      await this.client.query('ROLLBACK').catch(() => undefined);
+      throw this.fail(e, Math.min(at, statements.length - 1), statements);
+    }
+  }
+
+  async copyManifest(args: CopyManifestArgs): Promise<number> {
+    this.assertOpen();
+    if (this.dialect === 'redshift') {
+      // Extension point: COPY … MANIFEST (sql/load.ts copyFromManifest) + pg_last_copy_count().
+      throw new ConfigError(`copyManifest over the Redshift wire endpoint is not implemented yet (${this.name})`, {}, 'use a redshift-data: warehouse URI');
+    }
+    const { table, columns, csv } = copyPlan(args);
+    const sql = localCopyStatement(table, columns, csv, 'STDIN');
+    const entries = args.manifest.entries;
+    let total = 0;
+    try {
+      await this.client.query('BEGIN');
+      for (const [k, entry] of entries.entries()) {
+        const label = partLabel(entry, k, entries.length);
+        const check = new PartCheck(entry);
+        const copy = this.client.query(copyFrom(sql));
+        try {
+          await pipeline(await openPart(args.store, entry, label), check, createGunzip(), copy);
+        } catch (e) {
+          const { line } = parseCopyContext((e as { where?: string })?.where);
+          const row = line === undefined ? undefined : await rowOfLineInPart(args.store, entry, line, csv.quote);
+          throw copyFailure(e, entry, label, row);
+        }
+        check.verify(label);
+        const rows = Number(copy.rowCount);
+        checkPartRows(entry, label, rows);
+        total += rows;
+      }
+      await this.client.query('COMMIT');
+    } catch (e) {
+      await this.client.query('ROLLBACK').catch(() => undefined);
+      if (isUserError(e)) throw e;
+      throw this.fail(e, 0, [sql]);
+    }
+    return total;
+  }
+
+  async slices(): Promise<number | undefined> {
+    if (this.dialect !== 'redshift') return undefined;
+    const [r] = await this.query('SELECT COUNT(*) AS n FROM stv_slices');
+    const n = Number(r?.n);
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.end().catch(() => undefined);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new LoadError(`${this.name} is closed`);
+    if (this.broken) throw new LoadError(`lost the connection to PostgreSQL at ${describeTarget(this.uri)}: ${this.redact(this.broken.message)}`);
+  }
+}

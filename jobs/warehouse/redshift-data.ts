@@ -1,0 +1,493 @@
+/**
+ * The warehouse port over the Redshift Data API (dialect 'redshift'), for
+ *
+ *   redshift-data:cluster/<cluster-id>/<database>[?secret=<arn>|?user=<db-user>]
+ *   redshift-data:workgroup/<workgroup>/<database>[?secret=<arn>]
+ *
+ * Authentication, first match wins: `?secret=` (Secrets Manager ARN or name); `?user=` (clusters only:
+ * temporary credentials for that DbUser via the job role); RL_SECRET_ARN; else the job role's own IAM
+ * identity (GetClusterCredentialsWithIAM / serverless IAM mapping). The Data API reads the secret
+ * itself: no password passes through this process.
+ *
+ * - transaction(statements) is ONE BatchExecuteStatement (Redshift runs a batch as one transaction,
+ *   at most 40 statements; more are refused before anything is sent).
+ * - query(sql) is ExecuteStatement + GetStatementResult page by page. Values: stringValue as text
+ *   (DECIMAL, DATE and TIMESTAMP arrive as text), doubleValue a number, booleanValue a boolean, isNull
+ *   null; longValue a number for int2/int4 and TEXT for int8/bigint — as `pg` returns int8 — so a
+ *   BIGINT is never silently rounded past 2^53 by our code. (The SDK itself parses longValue as a JSON
+ *   number: a BIGINT above 2^53 must be CAST to VARCHAR in the SQL to arrive exactly.)
+ * - Every statement is polled with DescribeStatement: exponential backoff with jitter (100 ms doubling
+ *   to 5 s), until an overall deadline (queries 15 min, COPY 1 h by default); past it the statement is
+ *   cancelled (CancelStatement) and the call fails with LoadError "timed out after …".
+ * - copyManifest runs [COPY … MANIFEST, SELECT pg_last_copy_count()] as one batch (one session, one
+ *   transaction) and reads the count from the second sub-statement's result ("<batch-id>:2"). A failed
+ *   COPY is explained from STL_LOAD_ERRORS (cluster) or SYS_LOAD_ERROR_DETAIL (workgroup): file, line,
+ *   column, reason and (clusters) the raw field value.
+ * - slices(): COUNT(*) FROM STV_SLICES on a provisioned cluster; undefined on serverless (STV_SLICES is
+ *   not available there — callers fall back to RL_SLICES).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  BatchExecuteStatementCommand,
+  CancelStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  type ColumnMetadata,
+  type DescribeStatementResponse,
+  type Field,
+  type RedshiftDataClient,
+} from '@aws-sdk/client-redshift-data';
+import { awsErrorInfo, redshiftDataClient, type AwsClientOptions } from '../aws/clients.ts';
+import { jobEnv } from '../config/env.ts';
+import { ConfigError, LoadError, UserError } from '../errors.ts';
+import type { Manifest } from '../manifest.ts';
+import { ident, literal, qualifiedName } from '../../sql/sql-text.ts';
+import { checkRedshiftTransaction } from '../../sql/transaction.ts';
+import { StatementFailure } from './statement-failure.ts';
+import type { Row, Warehouse } from './warehouse.ts';
+
+/** Redshift's limit on the statements of one BatchExecuteStatement. */
+export const MAX_BATCH_STATEMENTS = 40;
+
+export type RedshiftDataTarget = (
+  | { kind: 'cluster'; clusterIdentifier: string; dbUser?: string }
+  | { kind: 'workgroup'; workgroupName: string }
+) & { database: string; secretArn?: string };
+
+/** Parses a `redshift-data:` warehouse URI (see the module comment). */
+export function parseRedshiftDataUri(uri: string, env: NodeJS.ProcessEnv = process.env): RedshiftDataTarget {
+  const usage = 'use redshift-data:cluster/<id>/<db> or redshift-data:workgroup/<name>/<db>, optionally ?secret=<arn> or (clusters) ?user=<db-user>';
+  const m = /^redshift-data:(cluster|workgroup)\/([^/?]+)\/([^/?]+)(?:\?(.*))?$/.exec(uri.trim());
+  if (!m) throw new ConfigError(`bad warehouse URI ${uri}`, {}, usage);
+  const [, kind, id, database, query] = m as unknown as [string, 'cluster' | 'workgroup', string, string, string?];
+  const params = new Map<string, string>();
+  for (const pair of (query ?? '').split('&').filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    const k = eq < 0 ? pair : pair.slice(0, eq);
+    // decodeURIComponent, not URLSearchParams: secret names may contain '+', which must stay a '+'.
+    const v = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1));
+    if (k !== 'secret' && k !== 'user') throw new ConfigError(`unknown parameter "${k}" in warehouse URI ${uri}`, {}, usage);
+    if (!v) throw new ConfigError(`empty "${k}" in warehouse URI ${uri}`, {}, usage);
+    params.set(k, v);
+  }
+  const secret = params.get('secret');
+  const user = params.get('user');
+  if (secret && user) throw new ConfigError(`warehouse URI ${uri} gives both ?secret= and ?user=; choose one`);
+  if (user && kind === 'workgroup') {
+    throw new ConfigError(`?user= is for provisioned clusters; a workgroup (${id}) authenticates with ?secret= or the job role's IAM identity`);
+  }
+  const secretArn = secret ?? (user ? undefined : jobEnv('RL_SECRET_ARN', env));
+  const auth = { ...(secretArn ? { secretArn } : {}) };
+  return kind === 'cluster'
+    ? { kind, clusterIdentifier: id, database, ...auth, ...(user ? { dbUser: user } : {}) }
+    : { kind, workgroupName: id, database, ...auth };
+}
+
+/** The CSV settings of a load package, as COPY spells them. */
+export interface CopyCsv {
+  delimiter: string;
+  quote: string;
+  nullMarker: string;
+}
+
+export const DEFAULT_COPY_CSV: CopyCsv = { delimiter: '|', quote: '"', nullMarker: '\\N' };
+
+/**
+ * COPY of a load package's manifest from S3 with an explicit column list:
+ * `COPY t (c1, c2) FROM 's3://…/manifest.json' IAM_ROLE '…' MANIFEST CSV DELIMITER '|' QUOTE '"' GZIP
+ *  NULL AS '\N' COMPUPDATE OFF STATUPDATE OFF` (literals escaped as Redshift reads them: sql/sql-text.ts).
+ */
+export function copyManifestSql(args: {
+  table: string;
+  columns: string[];
+  manifestUrl: string;
+  iamRoleArn: string;
+  csv?: CopyCsv;
+}): string {
+  const { table, columns, manifestUrl, iamRoleArn } = args;
+  const csv = args.csv ?? DEFAULT_COPY_CSV;
+  if (!manifestUrl.startsWith('s3://')) {
+    throw new ConfigError(`Redshift COPY reads its manifest from S3, not ${manifestUrl}`, {}, 'stage the load package under an s3:// location');
+  }
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/.test(iamRoleArn)) {
+    throw new ConfigError(`the COPY role is not an IAM role ARN: ${iamRoleArn}`, {}, 'set RL_COPY_ROLE_ARN to arn:aws:iam::<account>:role/<name>');
+  }
+  if (columns.length === 0) throw new ConfigError(`COPY into ${table} needs an explicit column list`);
+  const cols = columns.map((c) => ident(c, 'column name')).join(', ');
+  return [
+    `COPY ${qualifiedName(table)} (${cols})`,
+    `FROM ${literal(manifestUrl)}`,
+    `IAM_ROLE ${literal(iamRoleArn)}`,
+    `MANIFEST CSV DELIMITER ${literal(csv.delimiter)} QUOTE ${literal(csv.quote)} GZIP`,
+    `NULL AS ${literal(csv.nullMarker)}`,
+    'COMPUPDATE OFF STATUPDATE OFF',
+  ].join(' ');
+}
+
+/** A clock the poller sleeps on; tests pass a fake one. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
+
+export interface RedshiftDataOptions {
+  client?: RedshiftDataClient;
+  clientOptions?: AwsClientOptions;
+  /** Environment for RL_SECRET_ARN / RL_COPY_ROLE_ARN (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** IAM role Redshift assumes to read the staging bucket (default RL_COPY_ROLE_ARN). */
+  copyRoleArn?: string;
+  /** Deadline of one query or transaction, ms (default 15 min). */
+  queryTimeoutMs?: number;
+  /** Deadline of one COPY, ms (default 1 h). */
+  loadTimeoutMs?: number;
+  /** Backoff of DescribeStatement polling: first delay and cap, ms (default 100 and 5000). */
+  pollInitialMs?: number;
+  pollMaxMs?: number;
+  clock?: Clock;
+  /** Jitter source in [0, 1) (default Math.random). */
+  random?: () => number;
+  /** StatementName on every statement, for finding them in the console (default "redshift-loader"). */
+  statementName?: string;
+}
+
+function head(sql: string | undefined, max = 120): string {
+  const one = (sql ?? '').replace(/\s+/g, ' ').trim();
+  return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+
+function seconds(ms: number): string {
+  return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 100) / 10} s`;
+}
+
+/** One field of a GetStatementResult record as a JS value (see the module comment). */
+export function fieldValue(f: Field, column?: ColumnMetadata): unknown {
+  if (f.isNull) return null;
+  if (f.stringValue !== undefined) return f.stringValue;
+  if (f.longValue !== undefined) {
+    const type = (column?.typeName ?? '').toLowerCase();
+    return type === 'int8' || type === 'bigint' || type === '' ? String(f.longValue) : f.longValue;
+  }
+  if (f.doubleValue !== undefined) return f.doubleValue;
+  if (f.booleanValue !== undefined) return f.booleanValue;
+  if (f.blobValue !== undefined) return Buffer.from(f.blobValue);
+  return null;
+}
+
+/** Where a failed COPY broke, from the load-error system table. */
+export interface LoadErrorDetail {
+  file?: string;
+  line?: number;
+  column?: string;
+  reason?: string;
+  value?: string;
+}
+
+export class RedshiftDataWarehouse implements Warehouse {
+  readonly name: string;
+  readonly dialect = 'redshift' as const;
+  readonly target: RedshiftDataTarget;
+  readonly client: RedshiftDataClient;
+  private readonly ownsClient: boolean;
+  private readonly copyRoleArn?: string;
+  private readonly queryTimeoutMs: number;
+  private readonly loadTimeoutMs: number;
+  private readonly pollInitialMs: number;
+  private readonly pollMaxMs: number;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly statementName: string;
+
+  constructor(uri: string, opts: RedshiftDataOptions = {}) {
+    const env = opts.env ?? process.env;
+    this.target = parseRedshiftDataUri(uri, env);
+    this.name = uri.replace(/\?.*$/, '');
+    this.ownsClient = !opts.client;
+    this.client = opts.client ?? redshiftDataClient(opts.clientOptions);
+    this.copyRoleArn = opts.copyRoleArn ?? jobEnv('RL_COPY_ROLE_ARN', env);
+    this.queryTimeoutMs = opts.queryTimeoutMs ?? 15 * 60_000;
+    this.loadTimeoutMs = opts.loadTimeoutMs ?? 60 * 60_000;
+    this.pollInitialMs = opts.pollInitialMs ?? 100;
+    this.pollMaxMs = opts.pollMaxMs ?? 5_000;
+    this.clock = opts.clock ?? realClock;
+    this.random = opts.random ?? Math.random;
+    this.statementName = opts.statementName ?? 'redshift-loader';
+  }
+
+  /** The connection parameters every Data API call carries. */
+  private connection() {
+    const t = this.target;
+    return {
+      Database: t.database,
+      ...(t.kind === 'cluster' ? { ClusterIdentifier: t.clusterIdentifier } : { WorkgroupName: t.workgroupName }),
+      ...(t.secretArn ? { SecretArn: t.secretArn } : {}),
+      ...(t.kind === 'cluster' && t.dbUser ? { DbUser: t.dbUser } : {}),
+    };
+  }
+
+  async query(sql: string): Promise<Row[]> {
+    return this.runQuery(sql, this.queryTimeoutMs);
+  }
+
+  private async runQuery(sql: string, timeoutMs: number): Promise<Row[]> {
+    const deadline = this.clock.now() + timeoutMs;
+    const started = await this.call('ExecuteStatement', () =>
+      this.client.send(
+        new ExecuteStatementCommand({ ...this.connection(), Sql: sql, StatementName: this.statementName, ClientToken: randomUUID() }),
+      ),
+    );
+    const id = started.Id!;
+    const done = await this.wait(id, deadline, timeoutMs, [sql]);
+    if (!done.HasResultSet) return [];
+    return this.results(id);
+  }
+
+  async transaction(statements: string[]): Promise<void> {
+    // The same preflight the local adapters run: ≤ 40 statements, no TRUNCATE (it would commit
+    // mid-batch), one statement each — refused before anything is sent.
+    checkRedshiftTransaction(statements);
+    await this.batch(statements, this.queryTimeoutMs);
+  }
+
+  /** Submits statements as one BatchExecuteStatement and waits for it; returns the final description. */
+  private async batch(statements: string[], timeoutMs: number): Promise<DescribeStatementResponse | undefined> {
+    if (statements.length === 0) return undefined;
+    if (statements.length > MAX_BATCH_STATEMENTS) {
+      throw new ConfigError(
+        `a Redshift transaction holds at most ${MAX_BATCH_STATEMENTS} statements (BatchExecuteStatement); got ${statements.length}`,
+        {},
+        'split the work, or combine statements',
+      );
+    }
+    const deadline = this.clock.now() + timeoutMs;
+    const started = await this.call('BatchExecuteStatement', () =>
+      this.client.send(
+        new BatchExecuteStatementCommand({ ...this.connection(), Sqls: statements, StatementName: this.statementName, ClientToken: randomUUID() }),
+      ),
+    );
+    return this.wait(started.Id!, deadline, timeoutMs, statements);
+  }
+
+  async copyManifest(args: { table: string; columns: string[]; manifestUri: string; manifest: Manifest }): Promise<number> {
+    if (!this.copyRoleArn) {
+      throw new ConfigError('no IAM role for COPY', {}, 'set RL_COPY_ROLE_ARN to the role Redshift assumes to read the staging bucket');
+    }
+    const pkgCsv = args.manifest.package?.csv;
+    const copy = copyManifestSql({
+      table: args.table,
+      columns: args.columns,
+      manifestUrl: args.manifestUri,
+      iamRoleArn: this.copyRoleArn,
+      csv: pkgCsv ? { delimiter: pkgCsv.delimiter, quote: pkgCsv.quote, nullMarker: pkgCsv.nullMarker } : undefined,
+    });
+    let done: DescribeStatementResponse | undefined;
+    try {
+      done = await this.batch([copy, 'SELECT pg_last_copy_count() AS loaded'], this.loadTimeoutMs);
+    } catch (e) {
+      if (e instanceof DataApiStatementFailure && e.index === 0) throw await this.explainCopyFailure(e, args.table);
+      throw e;
+    }
+    const countId = done?.SubStatements?.[1]?.Id ?? `${done?.Id}:2`;
+    const rows = await this.results(countId);
+    const loaded = Number(rows[0]?.loaded ?? Number.NaN);
+    if (!Number.isSafeInteger(loaded)) throw new LoadError(`COPY into ${args.table} finished but pg_last_copy_count() returned no count`);
+    return loaded;
+  }
+
+  async slices(): Promise<number | undefined> {
+    if (this.target.kind !== 'cluster') return undefined;
+    const rows = await this.query('SELECT COUNT(*) AS slices FROM stv_slices');
+    const n = Number(rows[0]?.slices);
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) this.client.destroy();
+  }
+
+  /** All rows of a finished statement (or sub-statement "<id>:<n>"), page by page. */
+  private async results(id: string): Promise<Row[]> {
+    const rows: Row[] = [];
+    let columns: ColumnMetadata[] | undefined;
+    let token: string | undefined;
+    do {
+      const page = await this.call('GetStatementResult', () => this.client.send(new GetStatementResultCommand({ Id: id, NextToken: token })));
+      columns ??= page.ColumnMetadata;
+      const names = (columns ?? []).map((c, i) => c.name ?? c.label ?? `column${i + 1}`);
+      for (const record of page.Records ?? []) {
+        const row: Row = {};
+        record.forEach((f, i) => {
+          row[names[i] ?? `column${i + 1}`] = fieldValue(f, columns?.[i]);
+        });
+        rows.push(row);
+      }
+      token = page.NextToken;
+    } while (token);
+    return rows;
+  }
+
+  /** Polls until the statement is done or the deadline passes (then cancels it). */
+  private async wait(id: string, deadline: number, timeoutMs: number, statements: string[]): Promise<DescribeStatementResponse> {
+    let delay = this.pollInitialMs;
+    for (;;) {
+      const d = await this.call('DescribeStatement', () => this.client.send(new DescribeStatementCommand({ Id: id })));
+      const status = d.Status ?? 'SUBMITTED';
+      if (status === 'FINISHED') return d;
+      if (status === 'FAILED') throw failure(d, statements);
+      if (status === 'ABORTED') {
+        throw new LoadError(`statement aborted (${head(statements[0], 80)})`, {}, 'someone or something cancelled it; rerun the batch');
+      }
+      const left = deadline - this.clock.now();
+      if (left <= 0) return this.cancel(id, timeoutMs, statements);
+      // Equal jitter: half the delay fixed, half random; never sleep past the deadline.
+      const pause = Math.min(left, delay / 2 + (this.random() * delay) / 2);
+      await this.clock.sleep(pause);
+      delay = Math.min(this.pollMaxMs, delay * 2);
+    }
+  }
+
+  private async cancel(id: string, timeoutMs: number, statements: string[]): Promise<DescribeStatementResponse> {
+    try {
+      await this.client.send(new CancelStatementCommand({ Id: id }));
+    } catch {
+      // It may have finished in the meantime: one last look decides.
+      const d = await this.call('DescribeStatement', () => this.client.send(new DescribeStatementCommand({ Id: id })));
+      if (d.Status === 'FINISHED') return d;
+      if (d.Status === 'FAILED') throw failure(d, statements);
+    }
+    throw new LoadError(
+      `timed out after ${seconds(timeoutMs)}: statement ${id} was cancelled (${head(statements[0], 80)})`,
+      {},
+      'rerun the batch, or raise the timeout if the load is that big',
+    );
+  }
+
+  /** Reads the load-error table for the failed COPY and returns the LoadError that explains it. */
+  private async explainCopyFailure(e: DataApiStatementFailure, table: string): Promise<LoadError> {
+    const kind = this.target.kind === 'cluster' ? 'provisioned' : 'serverless';
+    let detail: LoadErrorDetail | undefined;
+    try {
+      const rows = await this.runQuery(loadErrorSql(kind, e.queryId, table), Math.min(this.queryTimeoutMs, 5 * 60_000));
+      detail = loadErrorFromRow(rows[0]);
+    } catch {
+      detail = undefined; // the explanation is best effort; the failure itself stands
+    }
+    return copyLoadError(table, e.detail, detail, kind, e.queryId);
+  }
+
+  /** Runs one Data API call; SDK errors become one clear line naming the operation and warehouse. */
+  private async call<T>(op: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (e) {
+      throw this.apiError(e, op);
+    }
+  }
+
+  private apiError(e: unknown, op: string): Error {
+    if (e instanceof UserError) return e;
+    const { name, message } = awsErrorInfo(e);
+    const where = this.name;
+    switch (name) {
+      case 'AccessDeniedException':
+        return new ConfigError(
+          `access denied to the Redshift Data API (${op}) for ${where}`,
+          {},
+          `the job role needs redshift-data:${op}${this.target.secretArn ? ` and secretsmanager:GetSecretValue on ${this.target.secretArn}` : this.target.kind === 'cluster' ? ' and redshift:GetClusterCredentials(WithIAM)' : ' and redshift-serverless:GetCredentials'}`,
+        );
+      case 'ValidationException':
+      case 'ResourceNotFoundException':
+        return new ConfigError(`Redshift Data API ${op} refused for ${where}: ${message}`);
+      default:
+        // Throttling, too many active statements, connection trouble: retryable.
+        return new LoadError(`Redshift Data API ${op} failed for ${where}: ${name}: ${message}`);
+    }
+  }
+}
+
+/** Provisioned clusters log load errors in STL_LOAD_ERRORS; serverless only in SYS_LOAD_ERROR_DETAIL. */
+export type RedshiftKind = 'provisioned' | 'serverless';
+
+/**
+ * The first load error of a COPY: by its query id when known, else the latest for the table.
+ * Provisioned: STL_LOAD_ERRORS (with the raw field value); serverless: SYS_LOAD_ERROR_DETAIL (no raw
+ * value there). Result columns: file, line, col, reason[, value].
+ */
+export function loadErrorSql(kind: RedshiftKind, queryId: number | undefined, table: string): string {
+  const bare = table.split('.').pop()!;
+  const byQuery = queryId !== undefined && Number.isSafeInteger(queryId) && queryId > 0;
+  const ofTable = `IN (SELECT oid FROM pg_class WHERE relname = ${literal(bare)})`;
+  return kind === 'provisioned'
+    ? 'SELECT TRIM(filename) AS file, line_number AS line, TRIM(colname) AS col, TRIM(err_reason) AS reason, ' +
+        `TRIM(raw_field_value) AS value FROM stl_load_errors WHERE ${byQuery ? `query = ${queryId}` : `tbl ${ofTable}`} ` +
+        'ORDER BY starttime DESC, line_number LIMIT 1'
+    : 'SELECT TRIM(file_name) AS file, line_number AS line, TRIM(column_name) AS col, TRIM(error_message) AS reason ' +
+        `FROM sys_load_error_detail WHERE ${byQuery ? `query_id = ${queryId}` : `table_id ${ofTable}`} ` +
+        'ORDER BY start_time DESC, line_number LIMIT 1';
+}
+
+/** A row of loadErrorSql as a LoadErrorDetail (undefined for no row). */
+export function loadErrorFromRow(r: Row | undefined): LoadErrorDetail | undefined {
+  if (!r) return undefined;
+  const text = (v: unknown) => (v === null || v === undefined || String(v).trim() === '' ? undefined : String(v).trim());
+  const line = Number(r.line);
+  return {
+    file: text(r.file),
+    line: Number.isSafeInteger(line) && line > 0 ? line : undefined,
+    column: text(r.col),
+    reason: text(r.reason),
+    ...(r.value !== undefined && r.value !== null ? { value: String(r.value).trimEnd() } : {}),
+  };
+}
+
+/** The one-line LoadError for a failed COPY: the load error's file, line, column, reason and value. */
+export function copyLoadError(
+  table: string,
+  engineError: string,
+  detail: LoadErrorDetail | undefined,
+  kind: RedshiftKind,
+  queryId?: number,
+): LoadError {
+  if (!detail) {
+    const view = kind === 'provisioned' ? 'STL_LOAD_ERRORS' : 'SYS_LOAD_ERROR_DETAIL';
+    return new LoadError(`COPY into ${table} failed: ${engineError}`, {}, `see ${view}${queryId ? ` for query ${queryId}` : ''}`);
+  }
+  const value = detail.value !== undefined ? `, value ${JSON.stringify(truncate(detail.value, 60))}` : '';
+  return new LoadError(
+    `COPY into ${table} failed: ${detail.reason ?? engineError}${value}`,
+    { file: detail.file, row: detail.line, column: detail.column },
+    'fix the file or the contract, then rerun the batch',
+  );
+}
+
+function truncate(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+/**
+ * A FAILED statement or batch, naming the failing sub-statement: the shared StatementFailure (so callers
+ * catch one type for every adapter) plus Redshift's query id, which finds the COPY's load errors.
+ */
+export class DataApiStatementFailure extends StatementFailure {
+  constructor(message: string, index: number, detail: string, readonly queryId?: number) {
+    super(message, index, detail);
+  }
+}
+
+function failure(d: DescribeStatementResponse, statements: string[]): DataApiStatementFailure {
+  const subs = d.SubStatements ?? [];
+  let index = subs.findIndex((s) => s.Status === 'FAILED');
+  if (index < 0) index = subs.findIndex((s) => s.Error);
+  const sub = index >= 0 ? subs[index] : undefined;
+  const detail = (sub?.Error ?? d.Error ?? 'unknown error').replace(/\s+/g, ' ').trim();
+  const i = Math.max(0, index);
+  const sql = sub?.QueryString ?? statements[i];
+  const which = statements.length > 1 ? `statement ${i + 1} of ${statements.length}` : 'statement';
+  return new DataApiStatementFailure(`${which} failed: ${detail} — ${head(sql, 80)}`, i, detail, sub?.RedshiftQueryId ?? d.RedshiftQueryId);
+}

@@ -1,0 +1,7 @@
+/** Redshift SQL: DDL rendered from contracts, the load/publish/audit statements, the local translation. */
+export * from './sql-text.ts';
+export * from './ddl.ts';
+export * from './setup.ts';
+export * from './load.ts';
+export * from './local.ts';
+export * from './transaction.ts';

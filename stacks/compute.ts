@@ -1,0 +1,235 @@
+import { Construct } from 'constructs';
+import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository/index.js';
+import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy/index.js';
+import { BatchComputeEnvironment } from '@cdktf/provider-aws/lib/batch-compute-environment/index.js';
+import { BatchJobQueue } from '@cdktf/provider-aws/lib/batch-job-queue/index.js';
+import { BatchJobDefinition } from '@cdktf/provider-aws/lib/batch-job-definition/index.js';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import type { DatasetContract } from '../datasets/index.ts';
+import type { Catalog } from './catalog.ts';
+import { landingRoot } from './catalog.ts';
+import { arn, type StackContext } from './context.ts';
+import type { JobSize } from './environments.ts';
+import { allow, policy, trustService } from './iam.ts';
+import { jobEnvironment } from './job-environment.ts';
+import type { Network } from './network.ts';
+import type { Storage } from './storage.ts';
+import type { Warehouse } from './warehouse.ts';
+
+/** Exit codes Batch retries: 1 (unexpected) and 5 (load or reconciliation failed). Every other code ends the job. */
+export const RETRIED_EXIT_CODES = ['1', '5'] as const;
+export const JOB_ATTEMPTS = 3;
+
+/** The two commands; `Ref::` names are filled from the SubmitJob parameters. */
+export const JOB_COMMANDS = {
+  run: ['run', '--dataset', 'Ref::dataset', '--date', 'Ref::date'],
+  drift: ['drift', '--dataset', 'Ref::dataset'],
+} as const;
+
+export type JobKind = keyof typeof JOB_COMMANDS;
+
+/**
+ * Batch on Fargate in the private subnets: a compute environment, a job queue, and the `run` and
+ * `drift` job definitions, whose image comes from the environment's ECR repository (scan on push,
+ * immutable tags, KMS). Two roles: the execution role pulls the image and writes logs; the job role
+ * does the job (read landing, write staging and reports, read the catalog, use the warehouse).
+ */
+export class Compute extends Construct {
+  readonly repository: EcrRepository;
+  readonly computeEnvironment: BatchComputeEnvironment;
+  readonly queue: BatchJobQueue;
+  readonly jobDefinitions: Record<JobKind, BatchJobDefinition>;
+  readonly executionRole: IamRole;
+  readonly jobRole: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  /** Job definition ARNs without revision, plus `:*` for every revision (what IAM needs to submit them). */
+  readonly jobDefinitionArns: Record<JobKind, string[]>;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    ctx: StackContext,
+    deps: {
+      keyArn: string;
+      imageTag: string;
+      network: Network;
+      storage: Storage;
+      warehouse: Warehouse;
+      catalog: Catalog;
+      datasets: DatasetContract[];
+    },
+  ) {
+    super(scope, id);
+    const { names, settings } = ctx;
+    const { storage, warehouse, catalog } = deps;
+
+    this.repository = new EcrRepository(this, 'repository', {
+      name: names.of(),
+      imageTagMutability: 'IMMUTABLE',
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: deps.keyArn }],
+      forceDelete: !settings.protectData,
+      tags: ctx.tags,
+    });
+    new EcrLifecyclePolicy(this, 'repository-lifecycle', {
+      repository: this.repository.name,
+      policy: JSON.stringify({
+        rules: [
+          { rulePriority: 1, description: 'Drop untagged images after 7 days', selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }, action: { type: 'expire' } },
+          { rulePriority: 2, description: 'Keep the 50 newest images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 50 }, action: { type: 'expire' } },
+        ],
+      }),
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, 'job-logs', {
+      name: names.logGroup('batch'),
+      kmsKeyId: deps.keyArn,
+      retentionInDays: settings.retention.logDays,
+      tags: ctx.tags,
+    });
+
+    const ecsTrust = trustService('ecs-tasks.amazonaws.com', ctx.accountId, {
+      ArnLike: { 'aws:SourceArn': arn(ctx, 'ecs', '*') },
+    });
+
+    this.executionRole = new IamRole(this, 'execution-role', {
+      name: names.of('batch-execution'),
+      description: 'Fargate pulls the job image and writes the job logs with this role',
+      assumeRolePolicy: ecsTrust,
+      tags: ctx.tags,
+    });
+    new IamRolePolicy(this, 'execution-policy', {
+      name: names.of('pull-image-write-logs'),
+      role: this.executionRole.name,
+      policy: policy(
+        // GetAuthorizationToken supports no resource type: "*" is the only Resource IAM accepts.
+        allow('EcrLogin', ['ecr:GetAuthorizationToken'], ['*']),
+        allow('PullJobImage', ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], [this.repository.arn]),
+        allow('WriteJobLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [`${this.logGroup.arn}:*`]),
+      ),
+    });
+
+    this.jobRole = new IamRole(this, 'job-role', {
+      name: names.of('batch-job'),
+      description: 'The run and drift jobs: landing read, staging and reports write, catalog read, warehouse statements',
+      assumeRolePolicy: ecsTrust,
+      tags: ctx.tags,
+    });
+    const roots = deps.datasets.map(landingRoot);
+    const stagingPrefixes = deps.datasets.map((d) => `${d.name}/`);
+    new IamRolePolicy(this, 'job-policy', {
+      name: names.of('run-and-drift'),
+      role: this.jobRole.name,
+      policy: policy(
+        allow('ReadLandingBatches', ['s3:GetObject'], roots.map((r) => `${storage.landing.arn}/${r}*`)),
+        allow('ListLandingBatches', ['s3:ListBucket'], [storage.landing.arn], { StringLike: { 's3:prefix': roots.map((r) => `${r}*`) } }),
+        allow(
+          'WriteStagedParts',
+          ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+          stagingPrefixes.map((p) => `${storage.staging.arn}/${p}*`),
+        ),
+        allow('ListStagedParts', ['s3:ListBucket', 's3:ListBucketMultipartUploads'], [storage.staging.arn], {
+          StringLike: { 's3:prefix': stagingPrefixes.map((p) => `${p}*`) },
+        }),
+        allow('WriteReports', ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], [`${storage.reports.arn}/*`]),
+        allow('ListReports', ['s3:ListBucket'], [storage.reports.arn]),
+        allow('UseKeyThroughServices', ['kms:Decrypt', 'kms:GenerateDataKey'], [deps.keyArn], {
+          StringEquals: {
+            'kms:ViaService': ['s3', 'secretsmanager', 'glue'].map((s) => `${s}.${ctx.region}.amazonaws.com`),
+          },
+        }),
+        allow(
+          'ReadLandingCatalog',
+          ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetTableVersion', 'glue:GetTableVersions', 'glue:GetPartitions'],
+          [arn(ctx, 'glue', 'catalog'), arn(ctx, 'glue', `database/${catalog.databaseName}`), arn(ctx, 'glue', `table/${catalog.databaseName}/*`)],
+        ),
+        allow('StartDatasetCrawlers', ['glue:StartCrawler', 'glue:GetCrawler'], catalog.crawlers.map((c) => c.arn)),
+        ...warehouse.jobStatements,
+      ),
+    });
+
+    this.computeEnvironment = new BatchComputeEnvironment(this, 'compute-environment', {
+      name: names.of('fargate'),
+      type: 'MANAGED',
+      state: 'ENABLED',
+      // No serviceRole: Batch uses its service-linked role (AWSServiceRoleForBatch).
+      computeResources: {
+        type: 'FARGATE',
+        maxVcpus: settings.batch.maxVcpus,
+        subnets: deps.network.privateSubnetIds,
+        securityGroupIds: [deps.network.batchSecurityGroup.id],
+      },
+      tags: ctx.tags,
+    });
+    this.queue = new BatchJobQueue(this, 'queue', {
+      name: names.of('jobs'),
+      state: 'ENABLED',
+      priority: 1,
+      computeEnvironmentOrder: [{ order: 1, computeEnvironment: this.computeEnvironment.arn }],
+      tags: ctx.tags,
+    });
+
+    const environment = jobEnvironment({
+      landingBucket: storage.landing.name,
+      stagingBucket: storage.staging.name,
+      reportsBucket: storage.reports.name,
+      warehouseUri: warehouse.uri,
+      catalogDatabase: catalog.databaseName,
+      secretArn: warehouse.loaderSecret.arn,
+      copyRoleArn: warehouse.copyRole.arn,
+      keyArn: deps.keyArn,
+      slices: warehouse.slices,
+    });
+    const image = `${this.repository.repositoryUrl}:${deps.imageTag}`;
+    const definition = (kind: JobKind, size: JobSize) =>
+      new BatchJobDefinition(this, `job-${kind}`, {
+        name: names.of(kind),
+        type: 'container',
+        platformCapabilities: ['FARGATE'],
+        propagateTags: true,
+        containerProperties: JSON.stringify({
+          image,
+          command: JOB_COMMANDS[kind],
+          jobRoleArn: this.jobRole.arn,
+          executionRoleArn: this.executionRole.arn,
+          resourceRequirements: [
+            { type: 'VCPU', value: String(size.vcpu) },
+            { type: 'MEMORY', value: String(size.memoryMiB) },
+          ],
+          environment: Object.entries(environment).map(([name, value]) => ({ name, value })),
+          privileged: false,
+          readonlyRootFilesystem: true,
+          // The root filesystem is read-only; /tmp is the task's ephemeral storage.
+          volumes: [{ name: 'tmp' }],
+          mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
+          linuxParameters: { initProcessEnabled: true },
+          networkConfiguration: { assignPublicIp: 'DISABLED' },
+          fargatePlatformConfiguration: { platformVersion: 'LATEST' },
+          runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': ctx.region, 'awslogs-stream-prefix': kind },
+          },
+        }),
+        retryStrategy: {
+          attempts: JOB_ATTEMPTS,
+          evaluateOnExit: [
+            ...RETRIED_EXIT_CODES.map((code) => ({ action: 'RETRY', onExitCode: code })),
+            { action: 'EXIT', onExitCode: '*' },
+            // A job that never produced an exit code (e.g. the image could not be pulled) is not retried.
+            { action: 'EXIT', onReason: '*' },
+          ],
+        },
+        timeout: { attemptDurationSeconds: size.timeoutSeconds },
+        tags: { ...ctx.tags, Job: kind },
+      });
+    this.jobDefinitions = { run: definition('run', settings.batch.run), drift: definition('drift', settings.batch.drift) };
+    const defArn = (kind: JobKind) => arn(ctx, 'batch', `job-definition/${names.of(kind)}`);
+    this.jobDefinitionArns = {
+      run: [defArn('run'), `${defArn('run')}:*`],
+      drift: [defArn('drift'), `${defArn('drift')}:*`],
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import { PROJECT, type EnvironmentSettings } from './environments.ts';
+
+/**
+ * Resource names. Every name carries the environment, so two environments never collide and a name
+ * alone says which environment a resource belongs to.
+ */
+export class Names {
+  readonly env: string;
+  constructor(settings: Pick<EnvironmentSettings, 'name'>) {
+    this.env = settings.name;
+  }
+  /** `redshift-loader-<env>-<part>` (hyphenated: IAM, S3, Batch, SNS, logs, …). */
+  of(...parts: string[]): string {
+    return [PROJECT, this.env, ...parts].join('-');
+  }
+  /** `redshift_loader_<env>_<part>` (Glue database names: lower case and underscores). */
+  snake(...parts: string[]): string {
+    return [PROJECT, this.env, ...parts].join('_').replace(/-/g, '_');
+  }
+  /** `/redshift-loader/<env>/<part>` (CloudWatch log groups). */
+  logGroup(...parts: string[]): string {
+    return ['', PROJECT, this.env, ...parts].join('/');
+  }
+}

@@ -1,0 +1,255 @@
+import { Construct } from 'constructs';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine/index.js';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule/index.js';
+import { SchedulerScheduleGroup } from '@cdktf/provider-aws/lib/scheduler-schedule-group/index.js';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import type { Alerts } from './alerts.ts';
+import { batchDateShift } from './batch-date.ts';
+import type { Catalog } from './catalog.ts';
+import type { Compute } from './compute.ts';
+import { arn, type StackContext } from './context.ts';
+import { allow, policy, trustService } from './iam.ts';
+
+/** `cron(mm hh * * ? *)` for a local HH:MM (the schedule carries the time zone). */
+export function nightlyCron(at: string): string {
+  const [hh, mm] = at.split(':').map(Number);
+  return `cron(${mm} ${hh} * * ? *)`;
+}
+
+export interface NightlyDefinitionInput {
+  environment: string;
+  queueArn: string;
+  runJobDefinitionArn: string;
+  topicArn: string;
+  /** From batchDateShift: scheduled time − shift, as a UTC date, is the batch date. */
+  shiftMs: number;
+  timeoutSeconds: number;
+}
+
+/**
+ * The nightly state machine (JSONata). Input: {"dataset": "...", "scheduledTime": "<ISO time>"} from
+ * the schedule, or {"dataset": "...", "date": "YYYY-MM-DD"} for a manual run or backfill.
+ *   BatchDate  — the batch date: `date` if given, else the UTC date of (scheduledTime, or the
+ *                execution's start, minus the synth-time shift), i.e. the intended local date.
+ *   SubmitRun  — batch:submitJob.sync of the `run` job: ["run","--dataset",<d>,"--date",<date>].
+ *   A job that ran and failed is already alerted by the Batch job-failed rule (RunFailed); anything
+ *   else (submit refused, timeout) is published to the alert topic here (Alert) before failing.
+ */
+export function nightlyDefinition(i: NightlyDefinitionInput): object {
+  const dateFrom = `$exists($states.input.scheduledTime) ? $states.input.scheduledTime : $states.context.Execution.StartTime`;
+  return {
+    Comment: `redshift-loader ${i.environment}: nightly run of one dataset`,
+    QueryLanguage: 'JSONata',
+    TimeoutSeconds: i.timeoutSeconds,
+    StartAt: 'BatchDate',
+    States: {
+      BatchDate: {
+        Type: 'Pass',
+        Assign: {
+          dataset: '{% $states.input.dataset %}',
+          batchDate: `{% $exists($states.input.date) ? $states.input.date : $fromMillis($toMillis(${dateFrom}) - ${i.shiftMs}, '[Y0001]-[M01]-[D01]') %}`,
+        },
+        Next: 'SubmitRun',
+      },
+      SubmitRun: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::batch:submitJob.sync',
+        Arguments: {
+          JobName: "{% 'run-' & $dataset & '-' & $batchDate %}",
+          JobQueue: i.queueArn,
+          JobDefinition: i.runJobDefinitionArn,
+          Parameters: { dataset: '{% $dataset %}', date: '{% $batchDate %}' },
+        },
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'JobRanAndFailed', Output: '{% $states.errorOutput %}' }],
+        End: true,
+      },
+      JobRanAndFailed: {
+        Type: 'Choice',
+        Choices: [
+          {
+            Condition: "{% $exists($states.input.Cause) and $contains($states.input.Cause, 'JobId') and $contains($states.input.Cause, 'FAILED') %}",
+            Next: 'RunFailed',
+          },
+        ],
+        Default: 'Alert',
+      },
+      Alert: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::sns:publish',
+        Arguments: {
+          TopicArn: i.topicArn,
+          Subject: `redshift-loader ${i.environment}: nightly run failed`,
+          Message: "{% 'Nightly run of ' & $dataset & ' for ' & $batchDate & ' failed: ' & ($exists($states.input.Error) ? $states.input.Error : 'unknown') & ' ' & ($exists($states.input.Cause) ? $states.input.Cause : '') %}",
+        },
+        Next: 'NotRun',
+      },
+      NotRun: { Type: 'Fail', Error: 'NightlyRunNotCompleted', Cause: 'The run job could not be submitted or followed; see the alert.' },
+      RunFailed: { Type: 'Fail', Error: 'RunJobFailed', Cause: 'The run job failed; the Batch job-failed rule alerted.' },
+    },
+  };
+}
+
+/**
+ * What starts the jobs: an EventBridge Scheduler schedule per dataset, nightly in the environment's
+ * time zone, starting the nightly state machine (which computes the batch date and runs the `run` job
+ * with Batch .sync); and, per dataset, an EventBridge rule on its crawler's "Succeeded" state change
+ * that submits the `drift` job.
+ */
+export class Orchestration extends Construct {
+  readonly stateMachine: SfnStateMachine;
+  readonly schedules: SchedulerSchedule[];
+  readonly crawlerRules: CloudwatchEventRule[];
+
+  constructor(scope: Construct, id: string, ctx: StackContext, deps: { keyArn: string; compute: Compute; catalog: Catalog; alerts: Alerts }) {
+    super(scope, id);
+    const { names, settings } = ctx;
+    const { compute, catalog, alerts } = deps;
+    const viaServices = (...s: string[]) => ({ StringEquals: { 'kms:ViaService': s.map((x) => `${x}.${ctx.region}.amazonaws.com`) } });
+
+    // --- the nightly state machine
+    const machineName = names.of('nightly');
+    const machineArn = arn(ctx, 'states', `stateMachine:${machineName}`);
+    const logGroup = new CloudwatchLogGroup(this, 'state-machine-logs', {
+      name: `/aws/vendedlogs/states/${machineName}`,
+      kmsKeyId: deps.keyArn,
+      retentionInDays: settings.retention.logDays,
+      tags: ctx.tags,
+    });
+    const machineRole = new IamRole(this, 'state-machine-role', {
+      name: machineName,
+      description: 'The nightly state machine: submit and follow the run job, publish alerts',
+      assumeRolePolicy: trustService('states.amazonaws.com', ctx.accountId, { ArnLike: { 'aws:SourceArn': machineArn } }),
+      tags: ctx.tags,
+    });
+    new IamRolePolicy(this, 'state-machine-policy', {
+      name: names.of('nightly-run'),
+      role: machineRole.name,
+      policy: policy(
+        allow('SubmitRunJob', ['batch:SubmitJob'], [compute.queue.arn, ...compute.jobDefinitionArns.run]),
+        allow('StopRunJob', ['batch:TerminateJob'], [arn(ctx, 'batch', 'job/*')]),
+        // DescribeJobs supports no resource type: "*" is the only Resource IAM accepts.
+        allow('FollowRunJob', ['batch:DescribeJobs'], ['*']),
+        // The rule Step Functions manages to follow Batch jobs (.sync).
+        allow('SyncRule', ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], [arn(ctx, 'events', 'rule/StepFunctionsGetEventsForBatchJobsRule')]),
+        allow('PublishAlerts', ['sns:Publish'], [alerts.topic.arn]),
+        allow('UseKeyThroughSnsAndStates', ['kms:Decrypt', 'kms:GenerateDataKey'], [deps.keyArn], viaServices('sns', 'states')),
+        // CloudWatch Logs delivery and X-Ray actions support no resource type: "*" only.
+        allow(
+          'DeliverExecutionLogs',
+          [
+            'logs:CreateLogDelivery',
+            'logs:GetLogDelivery',
+            'logs:UpdateLogDelivery',
+            'logs:DeleteLogDelivery',
+            'logs:ListLogDeliveries',
+            'logs:PutResourcePolicy',
+            'logs:DescribeResourcePolicies',
+            'logs:DescribeLogGroups',
+          ],
+          ['*'],
+        ),
+        allow('Tracing', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], ['*']),
+      ),
+    });
+    const shift = batchDateShift(settings.nightly.at, settings.timezone, settings.nightly.batchDateOffsetDays);
+    this.stateMachine = new SfnStateMachine(this, 'state-machine', {
+      name: machineName,
+      type: 'STANDARD',
+      roleArn: machineRole.arn,
+      definition: JSON.stringify(
+        nightlyDefinition({
+          environment: settings.name,
+          queueArn: compute.queue.arn,
+          runJobDefinitionArn: compute.jobDefinitions.run.arn,
+          topicArn: alerts.topic.arn,
+          shiftMs: shift.shiftMs,
+          // The job's own timeout plus time waiting in the queue.
+          timeoutSeconds: settings.batch.run.timeoutSeconds * 3 + 3600,
+        }),
+      ),
+      loggingConfiguration: { level: 'ALL', includeExecutionData: true, logDestination: `${logGroup.arn}:*` },
+      tracingConfiguration: { enabled: true },
+      encryptionConfiguration: { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: deps.keyArn, kmsDataKeyReusePeriodSeconds: 300 },
+      tags: ctx.tags,
+    });
+
+    // --- nightly schedules
+    const group = new SchedulerScheduleGroup(this, 'schedule-group', { name: names.of(), tags: ctx.tags });
+    const schedulerRole = new IamRole(this, 'scheduler-role', {
+      name: names.of('scheduler'),
+      description: 'EventBridge Scheduler starts the nightly state machine',
+      assumeRolePolicy: trustService('scheduler.amazonaws.com', ctx.accountId, {
+        ArnLike: { 'aws:SourceArn': arn(ctx, 'scheduler', `schedule/${names.of()}/*`) },
+      }),
+      tags: ctx.tags,
+    });
+    new IamRolePolicy(this, 'scheduler-policy', {
+      name: names.of('start-nightly'),
+      role: schedulerRole.name,
+      policy: policy(
+        allow('StartNightly', ['states:StartExecution'], [this.stateMachine.arn]),
+        allow('UseKeyThroughSchedulerAndStates', ['kms:Decrypt', 'kms:GenerateDataKey'], [deps.keyArn], viaServices('scheduler', 'states')),
+      ),
+    });
+    this.schedules = catalog.crawlers.map(
+      ({ dataset }) =>
+        new SchedulerSchedule(this, `nightly-${dataset.name}`, {
+          name: names.of(dataset.name, 'nightly'),
+          groupName: group.name,
+          description: `Nightly run of ${dataset.name} at ${settings.nightly.at} ${settings.timezone}`,
+          scheduleExpression: nightlyCron(settings.nightly.at),
+          scheduleExpressionTimezone: settings.timezone,
+          flexibleTimeWindow: { mode: 'OFF' },
+          state: 'ENABLED',
+          kmsKeyArn: deps.keyArn,
+          target: {
+            arn: this.stateMachine.arn,
+            roleArn: schedulerRole.arn,
+            // <aws.scheduler.scheduled-time> is the time the run was due, the same on every retry.
+            input: JSON.stringify({ dataset: dataset.name, scheduledTime: '<aws.scheduler.scheduled-time>' }),
+            retryPolicy: { maximumEventAgeInSeconds: 6 * 3600, maximumRetryAttempts: 20 },
+          },
+        }),
+    );
+
+    // --- drift after every successful crawl
+    const eventsRole = new IamRole(this, 'events-role', {
+      name: names.of('events-drift'),
+      description: 'EventBridge submits the drift job when a dataset crawler succeeds',
+      assumeRolePolicy: trustService('events.amazonaws.com', ctx.accountId),
+      tags: ctx.tags,
+    });
+    new IamRolePolicy(this, 'events-policy', {
+      name: names.of('submit-drift'),
+      role: eventsRole.name,
+      policy: policy(allow('SubmitDriftJob', ['batch:SubmitJob'], [compute.queue.arn, ...compute.jobDefinitionArns.drift])),
+    });
+    this.crawlerRules = catalog.crawlers.map(({ dataset, name: crawlerName }) => {
+      const rule = new CloudwatchEventRule(this, `crawled-${dataset.name}`, {
+        name: names.of(dataset.name, 'crawled'),
+        description: `Crawler ${crawlerName} succeeded: check ${dataset.name} for drift`,
+        eventPattern: JSON.stringify({
+          source: ['aws.glue'],
+          'detail-type': ['Glue Crawler State Change'],
+          detail: { crawlerName: [crawlerName], state: ['Succeeded'] },
+        }),
+        tags: ctx.tags,
+      });
+      new CloudwatchEventTarget(this, `crawled-${dataset.name}-drift`, {
+        rule: rule.name,
+        targetId: 'drift-job',
+        arn: compute.queue.arn,
+        roleArn: eventsRole.arn,
+        batchTarget: { jobDefinition: compute.jobDefinitions.drift.arn, jobName: names.of(dataset.name, 'drift') },
+        // The input becomes the job's parameters: Ref::dataset in the drift command.
+        input: JSON.stringify({ dataset: dataset.name }),
+        retryPolicy: { maximumRetryAttempts: 5, maximumEventAgeInSeconds: 3600 },
+      });
+      return rule;
+    });
+  }
+}

@@ -1,0 +1,26 @@
+// Runs the policy suite over synthesized stacks on disk:
+//   node --import tsx test/stacks/policy/check.ts [cdktf.out]
+// Exit 0 when every stack passes, 1 otherwise (one line per violation).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { datasets } from '../../../datasets/index.ts';
+import { JOB_ENV } from '../../../jobs/config/env.ts';
+import { checkStack } from './rules.ts';
+import type { TfJson } from './tf.ts';
+
+const outdir = process.argv[2] ?? 'cdktf.out';
+const stacksDir = join(outdir, 'stacks');
+const names = readdirSync(stacksDir).sort();
+let failures = 0;
+for (const env of names) {
+  const tf = JSON.parse(readFileSync(join(stacksDir, env, 'cdk.tf.json'), 'utf8')) as TfJson;
+  const violations = checkStack(tf, { environment: env, datasets: Object.keys(datasets), jobEnvNames: Object.keys(JOB_ENV) });
+  for (const v of violations) console.log(`${env}: ${v}`);
+  console.log(`${env}: ${violations.length === 0 ? 'ok' : `${violations.length} violation(s)`}`);
+  failures += violations.length;
+}
+if (names.length < 2) {
+  console.log(`only ${names.length} environment(s) synthesized; at least two expected`);
+  failures++;
+}
+process.exit(failures ? 1 : 0);
