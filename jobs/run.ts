@@ -85,7 +85,16 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
   let manifestUri: string | undefined;
   let published = false;
   try {
+    // The batch first: an empty or missing folder fails before anything opens.
     let t = performance.now();
+    const files = await listBatchFiles(sourceStore, locations.source);
+    report.files = files.map((f) => ({ uri: f.uri, size: f.size }));
+    log.info(`batch ${batchDate}: ${files.length} file(s), ${files.reduce((s, f) => s + f.size, 0).toLocaleString('en-US')} bytes`, {
+      source: locations.source,
+    });
+    timings.list = ms(t);
+
+    t = performance.now();
     const wh = await openWarehouse(locations.warehouse);
     warehouse = wh;
     report.locations.warehouse = wh.name;
@@ -97,11 +106,6 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     timings.connect = ms(t);
 
     t = performance.now();
-    const files = await listBatchFiles(sourceStore, locations.source);
-    report.files = files.map((f) => ({ uri: f.uri, size: f.size }));
-    log.info(`batch ${batchDate}: ${files.length} file(s), ${files.reduce((s, f) => s + f.size, 0).toLocaleString('en-US')} bytes`, {
-      source: locations.source,
-    });
     drift = await checkDrift({ contract, store: sourceStore, files, catalogUri: locations.catalog, catalogExplicit: opts.catalogExplicit ?? false, warehouse: wh });
     await writeDriftReport(drift);
     if (drift.error) throw drift.error;

@@ -248,12 +248,15 @@ describe('redshift-data: statements', () => {
     assert.match(batches[0].args[0].input.ClientToken ?? '', UUID);
   });
 
-  test(`more than ${MAX_BATCH_STATEMENTS} statements are refused before anything is sent`, async () => {
+  test(`more than ${MAX_BATCH_STATEMENTS} statements, or a TRUNCATE, are refused before anything is sent`, async () => {
     const w = warehouse('redshift-data:cluster/dev-rs/loads');
     const e = await userError(w.transaction(Array.from({ length: MAX_BATCH_STATEMENTS + 1 }, (_, i) => `SELECT ${i}`)));
     assert.ok(e instanceof ConfigError);
     assert.match(e.message, /41 statements.*at most 40/);
     assert.equal(api.calls().length, 0);
+    const tr = await userError(w.transaction(['DELETE FROM history.supplier', 'TRUNCATE stage.supplier']));
+    assert.match(tr.oneLine(), /statement 2 \(TRUNCATE stage\.supplier\) cannot run inside a Redshift transaction/);
+    assert.equal(api.calls().length, 0, 'TRUNCATE would commit mid-batch: refused before sending');
 
     api.on(BatchExecuteStatementCommand).resolves({ Id: 'b' });
     api.on(DescribeStatementCommand).resolves({ Id: 'b', Status: 'FINISHED' });

@@ -204,7 +204,7 @@ describe('S3Store against moto', () => {
     if (await skip(t)) return;
     const keys = Array.from({ length: 25 }, (_, i) => `ds/20240101/f-${String(24 - i).padStart(3, '0')}.csv`);
     for (const k of keys) await client.send(new PutObjectCommand({ Bucket: bucket, Key: k, Body: k }));
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'ds/20240101/sub/', Body: '' }));
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'ds/20240101/sub/', Body: Buffer.alloc(0), ContentLength: 0 }));
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'ds/20240101/sub/deep.csv', Body: 'deep' }));
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'ds/20240101-old/other.csv', Body: 'no' }));
 

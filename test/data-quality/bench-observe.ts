@@ -1,9 +1,8 @@
 /**
  * Throughput of QualityEvaluator.observe over synthetic SUPPLIER rows (all rules of the contract).
  *   node --import tsx test/data-quality/bench-observe.ts [rows=1000000] [batchRows=65536] [rounds=3]
- * [rounds=3]
- * Prints the best of `rounds` rows/s for s_acctbal given as decimal text (what the Parquet reader hands over for DECIMAL)
- * and as a double (a DOUBLE column), plus the split: coercion alone vs the whole observe().
+ * Prints the best of `rounds` rows/s with s_acctbal given as decimal text (what the Parquet reader
+ * hands over for DECIMAL) and as a double (a DOUBLE column), and coercion alone for comparison.
  */
 import { supplier } from '../../datasets/index.ts';
 import type { ColumnBatch, Value } from '../../jobs/values.ts';

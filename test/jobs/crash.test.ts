@@ -54,9 +54,11 @@ for (const engine of ['pglite', 'postgres'] as const) {
     it('killed at many moments and rerun, the batch is published exactly once', async (t) => {
       if (skip) return t.skip('no PostgreSQL');
       const args = ['run', '--dataset', 'supplier', '--date', '2026-11-20', '--source', source, '--warehouse', warehouse];
-      const t0 = performance.now();
-      const first = await runCli(args, { cwd: dir });
+      const first = await runCli(args, { cwd: dir }); // creates the warehouse: slower than a nightly run
       assert.equal(first.code, 0, first.stderr);
+      const t0 = performance.now();
+      const second = await runCli(args, { cwd: dir });
+      assert.equal(second.code, 0, second.stderr);
       const full = performance.now() - t0;
       // Kill points spread over a whole run: start-up, drift, partition, stage, publish, report.
       const points = [0.15, 0.3, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95].map((f) => Math.round(f * full));

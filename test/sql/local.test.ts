@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { supplier } from '../../datasets/index.ts';
 import { ConfigError } from '../../jobs/errors.ts';
@@ -8,6 +9,7 @@ import { copyFromManifest, emptyStage } from '../../sql/load.ts';
 import { localCopyStatement, segments, toLocalDialect } from '../../sql/local.ts';
 import { literal } from '../../sql/sql-text.ts';
 import { checkRedshiftTransaction } from '../../sql/transaction.ts';
+import { pgliteDataDir } from './support/engines.ts';
 
 describe('sql/local: one rule at a time', () => {
   test('ENCODE x is dropped', () => {
@@ -85,10 +87,16 @@ describe('sql/transaction: Redshift transaction rules, checked before any engine
 
 describe('sql/local on PGlite: translated statements mean what Redshift means', () => {
   let wh: PgliteWarehouse;
+  let root: string;
   before(async () => {
-    wh = await PgliteWarehouse.open('memory');
+    const d = await pgliteDataDir();
+    root = d.root;
+    wh = await PgliteWarehouse.open(d.dir);
   });
-  after(async () => wh?.close());
+  after(async () => {
+    await wh?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
 
   test('the translated DDL runs, twice', async () => {
     for (let i = 0; i < 2; i++) for (const s of renderDdl(supplier)) await wh.query(s);

@@ -3,7 +3,7 @@
  * template made once per test process: initdb costs seconds) and the test PostgreSQL (a fresh database
  * per test; skipped locally when absent, a failure under CI=true).
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -18,15 +18,25 @@ export const ENGINES: EngineKind[] = ['pglite', 'postgres'];
 
 let template: Promise<string> | undefined;
 
-/** A PGlite data directory already through initdb (a copy of one made once per process). */
+/**
+ * A PGlite data directory already through initdb: a copy of a template made once and cached in the
+ * temp directory across test processes (initdb costs seconds; a copy, milliseconds).
+ */
 export async function pgliteDataDir(): Promise<{ dir: string; root: string }> {
   template ??= (async () => {
+    const version = JSON.parse(readFileSync(new URL('../../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')).version;
+    const cached = join(tmpdir(), `redshift-loader-pglite-template-${version}`);
+    if (existsSync(join(cached, 'READY'))) return join(cached, 'data');
     const root = mkdtempSync(join(tmpdir(), 'rl-pglite-template-'));
-    const dir = join(root, 'data');
-    const wh = await PgliteWarehouse.open(dir);
+    const wh = await PgliteWarehouse.open(join(root, 'data'));
     await wh.close();
-    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
-    return dir;
+    writeFileSync(join(root, 'READY'), version);
+    try {
+      renameSync(root, cached); // atomic: another process may have won; then use theirs
+    } catch {
+      rmSync(root, { recursive: true, force: true });
+    }
+    return join(cached, 'data');
   })();
   const src = await template;
   const root = mkdtempSync(join(tmpdir(), 'rl-pglite-'));

@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { DatasetContract } from '../../datasets/contract.ts';
+import { supplier } from '../../datasets/index.ts';
+import { ConfigError, LoadError } from '../../jobs/errors.ts';
+import type { Checksums as ManifestChecksums, Manifest } from '../../jobs/manifest.ts';
+import {
+  checksAliases,
+  checksumMismatches,
+  compareDecimal,
+  copyFromManifest,
+  emptyStage,
+  failedAuditStatement,
+  previousPublishedRowsQuery,
+  PUBLISH_STEPS,
+  publishStatements,
+  stageChecksQuery,
+  truncateUtf8,
+  type Checksums,
+  type CsvFormat,
+  type PublishArgs,
+} from '../../sql/load.ts';
+import { formatTimestamp } from '../../sql/sql-text.ts';
+import { checkRedshiftTransaction } from '../../sql/transaction.ts';
+
+const csv: CsvFormat = { delimiter: '|', quote: '"', nullMarker: '\\N', gzip: true, columns: supplier.columns.map((c) => c.name) };
+const expected: Checksums = { rows: 10000, sums: { s_acctbal: '45103548.65' }, min: { s_suppkey: '1' }, max: { s_suppkey: '10000' } };
+
+function publishArgs(patch: Partial<PublishArgs> = {}): PublishArgs {
+  return {
+    contract: supplier,
+    runId: '20240102T030405123Z-abc123',
+    batchDate: '2024-01-01',
+    loadTs: '2024-01-02 03:04:05.123456',
+    expected,
+    audit: {
+      started_at: '2024-01-02 03:00:00.000000',
+      source_files: 1,
+      source_rows: 10000,
+      part_rows: 10000,
+      manifest_rows: 10000,
+      staged_rows: 10000,
+      manifest_url: 's3://dev-staging/supplier/batch=2024-01-01/run=x/manifest.json',
+      timings: { partition: 1200, stage: 300 },
+    },
+    ...patch,
+  };
+}
+
+describe('sql/load: stage', () => {
+  test('emptyStage is a TRUNCATE of its own', () => {
+    assert.equal(emptyStage(supplier), 'TRUNCATE assignment.supplier_stage');
+  });
+
+  test('COPY from the manifest: explicit columns, the manifest CSV layout, GZIP, NULL AS \\\\N, no lenient options', () => {
+    const sql = copyFromManifest(supplier, 's3://dev-staging/supplier/batch=2024-01-01/run=r/manifest.json', 'arn:aws:iam::123456789012:role/rl-copy', csv);
+    assert.equal(
+      sql,
+      [
+        'COPY assignment.supplier_stage (s_suppkey, s_name, s_address, s_nationkey, s_phone, s_acctbal, s_comment)',
+        "FROM 's3://dev-staging/supplier/batch=2024-01-01/run=r/manifest.json'",
+        "IAM_ROLE 'arn:aws:iam::123456789012:role/rl-copy'",
+        'MANIFEST',
+        `CSV DELIMITER '|' QUOTE '"'`,
+        'GZIP',
+        "NULL AS '\\\\N'",
+        'COMPUPDATE OFF STATUPDATE OFF',
+      ].join('\n'),
+    );
+    for (const never of ['EMPTYASNULL', 'BLANKSASNULL', 'TRUNCATECOLUMNS', 'ACCEPTINVCHARS', 'DATEFORMAT', 'TIMEFORMAT', 'MAXERROR']) {
+      assert.ok(!sql.includes(never), never);
+    }
+  });
+
+  test('COPY takes its delimiter, quote and null marker from the manifest, and date/time formats only when needed', () => {
+    const dated: DatasetContract = {
+      ...supplier,
+      columns: [...supplier.columns, { name: 'd', type: { kind: 'date' }, nullable: true }, { name: 't', type: { kind: 'timestamp' }, nullable: true }],
+    };
+    const sql = copyFromManifest(dated, 's3://b-1/m.json', 'default', { ...csv, delimiter: '\t', quote: "'", nullMarker: 'NUL', columns: dated.columns.map((c) => c.name) });
+    assert.match(sql, /CSV DELIMITER '\t' QUOTE ''''/);
+    assert.match(sql, /NULL AS 'NUL'/);
+    assert.match(sql, /IAM_ROLE default/);
+    assert.match(sql, /DATEFORMAT 'auto'\nTIMEFORMAT 'auto'/);
+  });
+
+  test('COPY refuses a manifest written for other columns, bad URLs and role ARNs', () => {
+    assert.throws(() => copyFromManifest(supplier, 's3://b-1/m.json', 'default', { ...csv, columns: ['s_suppkey'] }), LoadError);
+    assert.throws(() => copyFromManifest(supplier, '/tmp/m.json', 'default', csv), ConfigError);
+    assert.throws(() => copyFromManifest(supplier, "s3://b-1/m.json' CREDENTIALS 'x", 'default', csv), ConfigError);
+    assert.throws(() => copyFromManifest(supplier, 's3://b-1/m.json', "arn:aws:iam::1:role/x' x", csv), ConfigError);
+    assert.throws(() => copyFromManifest(supplier, 's3://b-1/m.json', 'default', { ...csv, delimiter: '"' }), LoadError);
+  });
+});
+
+describe('sql/load: checksums', () => {
+  test('the stage check query returns only text, under stable aliases', () => {
+    assert.deepEqual(checksAliases(supplier), ['rows', 'sum_s_acctbal', 'min_s_suppkey', 'max_s_suppkey']);
+    const q = stageChecksQuery(supplier);
+    assert.match(q, /CAST\(COUNT\(\*\) AS VARCHAR\(40\)\) AS rows/);
+    assert.match(q, /CAST\(SUM\(s_acctbal\) AS VARCHAR\(64\)\) AS sum_s_acctbal/);
+    assert.match(q, /CAST\(MIN\(s_suppkey\) AS VARCHAR\(64\)\) AS min_s_suppkey/);
+    assert.match(q, /FROM assignment\.supplier_stage$/);
+    const ints: DatasetContract = { ...supplier, checksums: { sum: ['s_suppkey'], minMax: [] } };
+    assert.match(stageChecksQuery(ints), /SUM\(CAST\(s_suppkey AS DECIMAL\(38,0\)\)\)/);
+    assert.throws(() => stageChecksQuery({ ...supplier, checksums: { sum: ['s_name'], minMax: [] } }), ConfigError);
+    assert.throws(() => stageChecksQuery({ ...supplier, checksums: { sum: ['nope'], minMax: [] } }), ConfigError);
+  });
+
+  test('decimals compare exactly, whatever their written scale', () => {
+    assert.equal(compareDecimal('45103548.65', '45103548.650'), 0);
+    assert.equal(compareDecimal('-0', '0.00'), 0);
+    assert.equal(compareDecimal('+1.5', '1.50'), 0);
+    assert.equal(compareDecimal('9999999999999999999999999999.99', '9999999999999999999999999999.98'), 1);
+    assert.equal(compareDecimal('-0.01', '0'), -1);
+    assert.equal(compareDecimal('0.1', '0.10000000000000000001'), -1);
+    assert.throws(() => compareDecimal('1e3', '1000'), LoadError);
+  });
+
+  test('mismatches are listed one per aggregate; equal values at other scales are no mismatch', () => {
+    const row = { rows: '10000', sum_s_acctbal: '45103548.650', min_s_suppkey: '1', max_s_suppkey: '10000' };
+    assert.deepEqual(checksumMismatches(supplier, row, expected), []);
+    const off = { rows: '9999', sum_s_acctbal: '45103548.64', min_s_suppkey: '1', max_s_suppkey: null };
+    assert.deepEqual(checksumMismatches(supplier, off, expected), [
+      'rows: staged 9999, manifest 10000',
+      'sum of s_acctbal: staged 45103548.64, manifest 45103548.65',
+      'max of s_suppkey: staged NULL, manifest 10000',
+    ]);
+    const nulls: Checksums = { rows: 0, sums: { s_acctbal: null }, min: { s_suppkey: null }, max: { s_suppkey: null } };
+    assert.deepEqual(checksumMismatches(supplier, { rows: '0', sum_s_acctbal: null, min_s_suppkey: null, max_s_suppkey: null }, nulls), []);
+    assert.deepEqual(checksumMismatches(supplier, row, { ...expected, sums: {} }), ['sum of s_acctbal: the manifest has no value']);
+    // A float is refused: it cannot be compared exactly.
+    assert.throws(() => checksumMismatches(supplier, { ...row, sum_s_acctbal: 45103548.65 }, expected), LoadError);
+  });
+
+  test("the manifest's Checksums and sql's Checksums stay the same shape", () => {
+    // Compile-time: both assignments must type-check (npx tsc); at run time they are the same object.
+    const fromManifest = (c: ManifestChecksums): Checksums => c;
+    const toManifest = (c: Checksums): ManifestChecksums => c;
+    const csvFromManifest = (m: Manifest): CsvFormat => m.package.csv;
+    assert.equal(toManifest(fromManifest(expected)), expected);
+    assert.equal(typeof csvFromManifest, 'function');
+  });
+});
+
+describe('sql/load: publish', () => {
+  test('eight statements in the exactly-once order, valid as one Redshift transaction', () => {
+    const s = publishStatements(publishArgs());
+    assert.equal(s.length, PUBLISH_STEPS.length);
+    checkRedshiftTransaction(s);
+    assert.equal(s[0], 'LOCK assignment.supplier_data, assignment.load_audit, assignment.supplier_stage');
+    assert.match(s[1]!, /SELECT 1 \/ \(CASE WHEN COUNT\(\*\) = 10000 AND SUM\(s_acctbal\) = 45103548\.65 AND MIN\(s_suppkey\) = 1 AND MAX\(s_suppkey\) = 10000 THEN 1 ELSE 0 END\) AS stage_ok FROM assignment\.supplier_stage$/);
+    assert.match(s[2]!, /load_ts = CAST\('2024-01-02 03:04:05\.123456' AS TIMESTAMP\) AND batch_date <> CAST\('2024-01-01' AS DATE\)$/);
+    assert.match(s[3]!, /^UPDATE assignment\.load_audit SET status = 'replaced' WHERE dataset = 'supplier' AND batch_date = CAST\('2024-01-01' AS DATE\) AND status = 'published'$/);
+    assert.match(s[4]!, /^INSERT INTO assignment\.load_audit \(run_id, .*\)\nSELECT '20240102T030405123Z-abc123', 'supplier', .*'published'.* COUNT\(\*\), /s);
+    assert.match(s[4]!, /FROM assignment\.supplier_data WHERE load_ts IN \(SELECT load_ts FROM assignment\.load_audit WHERE .* AND status = 'replaced'\)$/);
+    assert.match(s[5]!, /^DELETE FROM assignment\.supplier_data WHERE load_ts IN \(SELECT load_ts FROM assignment\.load_audit WHERE dataset = 'supplier' AND batch_date = CAST\('2024-01-01' AS DATE\) AND status = 'replaced'\)$/);
+    assert.equal(
+      s[6],
+      "INSERT INTO assignment.supplier_data (s_suppkey, s_name, s_address, s_nationkey, s_phone, s_acctbal, s_comment, load_ts)\nSELECT s_suppkey, s_name, s_address, s_nationkey, s_phone, s_acctbal, s_comment, CAST('2024-01-02 03:04:05.123456' AS TIMESTAMP) FROM assignment.supplier_stage",
+    );
+    assert.match(s[7]!, /AS history_ok FROM assignment\.supplier_data WHERE load_ts = CAST\('2024-01-02 03:04:05\.123456' AS TIMESTAMP\)$/);
+    for (const stmt of s) {
+      assert.ok(!/CURRENT_TIMESTAMP|GETDATE|SYSDATE|NOW\(\)|TRUNCATE/i.test(stmt.replace(/\/\*.*?\*\//g, '')), stmt);
+    }
+  });
+
+  test('NULL sums and min/max become IS NULL in the guards', () => {
+    const s = publishStatements(publishArgs({ expected: { rows: 3, sums: { s_acctbal: null }, min: { s_suppkey: '1' }, max: { s_suppkey: '3' } } }));
+    assert.match(s[1]!, /COUNT\(\*\) = 3 AND SUM\(s_acctbal\) IS NULL AND MIN/);
+  });
+
+  test('values that would be written into SQL unquoted are validated', () => {
+    assert.throws(() => publishStatements(publishArgs({ expected: { ...expected, sums: { s_acctbal: '1; DROP TABLE x' } } })), LoadError);
+    assert.throws(() => publishStatements(publishArgs({ expected: { ...expected, sums: {} } })), LoadError);
+    assert.throws(() => publishStatements(publishArgs({ expected: { ...expected, rows: 1.5 } })), LoadError);
+    assert.throws(() => publishStatements(publishArgs({ loadTs: 'now()' })), ConfigError);
+    assert.throws(() => publishStatements(publishArgs({ loadTs: '2024-02-30 00:00:00' })), ConfigError);
+    assert.throws(() => publishStatements(publishArgs({ batchDate: '2024-1-1' })), ConfigError);
+    assert.throws(() => publishStatements(publishArgs({ runId: "x'y" })), ConfigError);
+    assert.throws(() => publishStatements(publishArgs({ audit: { ...publishArgs().audit, manifest_url: 'x'.repeat(1025) } })), LoadError);
+  });
+
+  test('a failed audit row carries the message escaped and cut to 1024 bytes', () => {
+    const sql = failedAuditStatement({ contract: supplier, runId: 'r1', batchDate: '2024-01-01', loadTs: '2024-01-02 03:04:05.000000', message: "it's \\ bad" });
+    assert.match(sql, /'failed'/);
+    assert.match(sql, /'it''s \\\\ bad'\)$/);
+    const cut = truncateUtf8('€'.repeat(400), 1024);
+    assert.ok(Buffer.byteLength(cut) <= 1024 && cut.endsWith('…'));
+  });
+
+  test('the previous published batch is the latest one before the batch date', () => {
+    const q = previousPublishedRowsQuery(supplier, '2024-01-02');
+    assert.match(q, /status = 'published' AND batch_date < CAST\('2024-01-02' AS DATE\)/);
+    assert.match(q, /ORDER BY batch_date DESC, load_ts DESC\nLIMIT 1$/);
+  });
+
+  test('the run clock formats as Redshift TIMESTAMP text with microseconds, in UTC', () => {
+    assert.equal(formatTimestamp(new Date('2024-05-01T02:03:04.567Z')), '2024-05-01 02:03:04.567000');
+  });
+});

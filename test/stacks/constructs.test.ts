@@ -1,0 +1,471 @@
+// cdktf `Testing` assertions for each construct of the environment stack, each synthesized on its own
+// (Testing.synthScope) with only what it depends on.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Testing } from 'cdktf';
+import { supplier } from '../../datasets/index.ts';
+import { Alerts, breakingDriftPattern, jobFailedPattern } from '../../stacks/alerts.ts';
+import { Catalog, landingRoot } from '../../stacks/catalog.ts';
+import { Compute, JOB_COMMANDS } from '../../stacks/compute.ts';
+import { EnvironmentKey, KEY_SERVICES } from '../../stacks/encryption.ts';
+import { dev, prod, type EnvironmentSettings } from '../../stacks/environments.ts';
+import { INTERFACE_ENDPOINTS, Network, subnetCidr } from '../../stacks/network.ts';
+import { nightlyCron, Orchestration } from '../../stacks/orchestration.ts';
+import { Storage } from '../../stacks/storage.ts';
+import { Warehouse } from '../../stacks/warehouse.ts';
+import { block, blocks, parsePolicy, refersTo, resources, type PolicyStatement } from './policy/tf.ts';
+import { ACCOUNT, DATASETS, KEY_ARN, only, synthScope, synthStack, testContext } from './support.ts';
+
+const has = Testing.toHaveResourceWithProperties;
+
+function statementsOf(policyJson: string): PolicyStatement[] {
+  return parsePolicy(policyJson);
+}
+
+describe('EnvironmentKey', () => {
+  const { json, tf } = synthScope((s) => new EnvironmentKey(s, 'key', testContext()));
+  const key = only(resources(tf, 'aws_kms_key'), 'key');
+  const statements = statementsOf(key.attrs.policy);
+
+  it('is a rotated symmetric customer-managed key with an alias carrying the environment', () => {
+    assert.ok(has(json, 'aws_kms_key', { enable_key_rotation: true, rotation_period_in_days: 365, key_usage: 'ENCRYPT_DECRYPT' }));
+    assert.ok(has(json, 'aws_kms_alias', { name: 'alias/redshift-loader-dev-key' }));
+  });
+
+  it('lets the account use it only through the named services', () => {
+    const use = statements.find((s) => s.Sid === 'UseThroughNamedServicesOnly')!;
+    assert.deepEqual(
+      use.Condition?.StringEquals?.['kms:ViaService'],
+      KEY_SERVICES.map((x) => `${x}.eu-west-1.amazonaws.com`),
+    );
+    assert.equal(use.Condition?.StringEquals?.['kms:CallerAccount'], ACCOUNT);
+    assert.ok(KEY_SERVICES.includes('s3') && KEY_SERVICES.includes('redshift') && KEY_SERVICES.includes('secretsmanager'));
+  });
+
+  it('has no wildcard principal or action, and conditions every service principal', () => {
+    for (const s of statements) {
+      assert.notEqual(s.Principal, '*', s.Sid);
+      for (const a of [s.Action].flat()) assert.ok(a && !a.endsWith('*'), `${s.Sid}: ${a}`);
+      if ((s.Principal as { Service?: string }).Service) assert.ok(s.Condition, s.Sid);
+    }
+    const logs = statements.find((s) => s.Sid === 'CloudWatchLogsForThisAccountsLogGroups')!;
+    assert.deepEqual(logs.Principal, { Service: 'logs.eu-west-1.amazonaws.com' });
+  });
+
+  it('keeps a 30-day deletion window where data is protected', () => {
+    const p = synthScope((s) => new EnvironmentKey(s, 'key', testContext(prod)));
+    assert.ok(has(p.json, 'aws_kms_key', { deletion_window_in_days: 30 }));
+    assert.ok(has(json, 'aws_kms_key', { deletion_window_in_days: 7 }));
+  });
+});
+
+describe('Network', () => {
+  const { json, tf } = synthScope((s) => new Network(s, 'network', testContext(), KEY_ARN));
+
+  it('carves one private /20 per AZ and maps no public IPs', () => {
+    assert.equal(subnetCidr('10.40.0.0/16', 1), '10.40.16.0/20');
+    assert.throws(() => subnetCidr('10.40.0.0/24', 0));
+    const subnets = resources(tf, 'aws_subnet');
+    assert.deepEqual(subnets.map((s) => s.attrs.availability_zone).sort(), dev.availabilityZones);
+    for (const s of subnets) assert.equal(s.attrs.map_public_ip_on_launch, false);
+    assert.ok(has(json, 'aws_vpc', { cidr_block: '10.40.0.0/16', enable_dns_hostnames: true, enable_dns_support: true }));
+  });
+
+  it('has no internet gateway, NAT or default route', () => {
+    for (const t of ['aws_internet_gateway', 'aws_nat_gateway', 'aws_route', 'aws_eip']) assert.equal(Testing.toHaveResource(json, t), false, t);
+    for (const rt of resources(tf, 'aws_route_table')) assert.equal(rt.attrs.route, undefined);
+  });
+
+  it('reaches S3 through a gateway endpoint limited to this environment, and the rest through private-DNS interface endpoints', () => {
+    assert.ok(has(json, 'aws_vpc_endpoint', { service_name: 'com.amazonaws.eu-west-1.s3', vpc_endpoint_type: 'Gateway' }));
+    for (const svc of INTERFACE_ENDPOINTS) {
+      assert.ok(has(json, 'aws_vpc_endpoint', { service_name: `com.amazonaws.eu-west-1.${svc}`, vpc_endpoint_type: 'Interface', private_dns_enabled: true }), svc);
+    }
+    const s3 = resources(tf, 'aws_vpc_endpoint').find((e) => e.attrs.vpc_endpoint_type === 'Gateway')!;
+    const own = statementsOf(s3.attrs.policy).find((s) => s.Sid === 'ThisEnvironmentsBucketsOnly')!;
+    assert.deepEqual(own.Resource, ['arn:aws:s3:::redshift-loader-dev-*']);
+    assert.equal(own.Condition?.StringEquals?.['aws:PrincipalAccount'], ACCOUNT);
+  });
+
+  it('leaves the default security group empty and describes every group and rule', () => {
+    assert.ok(has(json, 'aws_default_security_group', { ingress: [], egress: [] }));
+    for (const t of ['aws_security_group', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule']) {
+      for (const r of resources(tf, t)) assert.ok(r.attrs.description, `${t}.${r.id}`);
+    }
+  });
+
+  it('admits Redshift 5439 from the Batch security group only', () => {
+    const sgs = resources(tf, 'aws_security_group');
+    const batch = sgs.find((g) => g.attrs.name === 'redshift-loader-dev-batch')!;
+    const warehouse = sgs.find((g) => g.attrs.name === 'redshift-loader-dev-redshift')!;
+    const ingress = resources(tf, 'aws_vpc_security_group_ingress_rule').filter((r) => refersTo(r.attrs.security_group_id, warehouse));
+    assert.equal(ingress.length, 1);
+    assert.equal(ingress[0]!.attrs.from_port, 5439);
+    assert.ok(refersTo(ingress[0]!.attrs.referenced_security_group_id, batch));
+    for (const r of [...resources(tf, 'aws_vpc_security_group_ingress_rule'), ...resources(tf, 'aws_vpc_security_group_egress_rule')]) {
+      assert.equal(r.attrs.cidr_ipv4, undefined, r.id);
+    }
+  });
+
+  it('logs all flows to a log group encrypted with the key', () => {
+    assert.ok(has(json, 'aws_flow_log', { traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' }));
+    assert.ok(has(json, 'aws_cloudwatch_log_group', { name: '/redshift-loader/dev/vpc-flow-logs', kms_key_id: KEY_ARN, retention_in_days: 365 }));
+  });
+});
+
+describe('Storage', () => {
+  const { json, tf } = synthScope((s) => new Storage(s, 'storage', testContext(), KEY_ARN));
+  const buckets = resources(tf, 'aws_s3_bucket');
+
+  it('creates the four buckets, named for the environment and unique per account', () => {
+    assert.deepEqual(
+      buckets.map((b) => b.attrs.bucket).sort(),
+      ['access-logs', 'landing', 'reports', 'staging'].map((p) => `redshift-loader-dev-${p}-${ACCOUNT}`),
+    );
+  });
+
+  it('secures every bucket', () => {
+    for (const b of buckets) {
+      const on = <T extends string>(type: T) => resources(tf, type).filter((r) => refersTo(r.attrs.bucket, b));
+      const pab = only(on('aws_s3_bucket_public_access_block'), 'public access block').attrs;
+      assert.deepEqual([pab.block_public_acls, pab.block_public_policy, pab.ignore_public_acls, pab.restrict_public_buckets], [true, true, true, true]);
+      assert.equal(block(only(on('aws_s3_bucket_ownership_controls'), 'ownership').attrs.rule)?.object_ownership, 'BucketOwnerEnforced');
+      assert.equal(block(only(on('aws_s3_bucket_versioning'), 'versioning').attrs.versioning_configuration)?.status, 'Enabled');
+      const sse = block(only(on('aws_s3_bucket_server_side_encryption_configuration'), 'sse').attrs.rule)!;
+      if (b.attrs.bucket.includes('access-logs')) assert.equal(block(sse.apply_server_side_encryption_by_default)?.sse_algorithm, 'AES256');
+      else assert.deepEqual(sse.apply_server_side_encryption_by_default, { sse_algorithm: 'aws:kms', kms_master_key_id: KEY_ARN });
+      assert.equal(sse.bucket_key_enabled, true);
+      const logging = only(on('aws_s3_bucket_logging'), 'logging');
+      assert.ok(refersTo(logging.attrs.target_bucket, buckets.find((x) => x.attrs.bucket.includes('access-logs'))!));
+      const deny = statementsOf(only(on('aws_s3_bucket_policy'), 'policy').attrs.policy).find((s) => s.Sid === 'DenyInsecureTransport')!;
+      assert.equal(deny.Effect, 'Deny');
+      assert.deepEqual(deny.Condition, { Bool: { 'aws:SecureTransport': false } });
+      const rules = blocks(only(on('aws_s3_bucket_lifecycle_configuration'), 'lifecycle').attrs.rule);
+      assert.equal(rules.find((r) => r.id === 'abort-incomplete-multipart-uploads')?.abort_incomplete_multipart_upload[0].days_after_initiation, 1);
+      assert.equal(rules.find((r) => r.id === 'expire-noncurrent-versions')?.noncurrent_version_expiration[0].noncurrent_days, 7);
+    }
+  });
+
+  it('expires staging parts after the environment retention', () => {
+    assert.ok(has(json, 'aws_s3_bucket_lifecycle_configuration', { rule: [{}, {}, { id: 'expire-staging-parts', expiration: [{ days: dev.retention.stagingDays }] }] }));
+  });
+
+  it('lets S3 deliver access logs from this account only', () => {
+    const logPolicy = resources(tf, 'aws_s3_bucket_policy').find((p) => p.attrs.policy.includes('logging.s3.amazonaws.com'))!;
+    const s = statementsOf(logPolicy.attrs.policy).find((x) => x.Sid === 'S3ServerAccessLogDelivery')!;
+    assert.equal(s.Condition?.StringEquals?.['aws:SourceAccount'], ACCOUNT);
+    assert.equal((s.Condition?.ArnLike?.['aws:SourceArn'] as string[]).length, 4);
+  });
+});
+
+function warehouseScope(settings: EnvironmentSettings) {
+  return synthScope((s) => {
+    const ctx = testContext(settings);
+    const network = new Network(s, 'network', ctx, KEY_ARN);
+    const storage = new Storage(s, 'storage', ctx, KEY_ARN);
+    new Warehouse(s, 'warehouse', ctx, { keyArn: KEY_ARN, network, storage, datasets: DATASETS });
+  });
+}
+
+describe('Warehouse (provisioned)', () => {
+  const { json, tf } = warehouseScope(dev);
+
+  it('is a private, encrypted cluster with enhanced VPC routing and a managed password', () => {
+    assert.ok(
+      has(json, 'aws_redshift_cluster', {
+        cluster_identifier: 'redshift-loader-dev-warehouse',
+        node_type: 'ra3.xlplus',
+        cluster_type: 'single-node',
+        encrypted: 'true',
+        kms_key_id: KEY_ARN,
+        publicly_accessible: false,
+        enhanced_vpc_routing: true,
+        manage_master_password: true,
+        master_username: 'rl_admin',
+        database_name: 'supply_chain',
+        automated_snapshot_retention_period: 7,
+      }),
+    );
+    const c = only(resources(tf, 'aws_redshift_cluster'), 'cluster').attrs;
+    assert.equal(c.master_password, undefined);
+  });
+
+  it('requires TLS, logs user activity and exports audit logs to encrypted groups', () => {
+    assert.ok(has(json, 'aws_redshift_parameter_group', { parameter: [{ name: 'require_ssl', value: 'true' }, { name: 'enable_user_activity_logging', value: 'true' }] }));
+    assert.ok(has(json, 'aws_redshift_logging', { log_destination_type: 'cloudwatch', log_exports: ['connectionlog', 'userlog', 'useractivitylog'] }));
+    for (const t of ['connectionlog', 'userlog', 'useractivitylog']) {
+      assert.ok(has(json, 'aws_cloudwatch_log_group', { name: `/aws/redshift/cluster/redshift-loader-dev-warehouse/${t}`, kms_key_id: KEY_ARN }), t);
+    }
+  });
+
+  it('gives COPY a role that reads only the staging prefixes of the datasets', () => {
+    const pol = resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-copy-from-staging')!;
+    const st = statementsOf(pol.attrs.policy);
+    const read = st.find((s) => s.Sid === 'ReadStagedParts')!;
+    assert.deepEqual(read.Action, ['s3:GetObject']);
+    assert.equal((read.Resource as string[]).length, DATASETS.length);
+    assert.match((read.Resource as string[])[0]!, /aws_s3_bucket\.storage_staging_.*\.arn\}\/supplier\/\*$/);
+    assert.deepEqual(st.find((s) => s.Sid === 'DecryptStagedParts')!.Action, ['kms:Decrypt']);
+    assert.deepEqual(
+      st.flatMap((s) => [s.Action].flat()).sort(),
+      ['kms:Decrypt', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket'],
+    );
+  });
+});
+
+describe('Warehouse (serverless option)', () => {
+  const serverless: EnvironmentSettings = {
+    ...dev,
+    availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+    warehouse: { kind: 'serverless', baseCapacity: 8, maxCapacity: 64, slices: 4 },
+  };
+  const { json, tf } = warehouseScope(serverless);
+
+  it('is a namespace and a private workgroup with the same guarantees', () => {
+    assert.equal(Testing.toHaveResource(json, 'aws_redshift_cluster'), false);
+    assert.ok(has(json, 'aws_redshiftserverless_namespace', { kms_key_id: KEY_ARN, manage_admin_password: true, admin_username: 'rl_admin', db_name: 'supply_chain' }));
+    assert.ok(
+      has(json, 'aws_redshiftserverless_workgroup', {
+        publicly_accessible: false,
+        enhanced_vpc_routing: true,
+        config_parameter: [
+          { parameter_key: 'require_ssl', parameter_value: 'true' },
+          { parameter_key: 'enable_user_activity_logging', parameter_value: 'true' },
+        ],
+      }),
+    );
+  });
+
+  it('scopes IAM credentials and the Data API to the workgroup', () => {
+    // The job statements are consumed by Compute; synthesize the whole stack to read them.
+    const { tf: whole } = synthStack(serverless);
+    const job = resources(whole, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-run-and-drift')!;
+    const creds = statementsOf(job.attrs.policy).find((s) => s.Sid === 'IamCredentialsForThisWorkgroup')!;
+    assert.deepEqual(creds.Action, ['redshift-serverless:GetCredentials']);
+    assert.match(String(creds.Resource), /aws_redshiftserverless_workgroup\..*\.arn/);
+    assert.ok(tf.resource?.aws_redshiftserverless_workgroup);
+  });
+});
+
+describe('Catalog', () => {
+  const { json, tf } = synthScope((s) => {
+    const ctx = testContext();
+    const storage = new Storage(s, 'storage', ctx, KEY_ARN);
+    new Catalog(s, 'catalog', ctx, { keyArn: KEY_ARN, storage, datasets: DATASETS });
+  });
+
+  it('derives each landing root from the contract', () => {
+    assert.equal(landingRoot(supplier), 'supplier/');
+    assert.equal(landingRoot({ ...supplier, source: { ...supplier.source, prefix: 'vendors/{dataset}/{yyyymmdd}/' } }), 'vendors/supplier/');
+  });
+
+  it('creates one scheduled crawler per dataset with update/log schema changes and a recrawl policy', () => {
+    assert.ok(has(json, 'aws_glue_catalog_database', { name: 'redshift_loader_dev_landing' }));
+    assert.equal(resources(tf, 'aws_glue_crawler').length, DATASETS.length);
+    assert.ok(
+      has(json, 'aws_glue_crawler', {
+        name: 'redshift-loader-dev-supplier',
+        schedule: dev.crawlerScheduleUtc,
+        schema_change_policy: { update_behavior: 'UPDATE_IN_DATABASE', delete_behavior: 'LOG' },
+        recrawl_policy: { recrawl_behavior: 'CRAWL_EVERYTHING' },
+        security_configuration: 'redshift-loader-dev-glue',
+      }),
+    );
+    const c = only(resources(tf, 'aws_glue_crawler'), 'crawler').attrs;
+    assert.match(c.s3_target[0].path, /^s3:\/\/\$\{aws_s3_bucket\.storage_landing_.*\.bucket\}\/supplier\/$/);
+  });
+
+  it('classifies the delimited files as the contract declares them', () => {
+    assert.ok(
+      has(json, 'aws_glue_classifier', {
+        csv_classifier: { delimiter: '|', contains_header: 'ABSENT', header: supplier.columns.map((c) => c.name) },
+      }),
+    );
+  });
+
+  it('encrypts CloudWatch, job bookmarks and S3 with the key', () => {
+    assert.ok(
+      has(json, 'aws_glue_security_configuration', {
+        encryption_configuration: {
+          cloudwatch_encryption: { cloudwatch_encryption_mode: 'SSE-KMS', kms_key_arn: KEY_ARN },
+          job_bookmarks_encryption: { job_bookmarks_encryption_mode: 'CSE-KMS', kms_key_arn: KEY_ARN },
+          s3_encryption: { s3_encryption_mode: 'SSE-KMS', kms_key_arn: KEY_ARN },
+        },
+      }),
+    );
+  });
+
+  it('lets the crawler role read only the landing prefixes and write only this database', () => {
+    const pol = resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-crawl-landing')!;
+    const st = statementsOf(pol.attrs.policy);
+    assert.match(String(st.find((s) => s.Sid === 'ReadLandingPrefixes')!.Resource), /\/supplier\/\*$/);
+    const write = st.find((s) => s.Sid === 'WriteLandingTables')!;
+    assert.deepEqual(write.Resource, [
+      `arn:aws:glue:eu-west-1:${ACCOUNT}:catalog`,
+      `arn:aws:glue:eu-west-1:${ACCOUNT}:database/redshift_loader_dev_landing`,
+      `arn:aws:glue:eu-west-1:${ACCOUNT}:table/redshift_loader_dev_landing/*`,
+    ]);
+    for (const a of [write.Action].flat()) assert.ok(!/Delete/.test(a), a);
+  });
+});
+
+describe('Compute', () => {
+  const { json, tf } = synthScope((s) => {
+    const ctx = testContext();
+    const network = new Network(s, 'network', ctx, KEY_ARN);
+    const storage = new Storage(s, 'storage', ctx, KEY_ARN);
+    const warehouse = new Warehouse(s, 'warehouse', ctx, { keyArn: KEY_ARN, network, storage, datasets: DATASETS });
+    const catalog = new Catalog(s, 'catalog', ctx, { keyArn: KEY_ARN, storage, datasets: DATASETS });
+    new Compute(s, 'compute', ctx, { keyArn: KEY_ARN, imageTag: 'abc123', network, storage, warehouse, catalog, datasets: DATASETS });
+  });
+  const defs = resources(tf, 'aws_batch_job_definition').map((r) => ({ r, props: JSON.parse(r.attrs.container_properties) }));
+
+  it('runs on Fargate in the private subnets, behind the Batch security group', () => {
+    const ce = only(resources(tf, 'aws_batch_compute_environment'), 'compute environment').attrs;
+    assert.equal(ce.name, 'redshift-loader-dev-fargate');
+    assert.equal(ce.compute_resources.type, 'FARGATE');
+    assert.equal(ce.compute_resources.subnets.length, 2);
+    assert.ok(has(json, 'aws_batch_job_queue', { name: 'redshift-loader-dev-jobs', state: 'ENABLED' }));
+  });
+
+  it('pulls an immutable, scanned, KMS-encrypted image', () => {
+    assert.ok(
+      has(json, 'aws_ecr_repository', {
+        name: 'redshift-loader-dev',
+        image_tag_mutability: 'IMMUTABLE',
+        image_scanning_configuration: { scan_on_push: true },
+        encryption_configuration: [{ encryption_type: 'KMS', kms_key: KEY_ARN }],
+      }),
+    );
+    for (const { props } of defs) assert.match(props.image, /repository_url\}:abc123$/);
+  });
+
+  it('defines run and drift with the CLI commands, unprivileged, without public IPs, read-only root', () => {
+    const byName = Object.fromEntries(defs.map((d) => [d.r.attrs.name, d.props]));
+    assert.deepEqual(byName['redshift-loader-dev-run'].command, [...JOB_COMMANDS.run]);
+    assert.deepEqual(byName['redshift-loader-dev-drift'].command, ['drift', '--dataset', 'Ref::dataset']);
+    for (const { props } of defs) {
+      assert.equal(props.privileged, false);
+      assert.equal(props.readonlyRootFilesystem, true);
+      assert.deepEqual(props.networkConfiguration, { assignPublicIp: 'DISABLED' });
+      assert.notEqual(props.jobRoleArn, props.executionRoleArn);
+      assert.equal(props.logConfiguration.logDriver, 'awslogs');
+    }
+  });
+
+  it('retries exit codes 1 and 5 only, and times out', () => {
+    for (const { r } of defs) {
+      assert.deepEqual(r.attrs.retry_strategy.evaluate_on_exit, [
+        { action: 'RETRY', on_exit_code: '1' },
+        { action: 'RETRY', on_exit_code: '5' },
+        { action: 'EXIT', on_exit_code: '*' },
+        { action: 'EXIT', on_reason: '*' },
+      ]);
+      assert.ok(r.attrs.timeout.attempt_duration_seconds >= 60);
+    }
+  });
+
+  it('keeps the execution role to pulling and logging, and the job role to its data', () => {
+    const exec = resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-pull-image-write-logs')!;
+    assert.deepEqual(statementsOf(exec.attrs.policy).flatMap((s) => [s.Action].flat()).sort(), [
+      'ecr:BatchCheckLayerAvailability',
+      'ecr:BatchGetImage',
+      'ecr:GetAuthorizationToken',
+      'ecr:GetDownloadUrlForLayer',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+    const job = statementsOf(resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-run-and-drift')!.attrs.policy);
+    const data = job.find((s) => s.Sid === 'DataApiOnThisCluster')!;
+    assert.deepEqual(data.Resource, [`arn:aws:redshift:eu-west-1:${ACCOUNT}:cluster:redshift-loader-dev-warehouse`]);
+    const creds = job.find((s) => s.Sid === 'IamCredentialsForThisDatabase')!;
+    assert.deepEqual(creds.Resource, [`arn:aws:redshift:eu-west-1:${ACCOUNT}:dbname:redshift-loader-dev-warehouse/supply_chain`]);
+    const own = job.find((s) => s.Sid === 'DataApiOwnStatementsOnly')!;
+    assert.deepEqual(own.Condition, { StringEquals: { 'redshift-data:statement-owner-iam-userid': '$${aws:userid}' } });
+    assert.ok(!job.some((s) => [s.Action].flat().includes('iam:PassRole')));
+    assert.ok(has(json, 'aws_cloudwatch_log_group', { name: '/redshift-loader/dev/batch', kms_key_id: KEY_ARN, retention_in_days: 365 }));
+  });
+});
+
+describe('Alerts', () => {
+  const { json, tf } = synthScope((s) => new Alerts(s, 'alerts', testContext(), { keyArn: KEY_ARN, queueArn: 'arn:queue', reportsBucket: 'reports' }));
+
+  it('encrypts the topic with the key and subscribes the settings e-mail', () => {
+    assert.ok(has(json, 'aws_sns_topic', { name: 'redshift-loader-dev-alerts', kms_master_key_id: KEY_ARN }));
+    assert.ok(has(json, 'aws_sns_topic_subscription', { protocol: 'email', endpoint: dev.alertEmail }));
+  });
+
+  it('routes failed Batch jobs and breaking drift to the topic', () => {
+    const rules = resources(tf, 'aws_cloudwatch_event_rule');
+    assert.deepEqual(JSON.parse(rules.find((r) => r.attrs.name === 'redshift-loader-dev-job-failed')!.attrs.event_pattern), jobFailedPattern('arn:queue'));
+    assert.deepEqual(JSON.parse(rules.find((r) => r.attrs.name === 'redshift-loader-dev-breaking-drift')!.attrs.event_pattern), breakingDriftPattern('arn:queue'));
+    for (const t of resources(tf, 'aws_cloudwatch_event_target')) assert.match(t.attrs.arn, /aws_sns_topic\.alerts_topic/);
+  });
+
+  it('lets only these rules publish, and only over TLS', () => {
+    const st = statementsOf(only(resources(tf, 'aws_sns_topic_policy'), 'topic policy').attrs.policy);
+    const allowEvents = st.find((s) => s.Sid === 'EventBridgeRulesOfThisEnvironment')!;
+    assert.equal((allowEvents.Condition?.ArnEquals?.['aws:SourceArn'] as string[]).length, 2);
+    assert.equal(st.find((s) => s.Sid === 'DenyInsecureTransport')!.Effect, 'Deny');
+  });
+});
+
+describe('Orchestration', () => {
+  const { json, tf } = synthStack(dev);
+
+  it('schedules each dataset nightly in the environment time zone, into the state machine', () => {
+    assert.equal(nightlyCron('02:05'), 'cron(5 2 * * ? *)');
+    assert.ok(
+      has(json, 'aws_scheduler_schedule', {
+        name: 'redshift-loader-dev-supplier-nightly',
+        schedule_expression: 'cron(0 2 * * ? *)',
+        schedule_expression_timezone: 'Europe/Berlin',
+        flexible_time_window: { mode: 'OFF' },
+      }),
+    );
+    const s = only(resources(tf, 'aws_scheduler_schedule'), 'schedule').attrs;
+    assert.deepEqual(JSON.parse(s.target.input), { dataset: 'supplier', scheduledTime: '<aws.scheduler.scheduled-time>' });
+    assert.match(s.target.arn, /aws_sfn_state_machine\./);
+  });
+
+  it('runs the run job with the batch date, logged, traced and encrypted', () => {
+    const m = only(resources(tf, 'aws_sfn_state_machine'), 'state machine').attrs;
+    const def = JSON.parse(m.definition);
+    assert.equal(def.QueryLanguage, 'JSONata');
+    assert.equal(def.States.SubmitRun.Resource, 'arn:aws:states:::batch:submitJob.sync');
+    assert.deepEqual(def.States.SubmitRun.Arguments.Parameters, { dataset: '{% $dataset %}', date: '{% $batchDate %}' });
+    assert.match(def.States.BatchDate.Assign.batchDate, /\$toMillis\(.*scheduledTime.*Execution\.StartTime\) - 45000000/);
+    assert.match(def.States.SubmitRun.Arguments.JobDefinition, /aws_batch_job_definition\.compute_job-run_/);
+    assert.ok(!m.definition.includes('%{'), 'no Terraform template directive in the definition');
+    assert.equal(m.logging_configuration.level, 'ALL');
+    assert.equal(m.tracing_configuration.enabled, true);
+    assert.equal(m.encryption_configuration.type, 'CUSTOMER_MANAGED_KMS_KEY');
+  });
+
+  it('submits the drift job when a dataset crawler succeeds', () => {
+    const rule = resources(tf, 'aws_cloudwatch_event_rule').find((r) => r.attrs.name === 'redshift-loader-dev-supplier-crawled')!;
+    assert.deepEqual(JSON.parse(rule.attrs.event_pattern), {
+      source: ['aws.glue'],
+      'detail-type': ['Glue Crawler State Change'],
+      detail: { crawlerName: ['redshift-loader-dev-supplier'], state: ['Succeeded'] },
+    });
+    const target = resources(tf, 'aws_cloudwatch_event_target').find((t) => refersTo(t.attrs.rule, rule))!;
+    assert.match(target.attrs.arn, /aws_batch_job_queue\./);
+    assert.match(target.attrs.batch_target.job_definition, /compute_job-drift_/);
+    assert.deepEqual(JSON.parse(target.attrs.input), { dataset: 'supplier' });
+    const events = resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-submit-drift')!;
+    const st = statementsOf(events.attrs.policy);
+    assert.deepEqual(st.flatMap((s) => [s.Action].flat()), ['batch:SubmitJob']);
+    assert.ok((st[0]!.Resource as string[]).every((r) => !r.includes('job-definition/redshift-loader-dev-run')));
+  });
+
+  it('applies the stack-level settings: provider, backend with a lock file, image tag variable', () => {
+    assert.ok(Testing.toHaveProviderWithProperties(json, 'aws', { region: 'eu-west-1' }));
+    const tfBlock = (tf as { terraform: { backend: { s3: Record<string, unknown> }; required_version: string } }).terraform;
+    assert.equal(tfBlock.backend.s3.use_lockfile, true);
+    assert.equal(tfBlock.backend.s3.encrypt, true);
+    assert.equal(tfBlock.backend.s3.key, 'redshift-loader/dev/terraform.tfstate');
+    assert.equal(tfBlock.required_version, '>= 1.10.0');
+    assert.ok((tf.variable as Record<string, unknown>).image_tag);
+  });
+});
