@@ -11,11 +11,11 @@ export interface FileTask {
   /** The normalized seed's decimal digits (a bigint does not cross postMessage into every Node cleanly). */
   seed: string;
   plan: FilePlan;
-  options: Omit<WriteFileOptions, 'onRows' | 'onTemporary'>;
+  /** Includes the temporary path, chosen by the parent so that it can clean up after a worker it stopped. */
+  options: Omit<WriteFileOptions, 'onRows'>;
 }
 
 export type WorkerReport =
-  | { type: 'temporary'; index: number; path: string }
   | { type: 'rows'; index: number; rows: number }
   | { type: 'done'; index: number; file: GeneratedFile }
   | { type: 'failed'; index: number; message: string; stack?: string };
@@ -33,7 +33,6 @@ if (port) {
         }
         const file = await writeSupplierFile(generator, task.plan, {
           ...task.options,
-          onTemporary: (path) => post({ type: 'temporary', index, path }),
           onRows: (rows) => post({ type: 'rows', index, rows }),
         });
         post({ type: 'done', index, file });

@@ -41,8 +41,8 @@ export interface WriteFileOptions {
   metadata?: Record<string, string>;
   /** Called with the rows of every batch once written. */
   onRows?: (rows: number) => void;
-  /** Called with the temporary file's path before anything is written to it. */
-  onTemporary?: (path: string) => void;
+  /** Where the file is written until complete (default: a fresh temporaryPath(plan.path)). */
+  temporaryPath?: string;
 }
 
 /** The contiguous key range of file `index` (0-based) when `rows` keys are split evenly over `files` files. */
@@ -73,7 +73,8 @@ export async function writeSupplierFile(
 ): Promise<GeneratedFile> {
   const { firstKey, lastKey } = plan;
   const rows = lastKey - firstKey + 1;
-  const bytes = await writeAtomically(plan.path, options.onTemporary, async (handle) => {
+  const tmp = options.temporaryPath ?? temporaryPath(plan.path);
+  const bytes = await writeAtomically(tmp, plan.path, async (handle) => {
     if (options.format === 'csv') {
       const batchSize = Math.min(CSV_BATCH_ROWS, rows);
       const buffer = Buffer.allocUnsafe(batchSize * MAX_SUPPLIER_LINE_BYTES);
@@ -96,16 +97,10 @@ export async function writeSupplierFile(
 }
 
 /**
- * Runs `fill` on a temporary file beside `path`, makes it durable, then renames it to `path`. On any error
- * the temporary file is removed and `path` is left as it was. Returns the file's size.
+ * Runs `fill` on the new file `tmp`, makes it durable, then renames it to `path`. On any error `tmp` is
+ * removed and `path` is left as it was. Returns the file's size.
  */
-async function writeAtomically(
-  path: string,
-  onTemporary: ((path: string) => void) | undefined,
-  fill: (handle: FileHandle) => Promise<void>,
-): Promise<number> {
-  const tmp = temporaryPath(path);
-  onTemporary?.(tmp);
+async function writeAtomically(tmp: string, path: string, fill: (handle: FileHandle) => Promise<void>): Promise<number> {
   const handle = await open(tmp, 'wx');
   let closed = false;
   try {

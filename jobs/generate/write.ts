@@ -26,7 +26,7 @@ import {
   type SeedInput,
 } from './options.ts';
 import { SupplierGenerator } from './supplier-rows.ts';
-import { planFile, writeSupplierFile, type FilePlan, type GeneratedFile, type WriteFileOptions } from './write-file.ts';
+import { planFile, temporaryPath, writeSupplierFile, type FilePlan, type GeneratedFile, type WriteFileOptions } from './write-file.ts';
 
 export { fileKeyRange, partFileName, type GeneratedFile } from './write-file.ts';
 
@@ -177,7 +177,8 @@ async function writeInWorkers(
   progress: (plan: FilePlan, rows: number) => void,
 ): Promise<GeneratedFile[]> {
   const results = new Map<number, GeneratedFile>();
-  const temporaries = new Map<number, string>();
+  /** Temporary paths of the files being written, by file index. */
+  const inFlight = new Map<number, string>();
   const workers: Worker[] = [];
   const retired = new Set<Worker>();
   const byIndex = new Map(tasks.map((t) => [t.plan.index, t]));
@@ -189,13 +190,16 @@ async function writeInWorkers(
       if (failure) return;
       failure = error;
       Promise.all(workers.map((w) => w.terminate()))
-        .then(() => Promise.all([...temporaries.values()].map((p) => rm(p, { force: true }))))
+        .then(() => Promise.all([...inFlight.values()].map((p) => rm(p, { force: true }))))
         .then(() => reject(error), () => reject(error));
     };
     const feed = (worker: Worker): void => {
       if (failure) return;
       if (next < tasks.length) {
-        worker.postMessage(tasks[next++]);
+        const task = tasks[next++]!;
+        const tmp = temporaryPath(task.plan.path);
+        inFlight.set(task.plan.index, tmp);
+        worker.postMessage({ ...task, options: { ...task.options, temporaryPath: tmp } } satisfies FileTask);
       } else {
         retired.add(worker);
         void worker.terminate();
@@ -208,15 +212,12 @@ async function writeInWorkers(
       worker.on('message', (report: WorkerReport) => {
         const task = byIndex.get(report.index)!;
         switch (report.type) {
-          case 'temporary':
-            temporaries.set(report.index, report.path);
-            break;
           case 'rows':
             progress(task.plan, report.rows);
             break;
           case 'done':
             results.set(report.index, report.file);
-            temporaries.delete(report.index);
+            inFlight.delete(report.index);
             feed(worker);
             break;
           case 'failed': {

@@ -1,0 +1,123 @@
+/** Exact duplicate detection in bounded memory: radix-sorted runs, spilled and merged. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UniqueKeys } from '../../data-quality/index.ts';
+import { radixSort } from '../../data-quality/unique-keys.ts';
+import { decodeBigint, decodeNumber, encodeBigint, encodeNumber, KEY } from '../../data-quality/hash.ts';
+
+/** Deterministic pseudo-random numbers (xorshift32). */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+}
+
+interface Dup { key: string; ord: number; first: number }
+
+/** The duplicates a Map finds, in the same form as UniqueKeys reports them. */
+function bruteForce(keys: Array<[number, number]>): Dup[] {
+  const first = new Map<string, number>();
+  const out: Dup[] = [];
+  keys.forEach(([hi, lo], ord) => {
+    const k = `${hi}:${lo}`;
+    const f = first.get(k);
+    if (f === undefined) first.set(k, ord);
+    else out.push({ key: k, ord, first: f });
+  });
+  return out.sort((a, b) => a.ord - b.ord);
+}
+
+function run(keys: Array<[number, number]>, memoryBytes: number, spillDir?: string): { dups: Dup[]; tracker: UniqueKeys } {
+  const t = new UniqueKeys({ memoryBytes, spillDir });
+  keys.forEach(([hi, lo], ord) => t.add(hi, lo, ord));
+  const dups: Dup[] = [];
+  t.finish((hi, lo, ord, first) => dups.push({ key: `${hi}:${lo}`, ord, first }));
+  return { dups: dups.sort((a, b) => a.ord - b.ord), tracker: t };
+}
+
+describe('radixSort', () => {
+  it('sorts (hi, lo) keys and keeps equal keys in ordinal order', () => {
+    const next = rng(7);
+    const n = 5000;
+    const hi = new Uint32Array(n), lo = new Uint32Array(n), ord = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      hi[i] = next() % 3; // few distinct high words: many equal keys, skipped digit passes
+      lo[i] = next() % 1000;
+      ord[i] = i;
+    }
+    const expected = [...Array(n).keys()].sort((a, b) => hi[a] - hi[b] || lo[a] - lo[b] || a - b);
+    const b = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)] as const;
+    const inB = radixSort(n, hi, lo, ord, b[0], b[1], b[2], new Uint32Array(4 * 65536));
+    const sortedOrd = inB ? b[2] : ord;
+    assert.deepEqual([...sortedOrd], expected);
+  });
+
+  it('orders encoded bigints and numbers as their values, and decodes them back', () => {
+    const bigs = [-(2n ** 63n), -5n, -1n, 0n, 1n, 2n ** 32n, 2n ** 63n - 1n];
+    const enc = bigs.map((v) => (encodeBigint(v), [KEY[0], KEY[1]] as const));
+    for (let i = 1; i < enc.length; i++) assert.ok(enc[i - 1][0] < enc[i][0] || (enc[i - 1][0] === enc[i][0] && enc[i - 1][1] < enc[i][1]));
+    enc.forEach(([h, l], i) => assert.equal(decodeBigint(h, l), bigs[i]));
+    const nums = [-1e300, -2.5, -1, -0.5, 0, 1e-300, 0.5, 1, 3, 2 ** 40, 1e300];
+    const encN = nums.map((v) => (encodeNumber(v), [KEY[0], KEY[1]] as const));
+    for (let i = 1; i < encN.length; i++) assert.ok(encN[i - 1][0] < encN[i][0] || (encN[i - 1][0] === encN[i][0] && encN[i - 1][1] < encN[i][1]), `${nums[i]}`);
+    encN.forEach(([h, l], i) => assert.equal(decodeNumber(h, l), nums[i]));
+    encodeNumber(-0);
+    const negZero = [KEY[0], KEY[1]];
+    encodeNumber(0);
+    assert.deepEqual(negZero, [KEY[0], KEY[1]], '-0 and 0 are one key');
+  });
+});
+
+describe('UniqueKeys', () => {
+  const next = rng(42);
+  const keys: Array<[number, number]> = [];
+  for (let i = 0; i < 20_000; i++) keys.push([next() % 4, next() % 30_000]); // ~25 % repeats
+  const expected = bruteForce(keys);
+
+  it('finds every repeated occurrence with the ordinal of the first, in memory', () => {
+    const { dups, tracker } = run(keys, 256 * 1024 * 1024);
+    assert.equal(tracker.spilledRuns, 0);
+    assert.ok(expected.length > 1000);
+    assert.deepEqual(dups, expected);
+  });
+
+  it('finds the same through many spilled runs, and removes its spill folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dq-spill-test-'));
+    try {
+      const { dups, tracker } = run(keys, 16 * 1024, dir);
+      assert.ok(tracker.spilledRuns >= 10, `spilled ${tracker.spilledRuns} runs`);
+      assert.deepEqual(dups, expected);
+      assert.deepEqual(readdirSync(dir), [], 'spill folder removed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports nothing for distinct keys, and nothing for no keys', () => {
+    const distinct: Array<[number, number]> = [];
+    for (let i = 0; i < 5000; i++) distinct.push([0x80000000, (i * 2654435761) >>> 0]);
+    assert.deepEqual(run(distinct, 16 * 1024).dups, []);
+    assert.deepEqual(run([], 16 * 1024).dups, []);
+  });
+
+  it('checks 2M keys in well under 300 MB of RSS (child process; 10M: see unique-memory.ts)', () => {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/data-quality/unique-memory.ts', '2000000'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    });
+    assert.equal(child.status, 0, child.stderr);
+    const result = JSON.parse(child.stdout.trim().split('\n').pop()!);
+    assert.equal(result.duplicates, 1);
+    assert.equal(result.firstDuplicate.file, 'part-30.parquet');
+    assert.equal(result.firstDuplicate.row, 2_000_000 - 30 * 65536 + 1);
+    assert.ok(result.peakRssMB < 300, `peak RSS ${result.peakRssMB} MB`);
+  });
+});
