@@ -92,7 +92,16 @@ const POW10: bigint[] = Array.from({ length: 80 }, (_, i) => 10n ** BigInt(i));
 
 function decimalCoercer(precision: number, scale: number): Coercer {
   const limit = POW10[precision];
+  const factor = 10 ** scale;
+  // Up to 15 significant digits a double's cents are exact: when round(v * 10^s) / 10^s gives v back,
+  // that integer is the one decimal of at most `scale` places that reads as v (its shortest text).
+  const fastDoubles = precision <= 15;
+  const maxUnscaled = 10 ** precision;
   return (v) => {
+    if (fastDoubles && typeof v === 'number') {
+      const r = Math.round(v * factor);
+      if (r / factor === v && Math.abs(r) < maxUnscaled) return BigInt(r);
+    }
     const d = parseDecimal(v);
     if (!d) return new CoerceFailure('type', `${showValue(v)} is not a number`);
     let { unscaled } = d;

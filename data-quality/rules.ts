@@ -142,7 +142,8 @@ export function compileRules(contract: DatasetContract): CompiledRules {
     let state: RuleState;
     switch (rule.type) {
       case 'not_null':
-        state = newState(rule.type, c.name, rule.severity, false, `${c.name} is never NULL`);
+        // A NULL in a NOT NULL column cannot be loaded at all: that is never just a warning.
+        state = newState(rule.type, c.name, c.nullable ? rule.severity : 'error', false, `${c.name} is never NULL`);
         rules.notNull.push(state);
         break;
       case 'unique':
@@ -183,12 +184,14 @@ export function compileRules(contract: DatasetContract): CompiledRules {
         break;
       case 'max_bytes':
         if (!isText(c)) bad(rule, `max_bytes on ${c.name}: the column is ${typeText(c.type)}, not varchar or char`);
-        state = newState(rule.type, c.name, rule.severity, false, `${c.name} fits ${typeText(c.type)} in UTF-8 bytes`);
+        // A value over the width would be rejected by COPY (or cut): always an error, whatever is declared.
+        state = newState(rule.type, c.name, 'error', false, `${c.name} fits ${typeText(c.type)} in UTF-8 bytes`);
         rules.maxBytes.push(state);
         break;
       case 'decimal_fit':
         if (c.type.kind !== 'decimal') bad(rule, `decimal_fit on ${c.name}: the column is ${typeText(c.type)}, not decimal`);
-        state = newState(rule.type, c.name, rule.severity, false,
+        // Redshift truncates extra places and rejects extra digits: never loaded as a mere warning.
+        state = newState(rule.type, c.name, 'error', false,
           `${c.name} fits ${typeText(c.type)} (no digit lost, no place cut)`);
         rules.decimalFit.push(state);
         break;

@@ -201,13 +201,20 @@ export class SupplierGenerator {
     return out;
   }
 
-  /** The batches for keys firstKey … lastKey, at most batchSize rows each; only one is built at a time. */
-  *batches(options: Omit<SupplierBatchesOptions, 'scale' | 'seed'> = {}): Generator<SupplierBatch> {
+  /**
+   * The batches for keys firstKey … lastKey, at most batchSize rows each, built one at a time as they are
+   * asked for. The options are checked now, not at the first batch.
+   */
+  batches(options: Omit<SupplierBatchesOptions, 'scale' | 'seed'> = {}): Generator<SupplierBatch> {
     const first = options.firstKey ?? 1;
     const last = options.lastKey ?? this.rows;
     const size = options.batchSize ?? DEFAULT_ROW_GROUP_SIZE;
     checkRowGroupSize(size);
     this.checkRange(first, last);
+    return this.batchRun(first, last, size);
+  }
+
+  private *batchRun(first: number, last: number, size: number): Generator<SupplierBatch> {
     for (let key = first; key <= last; key += size) yield this.batch(key, Math.min(size, last - key + 1));
   }
 

@@ -189,8 +189,7 @@ export function textPool(seed: Seed): string {
       parts.push(s);
       length += s.length + 1;
     }
-    // Flatten once so that substrings do not walk a rope of a million pieces.
-    pool = Buffer.from(parts.join(' ').slice(0, TEXT_POOL_CHARS), 'latin1').toString('latin1');
+    pool = parts.join(' ').slice(0, TEXT_POOL_CHARS);
     // One pool at a time: a process generating with many seeds must not hold one per seed.
     pools.clear();
     pools.set(id, pool);

@@ -210,10 +210,15 @@ async function writeInWorkers(
       const worker = startWorker();
       workers.push(worker);
       worker.on('message', (report: WorkerReport) => {
+        if (failure) return;
         const task = byIndex.get(report.index)!;
         switch (report.type) {
           case 'rows':
-            progress(task.plan, report.rows);
+            try {
+              progress(task.plan, report.rows);
+            } catch (e) {
+              fail(e instanceof Error ? e : new Error(String(e)));
+            }
             break;
           case 'done':
             results.set(report.index, report.file);

@@ -135,6 +135,7 @@ export async function partition(opts: PartitionOptions): Promise<PartitionResult
     return { manifest, manifestUri, quality, schemas, sourceRows, readRows };
   } catch (e) {
     log.endProgress();
+    evaluator.dispose();
     await parts.abort();
     throw e;
   }

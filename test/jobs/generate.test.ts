@@ -500,8 +500,8 @@ async function readParquet(path: string): Promise<Fields[]> {
 
 describe('generateSupplier: atomic files', () => {
   test('a failure mid-file removes the temporary file and leaves the earlier file untouched', async () => {
-    const out = join(work, 'atomic');
     for (const format of ['csv', 'parquet'] as const) {
+      const out = join(work, `atomic-${format}`);
       const first = await generateSupplier({ scale: 0.2, outDir: out, format, seed: 1 });
       const before = await readFile(first.files[0]!.path);
       await assert.rejects(
@@ -511,6 +511,7 @@ describe('generateSupplier: atomic files', () => {
           format,
           seed: 2,
           rowGroupSize: 100,
+          concurrency: 1, // in this thread, so that the failure surely lands mid-file
           onProgress: (p) => {
             if (p.rows >= 500) throw new Error('disk full (simulated)');
           },
@@ -525,7 +526,8 @@ describe('generateSupplier: atomic files', () => {
   test('a worker failure stops the run and leaves no temporary files', async () => {
     const out = join(work, 'worker-fail');
     await mkdir(join(out, 'part-00001.parquet'), { recursive: true }); // a folder where a file must go
-    await assert.rejects(generateSupplier({ scale: 0.5, outDir: out, files: 3, concurrency: 2 }), /part-00001\.parquet/);
+    // The message names the file, and "writing … failed" shows it came back from a worker thread.
+    await assert.rejects(generateSupplier({ scale: 0.5, outDir: out, files: 3, concurrency: 2 }), /writing \S+part-00001\.parquet failed: EISDIR/);
     assert.deepEqual((await readdir(out)).filter((n) => n.startsWith('.')), [], 'no temporary file left');
   });
 
@@ -599,7 +601,8 @@ describe('bad input is a ConfigError with a clear message, and nothing is writte
     assert.throws(() => new SupplierGenerator({ scale: 0 }), ConfigError);
     assert.throws(() => new SupplierGenerator({ scale: 1, seed: -3 }), ConfigError);
     assert.throws(() => new SupplierGenerator({ scale: 1 }).batch(10_000, 2), /key range 10000…10001 is not inside 1…10000/);
-    assert.throws(() => supplierBatches({ scale: 1, batchSize: 0 }).next(), ConfigError);
+    assert.throws(() => supplierBatches({ scale: 1, batchSize: 0 }), ConfigError);
+    assert.throws(() => supplierBatches({ scale: 1, firstKey: 0 }), /key range 0…10000/);
   });
 
   test('an output folder that cannot be created is a ConfigError', async () => {
