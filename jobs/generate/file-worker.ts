@@ -8,8 +8,7 @@ import { writeSupplierFile, type FilePlan, type GeneratedFile, type WriteFileOpt
 
 export interface FileTask {
   scale: number;
-  /** The normalized seed's decimal digits (a bigint does not cross postMessage into every Node cleanly). */
-  seed: string;
+  seed: bigint;
   plan: FilePlan;
   /** Includes the temporary path, chosen by the parent so that it can clean up after a worker it stopped. */
   options: Omit<WriteFileOptions, 'onRows'>;
@@ -28,7 +27,7 @@ if (port) {
     const post = (report: WorkerReport): void => port.postMessage(report);
     void (async () => {
       try {
-        if (!generator || generator.seed !== BigInt(task.seed) || generator.scale !== task.scale) {
+        if (!generator || generator.seed !== task.seed || generator.scale !== task.scale) {
           generator = new SupplierGenerator({ scale: task.scale, seed: task.seed });
         }
         const file = await writeSupplierFile(generator, task.plan, {

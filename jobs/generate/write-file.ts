@@ -3,7 +3,7 @@
  * file beside the target, made durable, then renamed into place).
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { GenerateFormat } from './options.ts';
 import { SupplierParquetSink } from './parquet-file.ts';
@@ -63,6 +63,21 @@ export function planFile(dir: string, rows: number, files: number, index: number
 /** The name a file is written under until it is complete: hidden (readers skip dot files) and unique. */
 export function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
+}
+
+/**
+ * Removes what killed earlier runs left of these files: their hidden temporary files in `dir`. Only the
+ * temporaries of the named files are touched, so runs writing other files of the same split (`only`) into
+ * the same folder at the same time are safe.
+ */
+export async function removeStaleTemporaries(dir: string, fileNames: string[]): Promise<string[]> {
+  const wanted = new Set(fileNames);
+  const stale = (await readdir(dir)).filter((name) => {
+    const m = /^\.(.+)\.[0-9a-f]{12}\.partial$/.exec(name);
+    return m !== null && wanted.has(m[1]!);
+  });
+  await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
+  return stale;
 }
 
 /** Writes one planned file of SUPPLIER rows. */

@@ -6,7 +6,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../errors.ts';
@@ -26,7 +26,7 @@ import {
   type SeedInput,
 } from './options.ts';
 import { SupplierGenerator } from './supplier-rows.ts';
-import { planFile, temporaryPath, writeSupplierFile, type FilePlan, type GeneratedFile, type WriteFileOptions } from './write-file.ts';
+import { planFile, removeStaleTemporaries, temporaryPath, writeSupplierFile, type FilePlan, type GeneratedFile, type WriteFileOptions } from './write-file.ts';
 
 export { fileKeyRange, partFileName, type GeneratedFile } from './write-file.ts';
 
@@ -95,6 +95,8 @@ export async function generateSupplier(options: GenerateSupplierOptions): Promis
     throw new ConfigError(`cannot create the output folder ${dir}: ${e.code ?? e.message}`, { file: dir }, 'check the path and its permissions');
   });
 
+  await removeStaleTemporaries(dir, plans.map((p) => basename(p.path)));
+
   const metadataFor = (plan: FilePlan): Record<string, string> => ({
     'redshift-loader.generate': JSON.stringify({
       dataset: 'supplier',
@@ -128,7 +130,7 @@ export async function generateSupplier(options: GenerateSupplierOptions): Promis
     }
   } else {
     written = await writeInWorkers(
-      plans.map((plan) => ({ scale: options.scale, seed: seed.toString(), plan, options: { format, rowGroupSize, metadata: metadataFor(plan) } })),
+      plans.map((plan) => ({ scale: options.scale, seed, plan, options: { format, rowGroupSize, metadata: metadataFor(plan) } })),
       concurrency,
       progress,
     );

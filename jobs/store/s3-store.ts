@@ -35,8 +35,8 @@ export interface S3StoreOptions {
   clientOptions?: AwsClientOptions;
   /** KMS key (ARN, id or alias) every write is encrypted with. Defaults to RL_KMS_KEY_ARN. */
   kmsKeyId?: string;
-  /** Write without SSE-KMS when no key is configured. Off by default: writes then fail with a ConfigError. */
-  allowUnencrypted?: boolean;
+  /** Called once when no key is configured (writes then use SSE-KMS with the AWS-managed key). */
+  onNoKey?: (message: string) => void;
   /** Multipart part size in bytes (default 8 MiB; S3's minimum is 5 MiB). */
   partSize?: number;
   /** Parts uploaded concurrently (default 3). Memory held ≈ partSize × (queueSize + 1). */
@@ -69,7 +69,8 @@ type Op = 'list' | 'read' | 'write';
 export class S3Store implements ObjectStore {
   readonly client: S3Client;
   private readonly kmsKeyId?: string;
-  private readonly allowUnencrypted: boolean;
+  private readonly onNoKey: (message: string) => void;
+  private warnedNoKey = false;
   private readonly partSize: number;
   private readonly queueSize: number;
   private readonly listPageSize: number;
@@ -77,7 +78,7 @@ export class S3Store implements ObjectStore {
   constructor(opts: S3StoreOptions = {}) {
     this.client = opts.client ?? s3Client(opts.clientOptions);
     this.kmsKeyId = opts.kmsKeyId ?? jobEnv('RL_KMS_KEY_ARN');
-    this.allowUnencrypted = opts.allowUnencrypted ?? false;
+    this.onNoKey = opts.onNoKey ?? ((m) => process.stderr.write(`warn: ${m}\n`));
     this.partSize = opts.partSize ?? DEFAULT_PART_SIZE;
     if (this.partSize < MIN_PART_SIZE) {
       throw new ConfigError(`S3 part size ${this.partSize} is below S3's minimum of ${MIN_PART_SIZE} bytes`);
@@ -125,10 +126,11 @@ export class S3Store implements ObjectStore {
       uri,
       size,
       read: async (start: number, end: number): Promise<ArrayBuffer> => {
+        const first = Math.max(0, start);
         const last = Math.min(end, size) - 1;
-        if (start > last) return new ArrayBuffer(0);
+        if (first > last) return new ArrayBuffer(0);
         const res = await client
-          .send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${last}`, IfMatch: etag }))
+          .send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${first}-${last}`, IfMatch: etag }))
           .catch((e) => {
             throw this.mapError(e, 'read', bucket, key);
           });
@@ -159,18 +161,18 @@ export class S3Store implements ObjectStore {
   async write(uri: string, body: Readable | Buffer | string, contentType?: string): Promise<WriteResult> {
     const { bucket, key } = parseS3Uri(uri);
     if (key === '' || key.endsWith('/')) throw new ConfigError(`cannot write an object at folder location ${uri}`);
-    if (!this.kmsKeyId && !this.allowUnencrypted) {
-      throw new ConfigError(
-        `no KMS key configured for S3 writes (writing ${uri})`,
-        {},
-        'set RL_KMS_KEY_ARN to the key every object is encrypted with (SSE-KMS)',
+    if (!this.kmsKeyId && !this.warnedNoKey) {
+      this.warnedNoKey = true;
+      this.onNoKey(
+        `RL_KMS_KEY_ARN is not set: S3 writes are encrypted with SSE-KMS under the AWS-managed key, not the environment's key`,
       );
     }
     const hash = createHash('sha256');
     let size = 0;
+    // Never unencrypted: SSE-KMS with the environment's key, or S3's AWS-managed KMS key when none is set.
     const encryption = this.kmsKeyId
       ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: this.kmsKeyId, BucketKeyEnabled: true }
-      : {};
+      : { ServerSideEncryption: 'aws:kms' as const, BucketKeyEnabled: true };
     const params = {
       Bucket: bucket,
       Key: key,

@@ -134,18 +134,26 @@ export class PgliteWarehouse implements Warehouse {
         const label = partLabel(entry, k, entries.length);
         const check = new PartCheck(entry);
         let partRows = 0;
-        let chunk: CsvChunk | undefined;
+        // The engine's error, kept: leaving the loop early aborts the pipeline, whose own error
+        // ("The operation was aborted") would otherwise hide it.
+        let failed: { error: unknown; chunk: CsvChunk } | undefined;
         try {
           await pipeline(await openPart(args.store, entry, label), check, createGunzip(), async (source: AsyncIterable<Buffer>) => {
-            for await (chunk of csvChunks(source, { quote: csv.quote, targetBytes: chunkBytes })) {
-              const rows = await this.copyChunk(tx, sql, chunk.data);
+            for await (const chunk of csvChunks(source, { quote: csv.quote, targetBytes: chunkBytes })) {
+              let rows: number;
+              try {
+                rows = await this.copyChunk(tx, sql, chunk.data);
+              } catch (error) {
+                failed = { error, chunk };
+                throw error;
+              }
               partRows += rows;
               await this.opts.onProgress?.({ kind: 'copy-chunk', part: entry.url, partIndex: k, chunkRows: rows, partRows, bytes: chunk.data.length });
             }
-            chunk = undefined;
           });
         } catch (e) {
-          throw copyFailure(e, entry, label, chunk ? rowInChunk(e, chunk, csv.quote) : undefined);
+          if (failed) throw copyFailure(failed.error, entry, label, rowInChunk(failed.error, failed.chunk, csv.quote));
+          throw copyFailure(e, entry, label, undefined);
         }
         check.verify(label);
         checkPartRows(entry, label, partRows);

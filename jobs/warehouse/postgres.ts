@@ -193,9 +193,11 @@ export class PostgresWarehouse implements Warehouse {
       for (const [k, entry] of entries.entries()) {
         const label = partLabel(entry, k, entries.length);
         const check = new PartCheck(entry);
+        // Open the part BEFORE starting the COPY: a COPY waiting for data would block the ROLLBACK.
+        const part = await openPart(args.store, entry, label);
         const copy = this.client.query(copyFrom(sql));
         try {
-          await pipeline(await openPart(args.store, entry, label), check, createGunzip(), copy);
+          await pipeline(part, check, createGunzip(), copy);
         } catch (e) {
           const { line } = parseCopyContext((e as { where?: string })?.where);
           const row = line === undefined ? undefined : await rowOfLineInPart(args.store, entry, line, csv.quote);

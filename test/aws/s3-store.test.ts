@@ -142,28 +142,24 @@ describe('S3Store against moto', () => {
     assert.equal(h2.ServerSideEncryption, 'aws:kms');
   });
 
-  test('no KMS key: writes fail with one clear ConfigError before any request; allowUnencrypted opts out', async (t) => {
+  test('no KMS key: writes are still SSE-KMS (AWS-managed key) with one warning; RL_KMS_KEY_ARN picks the key', async (t) => {
     if (await skip(t)) return;
     const saved = process.env.RL_KMS_KEY_ARN;
     delete process.env.RL_KMS_KEY_ARN;
     try {
-      sent.length = 0;
-      const bare = new S3Store({ client });
-      const e = await userError(bare.write(`s3://${bucket}/nokey.txt`, 'x'));
-      assert.ok(e instanceof ConfigError);
-      assert.match(e.oneLine(), /no KMS key configured for S3 writes \(writing s3:\/\/.*\/nokey\.txt\).*RL_KMS_KEY_ARN/);
-      assert.equal(sent.length, 0);
-      assert.equal(await bare.exists(`s3://${bucket}/nokey.txt`), false);
+      const warnings: string[] = [];
+      const bare = new S3Store({ client, onNoKey: (m) => warnings.push(m) });
+      await bare.write(`s3://${bucket}/nokey.txt`, 'x');
+      await bare.write(`s3://${bucket}/nokey2.txt`, 'y');
+      assert.equal(warnings.length, 1, 'warned once');
+      assert.match(warnings[0], /RL_KMS_KEY_ARN is not set/);
+      const h0 = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'nokey.txt' }));
+      assert.equal(h0.ServerSideEncryption, 'aws:kms', 'never unencrypted');
 
       process.env.RL_KMS_KEY_ARN = TEST_KMS_KEY;
       await new S3Store({ client }).write(`s3://${bucket}/envkey.txt`, 'x');
       const h = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'envkey.txt' }));
       assert.equal(h.SSEKMSKeyId, TEST_KMS_KEY, 'the key comes from RL_KMS_KEY_ARN');
-
-      delete process.env.RL_KMS_KEY_ARN;
-      await new S3Store({ client, allowUnencrypted: true }).write(`s3://${bucket}/plain.txt`, 'x');
-      const p = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'plain.txt' }));
-      assert.notEqual(p.ServerSideEncryption, 'aws:kms');
     } finally {
       if (saved === undefined) delete process.env.RL_KMS_KEY_ARN;
       else process.env.RL_KMS_KEY_ARN = saved;

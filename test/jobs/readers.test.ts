@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { parquetMetadata, type SchemaElement } from 'hyparquet';
+import { parquetMetadata } from 'hyparquet';
 import { ByteWriter, ParquetWriter, parquetWriteBuffer, schemaFromColumnData } from 'hyparquet-writer';
 import type { DatasetContract } from '../../datasets/contract.ts';
 import { supplier } from '../../datasets/supplier.ts';
@@ -296,7 +296,7 @@ describe('parquet reader: files written by hyparquet-writer', () => {
       { name: 'u8', data: [255, 0] },
       { name: 'u32', data: [4294967295, 0] },
     ];
-    const schema: SchemaElement[] = [
+    const schema: NonNullable<Parameters<typeof parquetWriteBuffer>[0]["schema"]> = [
       { name: 'root', num_children: columnData.length },
       { name: 'tiny', type: 'INT32', converted_type: 'INT_8', repetition_type: 'REQUIRED' },
       { name: 'small', type: 'INT32', converted_type: 'INT_16', repetition_type: 'REQUIRED' },

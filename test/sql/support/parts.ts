@@ -49,13 +49,14 @@ export function checksumsOf(rows: readonly TestRow[], contract: DatasetContract 
   for (const c of contract.checksums.sum) {
     const type = contract.columns[idx(c)]!.type;
     const scale = type.kind === 'decimal' ? type.scale : 0;
-    const vals = rows.map((r) => r[idx(c)]).filter((v): v is string => v !== null);
+    // Values that are not numbers (rows written to fail on purpose) are left out.
+    const vals = rows.map((r) => r[idx(c)]).filter((v): v is string => v !== null && /^-?\d+(\.\d+)?$/.test(v));
     sums[c] = vals.length ? unscaled(vals.reduce((s, v) => s + scaled(v, scale), 0n), scale) : null;
   }
   const min: Record<string, string | null> = {};
   const max: Record<string, string | null> = {};
   for (const c of contract.checksums.minMax) {
-    const vals = rows.map((r) => r[idx(c)]).filter((v): v is string => v !== null).map((v) => BigInt(v));
+    const vals = rows.map((r) => r[idx(c)]).filter((v): v is string => v !== null && /^-?\d+$/.test(v)).map((v) => BigInt(v));
     min[c] = vals.length ? vals.reduce((a, b) => (b < a ? b : a)).toString() : null;
     max[c] = vals.length ? vals.reduce((a, b) => (b > a ? b : a)).toString() : null;
   }
