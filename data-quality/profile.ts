@@ -28,6 +28,53 @@ export class ColumnStats {
   readonly hll = new HyperLogLog();
 }
 
+/** ColumnStats as plain data (structured-clone safe): one share of a pass, for another thread to merge. */
+export interface ColumnStatsData {
+  nulls: number;
+  failedCells: number;
+  values: number;
+  numMin: number;
+  numMax: number;
+  bigMin: bigint | null;
+  bigMax: bigint | null;
+  strMin: string | null;
+  strMax: string | null;
+  maxBytes: number;
+  trues: number;
+  falses: number;
+  /** The HyperLogLog registers. */
+  hll: Uint8Array;
+}
+
+/** The sketch's registers (HyperLogLog keeps them private; merging two sketches is a max per register). */
+export function hllRegisters(h: HyperLogLog): Uint8Array {
+  return (h as unknown as { registers: Uint8Array }).registers;
+}
+
+export function statsData(s: ColumnStats): ColumnStatsData {
+  const { nulls, failedCells, values, numMin, numMax, bigMin, bigMax, strMin, strMax, maxBytes, trues, falses } = s;
+  return { nulls, failedCells, values, numMin, numMax, bigMin, bigMax, strMin, strMax, maxBytes, trues, falses, hll: hllRegisters(s.hll).slice() };
+}
+
+/** Adds a share's statistics: counts add up, extremes and sketches combine, exactly as one pass would. */
+export function mergeStats(s: ColumnStats, d: ColumnStatsData): void {
+  s.nulls += d.nulls;
+  s.failedCells += d.failedCells;
+  s.values += d.values;
+  if (d.numMin < s.numMin) s.numMin = d.numMin;
+  if (d.numMax > s.numMax) s.numMax = d.numMax;
+  if (d.bigMin !== null && (s.bigMin === null || d.bigMin < s.bigMin)) s.bigMin = d.bigMin;
+  if (d.bigMax !== null && (s.bigMax === null || d.bigMax > s.bigMax)) s.bigMax = d.bigMax;
+  if (d.strMin !== null && (s.strMin === null || d.strMin < s.strMin)) s.strMin = d.strMin;
+  if (d.strMax !== null && (s.strMax === null || d.strMax > s.strMax)) s.strMax = d.strMax;
+  if (d.maxBytes > s.maxBytes) s.maxBytes = d.maxBytes;
+  s.trues += d.trues;
+  s.falses += d.falses;
+  const into = hllRegisters(s.hll);
+  const from = d.hll;
+  for (let i = 0; i < into.length; i++) if (from[i] > into[i]) into[i] = from[i];
+}
+
 export function declaredBytes(c: ColumnContract): number | null {
   if (c.type.kind === 'varchar') return c.type.bytes === 'max' ? VARCHAR_MAX_BYTES : c.type.bytes;
   if (c.type.kind === 'char') return c.type.bytes;

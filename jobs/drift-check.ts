@@ -22,6 +22,8 @@ export interface DriftOutcome {
   evolveStatements: string[];
   /** The contract the load uses: the dataset's, plus columns policy 'evolve' added. */
   effectiveContract: DatasetContract;
+  /** Things worth a log line that do not stop the run. */
+  warnings: string[];
 }
 
 export async function openCatalog(uri: string): Promise<Catalog> {
@@ -42,15 +44,22 @@ export async function checkDrift(args: {
   store?: ObjectStore;
   files?: ObjectInfo[];
   catalogUri: string;
-  /** A catalog named on purpose must hold the table; the local default may be empty. */
-  catalogExplicit: boolean;
+  /**
+   * Without a batch (the crawler-triggered drift job) the catalog is the only source, so it must hold the
+   * table. With a batch, a missing table is a warning: the files' own schemas are still checked.
+   */
+  requireCatalogTable: boolean;
   warehouse?: Warehouse;
 }): Promise<DriftOutcome> {
   const { contract } = args;
   const catalog = await openCatalog(args.catalogUri);
   const versions = await catalog.getTableVersions(contract.name);
-  if (versions.length === 0 && args.catalogExplicit) {
-    throw new ConfigError(`catalog ${catalog.name} has no table ${contract.name}`, {}, `run the crawler first (redshift-loader crawl --dataset ${contract.name})`);
+  const warnings: string[] = [];
+  if (versions.length === 0) {
+    const what = `catalog ${catalog.name} has no table ${contract.name}`;
+    const hint = `run the crawler first (redshift-loader crawl --dataset ${contract.name})`;
+    if (args.requireCatalogTable) throw new ConfigError(what, {}, hint);
+    warnings.push(`${what}: drift compares the batch's own files with the contract — ${hint}`);
   }
   const files = args.store && args.files ? await fileSchemas(contract, args.store, args.files) : [];
   let warehouseColumns;
@@ -65,6 +74,7 @@ export async function checkDrift(args: {
     markdown: renderDriftMarkdown(report),
     error: blocked ? driftErrorFrom(report) : undefined,
     evolveStatements: !blocked && report.addColumns.length ? evolveStatements(contract, report.addColumns) : [],
+    warnings,
     effectiveContract: report.evolve.length ? { ...contract, columns: [...contract.columns, ...report.evolve] } : contract,
   };
 }

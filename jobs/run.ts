@@ -106,7 +106,8 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     timings.connect = ms(t);
 
     t = performance.now();
-    drift = await checkDrift({ contract, store: sourceStore, files, catalogUri: locations.catalog, catalogExplicit: opts.catalogExplicit ?? false, warehouse: wh });
+    drift = await checkDrift({ contract, store: sourceStore, files, catalogUri: locations.catalog, requireCatalogTable: false, warehouse: wh });
+    for (const w of drift.warnings) if (opts.catalogExplicit) log.warn(w);
     await writeDriftReport(drift);
     if (drift.error) throw drift.error;
     for (const stmt of drift.evolveStatements) await wh.query(stmt);

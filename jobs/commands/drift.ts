@@ -20,7 +20,7 @@ export const drift: Command = {
     let wh: Warehouse | undefined;
     try {
       wh = whUri ? await openWarehouse(whUri) : undefined;
-      const outcome = await checkDrift({ contract, catalogUri, catalogExplicit: true, warehouse: wh });
+      const outcome = await checkDrift({ contract, catalogUri, requireCatalogTable: true, warehouse: wh });
       const store = await storeFor(reports);
       const stamp = outcome.report.generatedAt.replace(/[-:.]/g, '');
       const prefix = `${reports.replace(/\/+$/, '')}/${contract.name}/drift/${stamp}`;

@@ -16,7 +16,16 @@ import { Warehouse } from '../../stacks/warehouse.ts';
 import { block, blocks, parsePolicy, refersTo, resources, type PolicyStatement } from './policy/tf.ts';
 import { ACCOUNT, DATASETS, KEY_ARN, only, synthScope, synthStack, testContext } from './support.ts';
 
-const has = Testing.toHaveResourceWithProperties;
+/**
+ * Testing.toHaveResourceWithProperties as an assertion with a message (node's assert.ok without a
+ * message re-parses the test's source to describe the failure, which is very slow under tsx).
+ */
+function has(json: string, type: string, properties: Record<string, unknown>): boolean {
+  if (!Testing.toHaveResourceWithProperties(json, type, properties)) {
+    assert.fail(`no ${type} with ${JSON.stringify(properties)}`);
+  }
+  return true;
+}
 
 function statementsOf(policyJson: string): PolicyStatement[] {
   return parsePolicy(policyJson);
@@ -39,14 +48,14 @@ describe('EnvironmentKey', () => {
       KEY_SERVICES.map((x) => `${x}.eu-west-1.amazonaws.com`),
     );
     assert.equal(use.Condition?.StringEquals?.['kms:CallerAccount'], ACCOUNT);
-    assert.ok(KEY_SERVICES.includes('s3') && KEY_SERVICES.includes('redshift') && KEY_SERVICES.includes('secretsmanager'));
+    assert.ok(KEY_SERVICES.includes('s3') && KEY_SERVICES.includes('redshift') && KEY_SERVICES.includes('secretsmanager'), 'key services');
   });
 
   it('has no wildcard principal or action, and conditions every service principal', () => {
     for (const s of statements) {
       assert.notEqual(s.Principal, '*', s.Sid);
       for (const a of [s.Action].flat()) assert.ok(a && !a.endsWith('*'), `${s.Sid}: ${a}`);
-      if ((s.Principal as { Service?: string }).Service) assert.ok(s.Condition, s.Sid);
+      if ((s.Principal as { Service?: string }).Service) assert.ok(s.Condition, `${s.Sid} has a condition`);
     }
     const logs = statements.find((s) => s.Sid === 'CloudWatchLogsForThisAccountsLogGroups')!;
     assert.deepEqual(logs.Principal, { Service: 'logs.eu-west-1.amazonaws.com' });
@@ -101,7 +110,7 @@ describe('Network', () => {
     const ingress = resources(tf, 'aws_vpc_security_group_ingress_rule').filter((r) => refersTo(r.attrs.security_group_id, warehouse));
     assert.equal(ingress.length, 1);
     assert.equal(ingress[0]!.attrs.from_port, 5439);
-    assert.ok(refersTo(ingress[0]!.attrs.referenced_security_group_id, batch));
+    assert.ok(refersTo(ingress[0]!.attrs.referenced_security_group_id, batch), 'from the Batch security group');
     for (const r of [...resources(tf, 'aws_vpc_security_group_ingress_rule'), ...resources(tf, 'aws_vpc_security_group_egress_rule')]) {
       assert.equal(r.attrs.cidr_ipv4, undefined, r.id);
     }
@@ -243,7 +252,7 @@ describe('Warehouse (serverless option)', () => {
     const creds = statementsOf(job.attrs.policy).find((s) => s.Sid === 'IamCredentialsForThisWorkgroup')!;
     assert.deepEqual(creds.Action, ['redshift-serverless:GetCredentials']);
     assert.match(String(creds.Resource), /aws_redshiftserverless_workgroup\..*\.arn/);
-    assert.ok(tf.resource?.aws_redshiftserverless_workgroup);
+    assert.ok(tf.resource?.aws_redshiftserverless_workgroup, 'workgroup');
   });
 });
 
@@ -268,10 +277,12 @@ describe('Catalog', () => {
         schedule: dev.crawlerScheduleUtc,
         schema_change_policy: { update_behavior: 'UPDATE_IN_DATABASE', delete_behavior: 'LOG' },
         recrawl_policy: { recrawl_behavior: 'CRAWL_EVERYTHING' },
-        security_configuration: 'redshift-loader-dev-glue',
+        
       }),
     );
     const c = only(resources(tf, 'aws_glue_crawler'), 'crawler').attrs;
+    assert.match(c.security_configuration, /^\$\{aws_glue_security_configuration\./);
+    assert.ok(has(json, 'aws_glue_security_configuration', { name: 'redshift-loader-dev-glue' }));
     assert.match(c.s3_target[0].path, /^s3:\/\/\$\{aws_s3_bucket\.storage_landing_.*\.bucket\}\/supplier\/$/);
   });
 
@@ -361,7 +372,7 @@ describe('Compute', () => {
         { action: 'EXIT', on_exit_code: '*' },
         { action: 'EXIT', on_reason: '*' },
       ]);
-      assert.ok(r.attrs.timeout.attempt_duration_seconds >= 60);
+      assert.ok(r.attrs.timeout.attempt_duration_seconds >= 60, 'timeout');
     }
   });
 
@@ -382,7 +393,7 @@ describe('Compute', () => {
     assert.deepEqual(creds.Resource, [`arn:aws:redshift:eu-west-1:${ACCOUNT}:dbname:redshift-loader-dev-warehouse/supply_chain`]);
     const own = job.find((s) => s.Sid === 'DataApiOwnStatementsOnly')!;
     assert.deepEqual(own.Condition, { StringEquals: { 'redshift-data:statement-owner-iam-userid': '$${aws:userid}' } });
-    assert.ok(!job.some((s) => [s.Action].flat().includes('iam:PassRole')));
+    assert.ok(!job.some((s) => [s.Action].flat().includes('iam:PassRole')), 'no PassRole');
     assert.ok(has(json, 'aws_cloudwatch_log_group', { name: '/redshift-loader/dev/batch', kms_key_id: KEY_ARN, retention_in_days: 365 }));
   });
 });
@@ -456,16 +467,16 @@ describe('Orchestration', () => {
     const events = resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-submit-drift')!;
     const st = statementsOf(events.attrs.policy);
     assert.deepEqual(st.flatMap((s) => [s.Action].flat()), ['batch:SubmitJob']);
-    assert.ok((st[0]!.Resource as string[]).every((r) => !r.includes('job-definition/redshift-loader-dev-run')));
+    assert.ok((st[0]!.Resource as string[]).every((r) => !r.includes('job-definition/redshift-loader-dev-run')), 'drift only');
   });
 
   it('applies the stack-level settings: provider, backend with a lock file, image tag variable', () => {
-    assert.ok(Testing.toHaveProviderWithProperties(json, 'aws', { region: 'eu-west-1' }));
+    assert.ok(Testing.toHaveProviderWithProperties(json, 'aws', { region: 'eu-west-1' }), 'provider region');
     const tfBlock = (tf as { terraform: { backend: { s3: Record<string, unknown> }; required_version: string } }).terraform;
     assert.equal(tfBlock.backend.s3.use_lockfile, true);
     assert.equal(tfBlock.backend.s3.encrypt, true);
     assert.equal(tfBlock.backend.s3.key, 'redshift-loader/dev/terraform.tfstate');
     assert.equal(tfBlock.required_version, '>= 1.10.0');
-    assert.ok((tf.variable as Record<string, unknown>).image_tag);
+    assert.ok((tf.variable as Record<string, unknown>).image_tag, 'image_tag variable');
   });
 });
