@@ -14,7 +14,7 @@ import { coercerFor, decimalText, showValue, type Canonical, type CanonicalBatch
 import {
   decodeBigint, decodeNumber, encodeBigint, encodeNumber, encodeString, hashBigint, hashNumber, hashText, KEY, TEXT,
 } from './hash.ts';
-import { ColumnStats, columnProfile, storageNote } from './profile.ts';
+import { ColumnStats, columnProfile, mergeStats, statsData, storageNote, type ColumnStatsData } from './profile.ts';
 import type { QualityReport, QualitySample, RuleStatus, StorageNote } from './report.ts';
 import { columnKind, compileRules, type ColumnKind, type ColumnRules, type CompiledRules, type RuleState } from './rules.ts';
 import { UniqueKeys } from './unique-keys.ts';
@@ -28,6 +28,92 @@ export interface QualityEvaluatorOptions {
   uniqueMemoryBytes?: number;
   /** Where the uniqueness check may spill sorted runs (default: the OS temp folder). */
   spillDir?: string;
+  /**
+   * Evaluate a share of a pass for another evaluator (a worker thread's units of rows): key columns are
+   * collected for takePartial() instead of being judged here. finish() is not called on a partial one.
+   */
+  partial?: boolean;
+}
+
+/** Where a key goes: the uniqueness check itself, or a buffer handed on with a partial. */
+export interface KeySink {
+  add(hi: number, lo: number, ordinal: number): void;
+}
+
+/** Keys of one share, in the order they were added; ordinals are local to the share. */
+export interface KeyRun {
+  hi: Uint32Array;
+  lo: Uint32Array;
+  ord: Uint32Array;
+  length: number;
+}
+
+/**
+ * One share of a pass (the rows observed since the last takePartial), as plain structured-clone data.
+ * An evaluator that absorbs the shares of a pass in input order ends in exactly the state one evaluator
+ * observing every batch would: counts add up, samples are the first ones in input order, extremes and
+ * sketches combine, keys go to the one uniqueness check with their global ordinals.
+ */
+export interface QualityPartial {
+  rows: number;
+  /** Where the share's rows came from: `start` is the share-local ordinal of the segment's first row. */
+  segments: Array<{ file: string; start: number; firstRow: number }>;
+  /** Per rule, in report order (compileRules is deterministic, so both sides agree on it). */
+  rules: Array<{ checked: number; failed: number; samples: QualitySample[] }>;
+  /** Per contract column. */
+  columns: ColumnStatsData[];
+  /** Per contract column: its keys when it has a unique rule. */
+  keys: Array<KeyRun | null>;
+}
+
+/** A growable key buffer (a partial evaluator's KeySink). */
+class KeyBuffer implements KeySink {
+  hi = new Uint32Array(1024);
+  lo = new Uint32Array(1024);
+  ord = new Uint32Array(1024);
+  length = 0;
+  add(hi: number, lo: number, ordinal: number): void {
+    if (this.length === this.hi.length) this.grow();
+    const i = this.length++;
+    this.hi[i] = hi;
+    this.lo[i] = lo;
+    this.ord[i] = ordinal;
+  }
+  private grow(): void {
+    const n = this.hi.length * 2;
+    const hi = new Uint32Array(n);
+    const lo = new Uint32Array(n);
+    const ord = new Uint32Array(n);
+    hi.set(this.hi);
+    lo.set(this.lo);
+    ord.set(this.ord);
+    this.hi = hi;
+    this.lo = lo;
+    this.ord = ord;
+  }
+  take(): KeyRun {
+    const run = { hi: this.hi.slice(0, this.length), lo: this.lo.slice(0, this.length), ord: this.ord.slice(0, this.length), length: this.length };
+    this.length = 0;
+    return run;
+  }
+}
+
+/**
+ * What a caller that checks a contract column itself needs (the partitioner's byte-level path): the
+ * column, its compiled rules, its running statistics and where its keys go. Such a caller updates the
+ * statistics for the values it checked, adds their keys, and hands any column it cannot vouch for
+ * (a value that breaks a rule) to observeColumn instead.
+ */
+export interface ColumnCheck {
+  readonly column: ColumnContract;
+  readonly kind: ColumnKind;
+  /** Lower-cased source column name. */
+  readonly sourceKey: string;
+  readonly rules: ColumnRules;
+  readonly stats: ColumnStats;
+  /** A NULL is loadable and breaks no rule (nullable, no declared not_null). */
+  readonly nullsPass: boolean;
+  readonly keys?: KeySink;
 }
 
 export interface FinishOptions {
@@ -55,8 +141,8 @@ class DuplicateLog {
   };
 }
 
-class ColumnPlan {
-  readonly stats = new ColumnStats();
+class ColumnPlan implements ColumnCheck {
+  stats = new ColumnStats();
   readonly sourceKey: string;
   readonly kind: ColumnKind;
   readonly scale: number;
@@ -64,7 +150,10 @@ class ColumnPlan {
   readonly keyKind: KeyKind;
   /** Declared not_null on a nullable column: the coercer lets NULL through, the rule must see it. */
   readonly nullRuleOnNullable: boolean;
+  readonly nullsPass: boolean;
   unique?: UniqueKeys;
+  /** Where the column's keys go (the uniqueness check, or a partial's buffer); set when it has a unique rule. */
+  keys?: KeySink;
   /** Loadable values in the batch being observed. */
   batchValues = 0;
 
@@ -78,6 +167,7 @@ class ColumnPlan {
     this.scale = column.type.kind === 'decimal' ? column.type.scale : -1;
     this.coerce = coercerFor(column);
     this.nullRuleOnNullable = column.nullable && rules.notNull.length > 0;
+    this.nullsPass = column.nullable && !this.nullRuleOnNullable;
     this.keyKind =
       this.kind === 'number' ? 'number'
         : this.kind === 'boolean' ? 'boolean'
@@ -97,6 +187,7 @@ export class QualityEvaluator {
   private readonly plans: ColumnPlan[];
   private readonly keep: number;
   private readonly previousRowCount: number | null;
+  private readonly partial: boolean;
   private rowCount = 0;
   private done = false;
   // Where each ordinal (0-based position in the pass) came from: one segment per observed batch.
@@ -114,9 +205,13 @@ export class QualityEvaluator {
     this.plans = contract.columns.map((c, i) => new ColumnPlan(i, c, this.rules.columns[i]));
     this.keep = Math.max(1, Math.floor(options.sampleLimit ?? 5));
     this.previousRowCount = options.previousRowCount ?? null;
+    this.partial = options.partial === true;
     const keyed = this.plans.filter((p) => p.rules.unique.length > 0);
     const budget = options.uniqueMemoryBytes ?? 256 * 1024 * 1024;
-    for (const p of keyed) p.unique = new UniqueKeys({ memoryBytes: Math.floor(budget / keyed.length), spillDir: options.spillDir });
+    for (const p of keyed) {
+      if (this.partial) p.keys = new KeyBuffer();
+      else p.keys = p.unique = new UniqueKeys({ memoryBytes: Math.floor(budget / keyed.length), spillDir: options.spillDir });
+    }
   }
 
   /** Rows observed so far. */
@@ -129,11 +224,8 @@ export class QualityEvaluator {
    * cannot be loaded as is hold null and are counted in failedCells).
    */
   observe(batch: ColumnBatch): CanonicalBatch {
-    if (this.done) throw new Error('QualityEvaluator.observe after finish');
     const n = batch.numRows;
-    const base = this.rowCount;
-    this.rowCount += n;
-    this.noteSegment(batch.file, base, batch.firstRow);
+    const base = this.begin(batch.file, batch.firstRow, n);
     const bySourceName = new Map<string, string>();
     for (const key of Object.keys(batch.columns)) bySourceName.set(key.toLowerCase(), key);
     const columns: Canonical[][] = new Array(this.plans.length);
@@ -142,24 +234,107 @@ export class QualityEvaluator {
       const key = bySourceName.get(p.sourceKey);
       const src = key === undefined ? undefined : batch.columns[key];
       const out: Canonical[] = new Array(n);
-      failedCells += this.coerceColumn(p, src, out, batch);
-      switch (p.kind) {
-        case 'number': profileNumbers(p.stats, out, n); break;
-        case 'bigint': profileBigints(p.stats, out, n); break;
-        case 'string': profileStrings(p.stats, out, n); break;
-        case 'boolean': profileBooleans(p.stats, out, n); break;
-      }
-      const r = p.rules;
-      for (const rule of r.ranges) this.checkRange(p, rule, out, batch);
-      for (const rule of r.allowed) this.checkAllowed(p, rule, out, batch);
-      for (const rule of r.patterns) this.checkPattern(p, rule, out, batch);
-      if (p.unique) {
-        addKeys(p.unique, p.keyKind, out, n, base);
-        for (const rule of r.unique) rule.checked += p.batchValues;
-      }
+      failedCells += this.observePlan(p, src, out, batch, base);
       columns[p.index] = out;
     }
     return { file: batch.file, firstRow: batch.firstRow, numRows: n, columns, failedCells };
+  }
+
+  /**
+   * Starts a batch that the caller observes column by column (observeColumn, or its own checks through
+   * columnCheck + commitClean): notes where its rows come from. Returns the ordinal of its first row.
+   */
+  begin(file: string, firstRow: number, numRows: number): number {
+    if (this.done) throw new Error('QualityEvaluator.observe after finish');
+    const base = this.rowCount;
+    this.rowCount += numRows;
+    this.noteSegment(file, base, firstRow);
+    return base;
+  }
+
+  /** Contract column i's checks and running state. */
+  columnCheck(i: number): ColumnCheck {
+    return this.plans[i];
+  }
+
+  /**
+   * Coerces and checks contract column i of a batch begun with begin() (`base` is what it returned), as
+   * observe() does; fills `out` with the canonical values and returns how many cells failed.
+   */
+  observeColumn(i: number, src: ArrayLike<Value> | undefined, out: Canonical[], b: ColumnBatch, base: number): number {
+    return this.observePlan(this.plans[i], src, out, b, base);
+  }
+
+  /**
+   * Counts a column of a begun batch that the caller checked itself and found clean: `numRows` cells,
+   * `nulls` of them NULL (allowed: columnCheck(i).nullsPass), every other value loadable and breaking no
+   * rule. The caller has already added the values to the column's statistics and its keys to `keys`.
+   */
+  commitClean(i: number, numRows: number, nulls: number): void {
+    const p = this.plans[i];
+    const values = numRows - nulls;
+    p.stats.nulls += nulls;
+    p.stats.values += values;
+    p.batchValues = values;
+    const r = p.rules;
+    for (const rule of r.notNull) rule.checked += numRows;
+    r.typeFit.checked += values;
+    for (const rule of r.maxBytes) rule.checked += values;
+    for (const rule of r.decimalFit) rule.checked += values;
+    for (const rule of r.ranges) rule.checked += values;
+    for (const rule of r.allowed) rule.checked += values;
+    for (const rule of r.patterns) rule.checked += values;
+    for (const rule of r.unique) rule.checked += values;
+  }
+
+  /** The share observed since the last call (partial evaluators), and a fresh start for the next one. */
+  takePartial(): QualityPartial {
+    const out: QualityPartial = {
+      rows: this.rowCount,
+      segments: this.segStart.map((start, k) => ({ file: this.files[this.segFile[k]], start, firstRow: this.segFirstRow[k] })),
+      rules: this.rules.all.map((s) => ({ checked: s.checked, failed: s.failed, samples: s.samples })),
+      columns: this.plans.map((p) => statsData(p.stats)),
+      keys: this.plans.map((p) => (p.keys instanceof KeyBuffer ? p.keys.take() : null)),
+    };
+    for (const s of this.rules.all) {
+      s.checked = 0;
+      s.failed = 0;
+      s.samples = [];
+    }
+    for (const p of this.plans) p.stats = new ColumnStats();
+    this.rowCount = 0;
+    this.files.length = 0;
+    this.fileIndex.clear();
+    this.segStart.length = 0;
+    this.segFile.length = 0;
+    this.segFirstRow.length = 0;
+    return out;
+  }
+
+  /** Adds one share of the pass; shares must come in input order. */
+  absorb(share: QualityPartial): void {
+    if (this.done) throw new Error('QualityEvaluator.absorb after finish');
+    const base = this.rowCount;
+    this.rowCount += share.rows;
+    for (const seg of share.segments) this.noteSegment(seg.file, base + seg.start, seg.firstRow);
+    share.rules.forEach((r, i) => {
+      const s = this.rules.all[i];
+      s.checked += r.checked;
+      s.failed += r.failed;
+      for (const sample of r.samples) {
+        if (s.samples.length >= this.keep) break;
+        s.samples.push(sample);
+      }
+    });
+    for (const p of this.plans) {
+      mergeStats(p.stats, share.columns[p.index]);
+      const run = share.keys[p.index];
+      const keys = p.keys;
+      if (run && keys) {
+        const { hi, lo, ord, length } = run;
+        for (let k = 0; k < length; k++) keys.add(hi[k], lo[k], base + ord[k]);
+      }
+    }
   }
 
   /** Judges the whole batch and returns the report. Removes any spill files. */
@@ -179,6 +354,26 @@ export class QualityEvaluator {
   }
 
   // ---- per batch ----------------------------------------------------------------------------
+
+  private observePlan(p: ColumnPlan, src: ArrayLike<Value> | undefined, out: Canonical[], batch: ColumnBatch, base: number): number {
+    const n = batch.numRows;
+    const failed = this.coerceColumn(p, src, out, batch);
+    switch (p.kind) {
+      case 'number': profileNumbers(p.stats, out, n); break;
+      case 'bigint': profileBigints(p.stats, out, n); break;
+      case 'string': profileStrings(p.stats, out, n); break;
+      case 'boolean': profileBooleans(p.stats, out, n); break;
+    }
+    const r = p.rules;
+    for (const rule of r.ranges) this.checkRange(p, rule, out, batch);
+    for (const rule of r.allowed) this.checkAllowed(p, rule, out, batch);
+    for (const rule of r.patterns) this.checkPattern(p, rule, out, batch);
+    if (p.keys) {
+      addKeys(p.keys, p.keyKind, out, n, base);
+      for (const rule of r.unique) rule.checked += p.batchValues;
+    }
+    return failed;
+  }
 
   private coerceColumn(p: ColumnPlan, src: ArrayLike<Value> | undefined, out: Canonical[], b: ColumnBatch): number {
     const n = b.numRows;
@@ -496,7 +691,7 @@ function profileBooleans(s: ColumnStats, out: Canonical[], n: number): void {
   if (f > 0) s.hll.add(hashNumber(0));
 }
 
-function addKeys(keys: UniqueKeys, kind: KeyKind, out: Canonical[], n: number, base: number): void {
+function addKeys(keys: KeySink, kind: KeyKind, out: Canonical[], n: number, base: number): void {
   switch (kind) {
     case 'bigint':
       for (let r = 0; r < n; r++) {

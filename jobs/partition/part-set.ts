@@ -1,21 +1,51 @@
 import { once } from 'node:events';
-import { createGzip, type Gzip } from 'node:zlib';
+import { PassThrough } from 'node:stream';
+import * as zlib from 'node:zlib';
 import type { ManifestEntry } from '../manifest.ts';
 import type { ObjectStore, WriteResult } from '../store/object-store.ts';
+import { crc32, crc32Combine } from './crc32.ts';
+
+/**
+ * A block of whole CSV rows, compressed on its own as raw deflate that ends on a byte boundary
+ * (Z_SYNC_FLUSH, no final block): blocks laid end to end are one valid deflate stream, the way pigz
+ * compresses in parallel. The CRC is of the block's text, combined per part.
+ */
+export interface DeflatedBlock {
+  bytes: Uint8Array;
+  crc: number;
+  textBytes: number;
+  rows: number;
+}
+
+/** Compresses one block of CSV text as a DeflatedBlock. */
+export function deflateBlock(text: Uint8Array, rows: number, level: number): DeflatedBlock {
+  const bytes = zlib.deflateRawSync(text, { level, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  return { bytes, crc: crc32(text), textBytes: text.length, rows };
+}
 
 interface Part {
   uri: string;
-  gzip: Gzip;
+  body: PassThrough;
   done: Promise<WriteResult>;
   rows: number;
   textBytes: number;
+  crc: number;
+}
+
+/** BFINAL=1, fixed Huffman, end of block: the empty last block that closes the deflate stream. */
+const LAST_BLOCK = Uint8Array.of(0x03, 0x00);
+
+function gzipHeader(level: number): Uint8Array {
+  // ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL OS=unix (MTIME 0: the same input gives the same bytes).
+  const xfl = level === 1 ? 4 : level === 9 ? 2 : 0;
+  return Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, 3);
 }
 
 /**
- * k gzip parts written side by side. Each block of whole rows goes to the part with the fewest bytes so
- * far, so parts come out even in size and the assignment is a pure function of the input (the same input
- * gives the same parts). zlib compresses on libuv's thread pool, so k parts keep every core busy while
- * the main thread encodes.
+ * k gzip parts written side by side, each one gzip member (RFC 1952) whose deflate stream is the
+ * concatenation of the blocks it was given. Each block goes to the part with the fewest text bytes so far
+ * (ties: the lowest index), so parts come out even in size and the assignment, like every compressed
+ * byte, is a pure function of the input: the same input gives the same parts.
  */
 export class PartSet {
   private readonly parts: Part[];
@@ -24,12 +54,13 @@ export class PartSet {
   constructor(store: ObjectStore, outUri: string, count: number, gzipLevel: number) {
     this.parts = Array.from({ length: count }, (_, i) => {
       const uri = store.join(outUri, `part-${String(i).padStart(5, '0')}.csv.gz`);
-      const gzip = createGzip({ level: gzipLevel, chunkSize: 1 << 16 });
-      const done = store.write(uri, gzip, 'application/gzip');
+      const body = new PassThrough({ highWaterMark: 1 << 20 });
+      body.write(gzipHeader(gzipLevel));
+      const done = store.write(uri, body, 'application/gzip');
       done.catch((e) => {
         this.failure ??= e;
       });
-      return { uri, gzip, done, rows: 0, textBytes: 0 };
+      return { uri, body, done, rows: 0, textBytes: 0, crc: 0 };
     });
   }
 
@@ -37,22 +68,30 @@ export class PartSet {
     return this.parts.length;
   }
 
-  /** Appends whole CSV rows to the smallest part; waits when that part's gzip stream is full. */
-  async append(block: Buffer, rows: number): Promise<void> {
+  /** Appends a compressed block to the smallest part; waits while that part's stream is full. */
+  async append(block: DeflatedBlock): Promise<void> {
     if (this.failure) throw this.failure;
     let target = this.parts[0];
     for (const p of this.parts) if (p.textBytes < target.textBytes) target = p;
-    target.rows += rows;
-    target.textBytes += block.length;
-    if (!target.gzip.write(block)) {
-      await Promise.race([once(target.gzip, 'drain'), target.done.then(() => undefined)]);
+    target.rows += block.rows;
+    target.crc = crc32Combine(target.crc, block.crc, block.textBytes);
+    target.textBytes += block.textBytes;
+    if (!target.body.write(block.bytes)) {
+      await Promise.race([once(target.body, 'drain'), target.done.then(() => undefined)]);
       if (this.failure) throw this.failure;
     }
   }
 
   /** Closes every part and returns the manifest entries, in part order. */
   async finish(): Promise<ManifestEntry[]> {
-    for (const p of this.parts) p.gzip.end();
+    if (this.failure) throw this.failure;
+    for (const p of this.parts) {
+      const trailer = Buffer.alloc(8);
+      trailer.writeUInt32LE(p.crc, 0);
+      trailer.writeUInt32LE(p.textBytes % 0x100000000, 4);
+      p.body.write(LAST_BLOCK);
+      p.body.end(trailer);
+    }
     const results = await Promise.all(this.parts.map((p) => p.done));
     return results.map((r, i) => ({
       url: r.uri,
@@ -63,7 +102,7 @@ export class PartSet {
 
   /** Stops writing; no part appears under its real name. */
   async abort(): Promise<void> {
-    for (const p of this.parts) p.gzip.destroy(new Error('partitioning aborted'));
+    for (const p of this.parts) p.body.destroy(new Error('partitioning aborted'));
     await Promise.allSettled(this.parts.map((p) => p.done));
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Measures PGlite COPY throughput by chunk size (not a test: `node --import tsx test/sql/support/bench-pglite-chunks.ts [rows...]`).
+ * Measures PGlite COPY throughput by chunk size (not a test):
+ *   node --import tsx test/sql/support/bench-pglite-chunks.ts [rows…] [--parts=N] [--chunks-kib=256,1024,whole]
  * Supplier-shaped rows (about 150 bytes each) in gzip parts, loaded through PgliteWarehouse.copyManifest
  * in one transaction, the stage truncated between runs.
  */
@@ -14,15 +15,20 @@ import { emptyStage } from '../../../sql/load.ts';
 import { pgliteDataDir } from './engines.ts';
 import { supplierRows, writePackage } from './parts.ts';
 
-const sizes = (process.argv.slice(2).length ? process.argv.slice(2) : ['100000', '1000000']).map(Number);
-const chunkSizes = [256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20, Number.MAX_SAFE_INTEGER];
+const args = process.argv.slice(2);
+const partsArg = args.find((a) => a.startsWith('--parts='));
+const chunksArg = args.find((a) => a.startsWith('--chunks-kib='));
+const sizes = (args.filter((a) => !a.startsWith('--')).length ? args.filter((a) => !a.startsWith('--')) : ['100000', '1000000']).map(Number);
+const chunkSizes = chunksArg
+  ? chunksArg.slice('--chunks-kib='.length).split(',').map((k) => (k === 'whole' ? Number.MAX_SAFE_INTEGER : Number(k) << 10))
+  : [256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20, Number.MAX_SAFE_INTEGER];
 const label = (b: number): string => (b === Number.MAX_SAFE_INTEGER ? 'whole part' : b >= 1 << 20 ? `${b >> 20} MiB` : `${b >> 10} KiB`);
 
 const tmp = mkdtempSync(join(tmpdir(), 'rl-bench-'));
 const { dir, root } = await pgliteDataDir();
 try {
   for (const n of sizes) {
-    const parts = n >= 1_000_000 ? 4 : 1;
+    const parts = partsArg ? Number(partsArg.slice('--parts='.length)) : n >= 1_000_000 ? 4 : 1;
     const per = Math.ceil(n / parts);
     const pkg = writePackage(join(tmp, String(n)), Array.from({ length: parts }, (_, k) => supplierRows(Math.min(per, n - k * per), 1 + k * per)));
     for (const chunkBytes of chunkSizes) {
