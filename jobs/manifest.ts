@@ -33,8 +33,10 @@ export interface Manifest {
     batchDate: string;
     runId: string;
     createdAt: string;
-    format: 'csv';
-    csv: { delimiter: string; quote: string; nullMarker: string; gzip: true; columns: string[] };
+    /** 'csv': our gzip CSV parts (--strategy csv). 'parquet': the landing files themselves (--strategy parquet). */
+    format: 'csv' | 'parquet';
+    /** The parts' CSV layout (format 'csv' only). */
+    csv?: { delimiter: string; quote: string; nullMarker: string; gzip: true; columns: string[] };
     sourceFiles: Array<{ uri: string; size: number; rows: number }>;
     sourceRows: number;
     slices: number;

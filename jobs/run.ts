@@ -14,10 +14,11 @@ import { loadTimestamp, newRunId, packagePrefix, reportPrefix, type Locations } 
 import { silentLogger, type Logger } from './log.ts';
 import type { Manifest } from './manifest.ts';
 import { partition } from './partition/partition.ts';
+import { parquetAsCsv, parquetPackage } from './load/parquet-package.ts';
 import { listBatchFiles } from './readers/index.ts';
 import { renderRunMarkdown, type RunReport } from './report.ts';
 import { storeFor } from './store/index.ts';
-import { openWarehouse } from './warehouse/index.ts';
+import { checkWarehouseUri, openWarehouse } from './warehouse/index.ts';
 import type { Warehouse } from './warehouse/warehouse.ts';
 import {
   checksumMismatches,
@@ -39,6 +40,8 @@ export interface RunOptions {
   slices?: number;
   partsPerSlice?: number;
   gzipLevel?: number;
+  /** 'csv' (default): re-partition into gzip CSV parts. 'parquet': COPY the landing Parquet files as they are. */
+  strategy?: 'csv' | 'parquet';
   /** Whether the catalog was named explicitly (then a missing catalog table is an error). */
   catalogExplicit?: boolean;
   log?: Logger;
@@ -74,6 +77,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     timings,
     reports: {},
   };
+  checkWarehouseUri(locations.warehouse);
   const sourceStore = await storeFor(locations.source);
   const stagingStore = await storeFor(locations.staging);
   const reportStore = await storeFor(locations.reports);
@@ -120,7 +124,9 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     const outUri = packagePrefix(locations.staging, contract.name, batchDate, runId);
     let result;
     try {
-      result = await partition({
+      result = opts.strategy === 'parquet'
+        ? await parquetPackage({ contract, sourceStore, sourceUri: locations.source, files, outStore: stagingStore, outUri, batchDate, runId, slices, previousRowCount, log })
+        : await partition({
         contract,
         sourceStore,
         sourceUri: locations.source,
@@ -150,7 +156,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     report.rows.manifest = manifest.package.checksums.rows;
     report.checksums = manifest.package.checksums;
     timings.partition = ms(t);
-    log.info(`wrote ${manifest.entries.length} parts (${slices} slices) and the manifest`, { manifest: manifestUri, rows: result.readRows });
+    log.info(manifest.package.format === 'parquet' ? `checked ${manifest.entries.length} Parquet file(s) and wrote the manifest` : `wrote ${manifest.entries.length} parts (${slices} slices) and the manifest`, { manifest: manifestUri, rows: result.readRows });
     for (const w of warnings(quality)) log.warn(w);
 
     t = performance.now();
@@ -161,6 +167,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
       manifestUri,
       manifest,
       store: stagingStore,
+      csvText: manifest.package.format === 'parquet' ? parquetAsCsv(contract, sourceStore) : undefined,
     });
     const [checks] = await wh.query(stageChecksQuery(contract));
     const mismatches = checksumMismatches(contract, checks, manifest.package.checksums);

@@ -5,3 +5,4 @@ export * from './setup.ts';
 export * from './load.ts';
 export * from './local.ts';
 export * from './transaction.ts';
+export * from './catalog.ts';

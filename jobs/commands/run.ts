@@ -2,6 +2,7 @@ import { runBatch } from '../run.ts';
 import { parseBatchDate, resolveLocations, todayUtc } from '../locations.ts';
 import { contractFor, intFlag, LOCATION_OPTIONS, str, type Command, type CommandContext } from './command.ts';
 import { jobEnv } from '../config/env.ts';
+import { ConfigError } from '../errors.ts';
 import type { RunReport } from '../report.ts';
 
 export const RUN_OPTIONS = {
@@ -9,6 +10,7 @@ export const RUN_OPTIONS = {
   slices: { type: 'string' },
   'parts-per-slice': { type: 'string' },
   'gzip-level': { type: 'string' },
+  strategy: { type: 'string' },
 } as const;
 
 /** Runs one batch and prints the summary; shared by `run` and `start`. */
@@ -23,7 +25,10 @@ export async function runAndSummarize(ctx: CommandContext, overrides: { date?: s
     warehouse: str(values.warehouse),
     catalog: str(values.catalog),
   });
+  const strategy = str(values.strategy) ?? 'csv';
+  if (strategy !== 'csv' && strategy !== 'parquet') throw new ConfigError(`--strategy must be csv or parquet, got "${strategy}"`);
   const report = await runBatch({
+    strategy,
     contract,
     batchDate,
     locations,
@@ -45,7 +50,7 @@ function printSummary(ctx: CommandContext, r: RunReport, table: string): void {
 
 export const run: Command = {
   summary: 'run the nightly job for one batch: drift, quality, partition, stage, publish, report',
-  usage: 'redshift-loader run --dataset NAME [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--json] [--debug]',
+  usage: 'redshift-loader run --dataset NAME [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--json] [--debug]',
   options: RUN_OPTIONS,
   run: (ctx) => runAndSummarize(ctx),
 };

@@ -4,6 +4,7 @@
  *   pglite:<dir>                     embedded PGlite on a data directory (default .local/warehouse)
  *   pglite:memory                    embedded PGlite in memory (tests)
  *   postgres://… | postgresql://…    a PostgreSQL server (also ?host=/socket/dir)
+ *   redshift://<host>[:5439]/<db>?secret=<arn> | postgres://…?dialect=redshift   Redshift's own endpoint
  *   redshift-data:cluster/<id>/<db> | redshift-data:workgroup/<name>/<db>   Redshift via the Data API
  */
 import { ConfigError } from '../errors.ts';
@@ -20,11 +21,18 @@ export { StatementFailure } from './statement-failure.ts';
 
 export const SUPPORTED_WAREHOUSES =
   'pglite:<dir>, pglite:memory, postgres://user@host:port/db (or postgresql://…), ' +
-  'redshift-data:cluster/<id>/<db>, redshift-data:workgroup/<name>/<db>';
+  'redshift://<host>:5439/<db>?secret=<arn>, redshift-data:cluster/<id>/<db>, redshift-data:workgroup/<name>/<db>';
 
 export interface OpenWarehouseOptions {
   pglite?: PgliteWarehouseOptions;
   postgres?: PostgresWarehouseOptions;
+}
+
+/** Checks that a warehouse URI names a supported scheme, without opening anything (fail before work). */
+export function checkWarehouseUri(uri: string): void {
+  const u = (uri ?? '').trim();
+  if (u === 'pglite' || u.startsWith('pglite:') || u.startsWith('redshift-data:') || /^(postgres(ql)?|redshift):\/\//i.test(u)) return;
+  throw new ConfigError(`unsupported warehouse ${redactUri(u) || '(empty)'}`, {}, `use one of: ${SUPPORTED_WAREHOUSES}`);
 }
 
 /** Opens the warehouse `uri` names (see the module comment); other schemes are a ConfigError. */
@@ -32,7 +40,14 @@ export async function openWarehouse(uri: string, opts: OpenWarehouseOptions = {}
   const u = (uri ?? '').trim();
   if (u === 'pglite' || u.startsWith('pglite:')) {
     const dir = u.slice('pglite:'.length) || DEFAULT_PGLITE_DIR;
+    if (dir.startsWith('//')) throw new ConfigError(`bad warehouse URI ${u}`, {}, 'write pglite:<dir>, e.g. pglite:.local/warehouse or pglite:/abs/path');
     return PgliteWarehouse.open(dir, opts.pglite);
+  }
+  // Redshift's own endpoint (jobs/warehouse/redshift-pg.ts, on top of PostgresWarehouse with dialect
+  // 'redshift'): checked before plain postgres:// so `?dialect=redshift` is never translated for PostgreSQL.
+  if (/^redshift:\/\//i.test(u) || (/^postgres(ql)?:\/\//i.test(u) && /[?&]dialect=redshift(&|$)/i.test(u))) {
+    const { RedshiftPgWarehouse } = await import('./redshift-pg.ts');
+    return RedshiftPgWarehouse.open(u);
   }
   if (/^postgres(ql)?:\/\//i.test(u)) return PostgresWarehouse.open(u, opts.postgres);
   if (u.startsWith('redshift-data:')) {
@@ -40,5 +55,6 @@ export async function openWarehouse(uri: string, opts: OpenWarehouseOptions = {}
     const { RedshiftDataWarehouse } = await import('./redshift-data.ts');
     return new RedshiftDataWarehouse(u);
   }
+  checkWarehouseUri(u);
   throw new ConfigError(`unsupported warehouse ${redactUri(u) || '(empty)'}`, {}, `use one of: ${SUPPORTED_WAREHOUSES}`);
 }

@@ -8,12 +8,13 @@ import { basename } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { ConfigError, LoadError, isUserError } from '../errors.ts';
+import { ConfigError, LoadError } from '../errors.ts';
 import type { Manifest, ManifestEntry } from '../manifest.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { ident, qualifiedName } from '../../sql/sql-text.ts';
 import type { LocalCsv } from '../../sql/local.ts';
 import { parseCopyContext, rowOfCopyLine, CopyLineCounter } from './csv-chunks.ts';
+import { CSV_DIALECT } from '../partition/csv.ts';
 
 export interface CopyManifestArgs {
   table: string;
@@ -21,6 +22,32 @@ export interface CopyManifestArgs {
   manifestUri: string;
   manifest: Manifest;
   store: ObjectStore;
+  /**
+   * How a local engine reads an entry it cannot COPY itself (a Parquet file of a 'parquet' package):
+   * as plain CSV text in the manifest's dialect, after checking the file against its manifest entry.
+   */
+  csvText?: (entry: ManifestEntry) => Promise<Readable>;
+}
+
+/** The CSV layout local engines read for a package (Parquet packages are read as our CSV dialect). */
+export const PARQUET_AS_CSV = { delimiter: CSV_DIALECT.delimiter, quote: CSV_DIALECT.quote, nullMarker: CSV_DIALECT.nullMarker };
+
+/**
+ * The streams that turn one manifest entry into CSV text, and the check to run once they are drained:
+ * a gzip CSV part is read, size- and sha256-checked and gunzipped; a Parquet file is transcoded by
+ * `csvText` (which checks the file itself).
+ */
+export async function entryText(
+  args: CopyManifestArgs,
+  entry: ManifestEntry,
+  label: string,
+): Promise<{ streams: [Readable, ...NodeJS.ReadWriteStream[]]; verify(): void }> {
+  if (args.manifest.package.format === 'parquet') {
+    if (!args.csvText) throw new ConfigError(`${label} is Parquet and this engine cannot read Parquet itself`, { file: entry.url }, 'load it with --strategy csv');
+    return { streams: [await args.csvText(entry)], verify() {} };
+  }
+  const check = new PartCheck(entry);
+  return { streams: [await openPart(args.store, entry, label), check, createGunzip()], verify: () => check.verify(label) };
 }
 
 /** Validates the target and returns the CSV layout the parts were written with. */
@@ -30,6 +57,7 @@ export function copyPlan(args: CopyManifestArgs): { table: string; columns: stri
   if (columns.length === 0) throw new ConfigError(`COPY into ${table} needs an explicit column list`);
   const pkg = args.manifest?.package;
   if (!pkg || !Array.isArray(args.manifest.entries)) throw new LoadError(`${args.manifestUri} is not a load package manifest`, { file: args.manifestUri });
+  if (pkg.format === 'parquet') return { table, columns, csv: PARQUET_AS_CSV };
   if (pkg.format !== 'csv' || !pkg.csv) throw new LoadError(`${args.manifestUri}: parts are ${pkg.format}, not CSV`, { file: args.manifestUri });
   if (pkg.csv.columns && pkg.csv.columns.join(',') !== columns.join(',')) {
     throw new LoadError(
@@ -88,11 +116,6 @@ export async function openPart(store: ObjectStore, entry: ManifestEntry, label: 
   }
 }
 
-/** A gunzip whose errors name the part. */
-export function gunzipPart(): Transform {
-  return createGunzip();
-}
-
 /** Is this error from zlib (not gzip, truncated)? */
 export function isGzipError(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException)?.code ?? '';
@@ -122,7 +145,7 @@ export async function rowOfLineInPart(store: ObjectStore, entry: ManifestEntry, 
  * "COPY t, line N, column c" — the data row (N mapped through the CSV line rule) and the column.
  */
 export function copyFailure(e: unknown, entry: ManifestEntry, label: string, row: number | undefined): LoadError {
-  if (isUserError(e) && e instanceof LoadError) return e;
+  if (e instanceof LoadError) return e;
   const err = e as { message?: string; where?: string; code?: string };
   const { column } = parseCopyContext(err?.where);
   const at = [row !== undefined ? `row ${row}` : '', column ? `column ${column}` : ''].filter(Boolean).join(', ');

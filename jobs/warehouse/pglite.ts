@@ -11,10 +11,9 @@
  *   lock that the next open takes over, and PostgreSQL's WAL recovery drops the half transaction.
  * - Values: NUMERIC, BIGINT, DATE and TIMESTAMP come back as text, never as floats or JS Dates.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { LoadError, isUserError } from '../errors.ts';
 import { localCopyStatement, toLocalDialect } from '../../sql/local.ts';
@@ -25,9 +24,8 @@ import {
   checkPartRows,
   copyFailure,
   copyPlan,
-  openPart,
+  entryText,
   partLabel,
-  PartCheck,
   rowInChunk,
   type CopyManifestArgs,
 } from './local-parts.ts';
@@ -37,10 +35,13 @@ import type { Row, Warehouse } from './warehouse.ts';
 export const DEFAULT_PGLITE_DIR = '.local/warehouse';
 
 /**
- * CSV bytes per COPY. Measured on 1M supplier rows (see the report in test/jobs/warehouse-pglite):
- * throughput is flat from 1 MiB to 16 MiB and falls off beyond; 4 MiB keeps memory small.
+ * CSV bytes per COPY, measured (test/sql/support/bench-pglite-chunks.ts, 1M supplier-shaped rows in
+ * 4 gzip parts, one transaction, PGlite 0.5.16 on Node 20): 256 KiB 324k rows/s; 1 MiB 355–459k;
+ * 2 MiB 443–493k; 4 MiB 364–491k; 8 MiB 331–342k; 16 MiB 246k; 64 MiB 115k; a whole 25 MB part per
+ * COPY 144–187k. 2 MiB sits in the flat best range, clear of the drop that starts at 8 MiB, and
+ * bounds the memory a chunk takes.
  */
-export const DEFAULT_CHUNK_BYTES = 4 << 20;
+export const DEFAULT_CHUNK_BYTES = 2 << 20;
 
 /** Type OIDs returned as text: int8, numeric, date, time, timestamp, timestamptz, timetz. */
 const TEXT_TYPES = [20, 1700, 1082, 1083, 1114, 1184, 1266];
@@ -80,6 +81,10 @@ export class PgliteWarehouse implements Warehouse {
     if (path) {
       mkdirSync(dirname(path), { recursive: true });
       lock = lockDir(path, `warehouse ${dir}`);
+      // PostgreSQL's own lock file, left behind by a killed holder. PGlite 0.5 ignores it (it always
+      // writes pid -42), but we hold the directory's lock now, so no live process can own it: drop it
+      // rather than depend on a future version ignoring it too.
+      rmSync(join(path, 'postmaster.pid'), { force: true });
     }
     let db: PGlite;
     try {
@@ -129,37 +134,44 @@ export class PgliteWarehouse implements Warehouse {
     const entries = args.manifest.entries;
     const chunkBytes = this.opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
     let total = 0;
-    await this.db.transaction(async (tx) => {
-      for (const [k, entry] of entries.entries()) {
-        const label = partLabel(entry, k, entries.length);
-        const check = new PartCheck(entry);
-        let partRows = 0;
-        // The engine's error, kept: leaving the loop early aborts the pipeline, whose own error
-        // ("The operation was aborted") would otherwise hide it.
-        let failed: { error: unknown; chunk: CsvChunk } | undefined;
-        try {
-          await pipeline(await openPart(args.store, entry, label), check, createGunzip(), async (source: AsyncIterable<Buffer>) => {
-            for await (const chunk of csvChunks(source, { quote: csv.quote, targetBytes: chunkBytes })) {
-              let rows: number;
-              try {
-                rows = await this.copyChunk(tx, sql, chunk.data);
-              } catch (error) {
-                failed = { error, chunk };
-                throw error;
+    try {
+      await this.db.transaction(async (tx) => {
+        total = 0;
+        for (const [k, entry] of entries.entries()) {
+          const label = partLabel(entry, k, entries.length);
+          const text = await entryText(args, entry, label);
+          let partRows = 0;
+          // The engine's error, kept: leaving the loop early aborts the pipeline, whose own error
+          // ("The operation was aborted") would otherwise hide it.
+          let failed: { error: unknown; chunk: CsvChunk } | undefined;
+          try {
+            const consume = async (source: AsyncIterable<Buffer>): Promise<void> => {
+              for await (const chunk of csvChunks(source, { quote: csv.quote, targetBytes: chunkBytes })) {
+                let rows: number;
+                try {
+                  rows = await this.copyChunk(tx, sql, chunk.data);
+                } catch (error) {
+                  failed = { error, chunk };
+                  throw error;
+                }
+                partRows += rows;
+                await this.opts.onProgress?.({ kind: 'copy-chunk', part: entry.url, partIndex: k, chunkRows: rows, partRows, bytes: chunk.data.length });
               }
-              partRows += rows;
-              await this.opts.onProgress?.({ kind: 'copy-chunk', part: entry.url, partIndex: k, chunkRows: rows, partRows, bytes: chunk.data.length });
-            }
-          });
-        } catch (e) {
-          if (failed) throw copyFailure(failed.error, entry, label, rowInChunk(failed.error, failed.chunk, csv.quote));
-          throw copyFailure(e, entry, label, undefined);
+            };
+            await (pipeline as (streams: unknown[]) => Promise<void>)([...text.streams, consume]);
+          } catch (e) {
+            if (failed) throw copyFailure(failed.error, entry, label, rowInChunk(failed.error, failed.chunk, csv.quote));
+            throw copyFailure(e, entry, label, undefined);
+          }
+          text.verify();
+          checkPartRows(entry, label, partRows);
+          total += partRows;
         }
-        check.verify(label);
-        checkPartRows(entry, label, partRows);
-        total += partRows;
-      }
-    });
+      });
+    } catch (e) {
+      if (isUserError(e)) throw e;
+      throw new LoadError(`COPY into ${table} failed: ${(e as Error)?.message ?? String(e)}`, { file: args.manifestUri }, 'rerun the batch');
+    }
     return total;
   }
 

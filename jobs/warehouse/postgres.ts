@@ -15,7 +15,6 @@
  * - The password never appears in `name` or in any error message.
  */
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { ConfigError, LoadError, isUserError } from '../errors.ts';
@@ -25,9 +24,8 @@ import {
   checkPartRows,
   copyFailure,
   copyPlan,
-  openPart,
+  entryText,
   partLabel,
-  PartCheck,
   rowOfLineInPart,
   type CopyManifestArgs,
 } from './local-parts.ts';
@@ -192,18 +190,18 @@ export class PostgresWarehouse implements Warehouse {
       await this.client.query('BEGIN');
       for (const [k, entry] of entries.entries()) {
         const label = partLabel(entry, k, entries.length);
-        const check = new PartCheck(entry);
         // Open the part BEFORE starting the COPY: a COPY waiting for data would block the ROLLBACK.
-        const part = await openPart(args.store, entry, label);
+        const text = await entryText(args, entry, label);
         const copy = this.client.query(copyFrom(sql));
         try {
-          await pipeline(part, check, createGunzip(), copy);
+          await (pipeline as (streams: unknown[]) => Promise<void>)([...text.streams, copy]);
         } catch (e) {
           const { line } = parseCopyContext((e as { where?: string })?.where);
-          const row = line === undefined ? undefined : await rowOfLineInPart(args.store, entry, line, csv.quote);
+          const parquet = args.manifest.package.format === 'parquet';
+          const row = line === undefined || parquet ? undefined : await rowOfLineInPart(args.store, entry, line, csv.quote);
           throw copyFailure(e, entry, label, row);
         }
-        check.verify(label);
+        text.verify();
         const rows = Number(copy.rowCount);
         checkPartRows(entry, label, rows);
         total += rows;

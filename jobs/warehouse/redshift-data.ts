@@ -104,6 +104,8 @@ export function copyManifestSql(args: {
   manifestUrl: string;
   iamRoleArn: string;
   csv?: CopyCsv;
+  /** 'parquet': the manifest lists Parquet files, mapped to the table's columns by position. */
+  format?: 'csv' | 'parquet';
 }): string {
   const { table, columns, manifestUrl, iamRoleArn } = args;
   const csv = args.csv ?? DEFAULT_COPY_CSV;
@@ -115,6 +117,11 @@ export function copyManifestSql(args: {
   }
   if (columns.length === 0) throw new ConfigError(`COPY into ${table} needs an explicit column list`);
   const cols = columns.map((c) => ident(c, 'column name')).join(', ');
+  if (args.format === 'parquet') {
+    // Columnar COPY maps the files' columns to the table's by position and takes no CSV options; the
+    // run checked beforehand that every file has exactly the table's columns, in order, with its types.
+    return [`COPY ${qualifiedName(table)}`, `FROM ${literal(manifestUrl)}`, `IAM_ROLE ${literal(iamRoleArn)}`, 'FORMAT AS PARQUET MANIFEST'].join(' ');
+  }
   return [
     `COPY ${qualifiedName(table)} (${cols})`,
     `FROM ${literal(manifestUrl)}`,
@@ -285,6 +292,7 @@ export class RedshiftDataWarehouse implements Warehouse {
       manifestUrl: args.manifestUri,
       iamRoleArn: this.copyRoleArn,
       csv: pkgCsv ? { delimiter: pkgCsv.delimiter, quote: pkgCsv.quote, nullMarker: pkgCsv.nullMarker } : undefined,
+      format: args.manifest.package?.format,
     });
     let done: DescribeStatementResponse | undefined;
     try {

@@ -168,6 +168,7 @@ export class RedshiftPgWarehouse implements Warehouse {
       manifestUrl: args.manifestUri,
       iamRoleArn: this.copyRoleArn,
       csv: pkgCsv ? { delimiter: pkgCsv.delimiter, quote: pkgCsv.quote, nullMarker: pkgCsv.nullMarker } : undefined,
+      format: args.manifest.package?.format,
     });
     try {
       // Autocommit: the COPY is its own transaction; pg_last_copy_count() reads it in this same session.

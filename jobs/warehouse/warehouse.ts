@@ -1,4 +1,5 @@
-import type { Manifest } from '../manifest.ts';
+import type { Readable } from 'node:stream';
+import type { Manifest, ManifestEntry } from '../manifest.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 
 export type Row = Record<string, unknown>;
@@ -27,6 +28,8 @@ export interface Warehouse {
     manifestUri: string;
     manifest: Manifest;
     store: ObjectStore;
+    /** Local engines only: reads a Parquet entry as CSV text (packages built by --strategy parquet). */
+    csvText?: (entry: ManifestEntry) => Promise<Readable>;
   }): Promise<number>;
   /** The number of slices the warehouse runs on, when it can tell (Redshift: STV_SLICES). */
   slices(): Promise<number | undefined>;

@@ -145,7 +145,7 @@ for (const kind of ENGINES) {
         rows[bad]![3] = 'x';
         const pkg = writePackage(join(dir, String(seed)), [rows]);
         await engine.wh.query(emptyStage(supplier));
-        const err = await engine.wh
+        const err: unknown = await engine.wh
           .copyManifest({ table: 'assignment.supplier_stage', columns: supplier.columns.map((c) => c.name), manifestUri: pkg.manifestUri, manifest: pkg.manifest, store })
           .then(() => undefined, (e: unknown) => e);
         assert.ok(err instanceof LoadError, `seed ${seed}: ${String(err)}`);

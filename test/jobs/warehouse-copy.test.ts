@@ -140,7 +140,7 @@ for (const c of CASES) {
       await assert.rejects(copy(wh, notGzip), /part 1 of 1 .*is not readable gzip/);
 
       const otherColumns = writePackage(join(dir, 'cols'), [supplierRows(1, 1)]);
-      otherColumns.manifest.package.csv.columns = ['s_suppkey', 's_name'];
+      otherColumns.manifest.package.csv!.columns = ['s_suppkey', 's_name'];
       await assert.rejects(copy(wh, otherColumns), /the parts hold columns \(s_suppkey, s_name\)/);
       assert.equal(await stageCount(wh), 0);
     });

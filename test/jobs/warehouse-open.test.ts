@@ -23,7 +23,8 @@ async function exactTypes(wh: Warehouse): Promise<void> {
 }
 
 test('unsupported schemes are a ConfigError that lists what is supported, without secrets', async () => {
-  for (const uri of ['ftp://example.com/x', 'mysql://u:hunter2secret@host/db', '', 'redshift://cluster']) {
+  await assert.rejects(openWarehouse('pglite://.local/x'), ConfigError);
+  for (const uri of ['ftp://example.com/x', 'mysql://u:hunter2secret@host/db', '', 'sqlite:///tmp/x.db']) {
     await assert.rejects(openWarehouse(uri), (e: ConfigError) => {
       assert.ok(e instanceof ConfigError, uri);
       assert.equal(e.exitCode, 2);
@@ -106,6 +107,14 @@ test('a connection lost mid-run is a LoadError naming the host', async (t) => {
   } finally {
     await wh.close();
     await db.drop();
+  }
+});
+
+test('redshift:// and postgres://…?dialect=redshift go to the Redshift endpoint adapter, never the PostgreSQL translation', async (t) => {
+  if (process.env.RL_SECRET_ARN) return t.skip('RL_SECRET_ARN is set: the adapter would fetch a real secret');
+  // Without a secret the endpoint adapter refuses before any network call; the PostgreSQL adapter would have tried to connect.
+  for (const uri of ['redshift://example.invalid:5439/dev', 'postgres://example.invalid:5439/dev?dialect=redshift']) {
+    await assert.rejects(openWarehouse(uri), (e: ConfigError) => e instanceof ConfigError && /secret/i.test(e.oneLine()), uri);
   }
 });
 

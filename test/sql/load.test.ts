@@ -137,7 +137,7 @@ describe('sql/load: checksums', () => {
     // Compile-time: both assignments must type-check (npx tsc); at run time they are the same object.
     const fromManifest = (c: ManifestChecksums): Checksums => c;
     const toManifest = (c: Checksums): ManifestChecksums => c;
-    const csvFromManifest = (m: Manifest): CsvFormat => m.package.csv;
+    const csvFromManifest = (m: Manifest): CsvFormat => m.package.csv!;
     assert.equal(toManifest(fromManifest(expected)), expected);
     assert.equal(typeof csvFromManifest, 'function');
   });
