@@ -8,7 +8,7 @@
  * - `VARCHAR(MAX)` → `TEXT` (PostgreSQL has no MAX; TEXT is unbounded, widths are checked upstream);
  * - `LOCK a, b` → `LOCK TABLE a, b IN EXCLUSIVE MODE` (Redshift's LOCK takes no mode; EXCLUSIVE blocks
  *   every other writer and locker, like Redshift's, but still lets readers read);
- * - `CREATE USER x PASSWORD DISABLE` → `CREATE ROLE x LOGIN`;
+ * - `CREATE USER x PASSWORD DISABLE` → `CREATE ROLE x LOGIN` (x plain, or a quoted IAM identity);
  * - a string literal containing a backslash → `E'…'`: Redshift reads backslash escapes in ordinary
  *   literals; PostgreSQL (standard_conforming_strings = on) reads them only in E'…'. Same bytes, same
  *   meaning.
@@ -126,8 +126,12 @@ export function toLocalDialect(sql: string): string {
     return `LOCK TABLE ${tables.join(', ')} IN EXCLUSIVE MODE`;
   }
 
-  const user = /^CREATE\s+USER\s+([A-Za-z0-9_]+)\s+PASSWORD\s+DISABLE\s*;?$/i.exec(code);
-  if (user) return `CREATE ROLE ${ident(user[1]!, 'user name')} LOGIN`;
+  const user = /^CREATE\s+USER\s+([A-Za-z0-9_]+|\?)\s+PASSWORD\s+DISABLE\s*;?$/i.exec(code);
+  if (user) {
+    // A quoted name is an IAM identity (sql-text.ts userIdent): kept quoted, as PostgreSQL needs it too.
+    const name = user[1] === '?' ? parts.find((p) => p.kind === 'identifier')!.text : ident(user[1]!, 'user name');
+    return `CREATE ROLE ${name} LOGIN`;
+  }
 
   let out = '';
   for (const p of parts) {

@@ -17,7 +17,7 @@
  */
 import type { DatasetContract } from '../datasets/contract.ts';
 import { renderDdl, tablesOf } from './ddl.ts';
-import { ident, literal } from './sql-text.ts';
+import { literal, userIdent } from './sql-text.ts';
 
 export interface SetupOptions {
   /** The database user the nightly jobs connect as. */
@@ -37,17 +37,18 @@ export interface SetupPlan {
 
 /** `SELECT 1 FROM pg_user WHERE usename = '…'` (pg_user exists on Redshift and PostgreSQL alike). */
 export function userExistsQuery(user: string): string {
-  return `SELECT 1 AS present FROM pg_user WHERE usename = ${literal(ident(user, 'user name'))}`;
+  userIdent(user); // validates the name
+  return `SELECT 1 AS present FROM pg_user WHERE usename = ${literal(user)}`;
 }
 
 /** `CREATE USER … PASSWORD DISABLE` (sql/local.ts turns it into CREATE ROLE … LOGIN). */
 export function createUserStatement(user: string): string {
-  return `CREATE USER ${ident(user, 'user name')} PASSWORD DISABLE`;
+  return `CREATE USER ${userIdent(user)} PASSWORD DISABLE`;
 }
 
 /** The grants a load needs, and no more (see the file comment). */
 export function grantStatements(contract: DatasetContract, user: string): string[] {
-  const u = ident(user, 'user name');
+  const u = userIdent(user);
   const t = tablesOf(contract);
   return [
     `GRANT USAGE ON SCHEMA ${t.schema} TO ${u}`,

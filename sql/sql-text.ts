@@ -56,6 +56,15 @@ export function ident(name: string, what = 'identifier'): string {
   return name;
 }
 
+/**
+ * A database user: a plain identifier, or the IAM identity Redshift Serverless logs a role or user in
+ * as (`IAMR:<role-name>`, `IAM:<user-name>`), which only works double-quoted.
+ */
+export function userIdent(name: string): string {
+  if (typeof name === 'string' && /^IAMR?:[A-Za-z0-9_+=,.@-]{1,64}$/.test(name)) return `"${name}"`;
+  return ident(name, 'user name');
+}
+
 /** `schema.table`, both parts validated. */
 export function qualified(schema: string, table: string): string {
   return `${ident(schema, 'schema name')}.${ident(table, 'table name')}`;

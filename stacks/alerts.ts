@@ -94,7 +94,7 @@ export class Alerts extends Construct {
       arn: this.topic.arn,
       inputTransformer: {
         inputPaths: paths,
-        inputTemplate: `"redshift-loader ${settings.name}: BREAKING SCHEMA DRIFT. Job <job> (<jobId>) stopped before moving data. The drift report is under s3://${deps.reportsBucket}/. Log stream <logStream> in ${names.logGroup('batch')}."`,
+        inputTemplate: `"redshift-loader ${settings.name}: BREAKING SCHEMA DRIFT. Job <job> (<jobId>) stopped before moving data. The drift report is under s3://${deps.reportsBucket}/DATASET/drift/ (drift job) or DATASET/batch=DATE/ (run job). Log stream <logStream> in ${names.logGroup('batch')}."`,
       },
     });
 

@@ -112,12 +112,13 @@ export class Compute extends Construct {
     });
 
     this.jobRole = new IamRole(this, 'job-role', {
-      name: names.of('batch-job'),
-      description: 'The run and drift jobs: landing read, staging and reports write, catalog read, warehouse statements',
+      name: names.jobRole(),
+      description: 'The run and drift jobs: landing read, staging and reports write, catalog read, warehouse statements as the ETL user',
       assumeRolePolicy: ecsTrust,
       tags: ctx.tags,
     });
     const roots = deps.datasets.map(landingRoot);
+    // Staging and reports keys start with the dataset name (jobs/locations.ts).
     const stagingPrefixes = deps.datasets.map((d) => `${d.name}/`);
     new IamRolePolicy(this, 'job-policy', {
       name: names.of('run-and-drift'),
@@ -133,11 +134,13 @@ export class Compute extends Construct {
         allow('ListStagedParts', ['s3:ListBucket', 's3:ListBucketMultipartUploads'], [storage.staging.arn], {
           StringLike: { 's3:prefix': stagingPrefixes.map((p) => `${p}*`) },
         }),
-        allow('WriteReports', ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], [`${storage.reports.arn}/*`]),
-        allow('ListReports', ['s3:ListBucket'], [storage.reports.arn]),
+        // Reports live under <dataset>/ (run reports: batch=…/run=…/, drift reports: drift/…).
+        allow('WriteReports', ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], stagingPrefixes.map((p) => `${storage.reports.arn}/${p}*`)),
+        allow('ListReports', ['s3:ListBucket'], [storage.reports.arn], { StringLike: { 's3:prefix': stagingPrefixes.map((p) => `${p}*`) } }),
+        // No Secrets Manager: the jobs log in to the warehouse through IAM and read no secret.
         allow('UseKeyThroughServices', ['kms:Decrypt', 'kms:GenerateDataKey'], [deps.keyArn], {
           StringEquals: {
-            'kms:ViaService': ['s3', 'secretsmanager', 'glue'].map((s) => `${s}.${ctx.region}.amazonaws.com`),
+            'kms:ViaService': ['s3', 'glue'].map((s) => `${s}.${ctx.region}.amazonaws.com`),
           },
         }),
         allow(
@@ -177,7 +180,6 @@ export class Compute extends Construct {
       reportsBucket: storage.reports.name,
       warehouseUri: warehouse.uri,
       catalogDatabase: catalog.databaseName,
-      secretArn: warehouse.loaderSecret.arn,
       copyRoleArn: warehouse.copyRole.arn,
       keyArn: deps.keyArn,
       slices: warehouse.slices,

@@ -58,7 +58,8 @@ export const KEY_ADMIN_ACTIONS = [
  * One customer-managed key per environment, rotated yearly. Its policy (a key policy's Resource is
  * always "*", meaning "this key") lets the account administer it, lets the account's principals use it
  * only through the services named in KEY_SERVICES, and lets CloudWatch Logs (for this account's log
- * groups) and EventBridge (to publish to the encrypted alert topic) use it directly.
+ * groups), log delivery (Step Functions execution logs) and EventBridge (to publish to the encrypted
+ * alert topic), from this account, use it directly.
  */
 export class EnvironmentKey extends Construct {
   readonly key: KmsKey;
@@ -110,6 +111,15 @@ export class EnvironmentKey extends Construct {
             'kms:EncryptionContext:aws:logs:arn': `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:*`,
           },
         },
+      },
+      {
+        // Step Functions hands execution logs (encrypted with this key) to CloudWatch log delivery.
+        Sid: 'LogDeliveryOfEncryptedExecutions',
+        Effect: 'Allow',
+        Principal: { Service: 'delivery.logs.amazonaws.com' },
+        Action: ['kms:Decrypt'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': ctx.accountId } },
       },
       {
         Sid: 'EventBridgePublishesToEncryptedTopic',

@@ -55,6 +55,13 @@ export interface EnvironmentSettings {
   database: string;
   /** Admin user name (not Redshift's default `awsuser`); its password is managed by Redshift in Secrets Manager. */
   adminUsername: string;
+  /**
+   * The least-privileged database user the nightly jobs log in as on a provisioned cluster (default
+   * `etl_loader`): temporary credentials for exactly this user through IAM (GetClusterCredentials),
+   * never the admin's secret. An admin creates it once with `redshift-loader setup --etl-user <name>`.
+   * Not used on Serverless, where the database user is the job role's own (`IAMR:<job role name>`).
+   */
+  etlUser?: string;
   /** IANA time zone the nightly schedule runs in. */
   timezone: string;
   nightly: {
@@ -181,6 +188,14 @@ export const prod: EnvironmentSettings = {
 /** Every environment `npm run synth` writes, by name. */
 export const environments: Readonly<Record<string, EnvironmentSettings>> = { dev, prod };
 
+/** The ETL user of `setup` (sql/setup.ts) when an environment names none. */
+export const DEFAULT_ETL_USER = 'etl_loader';
+
+/** The database user the nightly jobs log in as on a provisioned cluster. */
+export function etlUser(e: Pick<EnvironmentSettings, 'etlUser'>): string {
+  return e.etlUser ?? DEFAULT_ETL_USER;
+}
+
 /** The slice count a warehouse runs COPY with (what RL_SLICES carries). */
 export function warehouseSlices(w: WarehouseSettings): number {
   return w.kind === 'provisioned' ? w.nodes * w.slicesPerNode : w.slices;
@@ -204,6 +219,9 @@ export function validateEnvironment(e: EnvironmentSettings): void {
   if (!/^cron\(.+\)$/.test(e.crawlerScheduleUtc)) fail('crawlerScheduleUtc must be cron(...)');
   if (['dev'].includes(e.database)) fail('database must not be the default name');
   if (['awsuser', 'admin', 'root', 'master'].includes(e.adminUsername)) fail('adminUsername must not be a default');
+  // What `setup` accepts as a user name (sql/sql-text.ts ident()): it also goes unescaped into RL_WAREHOUSE.
+  if (!/^[a-z_][a-z0-9_]{0,126}$/.test(etlUser(e))) fail('etlUser must be lower-case letters, digits and underscores, starting with a letter or underscore');
+  if (etlUser(e) === e.adminUsername) fail('etlUser must not be the admin user: the jobs log in as a least-privileged user');
   if (!/^[^@\s]+@[^@\s]+$/.test(e.alertEmail)) fail('alertEmail must be an e-mail address');
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: e.timezone });

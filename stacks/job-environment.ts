@@ -1,6 +1,17 @@
 // The only import from jobs/: the NAMES of the variables the jobs read, as a type. The Record below
-// must then list exactly those names — one missing or one extra fails the typecheck.
+// must then list exactly those names, less UNSET_JOB_ENV — one missing or one extra fails the typecheck.
 import type { JobEnvName } from '../jobs/config/env.ts';
+
+/**
+ * Variables of JOB_ENV the job definitions deliberately leave unset. RL_SECRET_ARN: the jobs log in to
+ * the warehouse through IAM as the ETL user (RL_WAREHOUSE `…?user=<etl user>`, or the job role's own
+ * identity on Serverless), never with a secret; set, it would be used for every warehouse URI that
+ * names no `?user=` (jobs/warehouse/redshift-data.ts).
+ */
+export const UNSET_JOB_ENV = ['RL_SECRET_ARN'] as const satisfies readonly JobEnvName[];
+
+/** The variables the job definitions set. */
+export type SetJobEnvName = Exclude<JobEnvName, (typeof UNSET_JOB_ENV)[number]>;
 
 export interface JobLocations {
   landingBucket: string;
@@ -8,21 +19,19 @@ export interface JobLocations {
   reportsBucket: string;
   warehouseUri: string;
   catalogDatabase: string;
-  secretArn: string;
   copyRoleArn: string;
   keyArn: string;
   slices: number;
 }
 
-/** The Batch job environment: locations and ARNs, never a secret's value. */
-export function jobEnvironment(l: JobLocations): Record<JobEnvName, string> {
+/** The Batch job environment: locations and ARNs, never a secret or a secret's ARN. */
+export function jobEnvironment(l: JobLocations): Record<SetJobEnvName, string> {
   return {
     RL_LANDING: `s3://${l.landingBucket}`,
     RL_STAGING: `s3://${l.stagingBucket}`,
     RL_REPORTS: `s3://${l.reportsBucket}`,
     RL_WAREHOUSE: l.warehouseUri,
     RL_CATALOG: `glue:${l.catalogDatabase}`,
-    RL_SECRET_ARN: l.secretArn,
     RL_COPY_ROLE_ARN: l.copyRoleArn,
     RL_KMS_KEY_ARN: l.keyArn,
     RL_SLICES: String(l.slices),

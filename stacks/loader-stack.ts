@@ -107,7 +107,8 @@ export class LoaderStack extends TerraformStack {
     out('job_queue', this.compute.queue.arn, 'Batch job queue');
     out('nightly_state_machine', this.orchestration.stateMachine.arn, 'Start with {"dataset":"…","date":"YYYY-MM-DD"} to (re)run a batch');
     out('warehouse_uri', this.warehouse.uri, 'RL_WAREHOUSE');
-    out('loader_secret_arn', this.warehouse.loaderSecret.arn, 'Secret redshift-loader setup writes the loader user into');
+    out('warehouse_etl_user', this.warehouse.jobDatabaseUser, 'The database user the jobs log in as through IAM: run `setup --etl-user` with it once');
+    out('warehouse_admin_secret_arn', this.warehouse.adminSecretArn, 'The admin secret Redshift manages (encrypted with the key): for the one-off `setup` by an admin, never given to the jobs');
     out('alerts_topic', this.alerts.topic.arn, 'Alert topic (confirm the e-mail subscription)');
   }
 }

@@ -7,6 +7,7 @@ const started = performance.now();
 const { app, stacks } = buildApp({ stateBucket: process.env.RL_TF_STATE_BUCKET || undefined });
 app.synth();
 const ms = Math.round(performance.now() - started);
+const total = Math.round(process.uptime() * 1000);
 const out = resolve(app.outdir);
 for (const s of stacks) console.log(`synthesized ${s.node.id}: ${resolve(out, 'stacks', s.node.id, 'cdk.tf.json')}`);
-console.log(`wrote ${stacks.length} stacks to ${out} in ${ms} ms`);
+console.log(`wrote ${stacks.length} stacks to ${out} in ${ms} ms (${total} ms since the process started)`);

@@ -13,6 +13,13 @@ export class Names {
   of(...parts: string[]): string {
     return [PROJECT, this.env, ...parts].join('-');
   }
+  /**
+   * The Batch job role, `redshift-loader-<env>-batch-job`. On Redshift Serverless the jobs' database
+   * user is derived from it (`IAMR:<this name>`), so the warehouse needs the name before Compute exists.
+   */
+  jobRole(): string {
+    return this.of('batch-job');
+  }
   /** `redshift_loader_<env>_<part>` (Glue database names: lower case and underscores). */
   snake(...parts: string[]): string {
     return [PROJECT, this.env, ...parts].join('_').replace(/-/g, '_');

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { TerraformLocal } from 'cdktf';
 import { RedshiftCluster } from '@cdktf/provider-aws/lib/redshift-cluster/index.js';
 import { RedshiftSubnetGroup } from '@cdktf/provider-aws/lib/redshift-subnet-group/index.js';
 import { RedshiftParameterGroup } from '@cdktf/provider-aws/lib/redshift-parameter-group/index.js';
@@ -8,10 +9,9 @@ import { RedshiftserverlessWorkgroup } from '@cdktf/provider-aws/lib/redshiftser
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import type { DatasetContract } from '../datasets/index.ts';
 import { arn, type StackContext } from './context.ts';
-import { warehouseSlices } from './environments.ts';
+import { etlUser, warehouseSlices } from './environments.ts';
 import { allow, iamVariable, policy, trustService, type Statement } from './iam.ts';
 import type { Network } from './network.ts';
 import { REDSHIFT_PORT } from './network.ts';
@@ -27,13 +27,27 @@ export const WAREHOUSE_PARAMETERS = { require_ssl: 'true', enable_user_activity_
  * private, enhanced VPC routing, the admin password managed by Redshift in Secrets Manager (never in
  * Terraform state), TLS required, audit logs to encrypted log groups, automated snapshots. A COPY role
  * that can read only the staging prefixes of the datasets and decrypt them with the key.
+ *
+ * The nightly jobs never use the admin secret. They log in through IAM as a least-privileged database
+ * user that `redshift-loader setup` creates (PASSWORD DISABLE, only the grants a load needs):
+ * - provisioned: RL_WAREHOUSE `redshift-data:cluster/<id>/<db>?user=<etlUser>`; the Data API gets
+ *   temporary credentials for exactly that user (redshift:GetClusterCredentials on its dbuser and the
+ *   database's dbname ARN; no CreateClusterUser, so no AutoCreate; no JoinGroup, so no DbGroups);
+ * - serverless: RL_WAREHOUSE `redshift-data:workgroup/<name>/<db>`; the Data API maps the job role to
+ *   the database user `IAMR:<job role name>` (redshift-serverless:GetCredentials on the workgroup).
  */
 export class Warehouse extends Construct {
   readonly copyRole: IamRole;
   /** The warehouse URI the jobs read (RL_WAREHOUSE). */
   readonly uri: string;
-  /** The secret the loader's own database user's credentials go into (RL_SECRET_ARN); set by `redshift-loader setup`. */
-  readonly loaderSecret: SecretsmanagerSecret;
+  /** The database user the jobs log in as: what an admin passes to `setup --etl-user`. */
+  readonly jobDatabaseUser: string;
+  /**
+   * The ARN of the admin secret Redshift manages (`manage_master_password`): Redshift creates and
+   * rotates it, encrypted with the environment key; Terraform never sees the password. For the admin
+   * who runs `setup` once; the jobs neither get it nor may read it.
+   */
+  readonly adminSecretArn: string;
   readonly slices: number;
   /** What the job role needs to run statements through the Data API, scoped to this warehouse. */
   readonly jobStatements: Statement[];
@@ -79,14 +93,6 @@ export class Warehouse extends Construct {
       ),
     });
 
-    this.loaderSecret = new SecretsmanagerSecret(this, 'loader-secret', {
-      name: `${names.of('warehouse-loader')}`,
-      description: `Credentials of the loader's database user in ${settings.name} (written by redshift-loader setup, never by Terraform)`,
-      kmsKeyId: deps.keyArn,
-      recoveryWindowInDays: settings.protectData ? 30 : 7,
-      tags: ctx.tags,
-    });
-
     const dataApiOwnStatements = allow(
       'DataApiOwnStatementsOnly',
       ['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult', 'redshift-data:CancelStatement', 'redshift-data:ListStatements'],
@@ -95,7 +101,6 @@ export class Warehouse extends Construct {
       ['*'],
       { StringEquals: { 'redshift-data:statement-owner-iam-userid': iamVariable('aws:userid') } },
     );
-    const readSecret = allow('ReadLoaderSecret', ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [this.loaderSecret.arn]);
 
     if (w.kind === 'provisioned') {
       const clusterId = names.of('warehouse');
@@ -156,14 +161,24 @@ export class Warehouse extends Construct {
         logExports: [...AUDIT_LOG_TYPES],
         dependsOn: logGroups,
       });
-      this.uri = `redshift-data:cluster/${clusterId}/${db}`;
-      const clusterArn = arn(ctx, 'redshift', `cluster:${clusterId}`);
+      const user = etlUser(settings);
+      this.jobDatabaseUser = user;
+      // validateEnvironment admits only [a-z0-9_] user names: nothing to escape in the URI.
+      this.uri = `redshift-data:cluster/${clusterId}/${db}?user=${user}`;
+      this.adminSecretArn = new TerraformLocal(this, 'secret-arn', this.cluster.masterPasswordSecretArn).asString;
       this.jobStatements = [
-        allow('DataApiOnThisCluster', ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'], [clusterArn]),
-        // IAM authentication (the database user is IAMR:<role name>), to this cluster's database only.
-        allow('IamCredentialsForThisDatabase', ['redshift:GetClusterCredentialsWithIAM'], [arn(ctx, 'redshift', `dbname:${clusterId}/${db}`)]),
+        // ExecuteStatement/BatchExecuteStatement support the resource type `cluster` (Service
+        // Authorization Reference, Redshift Data API): this cluster only.
+        allow('DataApiOnThisCluster', ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'], [arn(ctx, 'redshift', `cluster:${clusterId}`)]),
+        // Temporary credentials for the ETL user, in this cluster's database, and nothing else: the
+        // dbuser ARN names the one user, the dbname ARN the one database (the Data API passes DbName).
+        // Not granted: redshift:CreateClusterUser (AutoCreate: a missing user is not created),
+        // redshift:JoinGroup (DbGroups), redshift:GetClusterCredentialsWithIAM (IAMR:<role> users).
+        allow('TemporaryCredentialsForTheEtlUser', ['redshift:GetClusterCredentials'], [
+          arn(ctx, 'redshift', `dbuser:${clusterId}/${user}`),
+          arn(ctx, 'redshift', `dbname:${clusterId}/${db}`),
+        ]),
         dataApiOwnStatements,
-        readSecret,
       ];
     } else {
       const namespaceName = names.of('warehouse');
@@ -194,11 +209,15 @@ export class Warehouse extends Construct {
         tags: ctx.tags,
       });
       this.uri = `redshift-data:workgroup/${workgroupName}/${db}`;
+      // The Data API maps an IAM role to the database user IAMR:<role name> (created at the first login,
+      // with no privileges until an admin grants the load's; docs/deploy.md: `setup --etl-user` cannot
+      // take that name yet, sql/sql-text.ts ident() refuses it).
+      this.jobDatabaseUser = `IAMR:${names.jobRole()}`;
+      this.adminSecretArn = new TerraformLocal(this, 'secret-arn', this.namespace.adminPasswordSecretArn).asString;
       this.jobStatements = [
         allow('DataApiOnThisWorkgroup', ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'], [this.workgroup.arn]),
         allow('IamCredentialsForThisWorkgroup', ['redshift-serverless:GetCredentials'], [this.workgroup.arn]),
         dataApiOwnStatements,
-        readSecret,
       ];
     }
   }

@@ -222,6 +222,20 @@ describe('Warehouse (provisioned)', () => {
   });
 });
 
+describe('Warehouse (ETL user)', () => {
+  it('logs the jobs in as the environment\'s etlUser (default etl_loader), never the admin', () => {
+    const { stack, tf } = synthStack({ ...dev, etlUser: 'supply_loader' });
+    assert.equal(stack.warehouse.uri, 'redshift-data:cluster/redshift-loader-dev-warehouse/supply_chain?user=supply_loader');
+    assert.equal(stack.warehouse.jobDatabaseUser, 'supply_loader');
+    const job = resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-run-and-drift')!;
+    const creds = statementsOf(job.attrs.policy).find((s) => s.Sid === 'TemporaryCredentialsForTheEtlUser')!;
+    assert.match((creds.Resource as string[])[0]!, /:dbuser:redshift-loader-dev-warehouse\/supply_loader$/);
+    assert.equal(synthStack(dev).stack.warehouse.jobDatabaseUser, 'etl_loader');
+    assert.throws(() => synthStack({ ...dev, etlUser: 'rl_admin' }), /etlUser must not be the admin/);
+    assert.throws(() => synthStack({ ...dev, etlUser: 'IAMR:x' }), /etlUser must be lower-case/);
+  });
+});
+
 describe('Warehouse (serverless option)', () => {
   const serverless: EnvironmentSettings = {
     ...dev,
@@ -245,14 +259,23 @@ describe('Warehouse (serverless option)', () => {
     );
   });
 
-  it('scopes IAM credentials and the Data API to the workgroup', () => {
+  it('scopes IAM credentials and the Data API to the workgroup, and reads no secret', () => {
     // The job statements are consumed by Compute; synthesize the whole stack to read them.
-    const { tf: whole } = synthStack(serverless);
+    const { tf: whole, stack } = synthStack(serverless);
     const job = resources(whole, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-run-and-drift')!;
-    const creds = statementsOf(job.attrs.policy).find((s) => s.Sid === 'IamCredentialsForThisWorkgroup')!;
+    const st = statementsOf(job.attrs.policy);
+    const creds = st.find((s) => s.Sid === 'IamCredentialsForThisWorkgroup')!;
     assert.deepEqual(creds.Action, ['redshift-serverless:GetCredentials']);
-    assert.match(String(creds.Resource), /aws_redshiftserverless_workgroup\..*\.arn/);
+    assert.match(String(creds.Resource), /^\$\{aws_redshiftserverless_workgroup\.[^.]+\.arn\}$/);
+    const data = st.find((s) => s.Sid === 'DataApiOnThisWorkgroup')!;
+    assert.match(String(data.Resource), /^\$\{aws_redshiftserverless_workgroup\.[^.]+\.arn\}$/);
+    const actions = st.flatMap((s) => [s.Action].flat());
+    assert.deepEqual(actions.filter((a) => a!.startsWith('secretsmanager:') || a!.startsWith('redshift:')), []);
     assert.ok(tf.resource?.aws_redshiftserverless_workgroup, 'workgroup');
+    // The job role's own identity: no ?user=, no secret; the database user is IAMR:<job role name>.
+    assert.equal(stack.warehouse.uri, 'redshift-data:workgroup/redshift-loader-dev-warehouse/supply_chain');
+    assert.equal(stack.warehouse.jobDatabaseUser, 'IAMR:redshift-loader-dev-batch-job');
+    assert.ok(resources(whole, 'aws_iam_role').some((r) => `IAMR:${r.attrs.name}` === stack.warehouse.jobDatabaseUser), 'IAMR:<the job role>');
   });
 });
 
@@ -316,7 +339,7 @@ describe('Catalog', () => {
       `arn:aws:glue:eu-west-1:${ACCOUNT}:database/redshift_loader_dev_landing`,
       `arn:aws:glue:eu-west-1:${ACCOUNT}:table/redshift_loader_dev_landing/*`,
     ]);
-    for (const a of [write.Action].flat()) assert.ok(!/Delete/.test(a), a);
+    for (const a of [write.Action].flat()) assert.ok(!/Delete/.test(a!), `${a} deletes`);
   });
 });
 
@@ -349,6 +372,14 @@ describe('Compute', () => {
       }),
     );
     for (const { props } of defs) assert.match(props.image, /repository_url\}:abc123$/);
+  });
+
+  it('logs the jobs in as the ETL user through IAM: RL_WAREHOUSE ?user=etl_loader, no RL_SECRET_ARN', () => {
+    for (const { r, props } of defs) {
+      const env = Object.fromEntries(props.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
+      assert.equal(env.RL_WAREHOUSE, 'redshift-data:cluster/redshift-loader-dev-warehouse/supply_chain?user=etl_loader', r.attrs.name);
+      assert.equal(env.RL_SECRET_ARN, undefined, r.attrs.name);
+    }
   });
 
   it('defines run and drift with the CLI commands, unprivileged, without public IPs, read-only root', () => {
@@ -389,8 +420,18 @@ describe('Compute', () => {
     const job = statementsOf(resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-run-and-drift')!.attrs.policy);
     const data = job.find((s) => s.Sid === 'DataApiOnThisCluster')!;
     assert.deepEqual(data.Resource, [`arn:aws:redshift:eu-west-1:${ACCOUNT}:cluster:redshift-loader-dev-warehouse`]);
-    const creds = job.find((s) => s.Sid === 'IamCredentialsForThisDatabase')!;
-    assert.deepEqual(creds.Resource, [`arn:aws:redshift:eu-west-1:${ACCOUNT}:dbname:redshift-loader-dev-warehouse/supply_chain`]);
+    const creds = job.find((s) => s.Sid === 'TemporaryCredentialsForTheEtlUser')!;
+    assert.deepEqual(creds.Action, ['redshift:GetClusterCredentials']);
+    assert.deepEqual(creds.Resource, [
+      `arn:aws:redshift:eu-west-1:${ACCOUNT}:dbuser:redshift-loader-dev-warehouse/etl_loader`,
+      `arn:aws:redshift:eu-west-1:${ACCOUNT}:dbname:redshift-loader-dev-warehouse/supply_chain`,
+    ]);
+    const actions = job.flatMap((s) => [s.Action].flat());
+    for (const a of ['redshift:GetClusterCredentialsWithIAM', 'redshift:CreateClusterUser', 'redshift:JoinGroup', 'redshift-serverless:GetCredentials']) {
+      assert.ok(!actions.includes(a), `the job role may not ${a}`);
+    }
+    assert.deepEqual(actions.filter((a) => a!.startsWith('secretsmanager:')), [], 'the job role reads no secret');
+    assert.deepEqual(job.find((s) => s.Sid === 'UseKeyThroughServices')!.Condition?.StringEquals?.['kms:ViaService'], ['s3.eu-west-1.amazonaws.com', 'glue.eu-west-1.amazonaws.com']);
     const own = job.find((s) => s.Sid === 'DataApiOwnStatementsOnly')!;
     assert.deepEqual(own.Condition, { StringEquals: { 'redshift-data:statement-owner-iam-userid': '$${aws:userid}' } });
     assert.ok(!job.some((s) => [s.Action].flat().includes('iam:PassRole')), 'no PassRole');

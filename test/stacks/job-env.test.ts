@@ -1,22 +1,30 @@
-// The job definitions set exactly the variables jobs/ reads (JOB_ENV), with locations and ARNs only.
+// The job definitions set exactly the variables jobs/ reads (JOB_ENV) less the ones they deliberately
+// leave unset (UNSET_JOB_ENV: RL_SECRET_ARN — the jobs log in through IAM), with locations and ARNs only.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { JOB_ENV } from '../../jobs/config/env.ts';
-import { jobEnvironment } from '../../stacks/job-environment.ts';
+import { parseRedshiftDataUri } from '../../jobs/warehouse/redshift-data.ts';
+import { jobEnvironment, UNSET_JOB_ENV } from '../../stacks/job-environment.ts';
 import { resources } from './policy/tf.ts';
 import { synthesizedEnvironments } from './support.ts';
 
-const expected = Object.keys(JOB_ENV).sort();
+const unset: readonly string[] = UNSET_JOB_ENV;
+const expected = Object.keys(JOB_ENV).filter((k) => !unset.includes(k)).sort();
 
 describe('job environment', () => {
+  it('leaves unset only names jobs/ reads, and never sets RL_SECRET_ARN', () => {
+    assert.deepEqual(UNSET_JOB_ENV.filter((k) => !(k in JOB_ENV)), []);
+    assert.ok(unset.includes('RL_SECRET_ARN'));
+    assert.ok(expected.length > 0 && expected.every((k) => k in JOB_ENV));
+  });
+
   it('jobEnvironment() produces exactly the names of JOB_ENV', () => {
     const env = jobEnvironment({
       landingBucket: 'l',
       stagingBucket: 's',
       reportsBucket: 'r',
-      warehouseUri: 'redshift-data:cluster/c/db',
+      warehouseUri: 'redshift-data:cluster/c/db?user=etl_loader',
       catalogDatabase: 'g',
-      secretArn: 'arn:aws:secretsmanager:eu-west-1:1:secret:x',
       copyRoleArn: 'arn:aws:iam::1:role/x',
       keyArn: 'arn:aws:kms:eu-west-1:1:key/x',
       slices: 4,
@@ -31,20 +39,34 @@ describe('job environment', () => {
     describe(name, () => {
       const defs = resources(tf, 'aws_batch_job_definition').map((r) => ({ name: r.attrs.name as string, props: JSON.parse(r.attrs.container_properties) }));
 
-      it('sets exactly the variables jobs/ reads, in both job definitions', () => {
+      it('sets exactly the variables jobs/ reads less UNSET_JOB_ENV, in both job definitions', () => {
         assert.equal(defs.length, 2);
         for (const d of defs) {
-          assert.deepEqual(d.props.environment.map((e: { name: string }) => e.name).sort(), expected, d.name);
+          const names: string[] = d.props.environment.map((e: { name: string }) => e.name).sort();
+          assert.deepEqual(names, expected, d.name);
+          assert.deepEqual(names.filter((k) => !(k in JOB_ENV)), [], `${d.name}: only names jobs/ reads`);
+          assert.ok(!names.includes('RL_SECRET_ARN'), `${d.name}: no RL_SECRET_ARN`);
           assert.equal(d.props.secrets, undefined, `${d.name} injects no secret values`);
+          for (const e of d.props.environment as Array<{ name: string; value: string }>) {
+            assert.doesNotMatch(e.value, /secret|password/i, `${d.name}: ${e.name} refers to no secret`);
+          }
         }
       });
 
       it('carries locations and ARNs in the forms jobs/ parses', () => {
         const env = Object.fromEntries(defs[0]!.props.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
         for (const k of ['RL_LANDING', 'RL_STAGING', 'RL_REPORTS']) assert.match(env[k], new RegExp(`^s3://\\$\\{aws_s3_bucket\\.storage_${k.slice(3).toLowerCase()}_[A-Z0-9]+\\.bucket\\}$`), k);
-        assert.match(env.RL_WAREHOUSE, new RegExp(`^redshift-data:(cluster|workgroup)/redshift-loader-${name}-warehouse/supply_chain$`));
+        // The ETL user through IAM (temporary credentials), not the admin through its secret.
+        assert.equal(env.RL_WAREHOUSE, `redshift-data:cluster/redshift-loader-${name}-warehouse/supply_chain?user=etl_loader`);
         assert.equal(env.RL_CATALOG, `glue:redshift_loader_${name}_landing`);
-        assert.match(env.RL_SECRET_ARN, /^\$\{aws_secretsmanager_secret\.[^.]+\.arn\}$/);
+        assert.equal(env.RL_SECRET_ARN, undefined);
+        // …and that is how jobs/ reads it: DbUser etl_loader, no secret (in the job's environment).
+        assert.deepEqual(parseRedshiftDataUri(env.RL_WAREHOUSE, env), {
+          kind: 'cluster',
+          clusterIdentifier: `redshift-loader-${name}-warehouse`,
+          database: 'supply_chain',
+          dbUser: 'etl_loader',
+        });
         assert.match(env.RL_COPY_ROLE_ARN, /^\$\{aws_iam_role\.warehouse_copy-role_[A-Z0-9]+\.arn\}$/);
         assert.match(env.RL_KMS_KEY_ARN, /^\$\{aws_kms_key\.[^.]+\.arn\}$/);
         assert.match(env.RL_SLICES, /^[1-9]\d*$/);

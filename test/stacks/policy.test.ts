@@ -3,8 +3,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkStack, RULES, STAR_ONLY_ACTIONS } from './policy/rules.ts';
-import { resources, type Attrs, type PolicyStatement, type TfJson } from './policy/tf.ts';
-import { checkOptions, synthesizedEnvironments } from './support.ts';
+import { list, resources, type Attrs, type PolicyStatement, type TfJson } from './policy/tf.ts';
+import { dev as devSettings, type EnvironmentSettings } from '../../stacks/environments.ts';
+import { checkOptions, synthesizedEnvironments, synthStack } from './support.ts';
 
 const envs = synthesizedEnvironments();
 
@@ -19,6 +20,29 @@ describe('every synthesized environment passes the policy suite', () => {
         assert.deepEqual(rule.check(tf, checkOptions(env)), []);
       });
     }
+  }
+});
+
+describe('a serverless environment passes the policy suite', () => {
+  const serverless: EnvironmentSettings = { ...devSettings, warehouse: { kind: 'serverless', baseCapacity: 8, maxCapacity: 64, slices: 4 } };
+  const { tf } = synthStack(serverless);
+  for (const rule of RULES) {
+    it(`serverless: ${rule.id}`, () => {
+      assert.deepEqual(rule.check(tf, checkOptions('dev')), []);
+    });
+  }
+  const login = RULES.filter((r) => r.id === 'WAREHOUSE-IAM-LOGIN');
+  const faults: Array<[string, (tf: TfJson) => void]> = [
+    ['GetCredentials on every workgroup', (t) => jobStatement(t, 'IamCredentialsForThisWorkgroup', (s) => (s.Resource = ['arn:aws:redshift-serverless:eu-west-1:123456789012:workgroup/*']))],
+    ['the admin secret in the warehouse URI', (t) => setJobEnv(t, 'RL_WAREHOUSE', `${jobEnvValue(t, 'RL_WAREHOUSE')}?secret=arn:aws:secretsmanager:eu-west-1:123456789012:secret:x`)],
+    ['the job role reads a secret', (t) => editPolicy(jobPolicy(t), 'policy', (s) => s.push({ Sid: 'Read', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:x'] }))],
+  ];
+  for (const [fault, apply] of faults) {
+    it(`serverless: WAREHOUSE-IAM-LOGIN catches: ${fault}`, () => {
+      const t = structuredClone(tf);
+      apply(t);
+      assert.ok(checkStack(t, checkOptions('dev'), login).length > 0, fault);
+    });
   }
 });
 
@@ -55,6 +79,26 @@ function jobDef(tf: TfJson, kind: 'run' | 'drift'): { attrs: Attrs; props: Attrs
 }
 
 const jobPolicy = (tf: TfJson) => named(tf, 'aws_iam_role_policy', 'redshift-loader-dev-run-and-drift');
+
+function jobStatement(tf: TfJson, sid: string, edit: (s: PolicyStatement) => void): void {
+  editPolicy(jobPolicy(tf), 'policy', (st) => edit(st.find((x) => x.Sid === sid)!));
+}
+
+function setJobEnv(tf: TfJson, name: string, value: string): void {
+  for (const kind of ['run', 'drift'] as const) {
+    const j = jobDef(tf, kind);
+    const e = j.props.environment.find((x: { name: string }) => x.name === name);
+    if (e) e.value = value;
+    else j.props.environment.push({ name, value });
+    j.save();
+  }
+}
+
+function jobEnvValue(tf: TfJson, name: string): string {
+  return jobDef(tf, 'run').props.environment.find((x: { name: string }) => x.name === name).value;
+}
+
+const ADMIN_SECRET = '${aws_redshift_cluster.warehouse_cluster_1234ABCD.master_password_secret_arn}';
 
 const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = [
   { rule: 'PRESENT-PARTS', fault: 'no alert topic', apply: (tf) => removeType(tf, 'aws_sns_topic') },
@@ -125,6 +169,7 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
   { rule: 'BATCH-JOBS', fault: 'retries drift blocks (exit 3)', apply: (tf) => jobDef(tf, 'run').attrs.retry_strategy.evaluate_on_exit.push({ action: 'RETRY', on_exit_code: '3' }) },
   { rule: 'BATCH-JOBS', fault: 'an environment variable jobs/ does not read', apply: (tf) => { const j = jobDef(tf, 'run'); j.props.environment.push({ name: 'RL_EXTRA', value: 'x' }); j.save(); } },
   { rule: 'BATCH-JOBS', fault: 'a variable jobs/ reads is missing', apply: (tf) => { const j = jobDef(tf, 'drift'); j.props.environment.pop(); j.save(); } },
+  { rule: 'BATCH-JOBS', fault: 'RL_SECRET_ARN set', apply: (tf) => setJobEnv(tf, 'RL_SECRET_ARN', ADMIN_SECRET) },
   { rule: 'BATCH-JOBS', fault: 'one role for both', apply: (tf) => { const j = jobDef(tf, 'run'); j.props.jobRoleArn = j.props.executionRoleArn; j.save(); } },
   { rule: 'BATCH-JOBS', fault: 'no timeout', apply: (tf) => delete jobDef(tf, 'drift').attrs.timeout },
   { rule: 'ECR-REPOSITORY', fault: 'mutable tags', apply: (tf) => (find(tf, 'aws_ecr_repository', () => true).image_tag_mutability = 'MUTABLE') },
@@ -137,6 +182,40 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
   { rule: 'DRIFT-AFTER-CRAWL', fault: 'submits the run job', apply: (tf) => { const t = find(tf, 'aws_cloudwatch_event_target', (a) => a.batch_target); t.batch_target.job_definition = t.batch_target.job_definition.replace('job-drift', 'job-run'); } },
   { rule: 'ALERTS', fault: 'breaking drift not alerted', apply: (tf) => removeType(tf, 'aws_cloudwatch_event_rule', (a) => a.name.endsWith('-breaking-drift')) },
   { rule: 'ALERTS', fault: 'no e-mail subscription', apply: (tf) => removeType(tf, 'aws_sns_topic_subscription') },
+  { rule: 'ALERTS', fault: 'a message placeholder without an input path', apply: (tf) => (find(tf, 'aws_cloudwatch_event_target', (a) => a.input_transformer).input_transformer.input_template = '"batch <date>"') },
+  { rule: 'WAREHOUSE-IAM-LOGIN', fault: 'RL_SECRET_ARN back in the job environment', apply: (tf) => setJobEnv(tf, 'RL_SECRET_ARN', ADMIN_SECRET) },
+  { rule: 'WAREHOUSE-IAM-LOGIN', fault: 'the admin secret in the warehouse URI', apply: (tf) => setJobEnv(tf, 'RL_WAREHOUSE', 'redshift-data:cluster/redshift-loader-dev-warehouse/supply_chain?secret=arn:aws:secretsmanager:eu-west-1:123456789012:secret:x') },
+  {
+    rule: 'WAREHOUSE-IAM-LOGIN',
+    fault: 'the job role reads the admin secret',
+    apply: (tf) => editPolicy(jobPolicy(tf), 'policy', (s) => s.push({ Sid: 'ReadWarehouseSecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [ADMIN_SECRET] })),
+  },
+  {
+    rule: 'WAREHOUSE-IAM-LOGIN',
+    fault: 'the key usable through Secrets Manager',
+    apply: (tf) => jobStatement(tf, 'UseKeyThroughServices', (s) => (s.Condition!.StringEquals!['kms:ViaService'] as string[]).push('secretsmanager.eu-west-1.amazonaws.com')),
+  },
+  {
+    rule: 'WAREHOUSE-IAM-LOGIN',
+    fault: 'temporary credentials for any database user',
+    apply: (tf) => jobStatement(tf, 'TemporaryCredentialsForTheEtlUser', (s) => (s.Resource = list(s.Resource).map((r) => r.replace(/dbuser:(.*)\/etl_loader$/, 'dbuser:$1/*')))),
+  },
+  {
+    rule: 'WAREHOUSE-IAM-LOGIN',
+    fault: 'temporary credentials in any database',
+    apply: (tf) => jobStatement(tf, 'TemporaryCredentialsForTheEtlUser', (s) => (s.Resource = list(s.Resource).filter((r) => !r.includes(':dbname:')))),
+  },
+  {
+    rule: 'WAREHOUSE-IAM-LOGIN',
+    fault: 'the jobs log in as the admin',
+    apply: (tf) => {
+      setJobEnv(tf, 'RL_WAREHOUSE', 'redshift-data:cluster/redshift-loader-dev-warehouse/supply_chain?user=rl_admin');
+      jobStatement(tf, 'TemporaryCredentialsForTheEtlUser', (s) => (s.Resource = list(s.Resource).map((r) => r.replace(/\/etl_loader$/, '/rl_admin'))));
+    },
+  },
+  { rule: 'WAREHOUSE-IAM-LOGIN', fault: 'AutoCreate allowed', apply: (tf) => jobStatement(tf, 'TemporaryCredentialsForTheEtlUser', (s) => (s.Action = [...list(s.Action), 'redshift:CreateClusterUser'])) },
+  { rule: 'WAREHOUSE-IAM-LOGIN', fault: 'IAMR users allowed', apply: (tf) => jobStatement(tf, 'TemporaryCredentialsForTheEtlUser', (s) => (s.Action = [...list(s.Action), 'redshift:GetClusterCredentialsWithIAM'])) },
+  { rule: 'WAREHOUSE-IAM-LOGIN', fault: 'the Data API on every cluster', apply: (tf) => jobStatement(tf, 'DataApiOnThisCluster', (s) => (s.Resource = list(s.Resource).map((r) => r.replace(/cluster:.*$/, 'cluster:*')))) },
   { rule: 'IAM-NO-WILDCARD-ACTIONS', fault: 's3:*', apply: (tf) => editPolicy(jobPolicy(tf), 'policy', (s) => s.push({ Sid: 'All', Effect: 'Allow', Action: ['s3:*'], Resource: ['arn:aws:s3:::x'] })) },
   { rule: 'IAM-NO-WILDCARD-ACTIONS', fault: '"*"', apply: (tf) => editPolicy(jobPolicy(tf), 'policy', (s) => s.push({ Sid: 'All', Effect: 'Allow', Action: '*', Resource: ['arn:aws:s3:::x'] })) },
   { rule: 'IAM-NO-DATA-ACTIONS-ON-STAR', fault: 's3:GetObject on "*"', apply: (tf) => editPolicy(jobPolicy(tf), 'policy', (s) => s.push({ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' })) },

@@ -8,6 +8,7 @@ import { JOB_ENV } from '../../jobs/config/env.ts';
 import { buildApp } from '../../stacks/app.ts';
 import type { StackContext } from '../../stacks/context.ts';
 import { dev, type EnvironmentSettings } from '../../stacks/environments.ts';
+import { UNSET_JOB_ENV } from '../../stacks/job-environment.ts';
 import { LoaderStack } from '../../stacks/loader-stack.ts';
 import { Names } from '../../stacks/naming.ts';
 import type { CheckOptions } from './policy/rules.ts';
@@ -54,7 +55,13 @@ export function synthesizedEnvironments(): Map<string, TfJson> {
 }
 
 export function checkOptions(environment: string): CheckOptions {
-  return { environment, datasets: DATASETS.map((d) => d.name), jobEnvNames: Object.keys(JOB_ENV) };
+  const unset: readonly string[] = UNSET_JOB_ENV;
+  return {
+    environment,
+    datasets: DATASETS.map((d) => d.name),
+    jobEnvNames: Object.keys(JOB_ENV).filter((k) => !unset.includes(k)),
+    unsetJobEnvNames: [...unset],
+  };
 }
 
 export function only<T>(items: T[], what: string): T {

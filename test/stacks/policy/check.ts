@@ -5,16 +5,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasets } from '../../../datasets/index.ts';
 import { JOB_ENV } from '../../../jobs/config/env.ts';
+import { UNSET_JOB_ENV } from '../../../stacks/job-environment.ts';
 import { checkStack } from './rules.ts';
 import type { TfJson } from './tf.ts';
 
 const outdir = process.argv[2] ?? 'cdktf.out';
 const stacksDir = join(outdir, 'stacks');
 const names = readdirSync(stacksDir).sort();
+const unset: readonly string[] = UNSET_JOB_ENV;
+const jobEnvNames = Object.keys(JOB_ENV).filter((k) => !unset.includes(k));
 let failures = 0;
 for (const env of names) {
   const tf = JSON.parse(readFileSync(join(stacksDir, env, 'cdk.tf.json'), 'utf8')) as TfJson;
-  const violations = checkStack(tf, { environment: env, datasets: Object.keys(datasets), jobEnvNames: Object.keys(JOB_ENV) });
+  const violations = checkStack(tf, { environment: env, datasets: Object.keys(datasets), jobEnvNames, unsetJobEnvNames: [...unset] });
   for (const v of violations) console.log(`${env}: ${v}`);
   console.log(`${env}: ${violations.length === 0 ? 'ok' : `${violations.length} violation(s)`}`);
   failures += violations.length;

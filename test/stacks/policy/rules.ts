@@ -24,8 +24,10 @@ export interface CheckOptions {
   environment: string;
   /** Dataset names: one crawler, schedule and crawler rule each. */
   datasets: string[];
-  /** The variables jobs/ reads (keys of JOB_ENV): the job definitions set exactly these. */
+  /** The variables jobs/ reads (keys of JOB_ENV) less UNSET_JOB_ENV: the job definitions set exactly these. */
   jobEnvNames: string[];
+  /** Variables jobs/ reads that the job definitions must NOT set (RL_SECRET_ARN: the jobs log in through IAM). */
+  unsetJobEnvNames?: string[];
 }
 
 export interface Rule {
@@ -626,8 +628,13 @@ export const RULES: Rule[] = [
         const names = (props.environment ?? []).map((e: Attrs) => e.name).sort();
         if (JSON.stringify(names) !== JSON.stringify([...o.jobEnvNames].sort())) v.push(`${n}: environment ${names.join(',')} != what jobs/ reads (${[...o.jobEnvNames].sort().join(',')})`);
         for (const e of props.environment ?? []) {
-          if (/password|secret_value|-----BEGIN|AKIA[0-9A-Z]{16}/i.test(String(e.value))) v.push(`${n}: ${e.name} looks like a secret`);
+          const value = String(e.value);
+          const literal = value.replace(/\$\{[^}]*\}/g, '');
+          if (/password|secret|-----BEGIN|AKIA[0-9A-Z]{16}/i.test(literal)) v.push(`${n}: ${e.name} looks like a secret`);
+          const locationOrArn = /^(s3:\/\/|redshift-data:|glue:|arn:)/.test(value) || /^\$\{[^}]+\}$/.test(value) || /^\d+$/.test(value);
+          if (!locationOrArn) v.push(`${n}: ${e.name} = ${value} is not a location, an ARN or a number`);
         }
+        for (const e of props.environment ?? []) if ((o.unsetJobEnvNames ?? []).includes(e.name)) v.push(`${n}: sets ${e.name}, which the jobs must not get`);
         if (props.secrets?.length) v.push(`${n}: injects secrets into the environment`);
         if (props.logConfiguration?.logDriver !== 'awslogs') v.push(`${n}: logs not sent to CloudWatch`);
         if (!(block(r.attrs.timeout)?.attempt_duration_seconds >= 60)) v.push(`${n}: no timeout`);
@@ -787,8 +794,106 @@ export const RULES: Rule[] = [
       const batchFailed = (p: Attrs) => list(p.source).includes('aws.batch') && list(p['detail-type']).includes('Batch Job State Change') && list(p.detail?.status).includes('FAILED');
       if (!patterns.some(batchFailed)) v.push('Batch job failures do not reach the alert topic');
       if (!patterns.some((p) => batchFailed(p) && JSON.stringify(p.detail?.container?.exitCode) === '[3]')) v.push('breaking drift (exit 3) does not reach the alert topic');
+      for (const t of resources(tf, 'aws_cloudwatch_event_target')) {
+        const it = block(t.attrs.input_transformer);
+        if (!it) continue;
+        const defined = Object.keys(it.input_paths ?? {});
+        for (const m of String(it.input_template).matchAll(/<([^<>]+)>/g)) {
+          if (!defined.includes(m[1]!) && m[1] !== 'aws.events.event' && m[1] !== 'aws.events.event.json') v.push(`${named(t)}: placeholder <${m[1]}> has no input path`);
+        }
+      }
       const topicPolicy = resources(tf, 'aws_sns_topic_policy').find((p) => refersTo(p.attrs.arn, topic));
       if (!topicPolicy) v.push('alert topic has no policy letting EventBridge publish');
+      return v;
+    },
+  },
+
+  // ---------------------------------------------------------------- warehouse login
+  {
+    id: 'WAREHOUSE-IAM-LOGIN',
+    source: 'issue: the jobs log in as the least-privileged ETL user through IAM, not as the admin; cdk-nag IAM5, checkov CKV_AWS_355/356 (least privilege)',
+    title: 'Job role: no Secrets Manager, no RL_SECRET_ARN; GetClusterCredentials only for the ETL user\'s dbuser and the dbname ARN (no AutoCreate, groups or IAMR users); Data API and GetCredentials on this warehouse only',
+    check(tf, o) {
+      const v: string[] = [];
+      const defs = jobDefinitions(tf);
+      const roleIds = [...new Set(defs.flatMap((d) => refs(d.props.jobRoleArn, 'aws_iam_role')))];
+      if (!roleIds.length) return ['the job definitions name no job role of this stack'];
+      const onJobRole = (attr: unknown) => refs(attr, 'aws_iam_role').some((id) => roleIds.includes(id));
+      const allows = resources(tf, 'aws_iam_role_policy')
+        .filter((p) => onJobRole(p.attrs.role))
+        .flatMap((p) => (JSON.parse(p.attrs.policy).Statement as PolicyStatement[]).map((s) => ({ where: `${named(p)} ${s.Sid ?? ''}`, s })))
+        .filter(({ s }) => s.Effect === 'Allow');
+      for (const r of resources(tf, 'aws_iam_role_policy_attachment')) if (onJobRole(r.attrs.role)) v.push(`${named(r)}: a managed policy on the job role (${r.attrs.policy_arn})`);
+      const granting = (action: string) => allows.filter(({ s }) => list(s.Action).some((a) => actionMatches(a, action)));
+      const resourcesFor = (action: string) => granting(action).flatMap(({ s }) => list(s.Resource));
+
+      // No secret: neither in the policies nor in the environment.
+      for (const { where, s } of allows) {
+        for (const a of list(s.Action)) if (actionMatches(a, 'secretsmanager:GetSecretValue') || /^secretsmanager:/i.test(a)) v.push(`${where}: the job role may ${a}`);
+        const via = s.Condition?.StringEquals?.['kms:ViaService'];
+        if (list(via as string | string[] | undefined).some((x) => x.startsWith('secretsmanager.'))) v.push(`${where}: the job role may use the key through Secrets Manager`);
+      }
+      for (const forbidden of ['redshift:GetClusterCredentialsWithIAM', 'redshift:CreateClusterUser', 'redshift:JoinGroup']) {
+        for (const { where } of granting(forbidden)) v.push(`${where}: the job role may ${forbidden}`);
+      }
+      const locals = ((tf as Attrs).locals ?? {}) as Attrs;
+      const expand = (value: string) => value.replace(/\$\{local\.([A-Za-z0-9_-]+)\}/g, (m, k: string) => (k in locals ? JSON.stringify(locals[k]) : m));
+      const uris = new Set<string>();
+      for (const { r, props } of defs) {
+        const env = Object.fromEntries((props.environment ?? []).map((e: Attrs) => [e.name, String(e.value)])) as Record<string, string>;
+        for (const k of o.unsetJobEnvNames ?? []) if (k in env) v.push(`${named(r)}: sets ${k}`);
+        for (const [k, value] of Object.entries(env)) {
+          if (/secretsmanager|secret_arn|aws_secretsmanager_secret/i.test(expand(value))) v.push(`${named(r)}: ${k} refers to a secret`);
+        }
+        if (!env.RL_WAREHOUSE) v.push(`${named(r)}: no RL_WAREHOUSE`);
+        else uris.add(env.RL_WAREHOUSE);
+      }
+      const dataApi = ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'];
+      const arnOf = (type: string, rest: string) => new RegExp(`^arn:aws[a-z-]*:redshift:[a-z0-9-]+:(\\d{12}|\\$\\{[^}]+\\}):${type}:${rest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
+      for (const c of resources(tf, 'aws_redshift_cluster')) {
+        const id = String(c.attrs.cluster_identifier);
+        const db = String(c.attrs.database_name);
+        const users = new Set<string>();
+        for (const uri of uris) {
+          const m = /^redshift-data:cluster\/([^/?]+)\/([^/?]+)\?user=([a-z_][a-z0-9_]*)$/.exec(uri);
+          if (!m || m[1] !== id || m[2] !== db) v.push(`RL_WAREHOUSE ${uri} is not redshift-data:cluster/${id}/${db}?user=<etl user>`);
+          else users.add(m[3]!);
+        }
+        if (users.size > 1) v.push(`the job definitions log in as different users: ${[...users].join(', ')}`);
+        const user = [...users][0];
+        if (!user) continue;
+        if (user === c.attrs.master_username) v.push(`the jobs log in as the admin user ${user}`);
+        const creds = resourcesFor('redshift:GetClusterCredentials');
+        if (!creds.length) v.push(`the job role cannot get temporary credentials for ${user}`);
+        const wanted = [
+          { name: `dbuser:${id}/${user}`, re: arnOf('dbuser', `${id}/${user}`) },
+          { name: `dbname:${id}/${db}`, re: arnOf('dbname', `${id}/${db}`) },
+        ];
+        for (const r of creds) if (!wanted.some((w) => w.re.test(r))) v.push(`redshift:GetClusterCredentials on ${r}: only ${wanted.map((w) => w.name).join(' and ')}`);
+        for (const w of wanted) if (creds.length && !creds.some((r) => w.re.test(r))) v.push(`redshift:GetClusterCredentials not limited to the ARN ${w.name}`);
+        for (const a of dataApi) {
+          const rs = resourcesFor(a);
+          if (!rs.length) v.push(`the job role cannot ${a}`);
+          for (const r of rs) if (!arnOf('cluster', id).test(r)) v.push(`${a} on ${r}: only cluster:${id}`);
+        }
+        if (granting('redshift-serverless:GetCredentials').length) v.push('the job role may redshift-serverless:GetCredentials without a workgroup');
+      }
+
+      for (const wg of resources(tf, 'aws_redshiftserverless_workgroup')) {
+        const ns = resources(tf, 'aws_redshiftserverless_namespace').find((n) => refersTo(wg.attrs.namespace_name, n));
+        const expected = `redshift-data:workgroup/${wg.attrs.workgroup_name}/${ns?.attrs.db_name}`;
+        for (const uri of uris) if (uri !== expected) v.push(`RL_WAREHOUSE ${uri} is not ${expected} (the job role's own identity, IAMR:<role>)`);
+        const creds = resourcesFor('redshift-serverless:GetCredentials');
+        if (!creds.length) v.push('the job role cannot redshift-serverless:GetCredentials');
+        for (const r of creds) if (!refersTo(r, wg)) v.push(`redshift-serverless:GetCredentials on ${r}: only ${named(wg)}`);
+        for (const a of dataApi) {
+          const rs = resourcesFor(a);
+          if (!rs.length) v.push(`the job role cannot ${a}`);
+          for (const r of rs) if (!refersTo(r, wg)) v.push(`${a} on ${r}: only ${named(wg)}`);
+        }
+        if (granting('redshift:GetClusterCredentials').length) v.push('the job role may redshift:GetClusterCredentials without a cluster');
+      }
       return v;
     },
   },
