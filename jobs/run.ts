@@ -122,25 +122,13 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     const previous = await wh.query(previousPublishedRowsQuery(contract, batchDate));
     const previousRowCount = previous.length && previous[0].published_rows != null ? Number(previous[0].published_rows) : null;
     const outUri = packagePrefix(locations.staging, contract.name, batchDate, runId);
+    const pass = { contract, sourceStore, sourceUri: locations.source, files, outStore: stagingStore, outUri, batchDate, runId, slices, previousRowCount, log };
     let result;
     try {
-      result = opts.strategy === 'parquet'
-        ? await parquetPackage({ contract, sourceStore, sourceUri: locations.source, files, outStore: stagingStore, outUri, batchDate, runId, slices, previousRowCount, log })
-        : await partition({
-        contract,
-        sourceStore,
-        sourceUri: locations.source,
-        outStore: stagingStore,
-        outUri,
-        batchDate,
-        runId,
-        slices,
-        partsPerSlice: opts.partsPerSlice,
-        gzipLevel: opts.gzipLevel,
-        previousRowCount,
-        files,
-        log,
-      });
+      result =
+        opts.strategy === 'parquet'
+          ? await parquetPackage(pass)
+          : await partition({ ...pass, partsPerSlice: opts.partsPerSlice, gzipLevel: opts.gzipLevel });
     } catch (e) {
       quality = (e as { report?: QualityReport }).report;
       throw e;
