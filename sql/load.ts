@@ -34,6 +34,7 @@ import {
   decimalLiteral,
   ident,
   literal,
+  qualifiedName,
   timestampLiteral,
   utf8Bytes,
 } from './sql-text.ts';
@@ -80,6 +81,11 @@ export function checkCsvFormat(contract: DatasetContract, csv: CsvFormat): void 
       'the load package was written for another version of the contract: rebuild it',
     );
   }
+  checkCsvCharacters(csv);
+}
+
+/** Redshift's rules for the CSV delimiter, quote and null marker. */
+function checkCsvCharacters(csv: { delimiter: string; quote: string; nullMarker: string }): void {
   const single = (v: string, what: string): void => {
     if (typeof v !== 'string' || [...v].length !== 1 || v === '\n' || v === '\r' || v === '\0') {
       throw new LoadError(`the manifest's CSV ${what} must be one character other than CR, LF or NUL, got ${JSON.stringify(v)}`);
@@ -96,40 +102,65 @@ export function checkCsvFormat(contract: DatasetContract, csv: CsvFormat): void 
   }
 }
 
+export interface CopyStatementArgs {
+  table: string;
+  columns: string[];
+  manifestUrl: string;
+  /** An IAM role ARN, or 'default' (the cluster's default role). */
+  iamRoleArn: string;
+  /** 'parquet': the manifest lists Parquet files, which columnar COPY maps to the table by position. */
+  format?: 'csv' | 'parquet';
+  csv?: { delimiter: string; quote: string; nullMarker: string };
+  dateFormat?: boolean;
+  timeFormat?: boolean;
+}
+
 /**
- * COPY … FROM the manifest: explicit column list, CSV with the manifest's own delimiter/quote/null
- * marker, GZIP, no EMPTYASNULL/BLANKSASNULL/TRUNCATECOLUMNS/ACCEPTINVCHARS (bad data must fail, not
- * be bent), COMPUPDATE OFF STATUPDATE OFF (encodings are in the DDL; stats are not worth a COPY's time).
+ * The one COPY … MANIFEST text every Redshift adapter sends. CSV: explicit column list, the package's
+ * own delimiter/quote/null marker, GZIP, no EMPTYASNULL/BLANKSASNULL/TRUNCATECOLUMNS/ACCEPTINVCHARS (bad
+ * data must fail, not be bent), COMPUPDATE OFF STATUPDATE OFF (encodings are in the DDL; stats are not
+ * worth a COPY's time). Parquet: FORMAT AS PARQUET, which takes no column list and no CSV options.
  */
-export function copyFromManifest(
-  contract: DatasetContract,
-  manifestUrl: string,
-  iamRoleArn: string,
-  csv: CsvFormat,
-): string {
-  const t = tablesOf(contract);
-  checkCsvFormat(contract, csv);
-  if (typeof manifestUrl !== 'string' || !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/.test(manifestUrl)) {
-    throw new ConfigError(`the manifest must be an s3://bucket/key URL, got ${JSON.stringify(manifestUrl)}`);
+export function copyStatement(a: CopyStatementArgs): string {
+  if (typeof a.manifestUrl !== 'string' || !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/.test(a.manifestUrl)) {
+    throw new ConfigError(`Redshift COPY reads its manifest from S3, not ${JSON.stringify(a.manifestUrl)}`, {}, 'stage the load package under an s3:// location');
   }
-  if (iamRoleArn !== 'default' && !IAM_ROLE_ARN.test(iamRoleArn)) {
-    throw new ConfigError(`not an IAM role ARN: ${JSON.stringify(iamRoleArn)}`, {}, 'set RL_COPY_ROLE_ARN');
+  if (a.iamRoleArn !== 'default' && !IAM_ROLE_ARN.test(a.iamRoleArn)) {
+    throw new ConfigError(`the COPY role is not an IAM role ARN: ${JSON.stringify(a.iamRoleArn)}`, {}, 'set RL_COPY_ROLE_ARN to arn:aws:iam::<account>:role/<name>');
   }
-  if (!csv.gzip) throw new LoadError('the load package parts must be gzip CSV');
-  const kinds = new Set(contract.columns.map((c) => c.type.kind));
-  const lines = [
-    `COPY ${t.stage} (${businessColumns(contract).join(', ')})`,
-    `FROM ${literal(manifestUrl)}`,
-    `IAM_ROLE ${iamRoleArn === 'default' ? 'default' : literal(iamRoleArn)}`,
-    'MANIFEST',
-    `CSV DELIMITER ${literal(csv.delimiter)} QUOTE ${literal(csv.quote)}`,
-    'GZIP',
+  if (a.columns.length === 0) throw new ConfigError(`COPY into ${a.table} needs an explicit column list`);
+  const table = qualifiedName(a.table);
+  const cols = a.columns.map((c) => ident(c, 'column name')).join(', ');
+  const head = [`FROM ${literal(a.manifestUrl)}`, `IAM_ROLE ${a.iamRoleArn === 'default' ? 'default' : literal(a.iamRoleArn)}`];
+  if (a.format === 'parquet') return [`COPY ${table}`, ...head, 'FORMAT AS PARQUET MANIFEST'].join(' ');
+  const csv = a.csv ?? { delimiter: '|', quote: '"', nullMarker: '\\N' };
+  checkCsvCharacters(csv);
+  const parts = [
+    `COPY ${table} (${cols})`,
+    ...head,
+    `MANIFEST CSV DELIMITER ${literal(csv.delimiter)} QUOTE ${literal(csv.quote)} GZIP`,
     `NULL AS ${literal(csv.nullMarker)}`,
   ];
-  if (kinds.has('date')) lines.push(`DATEFORMAT 'auto'`);
-  if (kinds.has('timestamp')) lines.push(`TIMEFORMAT 'auto'`);
-  lines.push('COMPUPDATE OFF STATUPDATE OFF');
-  return lines.join('\n');
+  if (a.dateFormat) parts.push(`DATEFORMAT 'auto'`);
+  if (a.timeFormat) parts.push(`TIMEFORMAT 'auto'`);
+  parts.push('COMPUPDATE OFF STATUPDATE OFF');
+  return parts.join(' ');
+}
+
+/** COPY of a load package into the contract's stage table, its CSV layout checked against the contract. */
+export function copyFromManifest(contract: DatasetContract, manifestUrl: string, iamRoleArn: string, csv: CsvFormat): string {
+  checkCsvFormat(contract, csv);
+  if (!csv.gzip) throw new LoadError('the load package parts must be gzip CSV');
+  const kinds = new Set(contract.columns.map((c) => c.type.kind));
+  return copyStatement({
+    table: tablesOf(contract).stage,
+    columns: businessColumns(contract),
+    manifestUrl,
+    iamRoleArn,
+    csv,
+    dateFormat: kinds.has('date'),
+    timeFormat: kinds.has('timestamp'),
+  });
 }
 
 // ------------------------------------------------------------------------------------------ checksums

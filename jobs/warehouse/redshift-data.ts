@@ -44,6 +44,8 @@ import { ConfigError, LoadError, UserError } from '../errors.ts';
 import type { Manifest } from '../manifest.ts';
 import { ident, literal, qualifiedName } from '../../sql/sql-text.ts';
 import { checkRedshiftTransaction } from '../../sql/transaction.ts';
+import { copyStatement, type CopyStatementArgs } from '../../sql/load.ts';
+import { CSV_DIALECT } from '../partition/csv.ts';
 import { StatementFailure } from './statement-failure.ts';
 import type { Row, Warehouse } from './warehouse.ts';
 
@@ -91,45 +93,11 @@ export interface CopyCsv {
   nullMarker: string;
 }
 
-export const DEFAULT_COPY_CSV: CopyCsv = { delimiter: '|', quote: '"', nullMarker: '\\N' };
+export const DEFAULT_COPY_CSV: CopyCsv = { delimiter: CSV_DIALECT.delimiter, quote: CSV_DIALECT.quote, nullMarker: CSV_DIALECT.nullMarker };
 
-/**
- * COPY of a load package's manifest from S3 with an explicit column list:
- * `COPY t (c1, c2) FROM 's3://…/manifest.json' IAM_ROLE '…' MANIFEST CSV DELIMITER '|' QUOTE '"' GZIP
- *  NULL AS '\N' COMPUPDATE OFF STATUPDATE OFF` (literals escaped as Redshift reads them: sql/sql-text.ts).
- */
-export function copyManifestSql(args: {
-  table: string;
-  columns: string[];
-  manifestUrl: string;
-  iamRoleArn: string;
-  csv?: CopyCsv;
-  /** 'parquet': the manifest lists Parquet files, mapped to the table's columns by position. */
-  format?: 'csv' | 'parquet';
-}): string {
-  const { table, columns, manifestUrl, iamRoleArn } = args;
-  const csv = args.csv ?? DEFAULT_COPY_CSV;
-  if (!manifestUrl.startsWith('s3://')) {
-    throw new ConfigError(`Redshift COPY reads its manifest from S3, not ${manifestUrl}`, {}, 'stage the load package under an s3:// location');
-  }
-  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/.test(iamRoleArn)) {
-    throw new ConfigError(`the COPY role is not an IAM role ARN: ${iamRoleArn}`, {}, 'set RL_COPY_ROLE_ARN to arn:aws:iam::<account>:role/<name>');
-  }
-  if (columns.length === 0) throw new ConfigError(`COPY into ${table} needs an explicit column list`);
-  const cols = columns.map((c) => ident(c, 'column name')).join(', ');
-  if (args.format === 'parquet') {
-    // Columnar COPY maps the files' columns to the table's by position and takes no CSV options; the
-    // run checked beforehand that every file has exactly the table's columns, in order, with its types.
-    return [`COPY ${qualifiedName(table)}`, `FROM ${literal(manifestUrl)}`, `IAM_ROLE ${literal(iamRoleArn)}`, 'FORMAT AS PARQUET MANIFEST'].join(' ');
-  }
-  return [
-    `COPY ${qualifiedName(table)} (${cols})`,
-    `FROM ${literal(manifestUrl)}`,
-    `IAM_ROLE ${literal(iamRoleArn)}`,
-    `MANIFEST CSV DELIMITER ${literal(csv.delimiter)} QUOTE ${literal(csv.quote)} GZIP`,
-    `NULL AS ${literal(csv.nullMarker)}`,
-    'COMPUPDATE OFF STATUPDATE OFF',
-  ].join(' ');
+/** The COPY text for a load package (sql/load.ts copyStatement), the parts' CSV layout by default. */
+export function copyManifestSql(args: CopyStatementArgs): string {
+  return copyStatement({ ...args, csv: args.csv ?? DEFAULT_COPY_CSV });
 }
 
 /** A clock the poller sleeps on; tests pass a fake one. */

@@ -60,12 +60,10 @@ describe('sql/load: stage', () => {
         'COPY assignment.supplier_stage (s_suppkey, s_name, s_address, s_nationkey, s_phone, s_acctbal, s_comment)',
         "FROM 's3://dev-staging/supplier/batch=2024-01-01/run=r/manifest.json'",
         "IAM_ROLE 'arn:aws:iam::123456789012:role/rl-copy'",
-        'MANIFEST',
-        `CSV DELIMITER '|' QUOTE '"'`,
-        'GZIP',
+        `MANIFEST CSV DELIMITER '|' QUOTE '"' GZIP`,
         "NULL AS '\\\\N'",
         'COMPUPDATE OFF STATUPDATE OFF',
-      ].join('\n'),
+      ].join(' '),
     );
     for (const never of ['EMPTYASNULL', 'BLANKSASNULL', 'TRUNCATECOLUMNS', 'ACCEPTINVCHARS', 'DATEFORMAT', 'TIMEFORMAT', 'MAXERROR']) {
       assert.ok(!sql.includes(never), never);
@@ -81,7 +79,7 @@ describe('sql/load: stage', () => {
     assert.match(sql, /CSV DELIMITER '\t' QUOTE ''''/);
     assert.match(sql, /NULL AS 'NUL'/);
     assert.match(sql, /IAM_ROLE default/);
-    assert.match(sql, /DATEFORMAT 'auto'\nTIMEFORMAT 'auto'/);
+    assert.match(sql, /DATEFORMAT 'auto' TIMEFORMAT 'auto'/);
   });
 
   test('COPY refuses a manifest written for other columns, bad URLs and role ARNs', () => {
