@@ -172,16 +172,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
         batchDate,
         loadTs,
         expected: manifest.package.checksums,
-        audit: {
-          started_at: formatTimestamp(started),
-          source_files: files.length,
-          source_rows: report.rows.source,
-          part_rows: report.rows.parts,
-          manifest_rows: report.rows.manifest,
-          staged_rows: report.rows.staged,
-          manifest_url: manifestUri,
-          timings,
-        },
+        audit: { ...auditFacts(), source_rows: report.rows.source!, part_rows: report.rows.parts!, manifest_rows: report.rows.manifest!, staged_rows: report.rows.staged!, manifest_url: manifestUri },
       }),
     );
     published = true;
@@ -206,14 +197,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
             batchDate,
             loadTs,
             message: report.error,
-            started_at: formatTimestamp(started),
-            source_files: report.files.length,
-            source_rows: report.rows.source,
-            part_rows: report.rows.parts,
-            manifest_rows: report.rows.manifest,
-            staged_rows: report.rows.staged,
-            manifest_url: manifestUri,
-            timings,
+            ...auditFacts(),
           }),
         ])
         .catch((auditError: Error) => log.warn(`could not record the failure in the audit table: ${auditError.message}`));
@@ -224,6 +208,20 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     report.timings.total = Date.now() - started.getTime();
     await warehouse?.close().catch(() => undefined);
     await writeReports().catch((e: Error) => log.warn(`could not write the run report: ${e.message}`));
+  }
+
+  /** What the audit row records of this run, whether it published or failed. */
+  function auditFacts() {
+    return {
+      started_at: formatTimestamp(started),
+      source_files: report.files.length,
+      source_rows: report.rows.source,
+      part_rows: report.rows.parts,
+      manifest_rows: report.rows.manifest,
+      staged_rows: report.rows.staged,
+      manifest_url: manifestUri,
+      timings,
+    };
   }
 
   async function writeDriftReport(d: DriftOutcome): Promise<void> {

@@ -95,6 +95,22 @@ export interface CopyCsv {
 
 export const DEFAULT_COPY_CSV: CopyCsv = { delimiter: CSV_DIALECT.delimiter, quote: CSV_DIALECT.quote, nullMarker: CSV_DIALECT.nullMarker };
 
+/** The COPY of a load package as both Redshift adapters send it: the package's own layout, the COPY role. */
+export function copyPackageSql(args: { table: string; columns: string[]; manifestUri: string; manifest: Manifest }, copyRoleArn: string | undefined): string {
+  if (!copyRoleArn) {
+    throw new ConfigError('no IAM role for COPY', {}, 'set RL_COPY_ROLE_ARN to the role Redshift assumes to read the staging bucket');
+  }
+  const pkgCsv = args.manifest.package?.csv;
+  return copyManifestSql({
+    table: args.table,
+    columns: args.columns,
+    manifestUrl: args.manifestUri,
+    iamRoleArn: copyRoleArn,
+    csv: pkgCsv ? { delimiter: pkgCsv.delimiter, quote: pkgCsv.quote, nullMarker: pkgCsv.nullMarker } : undefined,
+    format: args.manifest.package?.format,
+  });
+}
+
 /** The COPY text for a load package (sql/load.ts copyStatement), the parts' CSV layout by default. */
 export function copyManifestSql(args: CopyStatementArgs): string {
   return copyStatement({ ...args, csv: args.csv ?? DEFAULT_COPY_CSV });
@@ -250,18 +266,7 @@ export class RedshiftDataWarehouse implements Warehouse {
   }
 
   async copyManifest(args: { table: string; columns: string[]; manifestUri: string; manifest: Manifest }): Promise<number> {
-    if (!this.copyRoleArn) {
-      throw new ConfigError('no IAM role for COPY', {}, 'set RL_COPY_ROLE_ARN to the role Redshift assumes to read the staging bucket');
-    }
-    const pkgCsv = args.manifest.package?.csv;
-    const copy = copyManifestSql({
-      table: args.table,
-      columns: args.columns,
-      manifestUrl: args.manifestUri,
-      iamRoleArn: this.copyRoleArn,
-      csv: pkgCsv ? { delimiter: pkgCsv.delimiter, quote: pkgCsv.quote, nullMarker: pkgCsv.nullMarker } : undefined,
-      format: args.manifest.package?.format,
-    });
+    const copy = copyPackageSql(args, this.copyRoleArn);
     let done: DescribeStatementResponse | undefined;
     try {
       done = await this.batch([copy, 'SELECT pg_last_copy_count() AS loaded'], this.loadTimeoutMs);

@@ -28,7 +28,7 @@ import type { Manifest } from '../manifest.ts';
 import { PostgresWarehouse } from './postgres.ts';
 import {
   copyLoadError,
-  copyManifestSql,
+  copyPackageSql,
   loadErrorFromRow,
   loadErrorSql,
   type LoadErrorDetail,
@@ -158,18 +158,7 @@ export class RedshiftPgWarehouse implements Warehouse {
   }
 
   async copyManifest(args: { table: string; columns: string[]; manifestUri: string; manifest: Manifest }): Promise<number> {
-    if (!this.copyRoleArn) {
-      throw new ConfigError('no IAM role for COPY', {}, 'set RL_COPY_ROLE_ARN to the role Redshift assumes to read the staging bucket');
-    }
-    const pkgCsv = args.manifest.package?.csv;
-    const copy = copyManifestSql({
-      table: args.table,
-      columns: args.columns,
-      manifestUrl: args.manifestUri,
-      iamRoleArn: this.copyRoleArn,
-      csv: pkgCsv ? { delimiter: pkgCsv.delimiter, quote: pkgCsv.quote, nullMarker: pkgCsv.nullMarker } : undefined,
-      format: args.manifest.package?.format,
-    });
+    const copy = copyPackageSql(args, this.copyRoleArn);
     try {
       // Autocommit: the COPY is its own transaction; pg_last_copy_count() reads it in this same session.
       await this.inner.query(copy);

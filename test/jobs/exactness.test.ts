@@ -4,14 +4,13 @@
  * and bigint extremes — on PGlite and on a real PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { SUPPLIER_PARQUET_SCHEMA } from '../../jobs/generate/index.ts';
 import { runCli } from '../support/cli.ts';
-import { freshDatabase, requirePostgres } from '../support/services.ts';
+import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { published } from '../support/supplier.ts';
 
 const texts: Array<string | null> = [
@@ -51,14 +50,9 @@ function expectedRows(): Array<Array<string | null>> {
     .sort((a, b) => (BigInt(a[0]!) < BigInt(b[0]!) ? -1 : 1));
 }
 
-for (const engine of ['pglite', 'postgres'] as const) {
+for (const engine of ENGINES) {
   describe(`exactness on ${engine}`, () => {
-    let dir: string;
-    let warehouse: string;
-    let drop: (() => Promise<void>) | undefined;
-    let skip = false;
-    before(async (t) => {
-      dir = mkdtempSync(join(tmpdir(), `rl-exact-${engine}-`));
+    const fx = warehouseFixture(engine, 'exact', async (dir) => {
       const landing = join(dir, 'landing');
       mkdirSync(landing, { recursive: true });
       const buf = parquetWriteBuffer({
@@ -74,29 +68,16 @@ for (const engine of ['pglite', 'postgres'] as const) {
         ],
       });
       writeFileSync(join(landing, 'nasty.parquet'), new Uint8Array(buf));
-      if (engine === 'pglite') warehouse = `pglite:${join(dir, 'warehouse')}`;
-      else {
-        if (!(await requirePostgres(t as never))) {
-          skip = true;
-          return;
-        }
-        const db = await freshDatabase('rl_exact');
-        warehouse = db.url;
-        drop = db.drop;
-      }
-    });
-    after(async () => {
-      await drop?.();
     });
 
     it('publishes every nasty value exactly as the source had it', async (t) => {
-      if (skip) return t.skip('no PostgreSQL');
+      if (fx.skip) return t.skip('no PostgreSQL');
       const r = await runCli(
-        ['run', '--dataset', 'supplier', '--date', '2026-11-01', '--source', join(dir, 'landing'), '--warehouse', warehouse, '--slices', '2'],
-        { cwd: dir },
+        ['run', '--dataset', 'supplier', '--date', '2026-11-01', '--source', join(fx.dir, 'landing'), '--warehouse', fx.warehouse, '--slices', '2'],
+        { cwd: fx.dir },
       );
       assert.equal(r.code, 0, r.stderr);
-      const p = await published(warehouse);
+      const p = await published(fx.warehouse);
       assert.deepEqual(p.rows, expectedRows());
     });
   });

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { runCli, SHARED_TPCH } from '../support/cli.ts';
-import { freshDatabase, requirePostgres } from '../support/services.ts';
+import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { published, referenceRows } from '../support/supplier.ts';
 
 const reference = referenceRows();
@@ -24,43 +24,23 @@ function lastLine(text: string): string {
   return lines[lines.length - 1] ?? '';
 }
 
-for (const engine of ['pglite', 'postgres'] as const) {
+for (const engine of ENGINES) {
   describe(`run on ${engine}`, () => {
-    let dir: string;
-    let warehouse: string;
-    let drop: (() => Promise<void>) | undefined;
-    let skip = false;
-
-    before(async (t) => {
-      dir = mkdtempSync(join(tmpdir(), `rl-run-${engine}-`));
-      if (engine === 'pglite') warehouse = `pglite:${join(dir, 'warehouse')}`;
-      else {
-        if (!(await requirePostgres(t as never))) {
-          skip = true;
-          return;
-        }
-        const db = await freshDatabase('rl_run');
-        warehouse = db.url;
-        drop = db.drop;
-      }
-    });
-    after(async () => {
-      await drop?.();
-    });
+    const fx = warehouseFixture(engine, 'run');
 
     const flags = (source: string, extra: string[] = []): string[] => [
       'run', '--dataset', 'supplier', '--date', '2026-11-24', '--source', source,
-      '--staging', join(dir, 'staging'), '--reports', join(dir, 'reports'), '--warehouse', warehouse,
+      '--staging', join(fx.dir, 'staging'), '--reports', join(fx.dir, 'reports'), '--warehouse', fx.warehouse,
       ...extra,
     ];
 
     for (const [label, source] of Object.entries(SOURCES)) {
       it(`publishes every row of ${label} exactly as dbgen wrote it, once`, async (t) => {
-        if (skip) return t.skip('no PostgreSQL');
-        const r = await runCli(flags(source), { cwd: dir });
+        if (fx.skip) return t.skip('no PostgreSQL');
+        const r = await runCli(flags(source), { cwd: fx.dir });
         assert.equal(r.code, 0, r.stderr);
         assert.match(lastLine(r.stderr), /published 10000 rows into assignment\.supplier_data/);
-        const p = await published(warehouse);
+        const p = await published(fx.warehouse);
         assert.equal(p.rows.length, 10_000, 'one copy of the batch, whatever ran before');
         assert.equal(p.loadTs.length, 1);
         for (let i = 0; i < reference.length; i++) assert.deepEqual(p.rows[i], reference[i], `row ${i + 1}`);
@@ -68,8 +48,8 @@ for (const engine of ['pglite', 'postgres'] as const) {
     }
 
     it('a rerun replaces the batch: one copy, audit says published once and replaced before', async (t) => {
-      if (skip) return t.skip('no PostgreSQL');
-      const r = await runCli(flags(SOURCES['DuckDB zstd, DECIMAL(12,2)'], ['--json']), { cwd: dir });
+      if (fx.skip) return t.skip('no PostgreSQL');
+      const r = await runCli(flags(SOURCES['DuckDB zstd, DECIMAL(12,2)'], ['--json']), { cwd: fx.dir });
       assert.equal(r.code, 0, r.stderr);
       const summary = JSON.parse(lastLine(r.stdout));
       assert.equal(summary.status, 'published');
@@ -78,7 +58,7 @@ for (const engine of ['pglite', 'postgres'] as const) {
         [10_000, 10_000, 10_000, 10_000, 10_000, 10_000],
       );
       assert.equal(summary.parts % 8, 0, 'parts are a multiple of the slices');
-      const p = await published(warehouse);
+      const p = await published(fx.warehouse);
       assert.equal(p.rows.length, 10_000);
       const statuses = p.audit.filter((a) => a.batch_date === '2026-11-24').map((a) => a.status);
       assert.equal(statuses.filter((s) => s === 'published').length, 1);
@@ -90,31 +70,31 @@ for (const engine of ['pglite', 'postgres'] as const) {
     });
 
     it('an empty batch folder ends with one line, exit 4, and publishes nothing', async (t) => {
-      if (skip) return t.skip('no PostgreSQL');
-      const empty = join(dir, 'empty');
+      if (fx.skip) return t.skip('no PostgreSQL');
+      const empty = join(fx.dir, 'empty');
       mkdirSync(empty, { recursive: true });
-      const before = await published(warehouse);
-      const r = await runCli(flags(empty, ['--date', '2026-11-23']), { cwd: dir });
+      const before = await published(fx.warehouse);
+      const r = await runCli(flags(empty, ['--date', '2026-11-23']), { cwd: fx.dir });
       assert.equal(r.code, 4, r.stderr);
       assert.equal(r.stderr.trim().split('\n').filter((l) => !l.startsWith('{')).length, 1, r.stderr);
       assert.match(r.stderr, /empty/);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-      assert.deepEqual((await published(warehouse)).rows, before.rows);
+      assert.deepEqual((await published(fx.warehouse)).rows, before.rows);
     });
 
     it('a truncated Parquet file ends with one line naming the file, exit 4, and publishes nothing', async (t) => {
-      if (skip) return t.skip('no PostgreSQL');
-      const bad = join(dir, 'truncated');
+      if (fx.skip) return t.skip('no PostgreSQL');
+      const bad = join(fx.dir, 'truncated');
       mkdirSync(bad, { recursive: true });
       copyFileSync(join(SHARED_TPCH, 'duckdb-snappy', 'data_0.parquet'), join(bad, 'data_0.parquet'));
       const whole = readFileSync(join(SHARED_TPCH, 'duckdb-snappy', 'data_1.parquet'));
       writeFileSync(join(bad, 'data_1.parquet'), whole.subarray(0, Math.floor(whole.length / 2)));
-      const before = await published(warehouse);
-      const r = await runCli(flags(bad, ['--date', '2026-11-24']), { cwd: dir });
+      const before = await published(fx.warehouse);
+      const r = await runCli(flags(bad, ['--date', '2026-11-24']), { cwd: fx.dir });
       assert.equal(r.code, 4, r.stderr);
       assert.match(r.stderr, /data_1\.parquet/);
       assert.doesNotMatch(r.stderr, /\n\s+at /);
-      assert.deepEqual((await published(warehouse)).rows, before.rows, 'the earlier copy of the batch is untouched');
+      assert.deepEqual((await published(fx.warehouse)).rows, before.rows, 'the earlier copy of the batch is untouched');
     });
   });
 }

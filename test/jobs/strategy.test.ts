@@ -4,57 +4,37 @@
  * Parquet whose types differ from the table is refused before anything loads.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { generateSupplier } from '../../jobs/generate/index.ts';
 import { runCli, SHARED_TPCH } from '../support/cli.ts';
-import { freshDatabase, requirePostgres } from '../support/services.ts';
+import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { published, referenceRows } from '../support/supplier.ts';
 
-for (const engine of ['pglite', 'postgres'] as const) {
+for (const engine of ENGINES) {
   describe(`load strategies on ${engine}`, () => {
-    let dir: string;
     let generated: string;
-    let warehouse: string;
-    let drop: (() => Promise<void>) | undefined;
-    let skip = false;
-    before(async (t) => {
-      dir = mkdtempSync(join(tmpdir(), `rl-strategy-${engine}-`));
+    const fx = warehouseFixture(engine, 'strategy', async (dir) => {
       generated = join(dir, 'generated');
       await generateSupplier({ scale: 2, files: 2, format: 'parquet', outDir: generated, rowGroupSize: 4000 });
-      if (engine === 'pglite') warehouse = `pglite:${join(dir, 'warehouse')}`;
-      else {
-        if (!(await requirePostgres(t as never))) {
-          skip = true;
-          return;
-        }
-        const db = await freshDatabase('rl_strategy');
-        warehouse = db.url;
-        drop = db.drop;
-      }
-    });
-    after(async () => {
-      await drop?.();
     });
 
     const run = (source: string, strategy: string) =>
-      runCli(['run', '--dataset', 'supplier', '--date', '2026-11-10', '--source', source, '--warehouse', warehouse, '--strategy', strategy], { cwd: dir });
+      runCli(['run', '--dataset', 'supplier', '--date', '2026-11-10', '--source', source, '--warehouse', fx.warehouse, '--strategy', strategy], { cwd: fx.dir });
 
     for (const [label, source, rows] of [
       ['DuckDB zstd DECIMAL(12,2)', join(SHARED_TPCH, 'duckdb-zstd-decimal.parquet'), 10_000],
       ['generated, 2 files, many row groups', '', 20_000],
     ] as Array<[string, string, number]>) {
       it(`csv and parquet publish the same rows: ${label}`, async (t) => {
-        if (skip) return t.skip('no PostgreSQL');
+        if (fx.skip) return t.skip('no PostgreSQL');
         const src = source || generated;
         const viaCsv = await run(src, 'csv');
         assert.equal(viaCsv.code, 0, viaCsv.stderr);
-        const a = (await published(warehouse)).rows;
+        const a = (await published(fx.warehouse)).rows;
         const viaParquet = await run(src, 'parquet');
         assert.equal(viaParquet.code, 0, viaParquet.stderr);
-        const b = (await published(warehouse)).rows;
+        const b = (await published(fx.warehouse)).rows;
         assert.equal(a.length, rows);
         assert.deepEqual(b, a);
         if (rows === 10_000) assert.deepEqual(b, referenceRows());
@@ -62,16 +42,16 @@ for (const engine of ['pglite', 'postgres'] as const) {
     }
 
     it('refuses Parquet whose types differ from the table (DOUBLE acctbal, BIGINT nationkey): exit 3, nothing loaded', async (t) => {
-      if (skip) return t.skip('no PostgreSQL');
-      const before = (await published(warehouse)).rows;
+      if (fx.skip) return t.skip('no PostgreSQL');
+      const before = (await published(fx.warehouse)).rows;
       const r = await runCli(
-        ['run', '--dataset', 'supplier', '--date', '2026-11-11', '--source', join(SHARED_TPCH, 'duckdb-snappy'), '--warehouse', warehouse, '--strategy', 'parquet'],
-        { cwd: dir },
+        ['run', '--dataset', 'supplier', '--date', '2026-11-11', '--source', join(SHARED_TPCH, 'duckdb-snappy'), '--warehouse', fx.warehouse, '--strategy', 'parquet'],
+        { cwd: fx.dir },
       );
       assert.equal(r.code, 3, r.stderr);
       assert.match(r.stderr, /s_acctbal is double, the table's is decimal\(12,2\)/);
       assert.match(r.stderr, /--strategy csv/);
-      assert.deepEqual((await published(warehouse)).rows, before);
+      assert.deepEqual((await published(fx.warehouse)).rows, before);
     });
   });
 }
