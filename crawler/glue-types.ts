@@ -20,7 +20,7 @@
  *                       hold it exactly; timestamp into date; binary anywhere but binary.
  */
 import type { RedshiftType } from '../datasets/contract.ts';
-import { VARCHAR_MAX_BYTES } from '../datasets/contract.ts';
+import { typeText, VARCHAR_MAX_BYTES } from '../datasets/contract.ts';
 import { DriftError } from '../jobs/errors.ts';
 
 export type NormalizedType =
@@ -178,19 +178,8 @@ export function glueTypeOfContract(t: RedshiftType): string {
   return formatGlueType(normalizeContractType(t));
 }
 
-/** A contract type as the contract and the Redshift DDL spell it: integer, decimal(12,2), varchar(100), varchar(max). */
-export function formatContractType(t: RedshiftType): string {
-  switch (t.kind) {
-    case 'decimal':
-      return `decimal(${t.precision},${t.scale})`;
-    case 'varchar':
-      return `varchar(${t.bytes})`;
-    case 'char':
-      return `char(${t.bytes})`;
-    default:
-      return t.kind;
-  }
-}
+/** A contract type as the contract and the Redshift DDL spell it (datasets/contract.ts typeText). */
+export const formatContractType = typeText;
 
 /**
  * The Redshift type a new column gets when policy 'evolve' adds it: int → integer, tinyint → smallint,

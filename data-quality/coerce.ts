@@ -9,7 +9,9 @@
  *   varchar/char     -> string (width checked in UTF-8 BYTES, as Redshift counts)
  *   date/timestamp   -> string 'YYYY-MM-DD' / 'YYYY-MM-DD HH:MM:SS[.ffffff]'
  */
-import { VARCHAR_MAX_BYTES, type ColumnContract, type RedshiftType } from '../datasets/index.ts';
+import { typeText, VARCHAR_MAX_BYTES, type ColumnContract, type RedshiftType } from '../datasets/index.ts';
+
+export { typeText };
 
 export type Canonical = string | number | bigint | boolean | null;
 
@@ -32,18 +34,6 @@ const INT_RANGE: Record<string, [bigint, bigint]> = {
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
-export function typeText(t: RedshiftType): string {
-  switch (t.kind) {
-    case 'decimal':
-      return `decimal(${t.precision},${t.scale})`;
-    case 'varchar':
-      return `varchar(${t.bytes})`;
-    case 'char':
-      return `char(${t.bytes})`;
-    default:
-      return t.kind;
-  }
-}
 
 /** Shows a value in a message: quoted, truncated, control characters escaped. */
 export function showValue(v: unknown, max = 40): string {

@@ -17,6 +17,20 @@ export type RedshiftType =
   | { kind: 'date' }
   | { kind: 'timestamp' };
 
+/** A type as the contract and the Redshift DDL spell it: integer, decimal(12,2), varchar(100), varchar(max). */
+export function typeText(t: RedshiftType): string {
+  switch (t.kind) {
+    case 'decimal':
+      return `decimal(${t.precision},${t.scale})`;
+    case 'varchar':
+      return `varchar(${t.bytes})`;
+    case 'char':
+      return `char(${t.bytes})`;
+    default:
+      return t.kind;
+  }
+}
+
 /** Redshift's maximum VARCHAR width in bytes (what `varchar(max)` means). */
 export const VARCHAR_MAX_BYTES = 65535;
 

@@ -1,3 +1,5 @@
+import type { ObjectStore } from './store/object-store.ts';
+
 /**
  * The load package's manifest: the COPY manifest Redshift reads (entries with url, mandatory and
  * meta.content_length — the same keys UNLOAD writes, with its `record_count`), plus our own
@@ -42,4 +44,14 @@ export interface Manifest {
     slices: number;
     checksums: Checksums;
   };
+}
+
+/**
+ * Writes a package's manifest.json, always the package's last object: a package without one is
+ * incomplete and is never loaded. Returns its URI.
+ */
+export async function writeManifest(store: ObjectStore, outUri: string, manifest: Manifest): Promise<string> {
+  const uri = store.join(outUri, 'manifest.json');
+  await store.write(uri, `${JSON.stringify(manifest, null, 2)}\n`, 'application/json');
+  return uri;
 }

@@ -40,6 +40,8 @@ export interface RunOptions {
   slices?: number;
   partsPerSlice?: number;
   gzipLevel?: number;
+  /** Worker threads for the partition pass (default: one per core, none for small inputs). */
+  workers?: number;
   /** 'csv' (default): re-partition into gzip CSV parts. 'parquet': COPY the landing Parquet files as they are. */
   strategy?: 'csv' | 'parquet';
   /** Whether the catalog was named explicitly (then a missing catalog table is an error). */
@@ -128,7 +130,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
       result =
         opts.strategy === 'parquet'
           ? await parquetPackage(pass)
-          : await partition({ ...pass, partsPerSlice: opts.partsPerSlice, gzipLevel: opts.gzipLevel });
+          : await partition({ ...pass, partsPerSlice: opts.partsPerSlice, gzipLevel: opts.gzipLevel, workers: opts.workers });
     } catch (e) {
       quality = (e as { report?: QualityReport }).report;
       throw e;

@@ -9,7 +9,7 @@ import { contractFor, intFlag, str, type Command } from './command.ts';
 
 export const partition: Command = {
   summary: 'check a batch and cut it into gzip CSV parts plus manifest.json (no warehouse needed)',
-  usage: 'redshift-loader partition --dataset NAME --source DIR|s3://… --out DIR|s3://… [--date YYYY-MM-DD] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--json]',
+  usage: 'redshift-loader partition --dataset NAME --source DIR|s3://… --out DIR|s3://… [--date YYYY-MM-DD] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--workers N] [--json]',
   options: {
     dataset: { type: 'string' },
     source: { type: 'string' },
@@ -18,6 +18,7 @@ export const partition: Command = {
     slices: { type: 'string' },
     'parts-per-slice': { type: 'string' },
     'gzip-level': { type: 'string' },
+    workers: { type: 'string' },
   },
   async run({ values, log, json, print }) {
     const contract = contractFor(values.dataset);
@@ -38,6 +39,7 @@ export const partition: Command = {
       slices: intFlag('slices', values.slices ?? jobEnv('RL_SLICES'), 1, 10000) ?? DEFAULT_SLICES,
       partsPerSlice: intFlag('parts-per-slice', values['parts-per-slice'], 1, 1000),
       gzipLevel: intFlag('gzip-level', values['gzip-level'], 1, 9),
+      workers: intFlag('workers', values.workers, 0, 64),
       log,
     });
     const m = result.manifest;

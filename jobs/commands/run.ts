@@ -11,6 +11,7 @@ export const RUN_OPTIONS = {
   'parts-per-slice': { type: 'string' },
   'gzip-level': { type: 'string' },
   strategy: { type: 'string' },
+  workers: { type: 'string' },
 } as const;
 
 /** Runs one batch and prints the summary; shared by `run` and `start`. */
@@ -35,6 +36,7 @@ export async function runAndSummarize(ctx: CommandContext, overrides: { date?: s
     slices: intFlag('slices', values.slices ?? jobEnv('RL_SLICES'), 1, 10000),
     partsPerSlice: intFlag('parts-per-slice', values['parts-per-slice'], 1, 1000),
     gzipLevel: intFlag('gzip-level', values['gzip-level'], 1, 9),
+    workers: intFlag('workers', values.workers, 0, 64),
     catalogExplicit: str(values.catalog) !== undefined || jobEnv('RL_CATALOG') !== undefined,
     log,
   });
@@ -50,7 +52,7 @@ function printSummary(ctx: CommandContext, r: RunReport, table: string): void {
 
 export const run: Command = {
   summary: 'run the nightly job for one batch: drift, quality, partition, stage, publish, report',
-  usage: 'redshift-loader run --dataset NAME [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--json] [--debug]',
+  usage: 'redshift-loader run --dataset NAME [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--workers N] [--json] [--debug]',
   options: RUN_OPTIONS,
   run: (ctx) => runAndSummarize(ctx),
 };

@@ -12,7 +12,7 @@ import { coercerFor, CoerceFailure, type Canonical } from '../../data-quality/co
 import { QualityEvaluator, qualityErrorFrom } from '../../data-quality/index.ts';
 import { ConfigError, DriftError, LoadError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import type { Manifest, ManifestEntry } from '../manifest.ts';
+import { writeManifest, type Manifest, type ManifestEntry } from '../manifest.ts';
 import { ChecksumAccumulator } from '../partition/checksums.ts';
 import { CsvRowEncoder } from '../partition/csv.ts';
 import type { PartitionResult } from '../partition/partition.ts';
@@ -121,8 +121,7 @@ export async function parquetPackage(opts: ParquetPackageOptions): Promise<Parti
         checksums: checksums.result(),
       },
     };
-    const manifestUri = opts.outStore.join(opts.outUri, 'manifest.json');
-    await opts.outStore.write(manifestUri, `${JSON.stringify(manifest, null, 2)}\n`, 'application/json');
+    const manifestUri = await writeManifest(opts.outStore, opts.outUri, manifest);
     return { manifest, manifestUri, quality, schemas, sourceRows, readRows };
   } catch (e) {
     log.endProgress();

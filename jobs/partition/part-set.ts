@@ -17,10 +17,62 @@ export interface DeflatedBlock {
   rows: number;
 }
 
-/** Compresses one block of CSV text as a DeflatedBlock. */
-export function deflateBlock(text: Uint8Array, rows: number, level: number): DeflatedBlock {
-  const bytes = zlib.deflateRawSync(text, { level, finishFlush: zlib.constants.Z_SYNC_FLUSH });
-  return { bytes, crc: crc32(text), textBytes: text.length, rows };
+/** zlib's memLevel for the parts: 9 (the most hash memory) is faster and smaller than the default 8 here. */
+const MEM_LEVEL = 9;
+
+/** The parts of a zlib stream that synchronous, reusable compression needs (Node's own, stable since Node 10). */
+interface ZlibInternals {
+  _handle?: {
+    writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
+    reset(): void;
+  } | null;
+  _writeState?: Uint32Array;
+}
+
+/**
+ * Compresses blocks of CSV text one after another as DeflatedBlocks. One zlib stream serves every block:
+ * after each block (ended by a sync flush) it is reset (deflateReset: the same bytes as a new stream,
+ * without allocating zlib's state for each block). Where Node's zlib internals are not as expected, each
+ * block gets its own stream (zlib.deflateRawSync): the same bytes, a little slower.
+ */
+export class BlockDeflater {
+  private readonly stream: zlib.DeflateRaw & ZlibInternals;
+  private out = Buffer.allocUnsafe(1 << 16);
+  private error: unknown;
+
+  constructor(private readonly level: number) {
+    this.stream = zlib.createDeflateRaw({ level, memLevel: MEM_LEVEL }) as zlib.DeflateRaw & ZlibInternals;
+    this.stream.on('error', (e) => {
+      this.error = e;
+    });
+  }
+
+  deflate(text: Uint8Array, rows: number): DeflatedBlock {
+    const handle = this.stream._handle;
+    const state = this.stream._writeState;
+    let bytes: Uint8Array;
+    if (handle && typeof handle.writeSync === 'function' && state instanceof Uint32Array && state.length >= 2) {
+      // deflateBound: the output never exceeds the input by more than a few bytes per 16 KB.
+      const bound = text.length + (text.length >>> 10) + 1024;
+      if (this.out.length < bound) this.out = Buffer.allocUnsafe(bound);
+      const out = this.out;
+      handle.writeSync(zlib.constants.Z_SYNC_FLUSH, text, 0, text.length, out, 0, out.length);
+      if (this.error) throw this.error;
+      const [availOut, availIn] = state;
+      if (availIn !== 0 || availOut === 0) throw new Error('zlib did not take the whole block');
+      bytes = out.slice(0, out.length - availOut); // Buffer#slice is a view; copy below
+      bytes = new Uint8Array(bytes);
+      handle.reset();
+    } else {
+      bytes = zlib.deflateRawSync(text, { level: this.level, memLevel: MEM_LEVEL, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) bytes = new Uint8Array(bytes);
+    }
+    return { bytes, crc: crc32(text), textBytes: text.length, rows };
+  }
+
+  close(): void {
+    this.stream.close();
+  }
 }
 
 interface Part {

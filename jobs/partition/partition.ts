@@ -1,18 +1,30 @@
 /**
  * The one streaming pass: read every source file once, check every value (quality), and write the
  * values as k x slices even gzip CSV parts plus manifest.json. Nothing holds a whole file or column.
+ *
+ * The pass is cut into units (a Parquet row group, or a slice of a large one; a batch of a delimited
+ * file). Units run side by side on worker threads (pool.ts, unit.ts): each one is decoded, checked and
+ * written as CSV blocks that it compresses itself. The main thread reads the files, keeps a bounded
+ * number of units in flight (back-pressure from the part streams included), and merges the results in
+ * input order: quality shares into the one evaluator (uniqueness is judged over every key), checksums,
+ * and blocks into the parts. Every byte of the output is a function of the input alone.
  */
+import { availableParallelism } from 'node:os';
 import type { DatasetContract } from '../../datasets/index.ts';
 import { QualityEvaluator, qualityErrorFrom, type QualityReport } from '../../data-quality/index.ts';
 import { LoadError, QualityError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import type { Manifest } from '../manifest.ts';
-import { listBatchFiles, openSource } from '../readers/index.ts';
+import { writeManifest, type Manifest } from '../manifest.ts';
+import { formatOf, listBatchFiles, openSource } from '../readers/index.ts';
+import { openParquet } from '../readers/parquet.ts';
+import { countDataPages } from '../readers/parquet-pages.ts';
 import type { ObjectInfo, ObjectStore } from '../store/object-store.ts';
 import type { FileSchema } from '../values.ts';
 import { ChecksumAccumulator } from './checksums.ts';
-import { CSV_DIALECT, CsvRowEncoder } from './csv.ts';
+import { CSV_DIALECT } from './csv.ts';
 import { PartSet } from './part-set.ts';
+import { InlineRunner, WorkerPool, type UnitRunner } from './pool.ts';
+import type { UnitResult } from './unit.ts';
 
 export interface PartitionOptions {
   contract: DatasetContract;
@@ -28,7 +40,15 @@ export interface PartitionOptions {
   partsPerSlice?: number;
   /** Compressed size a part should stay under (Redshift: 1 MB – 1 GB each). */
   targetPartBytes?: number;
+  /** gzip level 1-9 (default DEFAULT_GZIP_LEVEL, chosen by benchmark: see bench/RESULTS.md). */
   gzipLevel?: number;
+  /**
+   * Worker threads (0: all on the calling thread). Default: one per CPU (at most 8), none for a small
+   * input. The parts are the same bytes whatever the number.
+   */
+  workers?: number;
+  /** Rows per unit when a row group is larger (default SLICE_ROWS; blocks end at unit ends, so it shapes the bytes). */
+  unitRows?: number;
   /** Published rows of the previous batch, for the row-count rule. */
   previousRowCount?: number | null;
   /** Source files already listed by the caller (so drift and partition see the same list). */
@@ -48,6 +68,27 @@ export interface PartitionResult {
 
 const DEFAULT_TARGET_PART_BYTES = 256 * 1024 * 1024;
 
+/** zlib level of the parts: the fastest that keeps the output within the byte budget (bench/RESULTS.md). */
+export const DEFAULT_GZIP_LEVEL = 2;
+
+/**
+ * Rows per unit of a large row group: a unit holds its decoded pages and CSV text while it runs, so
+ * smaller units keep the workers' memory small and flat (measured: 32768 rows keep peak RSS the same at
+ * 1M and 10M rows). A row group is cut only as finely as its pages allow (see unitsOf).
+ */
+export const SLICE_ROWS = 32768;
+
+/** Below this much input, worker threads cost more than they save. */
+const SMALL_INPUT_BYTES = 8 * 1024 * 1024;
+
+/** Memory for the uniqueness check's sorted runs in memory; past it they spill to a temporary file. */
+const UNIQUE_MEMORY_BYTES = 24 * 1024 * 1024;
+
+/** Worker threads by default: one per CPU, at most 8. */
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
 /** How many parts: a multiple of the slices, sized from the input. */
 export function partCount(slices: number, inputBytes: number, partsPerSlice?: number, targetPartBytes = DEFAULT_TARGET_PART_BYTES): number {
   if (!Number.isInteger(slices) || slices < 1) throw new LoadError(`slices must be a positive integer, got ${slices}`);
@@ -55,52 +96,163 @@ export function partCount(slices: number, inputBytes: number, partsPerSlice?: nu
   return slices * perSlice;
 }
 
+/**
+ * Text bytes per compressed block: blocks are compressed on their own, so large enough that zlib loses
+ * next to nothing at their edges (1 MiB: +0.1 %), small enough that parts come out even (a part differs
+ * from another by at most one block).
+ */
+export function blockBytesFor(inputBytes: number, parts: number): number {
+  return Math.max(4096, Math.min(1 << 20, Math.floor(inputBytes / (parts * 16))));
+}
+
+/**
+ * How many units a row group of `rows` rows is read in. Every unit decodes the pages that hold its rows,
+ * so a row group is cut into at most half as many units as its largest column chunk has pages: a
+ * writer that puts a whole column chunk in one page (DuckDB does) gets one unit per row group, one that
+ * writes 1 MB pages (pyarrow, Spark, hyparquet) gets units of about `unitRows` rows.
+ */
+export function unitsOf(rows: number, unitRows: number, pagesOfLargestChunk: number): number {
+  return Math.max(1, Math.min(Math.ceil(rows / unitRows), Math.floor(pagesOfLargestChunk / 2)));
+}
+
+interface InFlight {
+  /** The unit's result; null marks the end of a file. */
+  result: Promise<UnitResult> | null;
+  file: number;
+  /** Called once the unit is merged (the last unit of a row group gives its buffer back). */
+  done?: () => void;
+}
+
+/**
+ * Row-group buffers shared with the workers and reused: a unit's input is never garbage in the thread
+ * that decodes it (garbage ArrayBuffers wait for a GC that V8 starts only every ~64 MB of them, which is
+ * what made the workers' memory grow with the input).
+ */
+class InputPool {
+  private readonly free: SharedArrayBuffer[] = [];
+
+  /** A buffer of at least `n` bytes. */
+  take(n: number): SharedArrayBuffer {
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      if (this.free[i].byteLength >= n && (best < 0 || this.free[i].byteLength < this.free[best].byteLength)) best = i;
+    }
+    if (best >= 0) return this.free.splice(best, 1)[0];
+    if (this.free.length > 0) this.free.shift(); // too small for this input: let it go
+    return new SharedArrayBuffer(Math.max(n, 1 << 20));
+  }
+
+  give(b: SharedArrayBuffer): void {
+    this.free.push(b);
+  }
+}
+
 export async function partition(opts: PartitionOptions): Promise<PartitionResult> {
   const { contract, runId, batchDate } = opts;
   const log = opts.log ?? silentLogger;
   const files = opts.files ?? (await listBatchFiles(opts.sourceStore, opts.sourceUri));
   const inputBytes = files.reduce((s, f) => s + f.size, 0);
-  const parts = new PartSet(opts.outStore, opts.outUri, partCount(opts.slices, inputBytes, opts.partsPerSlice, opts.targetPartBytes), opts.gzipLevel ?? 6);
-  // Blocks of whole rows: small enough that parts come out even, large enough to keep zlib busy.
-  const blockBytes = Math.max(4096, Math.min(1 << 18, Math.floor(inputBytes / (parts.count * 64))));
-  const evaluator = new QualityEvaluator(contract, { previousRowCount: opts.previousRowCount ?? null });
-  const encoder = new CsvRowEncoder(contract);
+  const gzipLevel = opts.gzipLevel ?? DEFAULT_GZIP_LEVEL;
+  const parts = new PartSet(opts.outStore, opts.outUri, partCount(opts.slices, inputBytes, opts.partsPerSlice, opts.targetPartBytes), gzipLevel);
+  const evaluator = new QualityEvaluator(contract, { previousRowCount: opts.previousRowCount ?? null, uniqueMemoryBytes: UNIQUE_MEMORY_BYTES });
   const checksums = new ChecksumAccumulator(contract);
+  const workers = opts.workers ?? (inputBytes < SMALL_INPUT_BYTES ? 0 : defaultWorkers());
+  const config = { contract, gzipLevel, blockBytes: blockBytesFor(inputBytes, parts.count) };
+  const runner: UnitRunner = workers > 0 ? new WorkerPool(workers, config) : new InlineRunner(config);
+  const maxInFlight = Math.max(2, workers + 1);
+  const unitRows = opts.unitRows ?? SLICE_ROWS;
   const schemas: FileSchema[] = [];
   const sourceFiles: Manifest['package']['sourceFiles'] = [];
+  const fileRows = files.map(() => 0);
+  const declaredRows: Array<number | undefined> = [];
   let sourceRows: number | undefined = 0;
   let readRows = 0;
-  try {
-    for (const file of files) {
-      const source = await openSource(opts.sourceStore, file, contract);
-      schemas.push(source.schema);
-      let fileRows = 0;
-      for await (const batch of source.batches()) {
-        const canon = evaluator.observe(batch);
-        checksums.add(canon.columns, 0, canon.numRows);
-        let block = '';
-        let blockRows = 0;
-        for (let r = 0; r < canon.numRows; r++) {
-          block += encoder.line(canon.columns, r);
-          blockRows++;
-          if (block.length >= blockBytes) {
-            await parts.append(Buffer.from(block), blockRows);
-            block = '';
-            blockRows = 0;
-          }
-        }
-        if (blockRows > 0) await parts.append(Buffer.from(block), blockRows);
-        fileRows += canon.numRows;
-        readRows += canon.numRows;
-        log.progress('partition', readRows);
-      }
-      const declared = source.schema.rowCount;
-      if (declared !== undefined && declared !== fileRows) {
-        throw new QualityError(`file declares ${declared} rows but ${fileRows} were read`, { file: file.uri }, 'the file is damaged; re-export it');
+  let nextId = 0;
+  const inFlight: InFlight[] = [];
+  const inputs = new InputPool();
+
+  /** Merges the oldest unit in flight (or closes its file): results are taken strictly in input order. */
+  const applyNext = async (): Promise<void> => {
+    const next = inFlight.shift()!;
+    const k = next.file;
+    if (next.result === null) {
+      const declared = declaredRows[k];
+      if (declared !== undefined && declared !== fileRows[k]) {
+        throw new QualityError(`file declares ${declared} rows but ${fileRows[k]} were read`, { file: files[k].uri }, 'the file is damaged; re-export it');
       }
       if (sourceRows !== undefined) sourceRows = declared === undefined ? undefined : sourceRows + declared;
-      sourceFiles.push({ uri: file.uri, size: file.size, rows: fileRows });
+      sourceFiles.push({ uri: files[k].uri, size: files[k].size, rows: fileRows[k] });
+      runner.dropFile(k);
+      return;
     }
+    const r = await next.result;
+    next.done?.();
+    evaluator.absorb(r.quality);
+    checksums.merge(r.checksums);
+    for (const b of r.blocks) await parts.append(b);
+    fileRows[k] += r.rows;
+    readRows += r.rows;
+    log.progress('partition', readRows);
+  };
+  const submit = async (entry: InFlight): Promise<void> => {
+    entry.result?.catch(() => undefined); // awaited in order later; never an unhandled rejection meanwhile
+    inFlight.push(entry);
+    while (inFlight.length > maxInFlight) await applyNext();
+  };
+
+  try {
+    try {
+      for (const [k, file] of files.entries()) {
+        const source = await openSource(opts.sourceStore, file, contract);
+        schemas.push(source.schema);
+        declaredRows[k] = source.schema.rowCount;
+        if (formatOf(file.uri) === 'parquet') {
+          const access = await opts.sourceStore.open(file.uri);
+          const open = await openParquet(access);
+          runner.addFile({ fileId: k, uri: access.uri, size: access.size, metadata: open.metadata });
+          let groupStart = 0;
+          for (const [g, group] of open.metadata.row_groups.entries()) {
+            const rows = Number(group.num_rows);
+            if (rows === 0) continue;
+            // The row group's column chunks, read at once (one request), handed to the units that decode it.
+            let lo = Infinity;
+            let hi = 0;
+            let largest: [number, number] = [0, 0];
+            for (const c of group.columns) {
+              const m = c.meta_data;
+              if (!m) continue;
+              const start = Number(m.dictionary_page_offset || m.data_page_offset);
+              const size = Number(m.total_compressed_size);
+              lo = Math.min(lo, start);
+              hi = Math.max(hi, start + size);
+              if (size > largest[1] - largest[0]) largest = [start, start + size];
+            }
+            lo = Math.max(0, Math.min(lo, access.size));
+            hi = Math.max(lo, Math.min(hi, access.size));
+            const read = new Uint8Array(await access.read(lo, hi));
+            const bytes = inputs.take(read.length);
+            new Uint8Array(bytes).set(read);
+            const slices = rows > unitRows ? unitsOf(rows, unitRows, countDataPages(read, largest[0] - lo, Math.min(largest[1], hi) - lo)) : 1;
+            for (let s = 0; s < slices; s++) {
+              const from = Math.floor((s * rows) / slices);
+              const to = Math.floor(((s + 1) * rows) / slices);
+              const unit = { kind: 'parquet' as const, id: nextId++, fileId: k, group: g, groupStart, groupRows: rows, from, to, bytes, length: read.length, start: lo };
+              await submit({ result: runner.run(unit), file: k, done: s === slices - 1 ? () => inputs.give(bytes) : undefined });
+            }
+            groupStart += rows;
+          }
+        } else {
+          for await (const batch of source.batches()) await submit({ result: runner.run({ kind: 'batch', id: nextId++, batch }), file: k });
+        }
+        await submit({ result: null, file: k });
+      }
+    } catch (e) {
+      // What is still in flight comes earlier in the input: its error, if it has one, is the one to report.
+      while (inFlight.length > 0) await applyNext();
+      throw e;
+    }
+    while (inFlight.length > 0) await applyNext();
+    await runner.close();
     log.endProgress();
     const quality = evaluator.finish({ batchFolder: opts.sourceUri, files: files.length });
     const blocked = qualityErrorFrom(quality);
@@ -129,13 +281,12 @@ export async function partition(opts: PartitionOptions): Promise<PartitionResult
         checksums: sums,
       },
     };
-    // The manifest is written last: a package without one is incomplete and is never loaded.
-    const manifestUri = opts.outStore.join(opts.outUri, 'manifest.json');
-    await opts.outStore.write(manifestUri, `${JSON.stringify(manifest, null, 2)}\n`, 'application/json');
+    const manifestUri = await writeManifest(opts.outStore, opts.outUri, manifest);
     return { manifest, manifestUri, quality, schemas, sourceRows, readRows };
   } catch (e) {
     log.endProgress();
     evaluator.dispose();
+    await runner.close();
     await parts.abort();
     throw e;
   }

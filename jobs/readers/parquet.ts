@@ -23,7 +23,7 @@ interface ParquetColumn extends FileColumn {
   convert?: (v: any, row: number) => Value;
 }
 
-interface OpenParquet {
+export interface OpenParquet {
   metadata: FileMetaData;
   /** The footer as hyparquet must see it: DECIMAL/JSON/ENUM annotations removed. */
   readMetadata: FileMetaData;
@@ -161,7 +161,7 @@ function describe(file: string, e: SchemaElement): ParquetColumn {
 }
 
 /** Reads and checks the footer: everything known about the file before any data is decoded. */
-async function openParquet(access: RandomAccess): Promise<OpenParquet> {
+export async function openParquet(access: RandomAccess): Promise<OpenParquet> {
   const file = access.uri;
   const reupload = 'the upload may have been cut off: re-export or re-upload the file';
   if (access.size < 12) {
@@ -182,9 +182,19 @@ async function openParquet(access: RandomAccess): Promise<OpenParquet> {
     throw bad(file, `not a readable Parquet file: footer claims ${footerLength} bytes, more than the file holds (file truncated or damaged?)`, undefined, reupload);
   }
   let metadata: FileMetaData;
-  let root: SchemaTree;
   try {
     metadata = await parquetMetadataAsync(asyncBuffer(access), { initialFetchSize: footerLength + 8 });
+  } catch (e) {
+    wrap(file, e, 'not a readable Parquet file: footer is damaged');
+  }
+  return parquetLayout(file, metadata);
+}
+
+/** Everything the footer tells (columns, their conversions, the footer hyparquet must see), checked. */
+export function parquetLayout(file: string, metadata: FileMetaData): OpenParquet {
+  const reupload = 'the upload may have been cut off: re-export or re-upload the file';
+  let root: SchemaTree;
+  try {
     root = parquetSchema(metadata);
   } catch (e) {
     wrap(file, e, 'not a readable Parquet file: footer is damaged');
@@ -225,7 +235,7 @@ export async function readParquetSchema(access: RandomAccess): Promise<FileSchem
 }
 
 /** Decodes one row group into one Value array per column, checking every column holds `rows` values. */
-async function readRowGroup(
+export async function readRowGroup(
   access: RandomAccess,
   open: OpenParquet,
   group: number,

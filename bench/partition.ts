@@ -1,0 +1,280 @@
+/**
+ * The partition pass measured against its peer, in one run on the same input (`npm run bench`):
+ *
+ *   npm run bench [-- --quick] [--rows N] [--rounds R] [--keep] [--gzip-level L] [--inputs gen,duck] [--tsx]
+ *
+ * Inputs (built under bench/.data/ when missing): TPC-H SUPPLIER from our generator, several Parquet
+ * files with 100k-row groups, snappy ("gen"); and the same rows as DuckDB writes Parquet ("duck": its
+ * default row groups, DOUBLE s_acctbal, BIGINT s_nationkey) — the shape a file "written by another
+ * program" has. Sizes: 1M rows, and 10M unless --quick (--rows N: only N).
+ *
+ * Each round runs `redshift-loader partition` (the compiled CLI, as a user runs it; --tsx: the sources)
+ * and DuckDB's COPY … TO … (FORMAT csv, DELIMITER '|', COMPRESSION gzip) at 2 threads through
+ * @duckdb/node-api, alternating which goes first. Quality checks stay on: they are part of the pass.
+ * Reported per size and input (medians over the rounds): rows/s of both and the ratio (ours timed on the
+ * whole CLI process, DuckDB on its COPY statement alone), output bytes of both and the ratio, peak RSS of
+ * both processes, and the zlib floor: how long zlib alone takes to compress our output text at our level
+ * on every core. Writes bench/RESULTS.md with the machine it ran on.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { createGunzip } from 'node:zlib';
+import { DEFAULT_GZIP_LEVEL } from '../jobs/partition/partition.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BENCH = join(ROOT, 'bench');
+const DATA = join(BENCH, '.data');
+const DUCKDB_THREADS = 2;
+
+export interface BenchArgs {
+  sizes: number[];
+  rounds: number | undefined;
+  keep: boolean;
+  gzipLevel: number | undefined;
+  inputs: Array<'gen' | 'duck'>;
+  tsx: boolean;
+  build: boolean;
+}
+
+export function parseArgs(argv: string[]): BenchArgs {
+  const args: BenchArgs = { sizes: [1_000_000, 10_000_000], rounds: undefined, keep: false, gzipLevel: undefined, inputs: ['gen', 'duck'], tsx: false, build: true };
+  const int = (flag: string, v: string | undefined, min: number): number => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < min) throw new Error(`${flag} needs a whole number of at least ${min}, got ${v}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') args.sizes = [1_000_000];
+    else if (a === '--rows') args.sizes = [int(a, argv[++i], 1)];
+    else if (a === '--rounds') args.rounds = int(a, argv[++i], 1);
+    else if (a === '--keep') args.keep = true;
+    else if (a === '--gzip-level') args.gzipLevel = int(a, argv[++i], 1);
+    else if (a === '--tsx') args.tsx = true;
+    else if (a === '--no-build') args.build = false;
+    else if (a === '--inputs') {
+      const list = (argv[++i] ?? '').split(',');
+      if (!list.length || list.some((x) => x !== 'gen' && x !== 'duck')) throw new Error(`--inputs takes gen,duck; got ${list.join(',')}`);
+      args.inputs = list as Array<'gen' | 'duck'>;
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  return args;
+}
+
+interface Run {
+  seconds: number;
+  bytes: number;
+  rss: number;
+  rows: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Runs a child to its end; returns its stdout and wall seconds, and its peak RSS through rss-report.mjs. */
+async function measure(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; seconds: number; rss: number }> {
+  const rssFile = join(DATA, `.rss-${process.pid}`);
+  rmSync(rssFile, { force: true });
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', join(BENCH, 'rss-report.mjs'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile, NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`${args.join(' ')} failed (${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const rss = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : NaN;
+  rmSync(rssFile, { force: true });
+  return { stdout, seconds, rss };
+}
+
+function cli(tsx: boolean): string[] {
+  return tsx ? ['--import', 'tsx', join(ROOT, 'jobs/main.ts')] : [join(ROOT, 'bin/redshift-loader.js')];
+}
+
+/** Our generator's Parquet files (100k-row groups, snappy), made once. */
+async function genInput(rows: number, tsx: boolean): Promise<string> {
+  const dir = join(DATA, `gen-${rows}`);
+  if (existsSync(join(dir, '.complete'))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  const files = Math.max(2, Math.min(16, Math.round(rows / 250_000)));
+  console.log(`building ${dir}: ${rows} rows in ${files} Parquet files …`);
+  await measure([...cli(tsx), 'generate', '--dataset', 'supplier', '--scale', String(rows / 10_000), '--files', String(files), '--row-group', '100000', '--out', dir]);
+  writeFileSync(join(dir, '.complete'), '');
+  return dir;
+}
+
+/** The same rows as DuckDB writes Parquet, made once. */
+async function duckInput(rows: number, gen: string): Promise<string> {
+  const dir = join(DATA, `duck-${rows}`);
+  if (existsSync(join(dir, '.complete'))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`building ${dir}: the same rows written by DuckDB …`);
+  await measure([join(BENCH, 'duckdb-copy.mjs'), '--parquet', gen, dir]);
+  writeFileSync(join(dir, '.complete'), '');
+  return dir;
+}
+
+async function runOurs(input: string, out: string, a: BenchArgs): Promise<Run> {
+  rmSync(out, { recursive: true, force: true });
+  const flags = ['partition', '--dataset', 'supplier', '--source', input, '--out', out, '--json'];
+  if (a.gzipLevel !== undefined) flags.push('--gzip-level', String(a.gzipLevel));
+  const r = await measure([...cli(a.tsx), ...flags]);
+  const line = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status?: string; rows?: number; bytes?: number }).find((l) => l.status === 'ok');
+  if (!line) throw new Error(`no result line from partition: ${r.stdout}`);
+  return { seconds: r.seconds, bytes: line.bytes!, rss: r.rss, rows: line.rows! };
+}
+
+async function runDuck(input: string, out: string): Promise<Run & { wall: number; version: string }> {
+  rmSync(out, { force: true });
+  const r = await measure([join(BENCH, 'duckdb-copy.mjs'), input, out, String(DUCKDB_THREADS)]);
+  const line = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; rows: number; version: string };
+  return { seconds: line.seconds, wall: r.seconds, bytes: statSync(out).size, rss: r.rss, rows: line.rows, version: line.version };
+}
+
+/** zlib alone on our output text, at our level, on every core. */
+async function zlibFloor(partsDir: string, level: number): Promise<number> {
+  const manifest = JSON.parse(readFileSync(join(partsDir, 'manifest.json'), 'utf8')) as { entries: Array<{ url: string }> };
+  const textDir = join(DATA, 'floor-text');
+  rmSync(textDir, { recursive: true, force: true });
+  mkdirSync(textDir, { recursive: true });
+  const texts: string[] = [];
+  try {
+    for (const [i, e] of manifest.entries.entries()) {
+      const t = join(textDir, `part-${i}.csv`);
+      await pipeline(createReadStream(e.url), createGunzip(), createWriteStream(t));
+      texts.push(t);
+    }
+    const r = await measure([join(BENCH, 'zlib-floor.mjs'), String(level), String(availableParallelism()), ...texts]);
+    return (JSON.parse(r.stdout) as { seconds: number }).seconds;
+  } finally {
+    rmSync(textDir, { recursive: true, force: true });
+  }
+}
+
+interface Row {
+  rows: number;
+  input: string;
+  ours: Run[];
+  duck: Array<Run & { wall: number }>;
+  floor: number;
+}
+
+function machine(duckVersion: string): string[] {
+  const model = cpus()[0]?.model ?? 'unknown';
+  let cpuinfo = model;
+  try {
+    cpuinfo = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? model;
+  } catch {
+    // not Linux
+  }
+  return [
+    `- CPU: ${cpuinfo}, ${availableParallelism()} cores available (nproc), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory`,
+    `- Node ${process.version}; DuckDB ${duckVersion} at ${DUCKDB_THREADS} threads through @duckdb/node-api`,
+    `- load average at the start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on the machine slows both sides; the ratios are what compares)`,
+  ];
+}
+
+const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const mb = (b: number): string => `${fmt(b / 1e6, 1)} MB`;
+
+export function table(rows: Row[], level: number): string[] {
+  const out = [
+    '| rows | input | ours s | ours rows/s | DuckDB s (COPY / process) | DuckDB rows/s | speed ratio | ours gzip | DuckDB gzip | bytes ratio | ours peak RSS | DuckDB peak RSS | zlib floor s (level ' + level + ', all cores) |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    const ours = median(r.ours.map((x) => x.seconds));
+    const duck = median(r.duck.map((x) => x.seconds));
+    const duckWall = median(r.duck.map((x) => x.wall));
+    const oursBytes = r.ours[0].bytes;
+    const duckBytes = r.duck[0].bytes;
+    out.push(
+      `| ${fmt(r.rows)} | ${r.input} | ${fmt(ours, 2)} | ${fmt(r.rows / ours)} | ${fmt(duck, 2)} / ${fmt(duckWall, 2)} | ${fmt(r.rows / duck)} | **${fmt(duck / ours, 2)}×** | ${mb(oursBytes)} | ${mb(duckBytes)} | ${fmt(oursBytes / duckBytes, 3)}× | ${fmt(Math.max(...r.ours.map((x) => x.rss)) / 2 ** 20)} MiB | ${fmt(Math.max(...r.duck.map((x) => x.rss)) / 2 ** 20)} MiB | ${fmt(r.floor, 2)} |`,
+    );
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  mkdirSync(DATA, { recursive: true });
+  if (a.build && !a.tsx) {
+    const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('npm run build failed');
+  }
+  const level = a.gzipLevel ?? DEFAULT_GZIP_LEVEL;
+  const header = machine('?');
+  const results: Row[] = [];
+  let duckVersion = '?';
+  for (const rows of a.sizes) {
+    const gen = await genInput(rows, a.tsx);
+    const inputs: Array<[string, string]> = [];
+    if (a.inputs.includes('gen')) inputs.push(['gen', gen]);
+    if (a.inputs.includes('duck')) inputs.push(['duck', await duckInput(rows, gen)]);
+    const rounds = a.rounds ?? (rows > 2_000_000 ? 2 : 3);
+    for (const [name, dir] of inputs) {
+      const row: Row = { rows, input: `${name} (${dir.slice(ROOT.length)})`, ours: [], duck: [], floor: NaN };
+      const oursOut = join(DATA, `out-ours-${name}-${rows}`);
+      const duckOut = join(DATA, `out-duck-${name}-${rows}.csv.gz`);
+      for (let r = 0; r < rounds; r++) {
+        const order = r % 2 === 0 ? ['ours', 'duck'] : ['duck', 'ours'];
+        for (const who of order) {
+          if (who === 'ours') {
+            const x = await runOurs(dir, oursOut, a);
+            if (x.rows !== rows) throw new Error(`partition read ${x.rows} rows, expected ${rows}`);
+            row.ours.push(x);
+            console.log(`${rows} ${name} round ${r + 1}: ours ${x.seconds.toFixed(2)} s, ${mb(x.bytes)}, peak RSS ${fmt(x.rss / 2 ** 20)} MiB`);
+          } else {
+            const x = await runDuck(dir, duckOut);
+            if (x.rows !== rows) throw new Error(`DuckDB wrote ${x.rows} rows, expected ${rows}`);
+            duckVersion = x.version;
+            row.duck.push(x);
+            console.log(`${rows} ${name} round ${r + 1}: DuckDB ${x.seconds.toFixed(2)} s (process ${x.wall.toFixed(2)} s), ${mb(x.bytes)}, peak RSS ${fmt(x.rss / 2 ** 20)} MiB`);
+          }
+        }
+      }
+      row.floor = await zlibFloor(oursOut, level);
+      console.log(`${rows} ${name}: zlib floor ${row.floor.toFixed(2)} s`);
+      if (!a.keep) {
+        rmSync(oursOut, { recursive: true, force: true });
+        rmSync(duckOut, { force: true });
+      }
+      results.push(row);
+    }
+  }
+  header[1] = machine(duckVersion)[1];
+  const lines = [
+    '# Partition benchmark',
+    '',
+    `\`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    '',
+    ...header,
+    '',
+    ...table(results, level),
+    '',
+    'ours: `redshift-loader partition --dataset supplier` (quality checks on), the whole process timed; DuckDB: `COPY (SELECT * FROM read_parquet(…)) TO … (FORMAT csv, DELIMITER \'|\', COMPRESSION gzip)`, the statement timed (its process in brackets). Medians over the rounds, run alternately; peak RSS is the largest of the rounds (getrusage maxrss of the process, every thread).',
+    '',
+  ];
+  console.log(`\n${lines.join('\n')}`);
+  if (a.sizes.length > 1 || a.sizes[0] >= 1_000_000) writeFileSync(join(BENCH, 'RESULTS.md'), lines.join('\n'));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,305 @@
+/**
+ * One unit of the partition pass: a row group of a Parquet file (or a slice of a large one), or a batch
+ * of a delimited file. A unit is read, checked and written as compressed CSV blocks on its own, so units
+ * run side by side on worker threads; the main thread merges their results in input order (quality
+ * shares, checksums, blocks to parts), which makes every byte and every report independent of timing.
+ *
+ * Parquet units take the byte-level path (parquet-pages.ts, fast-columns.ts, csv-bytes.ts) when the
+ * file's columns allow it; a column whose values break a rule goes through the evaluator's per-value
+ * path, and a unit the page decoder cannot read goes through hyparquet (readRowGroup), which also gives
+ * the reader's exact message for a damaged file.
+ */
+import type { FileMetaData, SchemaElement } from 'hyparquet';
+import type { DatasetContract } from '../../datasets/index.ts';
+import { canonicalText, type Canonical } from '../../data-quality/coerce.ts';
+import { QualityEvaluator, type QualityPartial } from '../../data-quality/evaluator.ts';
+import { decimalText, parquetLayout, readRowGroup, type OpenParquet } from '../readers/parquet.ts';
+import { ChunkScratch, decodeChunk, PageDecodeError, type DecodedColumn } from '../readers/parquet-pages.ts';
+import type { RandomAccess } from '../store/object-store.ts';
+import type { ColumnBatch, Value } from '../values.ts';
+import { ChecksumAccumulator, type ChecksumPartial } from './checksums.ts';
+import { csvField } from './csv.ts';
+import { BlockWriter } from './csv-bytes.ts';
+import { CellScratch, checkFast, type Cells, type FastSource } from './fast-columns.ts';
+import type { DeflatedBlock } from './part-set.ts';
+
+export interface UnitConfig {
+  contract: DatasetContract;
+  gzipLevel: number;
+  /** Text bytes per compressed block (whole rows). */
+  blockBytes: number;
+}
+
+/** A Parquet file's footer, sent once to every worker before its units. */
+export interface ParquetFileInfo {
+  fileId: number;
+  uri: string;
+  size: number;
+  metadata: FileMetaData;
+}
+
+export interface ParquetUnit {
+  kind: 'parquet';
+  id: number;
+  fileId: number;
+  group: number;
+  /** 0-based row of the file where the row group starts, and its rows. */
+  groupStart: number;
+  groupRows: number;
+  /** The unit's rows inside the row group: [from, to). */
+  from: number;
+  to: number;
+  /** The row group's bytes: file bytes [start, start + length) in bytes[0, length). */
+  bytes: ArrayBuffer | SharedArrayBuffer;
+  length: number;
+  start: number;
+}
+
+export interface BatchUnit {
+  kind: 'batch';
+  id: number;
+  batch: ColumnBatch;
+}
+
+export type Unit = ParquetUnit | BatchUnit;
+
+export interface UnitResult {
+  id: number;
+  rows: number;
+  blocks: DeflatedBlock[];
+  quality: QualityPartial;
+  checksums: ChecksumPartial;
+  /** Units that left the byte-level path for hyparquet (decoder gaps), for the benchmark's eyes. */
+  slowPath: boolean;
+}
+
+interface FileState {
+  uri: string;
+  size: number;
+  open: OpenParquet;
+  elements: SchemaElement[];
+  /** Per file column: how the byte-level path reads it, if it can. */
+  fast: Array<FastSource | undefined>;
+  /** Lower-cased column name -> file column (the last of equal names, as the evaluator matches). */
+  byName: Map<string, number>;
+}
+
+/** How the byte-level path reads a column, mirroring parquet.ts describe() and hyparquet's conversions. */
+export function fastSourceOf(e: SchemaElement): FastSource | undefined {
+  const lt = e.logical_type;
+  const ct = e.converted_type;
+  if (ct === 'DECIMAL' || lt?.type === 'DECIMAL') {
+    const scale = (lt?.type === 'DECIMAL' ? lt.scale : e.scale) ?? 0;
+    return (e.type === 'INT32' || e.type === 'INT64') && scale >= 0 ? { kind: 'decimal', physical: e.type, scale } : undefined;
+  }
+  switch (e.type) {
+    case 'INT32': {
+      const plainCt = ct === undefined || ['INT_8', 'INT_16', 'INT_32', 'UINT_8', 'UINT_16'].includes(ct);
+      const plainLt = lt === undefined || (lt.type === 'INTEGER' && (lt.isSigned || lt.bitWidth < 32));
+      return plainCt && plainLt ? { kind: 'int', physical: 'INT32' } : undefined;
+    }
+    case 'INT64': {
+      const plainCt = ct === undefined || ct === 'INT_64';
+      const plainLt = lt === undefined || (lt.type === 'INTEGER' && lt.isSigned);
+      return plainCt && plainLt ? { kind: 'int', physical: 'INT64' } : undefined;
+    }
+    case 'DOUBLE':
+      return ct === undefined && lt === undefined ? { kind: 'double' } : undefined;
+    case 'BYTE_ARRAY':
+      if (ct === 'UTF8' || lt?.type === 'STRING') return { kind: 'text', strict: true };
+      if (ct === 'JSON' || ct === 'ENUM' || lt?.type === 'JSON' || lt?.type === 'ENUM' || (!ct && !lt)) return { kind: 'text', strict: false };
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The Values readParquetBatches hands on for a decoded column (strings throw on invalid UTF-8). */
+function materialize(source: FastSource, col: DecodedColumn): Value[] {
+  const n = col.rows;
+  const out = new Array<Value>(n);
+  const valid = col.valid;
+  for (let r = 0; r < n; r++) {
+    if (valid !== null && valid[r] === 0) {
+      out[r] = null;
+      continue;
+    }
+    switch (col.physical) {
+      case 'INT32':
+        out[r] = source.kind === 'decimal' ? decimalText(BigInt(col.values[r]), source.scale) : col.values[r];
+        break;
+      case 'INT64': {
+        const big = (BigInt(col.words[2 * r + 1]) << 32n) | BigInt(col.words[2 * r] >>> 0);
+        out[r] = source.kind === 'decimal' ? decimalText(big, source.scale) : big;
+        break;
+      }
+      case 'DOUBLE':
+        out[r] = col.values[r];
+        break;
+      case 'BYTE_ARRAY':
+        out[r] = utf8.decode(col.data.subarray(col.offsets[r], col.offsets[r] + col.lengths[r]));
+        break;
+    }
+  }
+  return out;
+}
+
+/** Throws (on invalid UTF-8) unless every value of a text column decodes. */
+function checkUtf8(col: DecodedColumn): void {
+  if (col.physical !== 'BYTE_ARRAY') return;
+  const { data, offsets, lengths, valid } = col;
+  for (let r = 0; r < col.rows; r++) {
+    if (valid !== null && valid[r] === 0) continue;
+    const o = offsets[r];
+    const end = o + lengths[r];
+    let or = 0;
+    for (let i = o; i < end; i++) or |= data[i];
+    if (or >= 0x80) utf8.decode(data.subarray(o, end));
+  }
+}
+
+/** Random access over the bytes of one row group, for hyparquet (reads past them come back short). */
+function bufferAccess(uri: string, size: number, bytes: Uint8Array, start: number): RandomAccess {
+  return {
+    uri,
+    size,
+    async read(from: number, to: number): Promise<ArrayBuffer> {
+      if (from < start) throw new PageDecodeError(`read of ${from} before the row group at ${start}`);
+      const a = Math.min(from - start, bytes.length);
+      const b = Math.max(a, Math.min(to - start, bytes.length));
+      return bytes.slice(a, b).buffer as ArrayBuffer;
+    },
+  };
+}
+
+export class UnitProcessor {
+  private readonly evaluator: QualityEvaluator;
+  private readonly checksums: ChecksumAccumulator;
+  private readonly writer: BlockWriter;
+  private readonly files = new Map<number, FileState>();
+  private readonly field: Array<(v: Exclude<Canonical, null>) => string>;
+  /** Buffers reused from unit to unit: per file column (decoding) and per contract column (cells). */
+  private readonly decodeScratch: ChunkScratch[] = [];
+  private readonly cellScratch: CellScratch[];
+
+  constructor(private readonly config: UnitConfig) {
+    const { contract } = config;
+    this.evaluator = new QualityEvaluator(contract, { partial: true });
+    this.checksums = new ChecksumAccumulator(contract);
+    this.writer = new BlockWriter(config.blockBytes, config.gzipLevel);
+    this.cellScratch = contract.columns.map(() => new CellScratch());
+    this.field = contract.columns.map((c) => {
+      const t = c.type;
+      const textual = t.kind === 'varchar' || t.kind === 'char' || t.kind === 'date' || t.kind === 'timestamp';
+      return textual ? (v) => csvField(v as string) : (v) => canonicalText(t, v);
+    });
+  }
+
+  addFile(info: ParquetFileInfo): void {
+    const open = parquetLayout(info.uri, info.metadata);
+    const elements = open.metadata.schema.slice(1, 1 + open.columns.length);
+    const byName = new Map<string, number>();
+    open.columns.forEach((c, j) => byName.set(c.name.toLowerCase(), j));
+    this.files.set(info.fileId, { uri: info.uri, size: info.size, open, elements, fast: elements.map(fastSourceOf), byName });
+  }
+
+  dropFile(fileId: number): void {
+    this.files.delete(fileId);
+  }
+
+  async run(unit: Unit): Promise<UnitResult> {
+    if (unit.kind === 'batch') return this.generic(unit.id, unit.batch, false);
+    const st = this.files.get(unit.fileId);
+    if (!st) throw new Error(`unit of unknown file ${unit.fileId}`);
+    const bytes = new Uint8Array(unit.bytes, 0, unit.length);
+    const n = unit.to - unit.from;
+    const batch: ColumnBatch = { file: st.uri, firstRow: unit.groupStart + unit.from + 1, numRows: n, columns: {} };
+    if (st.fast.every((f) => f !== undefined)) {
+      try {
+        return this.fastUnit(unit, st, bytes, batch);
+      } catch {
+        // Not for the byte-level path (or a damaged file): forget what it counted, and read with hyparquet.
+        this.evaluator.takePartial();
+        this.checksums.take();
+      }
+    }
+    const access = bufferAccess(st.uri, st.size, bytes, unit.start);
+    let values = await readRowGroup(access, st.open, unit.group, unit.groupStart, unit.groupRows);
+    if (unit.from > 0 || unit.to < unit.groupRows) values = values.map((v) => v.slice(unit.from, unit.to));
+    const columns: Record<string, Value[]> = {};
+    st.open.columns.forEach((c, j) => (columns[c.name] = values[j]));
+    return this.generic(unit.id, { ...batch, columns }, true);
+  }
+
+  /** The evaluator's own path for every column: observe, then CSV from the canonical values. */
+  private generic(id: number, batch: ColumnBatch, slowPath: boolean): UnitResult {
+    const n = batch.numRows;
+    const canon = this.evaluator.observe(batch);
+    this.checksums.add(canon.columns, 0, n);
+    const cells = canon.columns.map((values, ci) => this.genericCells(ci, values, n));
+    const blocks = this.writer.write(cells, n);
+    return { id, rows: n, blocks, quality: this.evaluator.takePartial(), checksums: this.checksums.take(), slowPath };
+  }
+
+  private genericCells(ci: number, values: Canonical[], n: number): Cells {
+    const field = this.field[ci];
+    const texts = new Array<string>(n);
+    let maxLength = 2;
+    for (let r = 0; r < n; r++) {
+      const v = values[r];
+      const s = v === null ? '\\N' : field(v);
+      texts[r] = s;
+      if (s.length > maxLength) maxLength = s.length;
+    }
+    return { kind: 'generic', texts, maxLength };
+  }
+
+  private fastUnit(unit: ParquetUnit, st: FileState, bytes: Uint8Array, batch: ColumnBatch): UnitResult {
+    const n = batch.numRows;
+    const group = st.open.metadata.row_groups[unit.group];
+    const decoded = st.open.columns.map((c, j) => {
+      const chunk = group.columns[j];
+      const meta = chunk?.meta_data;
+      if (!meta || meta.path_in_schema.length !== 1 || meta.path_in_schema[0] !== c.name) throw new PageDecodeError('column chunk does not match the schema');
+      const start = Number(meta.dictionary_page_offset || meta.data_page_offset) - unit.start;
+      const end = start + Number(meta.total_compressed_size);
+      if (!(start >= 0 && end <= bytes.length)) throw new PageDecodeError('column chunk outside the row group bytes');
+      const e = st.elements[j];
+      const scratch = (this.decodeScratch[j] ??= new ChunkScratch());
+      return decodeChunk(bytes, { physical: e.type!, optional: e.repetition_type !== 'REQUIRED', codec: meta.codec, start, end }, unit.groupRows, unit.from, unit.to, scratch);
+    });
+    const ev = this.evaluator;
+    const contract = this.config.contract;
+    // Columns the contract does not take are still read as the reader reads them: text must be UTF-8.
+    const used = new Set<number>();
+    for (let ci = 0; ci < contract.columns.length; ci++) {
+      const j = st.byName.get(ev.columnCheck(ci).sourceKey);
+      if (j !== undefined) used.add(j);
+    }
+    decoded.forEach((col, j) => {
+      if (!used.has(j)) checkUtf8(col);
+    });
+    const base = ev.begin(batch.file, batch.firstRow, n);
+    this.checksums.addRows(n);
+    const cells: Cells[] = contract.columns.map((_, ci) => {
+      const j = st.byName.get(ev.columnCheck(ci).sourceKey);
+      if (j !== undefined) {
+        const c = checkFast(ev, ci, st.fast[j]!, decoded[j], base, this.cellScratch[ci]);
+        if (c) {
+          if ((c.kind === 'int' || c.kind === 'decimal') && this.checksums.uses(ci)) this.checksums.addSafeIntegers(ci, c.values, c.valid, n);
+          return c;
+        }
+      }
+      const values = j === undefined ? undefined : materialize(st.fast[j]!, decoded[j]);
+      const out = new Array<Canonical>(n);
+      ev.observeColumn(ci, values, out, batch, base);
+      this.checksums.addCanonical(ci, out, n);
+      return this.genericCells(ci, out, n);
+    });
+    const blocks = this.writer.write(cells, n);
+    return { id: unit.id, rows: n, blocks, quality: ev.takePartial(), checksums: this.checksums.take(), slowPath: false };
+  }
+}
+

@@ -1,0 +1,681 @@
+/**
+ * The partitioner's Parquet decoder: one flat column chunk of a row group (or a slice of its rows)
+ * straight from the page bytes into typed arrays, with no JS value per cell. Strings stay UTF-8 bytes
+ * in one buffer (offset and length per row), 64-bit integers stay two 32-bit words.
+ *
+ * It covers what Parquet writers produce for flat tables: data pages v1 and v2, PLAIN and dictionary
+ * (PLAIN_DICTIONARY, RLE_DICTIONARY) encodings, OPTIONAL and REQUIRED columns of INT32, INT64, DOUBLE
+ * and BYTE_ARRAY, every codec hyparquet reads. Anything else — another encoding or type, or a file whose
+ * pages do not add up — throws, and the caller decodes that part of the file with hyparquet instead
+ * (which also gives the reader's exact message for a damaged file).
+ */
+import * as zlib from 'node:zlib';
+import { decompressLz4, decompressLz4Raw, decompressZstd } from 'hyparquet-compressors';
+import { snappyInto } from './snappy.ts';
+
+/** A feature or an inconsistency the decoder leaves to hyparquet. */
+export class PageDecodeError extends Error {}
+
+export interface ChunkSpec {
+  /** Parquet physical type. */
+  physical: string;
+  /** OPTIONAL (max definition level 1) or REQUIRED (0). */
+  optional: boolean;
+  codec: string;
+  /** Byte range of the chunk inside `buf`. */
+  start: number;
+  end: number;
+}
+
+interface ColumnBase {
+  /** Rows decoded. */
+  rows: number;
+  /** 1 where the row has a value; null when every row has one. */
+  valid: Uint8Array | null;
+  nulls: number;
+}
+
+export interface Int32Column extends ColumnBase {
+  physical: 'INT32';
+  values: Int32Array;
+}
+
+export interface Int64Column extends ColumnBase {
+  physical: 'INT64';
+  /** Two's complement words per row: [2r] low, [2r + 1] high (signed). */
+  words: Int32Array;
+}
+
+export interface DoubleColumn extends ColumnBase {
+  physical: 'DOUBLE';
+  values: Float64Array;
+}
+
+export interface BytesColumn extends ColumnBase {
+  physical: 'BYTE_ARRAY';
+  /** Every value's bytes live here: offsets[r], lengths[r]. */
+  data: Uint8Array;
+  offsets: Int32Array;
+  lengths: Int32Array;
+}
+
+export type DecodedColumn = Int32Column | Int64Column | DoubleColumn | BytesColumn;
+
+const DATA_PAGE = 0;
+const DICTIONARY_PAGE = 2;
+const DATA_PAGE_V2 = 3;
+
+const PLAIN = 0;
+const PLAIN_DICTIONARY = 2;
+const RLE = 3;
+const RLE_DICTIONARY = 8;
+
+interface PageHeader {
+  type: number;
+  uncompressed: number;
+  compressed: number;
+  /** v1 and v2: values (= rows for a flat column); dictionary: entries. */
+  numValues: number;
+  encoding: number;
+  defEncoding: number;
+  /** v2 only. */
+  numRows: number;
+  defLength: number;
+  repLength: number;
+  isCompressed: boolean;
+  /** Where the page data starts. */
+  dataStart: number;
+}
+
+// ---- thrift compact protocol: just enough for PageHeader -----------------------------------------
+
+class Thrift {
+  constructor(
+    readonly b: Uint8Array,
+    public pos: number,
+    readonly end: number,
+  ) {}
+
+  byte(): number {
+    if (this.pos >= this.end) throw new PageDecodeError('page header runs past the column chunk');
+    return this.b[this.pos++];
+  }
+
+  varint(): number {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      const x = this.byte();
+      v += (x & 0x7f) * 2 ** shift;
+      if (x < 0x80) return v;
+      shift += 7;
+      if (shift > 63) throw new PageDecodeError('bad varint in page header');
+    }
+  }
+
+  zigzag(): number {
+    const v = this.varint();
+    return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+  }
+
+  skip(type: number): void {
+    switch (type) {
+      case 1:
+      case 2:
+        return; // bool in the field header
+      case 3:
+        this.pos++;
+        return;
+      case 4:
+      case 5:
+      case 6:
+        this.varint();
+        return;
+      case 7:
+        this.pos += 8;
+        return;
+      case 8: {
+        const n = this.varint();
+        this.pos += n;
+        return;
+      }
+      case 9:
+      case 10: {
+        const h = this.byte();
+        let n = h >> 4;
+        if (n === 15) n = this.varint();
+        const et = h & 15;
+        for (let i = 0; i < n; i++) this.skip(et === 1 || et === 2 ? 3 : et);
+        return;
+      }
+      case 11: {
+        const n = this.varint();
+        if (n > 0) {
+          const kv = this.byte();
+          for (let i = 0; i < n; i++) {
+            this.skip(kv >> 4);
+            this.skip(kv & 15);
+          }
+        }
+        return;
+      }
+      case 12:
+        this.struct(() => false);
+        return;
+      default:
+        throw new PageDecodeError(`bad thrift type ${type} in page header`);
+    }
+  }
+
+  /** Reads a struct; `field` handles the fields it knows (returns true) and the rest are skipped. */
+  struct(field: (id: number, type: number) => boolean): void {
+    let id = 0;
+    for (;;) {
+      const h = this.byte();
+      const type = h & 15;
+      if (type === 0) return;
+      const delta = h >> 4;
+      id = delta ? id + delta : this.zigzag();
+      if (!field(id, type)) this.skip(type);
+    }
+  }
+}
+
+function readPageHeader(b: Uint8Array, pos: number, end: number): PageHeader {
+  const t = new Thrift(b, pos, end);
+  const h: PageHeader = {
+    type: -1, uncompressed: -1, compressed: -1, numValues: -1, encoding: -1, defEncoding: RLE,
+    numRows: -1, defLength: 0, repLength: 0, isCompressed: true, dataStart: 0,
+  };
+  t.struct((id) => {
+    switch (id) {
+      case 1: h.type = t.zigzag(); return true;
+      case 2: h.uncompressed = t.zigzag(); return true;
+      case 3: h.compressed = t.zigzag(); return true;
+      case 5:
+        t.struct((f) => {
+          if (f === 1) h.numValues = t.zigzag();
+          else if (f === 2) h.encoding = t.zigzag();
+          else if (f === 3) h.defEncoding = t.zigzag();
+          else return false;
+          return true;
+        });
+        return true;
+      case 7:
+        t.struct((f) => {
+          if (f === 1) h.numValues = t.zigzag();
+          else if (f === 2) h.encoding = t.zigzag();
+          else return false;
+          return true;
+        });
+        return true;
+      case 8:
+        t.struct((f, ft) => {
+          if (f === 1) h.numValues = t.zigzag();
+          else if (f === 3) h.numRows = t.zigzag();
+          else if (f === 4) h.encoding = t.zigzag();
+          else if (f === 5) h.defLength = t.zigzag();
+          else if (f === 6) h.repLength = t.zigzag();
+          else if (f === 7) h.isCompressed = ft === 1;
+          else return false;
+          return true;
+        });
+        return true;
+      default:
+        return false; // skipped
+    }
+  });
+  if (h.type < 0 || h.compressed < 0 || h.uncompressed < 0) throw new PageDecodeError('incomplete page header');
+  h.dataStart = t.pos;
+  if (h.dataStart + h.compressed > end) throw new PageDecodeError('page runs past the column chunk');
+  return h;
+}
+
+/** Data pages in a column chunk (headers only, nothing decompressed); -1 when the headers do not parse. */
+export function countDataPages(buf: Uint8Array, start: number, end: number): number {
+  try {
+    let pages = 0;
+    for (let pos = start; pos < end; ) {
+      const h = readPageHeader(buf, pos, end);
+      if (h.type === DATA_PAGE || h.type === DATA_PAGE_V2) pages++;
+      pos = h.dataStart + h.compressed;
+    }
+    return pages;
+  } catch {
+    return -1;
+  }
+}
+
+// ---- decompression ---------------------------------------------------------------------------------
+
+const zstdNative = (zlib as { zstdDecompressSync?: (b: Uint8Array) => Buffer }).zstdDecompressSync;
+
+/** Decompresses `input` into `out` (exactly `out.length` bytes). */
+function decompress(codec: string, input: Uint8Array, out: Uint8Array): void {
+  let got: Uint8Array;
+  switch (codec) {
+    case 'UNCOMPRESSED':
+      got = input;
+      break;
+    case 'SNAPPY':
+      try {
+        snappyInto(input, out);
+      } catch (e) {
+        throw new PageDecodeError((e as Error).message);
+      }
+      return;
+    case 'GZIP':
+      got = zlib.gunzipSync(input);
+      break;
+    case 'ZSTD':
+      got = zstdNative ? zstdNative(input) : decompressZstd(input);
+      break;
+    case 'BROTLI':
+      got = zlib.brotliDecompressSync(input);
+      break;
+    case 'LZ4':
+      got = decompressLz4(input, out.length);
+      break;
+    case 'LZ4_RAW':
+      got = decompressLz4Raw(input, out.length);
+      break;
+    default:
+      throw new PageDecodeError(`codec ${codec}`);
+  }
+  if (got.length !== out.length) throw new PageDecodeError(`page decompressed to ${got.length} bytes, header says ${out.length}`);
+  out.set(got);
+}
+
+
+// ---- RLE / bit-packed hybrid -------------------------------------------------------------------------
+
+/** Decodes `count` values of the hybrid encoding from b[pos, end) into out[0, count); returns the end position. */
+function readHybrid(b: Uint8Array, pos: number, end: number, width: number, out: Int32Array | Uint8Array, count: number): number {
+  let seen = 0;
+  const bytes = (width + 7) >> 3;
+  const mask = width === 32 ? -1 : (1 << width) - 1;
+  while (seen < count) {
+    if (pos >= end) throw new PageDecodeError('levels or indices end early');
+    let header = 0;
+    let shift = 0;
+    for (;;) {
+      const x = b[pos++];
+      header |= (x & 0x7f) << shift;
+      if (x < 0x80) break;
+      shift += 7;
+      if (shift > 28 || pos >= end) throw new PageDecodeError('bad hybrid run header');
+    }
+    if (header & 1) {
+      // bit-packed: (header >> 1) groups of 8 values
+      const values = (header >>> 1) * 8;
+      const need = ((header >>> 1) * width);
+      if (pos + need > end) throw new PageDecodeError('bit-packed run past the end');
+      const take = Math.min(values, count - seen);
+      if (width === 1) {
+        for (let i = 0; i < take; i++) out[seen + i] = (b[pos + (i >> 3)] >> (i & 7)) & 1;
+      } else {
+        let bit = pos * 8;
+        for (let i = 0; i < take; i++) {
+          let v = 0;
+          let got = 0;
+          let p = bit;
+          while (got < width) {
+            const byte = b[p >> 3];
+            const off = p & 7;
+            const n = Math.min(8 - off, width - got);
+            v |= ((byte >> off) & ((1 << n) - 1)) << got;
+            got += n;
+            p += n;
+          }
+          out[seen + i] = v & mask;
+          bit += width;
+        }
+      }
+      seen += take;
+      pos += need;
+    } else {
+      const run = header >>> 1;
+      if (pos + bytes > end) throw new PageDecodeError('rle run past the end');
+      let v = 0;
+      for (let i = 0; i < bytes; i++) v |= b[pos + i] << (8 * i);
+      pos += bytes;
+      const take = Math.min(run, count - seen);
+      out.fill(v, seen, seen + take);
+      seen += take;
+    }
+  }
+  return pos;
+}
+
+// ---- the column chunk ---------------------------------------------------------------------------------
+
+interface Dictionary {
+  size: number;
+  i32?: Int32Array;
+  f64?: Float64Array;
+  /** INT64: 2 words per entry; BYTE_ARRAY: offset, length per entry. */
+  pairs?: Int32Array;
+}
+
+/**
+ * Reusable buffers for decoding one column again and again (a worker decodes the same column of many
+ * row groups): decoded columns are views into them, valid until the next decode with the same scratch.
+ */
+export class ChunkScratch {
+  arena = new Uint8Array(0);
+  levels = new Uint8Array(0);
+  indices = new Int32Array(0);
+  valid = new Uint8Array(0);
+  i32 = new Int32Array(0);
+  f64 = new Float64Array(0);
+  words = new Int32Array(0);
+  offsets = new Int32Array(0);
+  lengths = new Int32Array(0);
+}
+
+/** Grow-only: a buffer of at least `n` elements (contents not kept). */
+function room<T extends Uint8Array | Int32Array | Float64Array>(a: T, n: number, make: (n: number) => T): T {
+  return a.length >= n ? a : make(Math.max(n, Math.ceil(a.length * 1.25)));
+}
+
+function widthOf(physical: string): number {
+  switch (physical) {
+    case 'INT32': return 4;
+    case 'INT64':
+    case 'DOUBLE': return 8;
+    case 'BYTE_ARRAY': return -1;
+    default: throw new PageDecodeError(`physical type ${physical}`);
+  }
+}
+
+/**
+ * Decodes rows [from, to) of one column chunk of a row group of `groupRows` rows. `buf` holds the chunk
+ * at [spec.start, spec.end). Throws PageDecodeError on anything it does not cover or that does not add up.
+ */
+export function decodeChunk(
+  buf: Uint8Array, spec: ChunkSpec, groupRows: number, from: number, to: number, scratch: ChunkScratch = new ChunkScratch(),
+): DecodedColumn {
+  const { physical, optional, codec } = spec;
+  const width = widthOf(physical);
+  const n = to - from;
+  if (!(n >= 0 && from >= 0 && to <= groupRows)) throw new PageDecodeError('bad row range');
+
+  // Page headers first: which pages hold the rows, and how big the buffer for them must be.
+  const pages: PageHeader[] = [];
+  let dict: PageHeader | undefined;
+  let pos = spec.start;
+  let rows = 0;
+  let arenaSize = 0;
+  const pageFirst: number[] = [];
+  while (pos < spec.end) {
+    const h = readPageHeader(buf, pos, spec.end);
+    pos = h.dataStart + h.compressed;
+    if (h.type === DICTIONARY_PAGE) {
+      if (dict || pages.length) throw new PageDecodeError('dictionary page after data pages');
+      dict = h;
+      arenaSize += h.uncompressed;
+    } else if (h.type === DATA_PAGE || h.type === DATA_PAGE_V2) {
+      const pageRows = h.type === DATA_PAGE ? h.numValues : h.numRows;
+      if (h.type === DATA_PAGE_V2 && (h.repLength !== 0 || h.numRows !== h.numValues)) throw new PageDecodeError('repeated column');
+      if (!(pageRows >= 0)) throw new PageDecodeError('bad page row count');
+      if (rows + pageRows > from && rows < to) {
+        pages.push(h);
+        pageFirst.push(rows);
+        arenaSize += h.uncompressed;
+      }
+      rows += pageRows;
+      if (rows >= to && to < groupRows) break; // later pages belong to later slices
+    } // index pages and unknown page types carry no rows
+  }
+  if (rows < to || (to === groupRows && rows !== groupRows)) throw new PageDecodeError(`column chunk holds ${rows} rows, the row group ${groupRows}`);
+
+  const arena = (scratch.arena = room(scratch.arena, arenaSize, (k) => new Uint8Array(k)));
+  let arenaPos = 0;
+  /** Decompresses a page's data (v2: the values section; its levels are never compressed) into the arena. */
+  const load = (h: PageHeader): number => {
+    const raw = buf.subarray(h.dataStart, h.dataStart + h.compressed);
+    const at = arenaPos;
+    if (h.type === DATA_PAGE_V2) {
+      const levels = h.defLength + h.repLength;
+      if (levels > h.compressed || levels > h.uncompressed) throw new PageDecodeError('bad v2 level lengths');
+      arena.set(raw.subarray(0, levels), at);
+      const out = arena.subarray(at + levels, at + h.uncompressed);
+      if (h.isCompressed && out.length > 0) decompress(codec, raw.subarray(levels), out);
+      else if (raw.length - levels !== out.length) throw new PageDecodeError('bad v2 page size');
+      else out.set(raw.subarray(levels));
+    } else {
+      decompress(codec, raw, arena.subarray(at, at + h.uncompressed));
+    }
+    arenaPos += h.uncompressed;
+    return at;
+  };
+
+  let dictionary: Dictionary | undefined;
+  if (dict) {
+    if (dict.encoding !== PLAIN && dict.encoding !== PLAIN_DICTIONARY) throw new PageDecodeError('dictionary encoding');
+    const at = load(dict);
+    dictionary = readDictionary(arena, at, at + dict.uncompressed, dict.numValues, physical, width);
+  }
+
+  const valid = optional ? (scratch.valid = room(scratch.valid, n, (k) => new Uint8Array(k))) : null;
+  let nulls = 0;
+  let i32: Int32Array | undefined;
+  let f64: Float64Array | undefined;
+  let words: Int32Array | undefined; // INT64: low, high per row
+  let offsets: Int32Array | undefined; // BYTE_ARRAY
+  let lengths: Int32Array | undefined;
+  if (physical === 'INT32') i32 = scratch.i32 = room(scratch.i32, n, (k) => new Int32Array(k));
+  else if (physical === 'DOUBLE') f64 = scratch.f64 = room(scratch.f64, n, (k) => new Float64Array(k));
+  else if (physical === 'INT64') words = scratch.words = room(scratch.words, 2 * n, (k) => new Int32Array(k));
+  else {
+    offsets = scratch.offsets = room(scratch.offsets, n, (k) => new Int32Array(k));
+    lengths = scratch.lengths = room(scratch.lengths, n, (k) => new Int32Array(k));
+  }
+  let levels = scratch.levels;
+  let indices = scratch.indices;
+
+  for (let k = 0; k < pages.length; k++) {
+    const h = pages[k];
+    const first = pageFirst[k];
+    const count = h.type === DATA_PAGE ? h.numValues : h.numRows;
+    const at = load(h);
+    const pageEnd = at + h.uncompressed;
+    let p = at;
+    // Definition levels: which of the page's rows have a value.
+    let present = count;
+    if (optional) {
+      if (levels.length < count) levels = scratch.levels = new Uint8Array(count);
+      if (h.type === DATA_PAGE) {
+        if (h.defEncoding !== RLE) throw new PageDecodeError('definition level encoding');
+        if (p + 4 > pageEnd) throw new PageDecodeError('page too short');
+        const len = arena[p] | (arena[p + 1] << 8) | (arena[p + 2] << 16) | (arena[p + 3] << 24);
+        p += 4;
+        if (len < 0 || p + len > pageEnd) throw new PageDecodeError('bad level length');
+        readHybrid(arena, p, p + len, 1, levels, count);
+        p += len;
+      } else {
+        readHybrid(arena, p, p + h.defLength, 1, levels, count);
+        p += h.defLength;
+      }
+      present = 0;
+      for (let r = 0; r < count; r++) present += levels[r];
+    } else if (h.type === DATA_PAGE_V2) {
+      p += h.defLength;
+    }
+    // Rows of this page inside the slice: [a, b) relative to the page.
+    const a = Math.max(0, from - first);
+    const b = Math.min(count, to - first);
+    const outBase = first + a - from;
+    let skipValues = 0;
+    if (optional) for (let r = 0; r < a; r++) skipValues += levels[r];
+    else skipValues = a;
+
+    const view = new DataView(arena.buffer, arena.byteOffset, arena.byteLength);
+    const noNulls = present === count;
+    if (valid && noNulls) valid.fill(1, outBase, outBase + (b - a));
+    if (h.encoding === PLAIN) {
+      if (physical === 'BYTE_ARRAY') {
+        for (let s = 0; s < skipValues; s++) {
+          if (p + 4 > pageEnd) throw new PageDecodeError('values end early');
+          const len = view.getInt32(p, true);
+          if (len < 0) throw new PageDecodeError('bad length');
+          p += 4 + len;
+        }
+        if (noNulls) {
+          for (let o = outBase, end = outBase + (b - a); o < end; o++) {
+            if (p + 4 > pageEnd) throw new PageDecodeError('values end early');
+            const len = view.getInt32(p, true);
+            p += 4;
+            if (len < 0 || p + len > pageEnd) throw new PageDecodeError('value runs past the page');
+            offsets![o] = p;
+            lengths![o] = len;
+            p += len;
+          }
+        } else {
+          for (let r = a; r < b; r++) {
+            const o = outBase + r - a;
+            if (levels[r] === 0) {
+              valid![o] = 0;
+              offsets![o] = 0;
+              lengths![o] = -1;
+              nulls++;
+              continue;
+            }
+            valid![o] = 1;
+            if (p + 4 > pageEnd) throw new PageDecodeError('values end early');
+            const len = view.getInt32(p, true);
+            p += 4;
+            if (len < 0 || p + len > pageEnd) throw new PageDecodeError('value runs past the page');
+            offsets![o] = p;
+            lengths![o] = len;
+            p += len;
+          }
+        }
+      } else {
+        p += skipValues * width;
+        const needed = (noNulls ? b - a : countRange(levels, a, b)) * width;
+        if (p + needed > pageEnd) throw new PageDecodeError('values end early');
+        if (noNulls) {
+          const end = outBase + (b - a);
+          if (i32) for (let o = outBase; o < end; o++, p += 4) i32[o] = view.getInt32(p, true);
+          else if (f64) for (let o = outBase; o < end; o++, p += 8) f64[o] = view.getFloat64(p, true);
+          else {
+            for (let o = outBase; o < end; o++, p += 8) {
+              words![2 * o] = view.getInt32(p, true);
+              words![2 * o + 1] = view.getInt32(p + 4, true);
+            }
+          }
+        } else {
+          for (let r = a; r < b; r++) {
+            const o = outBase + r - a;
+            if (levels[r] === 0) {
+              valid![o] = 0;
+              nulls++;
+              continue;
+            }
+            valid![o] = 1;
+            if (i32) i32[o] = view.getInt32(p, true);
+            else if (f64) f64[o] = view.getFloat64(p, true);
+            else {
+              words![2 * o] = view.getInt32(p, true);
+              words![2 * o + 1] = view.getInt32(p + 4, true);
+            }
+            p += width;
+          }
+        }
+      }
+    } else if (h.encoding === PLAIN_DICTIONARY || h.encoding === RLE_DICTIONARY) {
+      if (!dictionary) throw new PageDecodeError('dictionary-encoded page without a dictionary');
+      if (indices.length < present) indices = scratch.indices = new Int32Array(present);
+      if (present > 0) {
+        if (p >= pageEnd) throw new PageDecodeError('page too short');
+        const bitWidth = arena[p++];
+        if (bitWidth > 32) throw new PageDecodeError('bad index width');
+        if (bitWidth === 0) indices.fill(0, 0, present);
+        else readHybrid(arena, p, pageEnd, bitWidth, indices, present);
+      }
+      let v = skipValues;
+      const size = dictionary.size;
+      for (let r = a; r < b; r++) {
+        const o = outBase + r - a;
+        if (optional && levels[r] === 0) {
+          valid![o] = 0;
+          if (lengths) {
+            offsets![o] = 0;
+            lengths[o] = -1;
+          }
+          nulls++;
+          continue;
+        }
+        if (valid) valid[o] = 1;
+        const ix = indices[v++];
+        if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
+        if (i32) i32[o] = dictionary.i32![ix];
+        else if (f64) f64[o] = dictionary.f64![ix];
+        else if (words) {
+          words[2 * o] = dictionary.pairs![2 * ix];
+          words[2 * o + 1] = dictionary.pairs![2 * ix + 1];
+        } else {
+          offsets![o] = dictionary.pairs![2 * ix];
+          lengths![o] = dictionary.pairs![2 * ix + 1];
+        }
+      }
+    } else {
+      throw new PageDecodeError(`encoding ${h.encoding}`);
+    }
+  }
+
+  const base = { rows: n, valid: nulls > 0 ? valid!.subarray(0, n) : null, nulls };
+  switch (physical) {
+    case 'INT32':
+      return { physical, ...base, values: i32!.subarray(0, n) };
+    case 'DOUBLE':
+      return { physical, ...base, values: f64!.subarray(0, n) };
+    case 'INT64':
+      return { physical, ...base, words: words!.subarray(0, 2 * n) };
+    default:
+      return { physical: 'BYTE_ARRAY', ...base, data: arena, offsets: offsets!.subarray(0, n), lengths: lengths!.subarray(0, n) };
+  }
+}
+
+function countRange(levels: Uint8Array, a: number, b: number): number {
+  let c = 0;
+  for (let r = a; r < b; r++) c += levels[r];
+  return c;
+}
+
+function readDictionary(arena: Uint8Array, start: number, end: number, size: number, physical: string, width: number): Dictionary {
+  if (!(size >= 0)) throw new PageDecodeError('bad dictionary size');
+  const view = new DataView(arena.buffer, arena.byteOffset, arena.byteLength);
+  if (physical === 'BYTE_ARRAY') {
+    const pairs = new Int32Array(2 * size);
+    let p = start;
+    for (let i = 0; i < size; i++) {
+      if (p + 4 > end) throw new PageDecodeError('dictionary ends early');
+      const len = view.getInt32(p, true);
+      p += 4;
+      if (len < 0 || p + len > end) throw new PageDecodeError('dictionary value runs past the page');
+      pairs[2 * i] = p;
+      pairs[2 * i + 1] = len;
+      p += len;
+    }
+    return { size, pairs };
+  }
+  if (start + size * width > end) throw new PageDecodeError('dictionary ends early');
+  if (physical === 'INT32') {
+    const i32 = new Int32Array(size);
+    for (let i = 0; i < size; i++) i32[i] = view.getInt32(start + 4 * i, true);
+    return { size, i32 };
+  }
+  if (physical === 'DOUBLE') {
+    const f64 = new Float64Array(size);
+    for (let i = 0; i < size; i++) f64[i] = view.getFloat64(start + 8 * i, true);
+    return { size, f64 };
+  }
+  const pairs = new Int32Array(2 * size);
+  for (let i = 0; i < size; i++) {
+    pairs[2 * i] = view.getInt32(start + 8 * i, true);
+    pairs[2 * i + 1] = view.getInt32(start + 8 * i + 4, true);
+  }
+  return { size, pairs };
+}
