@@ -69,6 +69,11 @@ export function encodeString(s: string): void {
     h1 = Math.imul(h1 ^ c, 2654435761);
     h2 = Math.imul(h2 ^ c, 1597334677);
   }
+  keyFromState(h1, h2);
+}
+
+/** The last mixing step of the text key: two 32-bit running hashes -> KEY (shared with byte-level callers). */
+export function keyFromState(h1: number, h2: number): void {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);

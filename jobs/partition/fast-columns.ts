@@ -9,7 +9,7 @@
 import type { RedshiftType } from '../../datasets/index.ts';
 import type { Canonical } from '../../data-quality/coerce.ts';
 import type { ColumnCheck, QualityEvaluator } from '../../data-quality/evaluator.ts';
-import { encodeNumber, encodeString, fmix32, hash64, hashText, KEY, TEXT } from '../../data-quality/hash.ts';
+import { encodeNumber, encodeString, fmix32, hash64, hashText, KEY, keyFromState, TEXT } from '../../data-quality/hash.ts';
 import { fixedMasks } from '../../data-quality/pattern.ts';
 import type { RuleState } from '../../data-quality/rules.ts';
 import type { BytesColumn, DecodedColumn } from '../readers/parquet-pages.ts';
@@ -291,12 +291,7 @@ function encodeAscii(data: Uint8Array, o: number, len: number): void {
     h1 = Math.imul(h1 ^ c, 2654435761);
     h2 = Math.imul(h2 ^ c, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  KEY[0] = h2;
-  KEY[1] = h1;
+  keyFromState(h1, h2);
 }
 
 function texts(chk: ColumnCheck, col: BytesColumn, base: number, quote: Uint8Array): Cells | null {
