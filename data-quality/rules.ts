@@ -8,19 +8,10 @@ import type { ColumnContract, DatasetContract, QualityRule, Severity } from '../
 import { ConfigError } from '../jobs/errors.ts';
 import { coercerFor, CoerceFailure, typeText, type Canonical, type Coercer } from './coerce.ts';
 import { compilePattern, type Matcher } from './pattern.ts';
-import type { QualitySample, RuleType } from './report.ts';
+import type { RuleResult, RuleType } from './report.ts';
 
-/** One rule while the pass runs: its definition, compiled parameters and running counts. */
-export interface RuleState {
-  id: string;
-  type: RuleType;
-  column?: string;
-  severity: Severity;
-  implicit: boolean;
-  description: string;
-  checked: number;
-  failed: number;
-  samples: QualitySample[];
+/** One rule while the pass runs: its result so far (all but the verdict), plus its compiled parameters. */
+export interface RuleState extends Omit<RuleResult, 'status'> {
   /** range: bounds as canonical values. */
   min?: Canonical;
   max?: Canonical;
@@ -29,8 +20,6 @@ export interface RuleState {
   /** pattern: the matcher and its source. */
   match?: Matcher;
   pattern?: string;
-  /** Batch-level rules: the finding in words. */
-  detail?: string;
   /** row_count_change: the limit. */
   maxChangePercent?: number;
 }

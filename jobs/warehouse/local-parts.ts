@@ -9,25 +9,15 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { ConfigError, LoadError } from '../errors.ts';
-import type { Manifest, ManifestEntry } from '../manifest.ts';
+import type { ManifestEntry } from '../manifest.ts';
+import type { CopyManifestArgs } from './warehouse.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { ident, qualifiedName } from '../../sql/sql-text.ts';
 import type { LocalCsv } from '../../sql/local.ts';
 import { parseCopyContext, rowOfCopyLine, CopyLineCounter } from './csv-chunks.ts';
 import { CSV_DIALECT } from '../partition/csv.ts';
 
-export interface CopyManifestArgs {
-  table: string;
-  columns: string[];
-  manifestUri: string;
-  manifest: Manifest;
-  store: ObjectStore;
-  /**
-   * How a local engine reads an entry it cannot COPY itself (a Parquet file of a 'parquet' package):
-   * as plain CSV text in the manifest's dialect, after checking the file against its manifest entry.
-   */
-  csvText?: (entry: ManifestEntry) => Promise<Readable>;
-}
+export type { CopyManifestArgs } from './warehouse.ts';
 
 /** The CSV layout local engines read for a package (Parquet packages are read as our CSV dialect). */
 export const PARQUET_AS_CSV = { delimiter: CSV_DIALECT.delimiter, quote: CSV_DIALECT.quote, nullMarker: CSV_DIALECT.nullMarker };

@@ -4,6 +4,21 @@ import type { ObjectStore } from '../store/object-store.ts';
 
 export type Row = Record<string, unknown>;
 
+/** What a warehouse needs to load one load package into a table. */
+export interface CopyManifestArgs {
+  table: string;
+  columns: string[];
+  manifestUri: string;
+  manifest: Manifest;
+  store: ObjectStore;
+  /**
+   * Local engines only: how to read an entry they cannot COPY themselves (a Parquet file of a package
+   * built by --strategy parquet) as plain CSV text in the manifest's dialect, after checking the file
+   * against its manifest entry.
+   */
+  csvText?: (entry: ManifestEntry) => Promise<Readable>;
+}
+
 /**
  * The warehouse port. SQL handed to it is Redshift's dialect; adapters for local engines translate it
  * (sql/local.ts). Adapters: PGlite (embedded), PostgreSQL wire (`pg`), Redshift Data API.
@@ -22,15 +37,7 @@ export interface Warehouse {
    * else. Local engines stream the parts through COPY … FROM STDIN; Redshift runs COPY … MANIFEST.
    * Returns the number of rows the engine reports it loaded.
    */
-  copyManifest(args: {
-    table: string;
-    columns: string[];
-    manifestUri: string;
-    manifest: Manifest;
-    store: ObjectStore;
-    /** Local engines only: reads a Parquet entry as CSV text (packages built by --strategy parquet). */
-    csvText?: (entry: ManifestEntry) => Promise<Readable>;
-  }): Promise<number>;
+  copyManifest(args: CopyManifestArgs): Promise<number>;
   /** The number of slices the warehouse runs on, when it can tell (Redshift: STV_SLICES). */
   slices(): Promise<number | undefined>;
   close(): Promise<void>;

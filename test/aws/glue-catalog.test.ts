@@ -15,17 +15,7 @@ import { glueClient } from '../../jobs/aws/clients.ts';
 import { ConfigError, LoadError, UserError } from '../../jobs/errors.ts';
 import { GlueCatalog, glueCatalogFor, startCrawlerAndWait } from '../../crawler/glue-catalog.ts';
 import { requireMoto } from '../support/services.ts';
-import { TEST_CREDENTIALS, motoOptions, uniqueName } from './moto.ts';
-
-async function userError(p: Promise<unknown>): Promise<UserError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof UserError, `expected a UserError, got ${(e as Error)?.stack ?? e}`);
-    return e;
-  }
-  assert.fail('expected the call to fail');
-}
+import { TEST_CREDENTIALS, motoOptions, uniqueName, userError } from './moto.ts';
 
 const supplierInput = (columns: Array<[string, string]>, location = 's3://dev-landing/supplier/'): TableInput => ({
   Name: 'supplier',

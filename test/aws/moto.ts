@@ -1,7 +1,9 @@
 /** Shared helpers for the AWS adapter tests: clients pointed at the moto server, unique names, request capture. */
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import assert from 'node:assert/strict';
 import type { AwsClientOptions } from '../../jobs/aws/clients.ts';
+import { UserError } from '../../jobs/errors.ts';
 import { motoEndpoint } from '../support/services.ts';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -52,4 +54,15 @@ export function captureRequests(client: { middlewareStack: S3Client['middlewareS
     { step: 'finalizeRequest', priority: 'low', name: 'captureRequests' },
   );
   return sent;
+}
+
+/** The UserError a call fails with (fails the test if it succeeds or throws anything else). */
+export async function userError(p: Promise<unknown>): Promise<UserError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof UserError, `expected a UserError, got ${(e as Error)?.stack ?? e}`);
+    return e;
+  }
+  assert.fail('expected the call to fail');
 }

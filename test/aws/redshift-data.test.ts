@@ -23,7 +23,7 @@ import {
   type Clock,
   type RedshiftDataOptions,
 } from '../../jobs/warehouse/redshift-data.ts';
-import { TEST_CREDENTIALS } from './moto.ts';
+import { TEST_CREDENTIALS, userError } from './moto.ts';
 
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:redshift!dev-admin-AbCdEf';
 const ROLE = 'arn:aws:iam::123456789012:role/dev-redshift-copy';
@@ -49,16 +49,6 @@ let clock: ReturnType<typeof fakeClock>;
 
 function warehouse(uri: string, opts: RedshiftDataOptions = {}): RedshiftDataWarehouse {
   return new RedshiftDataWarehouse(uri, { client, clock, random: () => 1, env: {}, copyRoleArn: ROLE, ...opts });
-}
-
-async function userError(p: Promise<unknown>): Promise<UserError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof UserError, `expected a UserError, got ${(e as Error)?.stack ?? e}`);
-    return e;
-  }
-  assert.fail('expected the call to fail');
 }
 
 const manifest = {

@@ -15,20 +15,10 @@ import { getDbCredentials, parseDbSecret } from '../../jobs/aws/secrets.ts';
 import { ConfigError, LoadError, UserError } from '../../jobs/errors.ts';
 import { RedshiftPgWarehouse, isRedshiftPgUri, parseRedshiftPgUri } from '../../jobs/warehouse/redshift-pg.ts';
 import { freshDatabase, pgUrl, requireMoto, requirePostgres } from '../support/services.ts';
-import { TEST_CREDENTIALS, motoOptions, uniqueName } from './moto.ts';
+import { TEST_CREDENTIALS, motoOptions, uniqueName, userError } from './moto.ts';
 
 const PASSWORD = `Pa:ss@w/rd+%ü-${Math.random().toString(36).slice(2, 10)}`;
 const ROLE = `rl_rspg_${process.pid}_${Math.random().toString(36).slice(2, 6)}`;
-
-async function userError(p: Promise<unknown>): Promise<UserError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof UserError, `expected a UserError, got ${(e as Error)?.stack ?? e}`);
-    return e;
-  }
-  assert.fail('expected the call to fail');
-}
 
 /** Everything console.* printed while `f` ran. */
 async function captureConsole<T>(f: () => Promise<T>): Promise<{ result?: T; error?: unknown; output: string }> {

@@ -14,7 +14,7 @@ import { s3Client } from '../../jobs/aws/clients.ts';
 import { ConfigError, LoadError, UserError } from '../../jobs/errors.ts';
 import { S3Store, parseS3Uri } from '../../jobs/store/s3-store.ts';
 import { requireMoto } from '../support/services.ts';
-import { TEST_CREDENTIALS, TEST_KMS_KEY, captureRequests, createBucket, motoOptions, uniqueName } from './moto.ts';
+import { TEST_CREDENTIALS, TEST_KMS_KEY, captureRequests, createBucket, motoOptions, uniqueName, userError } from './moto.ts';
 
 const MiB = 1024 * 1024;
 
@@ -51,16 +51,6 @@ async function drain(r: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const c of r) parts.push(c as Buffer);
   return Buffer.concat(parts);
-}
-
-async function userError(p: Promise<unknown>): Promise<UserError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof UserError, `expected a UserError, got ${(e as Error)?.stack ?? e}`);
-    return e;
-  }
-  assert.fail('expected the call to fail');
 }
 
 describe('S3Store against moto', () => {
