@@ -9,6 +9,7 @@
  * - `RowRandom`: the sfc32 generator (small fast counting, 128 bits of state), seeded from four
  *   independent hashes of the inputs and warmed up before use.
  */
+import { fmix32 } from '../../data-quality/hash.ts';
 
 /** A seed, normalized to two unsigned 32-bit words. */
 export interface Seed {
@@ -33,13 +34,7 @@ function mixWord(h: number, word: number): number {
 }
 
 function finalize(h: number, words: number): number {
-  h ^= words * 4;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h ^ (words * 4));
 }
 
 /** Hash of a seed, a domain word, a lane word and a non-negative integer below 2^53, as an unsigned 32-bit value. */
