@@ -1,4 +1,4 @@
-import type { ObjectStore } from './store/object-store.ts';
+import type { ObjectInfo, ObjectStore, SourceIdentity } from './store/object-store.ts';
 
 /**
  * The load package's manifest: the COPY manifest Redshift reads (entries with url, mandatory and
@@ -39,11 +39,26 @@ export interface Manifest {
     format: 'csv' | 'parquet';
     /** The parts' CSV layout (format 'csv' only). */
     csv?: { delimiter: string; quote: string; nullMarker: string; gzip: true; columns: string[] };
-    sourceFiles: Array<{ uri: string; size: number; rows: number }>;
+    /** The source section: every file of the batch with the identity it was listed (and read) with. */
+    sourceFiles: SourceFile[];
     sourceRows: number;
     slices: number;
     checksums: Checksums;
   };
+}
+
+/** One source file of the package: what was listed (size, identity) and the rows read from it. */
+export interface SourceFile {
+  uri: string;
+  size: number;
+  rows: number;
+  /** Local: size, mtimeNs, ino, dev; S3: size, etag, versionId (versioned buckets). */
+  identity?: SourceIdentity;
+}
+
+/** The manifest's entry for a listed source file. */
+export function sourceFileEntry(file: ObjectInfo, rows: number): SourceFile {
+  return { uri: file.uri, size: file.size, rows, ...(file.identity ? { identity: file.identity } : {}) };
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Checksums } from './manifest.ts';
 import type { Locations } from './locations.ts';
+import type { IgnoredEntry } from './readers/batch-listing.ts';
+import { describeIdentity, type SourceIdentity } from './store/identity.ts';
 
 /** The run report (JSON), written to the reports location for every run, failed or not. */
 export interface RunReport {
@@ -13,7 +15,10 @@ export interface RunReport {
   locations: Locations;
   /** Rows at each hand-off: source files -> read -> parts -> manifest -> staged -> published. */
   rows: Partial<Record<'source' | 'read' | 'parts' | 'manifest' | 'staged' | 'published', number>>;
-  files: Array<{ uri: string; size: number }>;
+  /** The batch as listed: every data file with its identity (the version that was read). */
+  files: Array<{ uri: string; size: number; identity?: SourceIdentity }>;
+  /** Entries of the batch folder that are not part of the batch (hidden, markers, subfolders…), and why. */
+  ignored: IgnoredEntry[];
   parts: number;
   manifest?: string;
   checksums?: Checksums;
@@ -43,6 +48,7 @@ ${r.status === 'published' ? `Published **${r.rows.published}** rows into \`${ta
 ${hand}
 
 - files: ${r.files.length}; parts: ${r.parts}
+${filesSection(r)}
 - manifest: ${r.manifest ? `\`${r.manifest}\`` : '—'}
 - warehouse: \`${r.locations.warehouse}\`
 ${r.checksums ? `- checksums: \`${JSON.stringify(r.checksums)}\`` : ''}
@@ -52,4 +58,17 @@ ${r.checksums ? `- checksums: \`${JSON.stringify(r.checksums)}\`` : ''}
 ${timings}
 
 ${links ? `Reports:\n${links}\n` : ''}`;
+}
+
+/** The batch as listed (with identities) and what the folder held besides, in Markdown. */
+function filesSection(r: RunReport): string {
+  const files = r.files.map((f) => `| \`${f.uri}\` | ${f.identity ? describeIdentity(f.identity) : `size ${f.size}`} |`).join('\n');
+  const ignored = r.ignored.map((i) => `| \`${i.uri}\` | ${i.reason} |`).join('\n');
+  return `
+| file | identity when listed |
+|---|---|
+${files || '| — | |'}
+
+Ignored entries of the batch folder: ${r.ignored.length ? `\n\n| entry | why |\n|---|---|\n${ignored}` : 'none'}
+`;
 }

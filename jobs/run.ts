@@ -15,9 +15,11 @@ import { silentLogger, type Logger } from './log.ts';
 import type { Manifest } from './manifest.ts';
 import { partition } from './partition/partition.ts';
 import { parquetAsCsv, parquetPackage } from './load/parquet-package.ts';
-import { listBatchFiles } from './readers/index.ts';
+import { listBatch } from './readers/index.ts';
 import { renderRunMarkdown, type RunReport } from './report.ts';
 import { storeFor } from './store/index.ts';
+import { pinListed } from './store/pinned-store.ts';
+import { checkSourceDate } from './source-date.ts';
 import { checkWarehouseUri, openWarehouse } from './warehouse/index.ts';
 import type { Warehouse } from './warehouse/warehouse.ts';
 import {
@@ -75,12 +77,14 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     locations: { ...locations, warehouse: '' },
     rows: {},
     files: [],
+    ignored: [],
     parts: 0,
     timings,
     reports: {},
   };
+  checkSourceDate(locations.source, batchDate);
   checkWarehouseUri(locations.warehouse);
-  const sourceStore = await storeFor(locations.source);
+  const landingStore = await storeFor(locations.source);
   const stagingStore = await storeFor(locations.staging);
   const reportStore = await storeFor(locations.reports);
   const reportsAt = reportPrefix(locations.reports, contract.name, batchDate, runId);
@@ -93,8 +97,13 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
   try {
     // The batch first: an empty or missing folder fails before anything opens.
     let t = performance.now();
-    const files = await listBatchFiles(sourceStore, locations.source);
-    report.files = files.map((f) => ({ uri: f.uri, size: f.size }));
+    const listing = await listBatch(landingStore, locations.source);
+    const files = listing.files;
+    // From here on every read of a source file is of the version listed, or a LoadError.
+    const sourceStore = pinListed(landingStore, files);
+    report.files = files.map((f) => ({ uri: f.uri, size: f.size, identity: f.identity }));
+    report.ignored = listing.ignored;
+    for (const i of listing.ignored) log.info(`ignored ${i.uri}: ${i.reason}`, { source: locations.source });
     log.info(`batch ${batchDate}: ${files.length} file(s), ${files.reduce((s, f) => s + f.size, 0).toLocaleString('en-US')} bytes`, {
       source: locations.source,
     });

@@ -12,7 +12,7 @@ import { coercerFor, CoerceFailure, type Canonical } from '../../data-quality/co
 import { QualityEvaluator, qualityErrorFrom } from '../../data-quality/index.ts';
 import { ConfigError, DriftError, LoadError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { writeManifest, type Manifest, type ManifestEntry } from '../manifest.ts';
+import { sourceFileEntry, writeManifest, type Manifest, type ManifestEntry } from '../manifest.ts';
 import { ChecksumAccumulator } from '../partition/checksums.ts';
 import { CsvRowEncoder } from '../partition/csv.ts';
 import type { PartitionResult } from '../partition/partition.ts';
@@ -51,9 +51,9 @@ export interface ParquetPackageOptions {
   log?: Logger;
 }
 
-async function sha256Of(store: ObjectStore, uri: string): Promise<string> {
+async function sha256Of(store: ObjectStore, file: ObjectInfo): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of await store.readStream(uri)) hash.update(chunk as Buffer);
+  for await (const chunk of await store.readStream(file.uri, file.identity)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
@@ -99,9 +99,9 @@ export async function parquetPackage(opts: ParquetPackageOptions): Promise<Parti
       entries.push({
         url: file.uri,
         mandatory: true,
-        meta: { content_length: file.size, record_count: fileRows, sha256: await sha256Of(sourceStore, file.uri) },
+        meta: { content_length: file.size, record_count: fileRows, sha256: await sha256Of(sourceStore, file) },
       });
-      sourceFiles.push({ uri: file.uri, size: file.size, rows: fileRows });
+      sourceFiles.push(sourceFileEntry(file, fileRows));
     }
     log.endProgress();
     const quality = evaluator.finish({ batchFolder: opts.sourceUri, files: files.length });
@@ -138,7 +138,7 @@ export function parquetAsCsv(contract: DatasetContract, store: ObjectStore): (en
   const coercers = contract.columns.map(coercerFor);
   const encoder = new CsvRowEncoder(contract);
   return async (entry) => {
-    if (entry.meta.sha256 && (await sha256Of(store, entry.url)) !== entry.meta.sha256) {
+    if (entry.meta.sha256 && (await sha256Of(store, { uri: entry.url, size: entry.meta.content_length })) !== entry.meta.sha256) {
       throw new LoadError(`${entry.url} changed after it was checked`, { file: entry.url }, 'rerun the batch');
     }
     const source = await openSource(store, { uri: entry.url, size: entry.meta.content_length }, contract);

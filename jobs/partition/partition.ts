@@ -14,7 +14,7 @@ import type { DatasetContract } from '../../datasets/index.ts';
 import { QualityEvaluator, qualityErrorFrom, type QualityReport } from '../../data-quality/index.ts';
 import { LoadError, QualityError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { writeManifest, type Manifest } from '../manifest.ts';
+import { sourceFileEntry, writeManifest, type Manifest } from '../manifest.ts';
 import { formatOf, listBatchFiles, openSource } from '../readers/index.ts';
 import { openParquet } from '../readers/parquet.ts';
 import { countDataPages } from '../readers/parquet-pages.ts';
@@ -181,7 +181,7 @@ export async function partition(opts: PartitionOptions): Promise<PartitionResult
         throw new QualityError(`file declares ${declared} rows but ${fileRows[k]} were read`, { file: files[k].uri }, 'the file is damaged; re-export it');
       }
       if (sourceRows !== undefined) sourceRows = declared === undefined ? undefined : sourceRows + declared;
-      sourceFiles.push({ uri: files[k].uri, size: files[k].size, rows: fileRows[k] });
+      sourceFiles.push(sourceFileEntry(files[k], fileRows[k]));
       runner.dropFile(k);
       return;
     }
@@ -207,7 +207,7 @@ export async function partition(opts: PartitionOptions): Promise<PartitionResult
         schemas.push(source.schema);
         declaredRows[k] = source.schema.rowCount;
         if (formatOf(file.uri) === 'parquet') {
-          const access = await opts.sourceStore.open(file.uri);
+          const access = await opts.sourceStore.open(file.uri, file.identity);
           const open = await openParquet(access);
           runner.addFile({ fileId: k, uri: access.uri, size: access.size, metadata: open.metadata });
           let groupStart = 0;

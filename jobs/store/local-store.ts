@@ -6,7 +6,10 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.ts';
-import type { ObjectInfo, ObjectStore, RandomAccess, WriteResult } from './object-store.ts';
+import type { SourceIdentity } from './identity.ts';
+import { listedBytes, listedRandomAccess, listedStream, openListed } from './local-checked-read.ts';
+import { listLocalFolder } from './local-folder.ts';
+import type { FolderEntry, ObjectInfo, ObjectStore, RandomAccess, WriteResult } from './object-store.ts';
 
 /** A plain path or file:// URI, as an absolute path. */
 export function localPath(uri: string): string {
@@ -37,8 +40,16 @@ export class LocalStore implements ObjectStore {
     return out.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
   }
 
-  async open(uri: string): Promise<RandomAccess> {
+  async listFolder(folderUri: string): Promise<FolderEntry[]> {
+    return listLocalFolder(localPath(folderUri));
+  }
+
+  async open(uri: string, expect?: SourceIdentity): Promise<RandomAccess> {
     const path = localPath(uri);
+    if (expect) {
+      await (await openListed(path, expect)).close();
+      return listedRandomAccess(path, expect);
+    }
     const handle = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
       throw new ConfigError(`cannot open ${path}: ${e.code ?? e.message}`, { file: path }, 'check the path');
     });
@@ -66,15 +77,17 @@ export class LocalStore implements ObjectStore {
     };
   }
 
-  async readStream(uri: string): Promise<Readable> {
+  async readStream(uri: string, expect?: SourceIdentity): Promise<Readable> {
     const path = localPath(uri);
+    if (expect) return listedStream(path, expect);
     await stat(path).catch(() => {
       throw new ConfigError(`no such file: ${path}`, { file: path });
     });
     return createReadStream(path, { highWaterMark: 1 << 20 });
   }
 
-  async readAll(uri: string): Promise<Buffer> {
+  async readAll(uri: string, expect?: SourceIdentity): Promise<Buffer> {
+    if (expect) return listedBytes(localPath(uri), expect);
     return readFile(localPath(uri));
   }
 

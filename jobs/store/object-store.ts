@@ -1,9 +1,27 @@
 import type { Readable } from 'node:stream';
 
+import type { SourceIdentity } from './identity.ts';
+
+export type { SourceIdentity } from './identity.ts';
+
 export interface ObjectInfo {
   /** Full URI of the object (a path for the local store, s3://bucket/key for S3). */
   uri: string;
   size: number;
+  /** What the object was when listed; reads given it refuse any other version (LoadError). */
+  identity?: SourceIdentity;
+}
+
+/** One entry directly inside a folder, as `listFolder` sees it (nothing below it). */
+export interface FolderEntry {
+  uri: string;
+  /** The entry's name inside the folder. */
+  name: string;
+  /** 'file': a regular file (or a link to one: `info` is the target's); 'folder'; 'other': anything else, said in `what`. */
+  kind: 'file' | 'folder' | 'other';
+  info?: ObjectInfo;
+  /** For 'other': what it is ("a dangling symbolic link", "a FIFO", …). */
+  what?: string;
 }
 
 /** Random access to one object, for formats that read a footer first (Parquet). */
@@ -26,9 +44,18 @@ export interface WriteResult {
 export interface ObjectStore {
   /** Objects under a prefix (recursively), sorted by URI. */
   list(prefixUri: string): Promise<ObjectInfo[]>;
-  open(uri: string): Promise<RandomAccess>;
-  readStream(uri: string): Promise<Readable>;
-  readAll(uri: string): Promise<Buffer>;
+  /**
+   * The entries directly inside a folder (files with their identity, subfolders, anything else), sorted
+   * by URI; nothing for a missing folder. A name that is not valid UTF-8 is a ConfigError.
+   */
+  listFolder(folderUri: string): Promise<FolderEntry[]>;
+  /**
+   * The read methods take the identity the object had when listed: they then read exactly that version,
+   * or fail with a LoadError (changed or vanished since the listing).
+   */
+  open(uri: string, expect?: SourceIdentity): Promise<RandomAccess>;
+  readStream(uri: string, expect?: SourceIdentity): Promise<Readable>;
+  readAll(uri: string, expect?: SourceIdentity): Promise<Buffer>;
   /** Streams `body` to `uri`; the object appears only once the stream ended without error. */
   write(uri: string, body: Readable | Buffer | string, contentType?: string): Promise<WriteResult>;
   exists(uri: string): Promise<boolean>;

@@ -3,8 +3,16 @@
  *
  * - list: ListObjectsV2 page by page (continuation tokens), "folder" keys ending in '/' skipped, sorted by
  *   URI. A prefix is a folder: `s3://b/x/2024` lists `x/2024` itself and `x/2024/…`, never `x/20240101`.
+ * - listFolder: ListObjectsV2 with Delimiter '/' (the objects directly in the folder, and its subfolders),
+ *   then one HeadObject per object for a consistent (size, ETag, VersionId) identity. HeadObject rather
+ *   than ListObjectVersions: it needs only the s3:GetObject the job already has (ListObjectVersions needs
+ *   s3:ListBucketVersions) and costs one request per file of the batch, where ListObjectVersions pages
+ *   through every old version of every key under the prefix.
  * - open: HeadObject for size and ETag, then ranged GetObjects pinned to that ETag (If-Match), so a
- *   Parquet footer and its row groups always come from the same version of the object.
+ *   Parquet footer and its row groups always come from the same version of the object. Given the listed
+ *   identity, every read asks for the listed VersionId (versioned bucket: the listed bytes even if the
+ *   key was overwritten since; reading a version needs s3:GetObjectVersion) or the listed ETag (If-Match:
+ *   412 means changed); either way a change or deletion since the listing is a LoadError (exit 5).
  * - write: one streamed multipart upload (lib-storage, 8 MiB parts, 3 in flight), SSE-KMS with the
  *   environment's key on every write, S3-verified SHA-256 part checksums; the sha256 of the whole object
  *   is computed while streaming and returned. A failed or interrupted upload is aborted: S3 never shows
@@ -18,6 +26,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   GetObjectCommand,
+  type GetObjectCommandOutput,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -27,7 +36,8 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { awsErrorInfo, s3Client, type AwsClientOptions } from '../aws/clients.ts';
 import { jobEnv } from '../config/env.ts';
 import { ConfigError, LoadError, UserError } from '../errors.ts';
-import type { ObjectInfo, ObjectStore, RandomAccess, WriteResult } from './object-store.ts';
+import { changedError, vanishedError, type SourceIdentity } from './identity.ts';
+import type { FolderEntry, ObjectInfo, ObjectStore, RandomAccess, WriteResult } from './object-store.ts';
 
 export interface S3StoreOptions {
   /** A ready client (tests, or a shared one); otherwise one from jobs/aws/clients.ts with `clientOptions`. */
@@ -116,8 +126,51 @@ export class S3Store implements ObjectStore {
     return out.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
   }
 
-  async open(uri: string): Promise<RandomAccess> {
+  async listFolder(folderUri: string): Promise<FolderEntry[]> {
+    const { bucket, key } = parseS3Uri(folderUri);
+    const folder = key === '' || key.endsWith('/') ? key : `${key}/`;
+    const files: string[] = [];
+    const out: FolderEntry[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client
+        .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folder || undefined, Delimiter: '/', ContinuationToken: token, MaxKeys: this.listPageSize }))
+        .catch((e) => {
+          throw this.mapError(e, 'list', bucket, folder);
+        });
+      for (const o of page.Contents ?? []) if (o.Key !== undefined && o.Key !== folder) files.push(o.Key);
+      for (const p of page.CommonPrefixes ?? []) {
+        if (p.Prefix === undefined) continue;
+        out.push({ uri: s3Uri(bucket, p.Prefix.slice(0, -1)), name: p.Prefix.slice(folder.length, -1), kind: 'folder' });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    for (const k of files) {
+      const uri = s3Uri(bucket, k);
+      const head = await this.head(bucket, k);
+      // Deleted between the listing and its HEAD: not part of the batch as listed.
+      if (!head) continue;
+      const identity: SourceIdentity = { size: head.size, etag: head.etag, ...(head.versionId ? { versionId: head.versionId } : {}) };
+      out.push({ uri, name: k.slice(folder.length), kind: 'file', info: { uri, size: head.size, identity } });
+    }
+    return out.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  }
+
+  async open(uri: string, expect?: SourceIdentity): Promise<RandomAccess> {
     const { bucket, key } = parseS3Uri(uri);
+    if (expect) {
+      return {
+        uri,
+        size: expect.size,
+        read: async (start: number, end: number): Promise<ArrayBuffer> => {
+          const first = Math.max(0, start);
+          const last = Math.min(end, expect.size) - 1;
+          if (first > last) return new ArrayBuffer(0);
+          const bytes = await (await this.getListed(uri, expect, `bytes=${first}-${last}`)).transformToByteArray();
+          return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+        },
+      };
+    }
     const head = await this.head(bucket, key);
     if (!head) throw new ConfigError(`no such object ${uri}`);
     const { size, etag } = head;
@@ -140,8 +193,13 @@ export class S3Store implements ObjectStore {
     };
   }
 
-  async readStream(uri: string): Promise<Readable> {
+  async readStream(uri: string, expect?: SourceIdentity): Promise<Readable> {
     const { bucket, key } = parseS3Uri(uri);
+    if (expect) {
+      const body = await this.getListed(uri, expect);
+      if (!(body instanceof Readable)) throw new LoadError(`S3 returned no readable body for ${uri}`);
+      return body;
+    }
     const res = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key })).catch((e) => {
       throw this.mapError(e, 'read', bucket, key);
     });
@@ -150,8 +208,9 @@ export class S3Store implements ObjectStore {
     return body;
   }
 
-  async readAll(uri: string): Promise<Buffer> {
+  async readAll(uri: string, expect?: SourceIdentity): Promise<Buffer> {
     const { bucket, key } = parseS3Uri(uri);
+    if (expect) return Buffer.from(await (await this.getListed(uri, expect)).transformToByteArray());
     const res = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key })).catch((e) => {
       throw this.mapError(e, 'read', bucket, key);
     });
@@ -232,11 +291,39 @@ export class S3Store implements ObjectStore {
     return s3Uri(bucket, segments.join('/'));
   }
 
-  /** Size and ETag of an object, or undefined when it does not exist (in a bucket that does). */
-  private async head(bucket: string, key: string): Promise<{ size: number; etag?: string } | undefined> {
+  /**
+   * The body of exactly the version listed: by VersionId when the listing saw one, else by ETag (If-Match).
+   * A version or key that is gone is "vanished", a 412 (or another ETag) is "changed": both LoadErrors.
+   */
+  private async getListed(uri: string, expect: SourceIdentity, range?: string): Promise<NonNullable<GetObjectCommandOutput['Body']>> {
+    const { bucket, key } = parseS3Uri(uri);
+    const pin = expect.versionId ? { VersionId: expect.versionId } : { IfMatch: expect.etag };
+    let res;
+    try {
+      res = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, ...pin }));
+    } catch (e) {
+      const { name, status } = awsErrorInfo(e);
+      if (name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NotFound' || status === 404) throw vanishedError(uri, expect);
+      if (name === 'PreconditionFailed' || status === 412) {
+        const now = await this.head(bucket, key).catch(() => undefined);
+        if (!now) throw vanishedError(uri, expect);
+        throw changedError(uri, expect, { size: now.size, etag: now.etag, ...(now.versionId ? { versionId: now.versionId } : {}) });
+      }
+      throw this.mapError(e, 'read', bucket, key);
+    }
+    if (expect.etag !== undefined && res.ETag !== undefined && res.ETag !== expect.etag) {
+      (res.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      throw changedError(uri, expect, { size: res.ContentLength ?? 0, etag: res.ETag });
+    }
+    if (!res.Body) throw new LoadError(`S3 returned no body for ${uri}`);
+    return res.Body;
+  }
+
+  /** Size, ETag and VersionId of an object, or undefined when it does not exist (in a bucket that does). */
+  private async head(bucket: string, key: string): Promise<{ size: number; etag?: string; versionId?: string } | undefined> {
     try {
       const h = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return { size: h.ContentLength ?? 0, etag: h.ETag };
+      return { size: h.ContentLength ?? 0, etag: h.ETag, versionId: h.VersionId };
     } catch (e) {
       const { name, status } = awsErrorInfo(e);
       if (name === 'NotFound' || name === 'NoSuchKey' || status === 404) {
