@@ -46,6 +46,10 @@ describe('run against S3 and Glue (moto) into PostgreSQL', () => {
     for (const name of readdirSync(dir)) {
       await s3.send(new PutObjectCommand({ Bucket: landing, Key: `supplier/20261125/${name}`, Body: readFileSync(join(dir, name)) }));
     }
+    // Not part of the batch (a batch is the objects directly under its prefix): ignored and named.
+    const first = readdirSync(dir)[0];
+    await s3.send(new PutObjectCommand({ Bucket: landing, Key: `supplier/20261125/backup/${first}`, Body: readFileSync(join(dir, first)) }));
+    await s3.send(new PutObjectCommand({ Bucket: landing, Key: 'supplier/20261125/_SUCCESS', Body: '' }));
     const glue = new GlueClient(opts);
     database = uniqueName('landing').replace(/-/g, '_');
     await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: database } }));
@@ -92,6 +96,11 @@ describe('run against S3 and Glue (moto) into PostgreSQL', () => {
     assert.equal(summary.rows.published, 10_000);
     const p = await published(warehouse);
     assert.deepEqual(p.rows, referenceRows());
+    assert.deepEqual(
+      summary.ignored.map((i: { uri: string; reason: string }) => [i.uri, i.reason.split(' ')[0]]),
+      [[`s3://${landing}/supplier/20261125/_SUCCESS`, 'marker'], [`s3://${landing}/supplier/20261125/backup/`, 'subfolder:']],
+    );
+    for (const f of summary.files) assert.match(f.identity.etag, /^"[0-9a-f]{32}"$/, 'each file is listed with its ETag');
 
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: staging, Prefix: 'supplier/' }));
     const keys = (listed.Contents ?? []).map((o) => o.Key!);

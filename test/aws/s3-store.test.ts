@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import {
+  DeleteObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -316,5 +318,71 @@ describe('S3Store error mapping over HTTP (a server that denies everything)', ()
     assert.match(list.oneLine(), /access denied to s3:\/\/landing\/supplier\/20240101 — the job role needs s3:ListBucket on arn:aws:s3:::landing$/);
     const write = await userError(store.write('s3://staging/x/part.csv.gz', 'abc'));
     assert.match(write.oneLine(), new RegExp(`needs s3:PutObject on arn:aws:s3:::staging/x/part.csv.gz and kms:GenerateDataKey on ${TEST_KMS_KEY}$`));
+  });
+});
+
+describe('S3Store reads exactly the version listed (moto)', () => {
+  let client: S3Client;
+  let ready: Promise<void> | undefined;
+  const skip = async (t: TestContext): Promise<boolean> => {
+    if (!(await requireMoto(t))) return true;
+    ready ??= (async () => {
+      client = s3Client(motoOptions());
+    })();
+    await ready;
+    return false;
+  };
+  const put = (bucket: string, key: string, body: string | Buffer) => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+
+  test('listFolder: the objects directly under the prefix with size and ETag; subfolders as folders', async (t) => {
+    if (await skip(t)) return;
+    const bucket = await createBucket(client);
+    const store = new S3Store({ client });
+    await put(bucket, 'ds/20240101/a.csv', 'one\n');
+    await put(bucket, 'ds/20240101/backup/b.csv', 'two\n');
+    await put(bucket, 'ds/20240101/', '');
+    await put(bucket, 'ds/202401011/c.csv', 'not this folder\n');
+    const entries = await store.listFolder(`s3://${bucket}/ds/20240101`);
+    assert.deepEqual(entries.map((e) => [e.name, e.kind]), [['a.csv', 'file'], ['backup', 'folder']]);
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'ds/20240101/a.csv' }));
+    assert.deepEqual(entries[0].info?.identity, { size: 4, etag: head.ETag });
+  });
+
+  test('unversioned bucket: an object overwritten after the listing is a LoadError (If-Match), a deleted one too', async (t) => {
+    if (await skip(t)) return;
+    const bucket = await createBucket(client);
+    const store = new S3Store({ client });
+    await put(bucket, 'b/x.csv', 'listed\n');
+    await put(bucket, 'b/y.csv', 'listed too\n');
+    const [x, y] = (await store.listFolder(`s3://${bucket}/b`)).map((e) => e.info!);
+    assert.equal((await store.readAll(x.uri, x.identity)).toString(), 'listed\n', 'unchanged: read');
+    await put(bucket, 'b/x.csv', 'replaced by the exporter\n');
+    for (const read of [() => store.readAll(x.uri, x.identity), () => store.readStream(x.uri, x.identity).then(drain), () => store.open(x.uri, x.identity).then((a) => a.read(0, 3))]) {
+      const e = await userError(read());
+      assert.ok(e instanceof LoadError, e.oneLine());
+      assert.match(e.oneLine(), /x\.csv changed during the run \(listed: size 7, ETag "[0-9a-f]+"; now: size 25, ETag/);
+    }
+    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'b/y.csv' }));
+    const gone = await userError(store.readAll(y.uri, y.identity));
+    assert.ok(gone instanceof LoadError);
+    assert.match(gone.oneLine(), /y\.csv vanished during the run/);
+  });
+
+  test('versioned bucket: the listed VersionId is read, whatever was written over it since', async (t) => {
+    if (await skip(t)) return;
+    const bucket = await createBucket(client);
+    await client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    const store = new S3Store({ client });
+    await put(bucket, 'v/x.csv', 'listed\n');
+    const [x] = (await store.listFolder(`s3://${bucket}/v`)).map((e) => e.info!);
+    assert.ok(x.identity?.versionId, 'the listing records the version');
+    await put(bucket, 'v/x.csv', 'replaced by the exporter\n');
+    assert.equal((await store.readAll(x.uri, x.identity)).toString(), 'listed\n');
+    assert.equal((await drain(await store.readStream(x.uri, x.identity))).toString(), 'listed\n');
+    assert.equal(Buffer.from(await (await store.open(x.uri, x.identity)).read(0, 6)).toString(), 'listed');
+    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'v/x.csv', VersionId: x.identity!.versionId }));
+    const gone = await userError(store.readAll(x.uri, x.identity));
+    assert.ok(gone instanceof LoadError);
+    assert.match(gone.oneLine(), /vanished during the run/);
   });
 });
