@@ -124,7 +124,8 @@ export class Compute extends Construct {
       name: names.of('run-and-drift'),
       role: this.jobRole.name,
       policy: policy(
-        allow('ReadLandingBatches', ['s3:GetObject'], roots.map((r) => `${storage.landing.arn}/${r}*`)),
+        // GetObjectVersion: a run reads each landing file at the VersionId it listed (jobs/store/s3-store.ts).
+        allow('ReadLandingBatches', ['s3:GetObject', 's3:GetObjectVersion'], roots.map((r) => `${storage.landing.arn}/${r}*`)),
         allow('ListLandingBatches', ['s3:ListBucket'], [storage.landing.arn], { StringLike: { 's3:prefix': roots.map((r) => `${r}*`) } }),
         allow(
           'WriteStagedParts',
