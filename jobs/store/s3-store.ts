@@ -153,6 +153,12 @@ export class S3Store implements ObjectStore {
       const identity: SourceIdentity = { size: head.size, etag: head.etag, ...(head.versionId ? { versionId: head.versionId } : {}) };
       out.push({ uri, name: k.slice(folder.length), kind: 'file', info: { uri, size: head.size, identity } });
     }
+    if (out.length === 0 && key !== '' && !key.endsWith('/')) {
+      // A single object given as the source is a batch of that one object (as a single local file is).
+      const head = await this.head(bucket, key);
+      const name = key.slice(key.lastIndexOf('/') + 1);
+      if (head) return [{ uri: folderUri, name, kind: 'file', info: { uri: folderUri, size: head.size, identity: { size: head.size, etag: head.etag, ...(head.versionId ? { versionId: head.versionId } : {}) } } }];
+    }
     return out.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
   }
 

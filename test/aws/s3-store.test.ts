@@ -346,6 +346,8 @@ describe('S3Store reads exactly the version listed (moto)', () => {
     assert.deepEqual(entries.map((e) => [e.name, e.kind]), [['a.csv', 'file'], ['backup', 'folder']]);
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'ds/20240101/a.csv' }));
     assert.deepEqual(entries[0].info?.identity, { size: 4, etag: head.ETag });
+    const single = await store.listFolder(`s3://${bucket}/ds/20240101/a.csv`);
+    assert.deepEqual(single.map((e) => [e.uri, e.kind, e.info?.identity]), [[`s3://${bucket}/ds/20240101/a.csv`, 'file', { size: 4, etag: head.ETag }]], 'one object is a batch of one');
   });
 
   test('unversioned bucket: an object overwritten after the listing is a LoadError (If-Match), a deleted one too', async (t) => {

@@ -12,6 +12,7 @@ import { supplier } from '../../datasets/supplier.ts';
 import { ConfigError, DriftError, QualityError, type UserError } from '../../jobs/errors.ts';
 import {
   formatOf,
+  listBatch,
   listBatchFiles,
   openSource,
   readDelimitedBatches,
@@ -625,14 +626,19 @@ describe('readers index', () => {
     for (const [uri, want] of Object.entries(cases)) assert.equal(formatOf(uri), want, uri);
   });
 
-  it('lists the data files of a batch folder, skipping markers, hidden files and checksums', async () => {
+  it('lists the data files directly in a batch folder; markers, hidden files, checksums and subfolders are ignored and named', async () => {
     const dir = join(tmp, 'batch', '_landing', '20240101');
     for (const f of ['a.parquet', 'b.csv.gz', 'c.tbl', 'sub/d.pq', '_SUCCESS', '.hidden', 'a.parquet.crc', '_temporary/0/x.parquet', '_committed_123']) {
       await tmpFile(join('batch', '_landing', '20240101', f), 'x');
     }
     const files = await listBatchFiles(store, dir);
-    assert.deepEqual(files.map((f) => f.uri.slice(dir.length + 1)), ['a.parquet', 'b.csv.gz', 'c.tbl', 'sub/d.pq']);
+    assert.deepEqual(files.map((f) => f.uri.slice(dir.length + 1)), ['a.parquet', 'b.csv.gz', 'c.tbl'], 'a batch is the files directly in its folder');
     assert.deepEqual((await listBatchFiles(store, `file://${dir}`)).map((f) => f.uri), files.map((f) => f.uri));
+    const { ignored } = await listBatch(store, dir);
+    assert.deepEqual(
+      ignored.map((i) => [i.uri.slice(dir.length + 1), i.reason.split(/[ :]/)[0]]),
+      [['.hidden', 'hidden'], ['_SUCCESS', 'marker'], ['_committed_123', 'marker'], ['_temporary/', 'marker'], ['a.parquet.crc', 'checksum'], ['sub/', 'subfolder']],
+    );
   });
 
   it('refuses ORC and unknown files with a ConfigError naming the file', async () => {
