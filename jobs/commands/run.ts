@@ -50,10 +50,18 @@ export async function runAndSummarize(ctx: CommandContext, overrides: { date?: s
 
 /** --lock-timeout / RL_LOCK_TIMEOUT and --statement-timeout / RL_STATEMENT_TIMEOUT, in whole seconds. */
 function warehouseLimits(values: CommandContext['values']) {
-  const seconds = (flag: string, v: string | boolean | undefined, fallback: number) => (intFlag(flag, v, 1, 7 * 86_400) ?? fallback) * 1000;
+  const seconds = (flag: string, env: 'RL_LOCK_TIMEOUT' | 'RL_STATEMENT_TIMEOUT', fallback: number): number => {
+    const v = values[flag] ?? jobEnv(env);
+    try {
+      return (intFlag(flag, v, 1, 7 * 86_400) ?? fallback) * 1000;
+    } catch (e) {
+      if (values[flag] !== undefined) throw e;
+      throw new ConfigError(`${env} must be a whole number of seconds from 1 to 604800, got "${String(v)}"`);
+    }
+  };
   return {
-    lockTimeoutMs: seconds('lock-timeout', values['lock-timeout'] ?? jobEnv('RL_LOCK_TIMEOUT'), DEFAULT_LOCK_TIMEOUT_S),
-    statementTimeoutMs: seconds('statement-timeout', values['statement-timeout'] ?? jobEnv('RL_STATEMENT_TIMEOUT'), DEFAULT_STATEMENT_TIMEOUT_S),
+    lockTimeoutMs: seconds('lock-timeout', 'RL_LOCK_TIMEOUT', DEFAULT_LOCK_TIMEOUT_S),
+    statementTimeoutMs: seconds('statement-timeout', 'RL_STATEMENT_TIMEOUT', DEFAULT_STATEMENT_TIMEOUT_S),
   };
 }
 

@@ -90,10 +90,19 @@ export async function pollLoadLock(a: PollLockArgs): Promise<void> {
   const sleep = a.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const started = now();
   let logged = false;
+  let first: LockHolder | undefined;
+  let waitedAtAll = false;
   for (;;) {
     if (await a.tryLock()) {
-      if (logged) a.claim.log?.info(`took the load lock of ${a.claim.dataset} after waiting ${duration(now() - started)}`);
+      if (waitedAtAll) {
+        const who = first ? ` for ${describeHolder(first)}` : '';
+        a.claim.log?.info(`took the load lock of ${a.claim.dataset} after waiting ${duration(now() - started)}${who}`);
+      }
       return;
+    }
+    if (!waitedAtAll) {
+      waitedAtAll = true;
+      first = await a.holder().catch(() => undefined);
     }
     const waited = now() - started;
     if (waited >= a.claim.timeoutMs) throw anotherRunError(a.claim, await a.holder().catch(() => undefined), a.where);
