@@ -28,8 +28,8 @@
  * - Limits (limits.ts), when given: every batch starts with `SET statement_timeout TO <ms>` (the server
  *   ends a statement even if this process dies; a 40-statement batch has no room and relies on the
  *   deadline), and the polling deadline of every call is the statement timeout. Redshift has no
- *   lock_timeout: from LOCK_WAIT_LOG_MS (or the lock timeout, if shorter) on, the poller looks every
- *   5 s in SVV_TRANSACTIONS (redshift-lock-report.ts) for a lock the statement's process (RedshiftPid)
+ *   lock_timeout: from LOCK_WAIT_LOG_MS (or the lock timeout, if shorter) on, the poller looks in
+ *   SVV_TRANSACTIONS (every 5 s while it waits, every 30 s while it just runs) (redshift-lock-report.ts) for a lock the statement's process (RedshiftPid)
  *   waits for and who holds it; it logs one line at 10 s and, past the lock timeout, cancels the
  *   statement: LoadError naming the table and the blocking session.
  * - acquireLoadLock: the ledger (redshift-load-lock.ts, sql/load-lock.ts).
@@ -366,7 +366,7 @@ export class RedshiftDataWarehouse implements Warehouse {
         throw new LoadError(`statement aborted (${head(statements[0], 80)})`, {}, 'someone or something cancelled it; rerun the batch');
       }
       const waited = this.clock.now() - started;
-      if (watchLocks && this.limits && d.RedshiftPid && waited >= Math.min(LOCK_WAIT_LOG_MS, this.limits.lockTimeoutMs) && this.clock.now() - lastLook >= 5_000) {
+      if (watchLocks && this.limits && d.RedshiftPid && waited >= Math.min(LOCK_WAIT_LOG_MS, this.limits.lockTimeoutMs) && this.clock.now() - lastLook >= (seen ? 5_000 : 30_000)) {
         lastLook = this.clock.now();
         seen = await this.lockWait(d.RedshiftPid);
         if (seen && !logged && waited >= LOCK_WAIT_LOG_MS) {
