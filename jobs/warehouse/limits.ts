@@ -2,9 +2,10 @@
  * How long any one warehouse statement may wait for a lock and run (issue 9, item 3: an analyst's idle
  * transaction must never hold a nightly load forever, silently).
  *
- * - PostgreSQL and PGlite: session settings `lock_timeout` and `statement_timeout`, set once at connect,
- *   so they cover every statement of the session: COPY … FROM STDIN, the stage TRUNCATE, the statements
- *   of the publish transaction, the advisory load lock and the failed-audit insert.
+ * - PostgreSQL: session settings `lock_timeout` and `statement_timeout`, set once at connect, so they
+ *   cover every statement of the session: COPY … FROM STDIN, the stage TRUNCATE, the statements of the
+ *   publish transaction and the failed-audit insert. PGlite gets the same settings, but cannot be
+ *   blocked from outside (one in-process connection) and does not fire statement_timeout (pglite.ts).
  * - Redshift (no lock_timeout): `SET statement_timeout` (session on the wire endpoint; first statement
  *   of every Data API batch), the Data API polling deadline, and a lock watch on SVV_TRANSACTIONS that
  *   cancels a statement that has waited longer than the lock timeout for a lock.

@@ -12,7 +12,8 @@
  * - Values: NUMERIC, BIGINT, DATE and TIMESTAMP come back as text, never as floats or JS Dates.
  * - Limits: lock_timeout and statement_timeout are set for the session like on PostgreSQL, but PGlite
  *   is one in-process connection: no other session can hold a lock it waits for, so there is no lock
- *   watch. Another PROCESS is kept out by the directory lock, which a run waits for up to
+ *   watch; and PGlite 0.5 does not fire statement_timeout (no timer interrupts its single-threaded
+ *   WASM backend: `SET statement_timeout = 200; SELECT pg_sleep(2)` runs 2 s) — README says so. Another PROCESS is kept out by the directory lock, which a run waits for up to
  *   `lockWaitMs` (its --lock-timeout) and which names the run holding it.
  * - acquireLoadLock: the same advisory lock as PostgreSQL (it cannot conflict in-process; the directory
  *   lock is what serialises runs here).
