@@ -84,7 +84,7 @@ for (const engine of ENGINES) {
       }
     });
 
-    it('a run that finds the dataset locked by another run waits up to --lock-timeout, then exit 5 naming that run; the copy stands', async (t) => {
+    it('a run that finds the dataset locked by another run waits up to --lock-timeout, then exit 5 naming that run; the copy stands', { timeout: 120_000 }, async (t) => {
       if (fx.skip) return t.skip('no PostgreSQL');
       const before = await published(fx.warehouse);
       const holder = await holdLoadLock(engine, fx);

@@ -82,7 +82,8 @@ for (const engine of ENGINES) {
 describe('bounded lock waits on PostgreSQL', () => {
   const fx = warehouseFixture('postgres', 'limits');
 
-  it('an idle transaction that read the stage: --lock-timeout 2 gives exit 5 within seconds, naming the table and the blocker; failed audit row; the published copy stands', async (t) => {
+  // Without the limits these runs would wait for the idle session forever: the test timeout fails them.
+  it('an idle transaction that read the stage: --lock-timeout 2 gives exit 5 within seconds, naming the table and the blocker; failed audit row; the published copy stands', { timeout: 120_000 }, async (t) => {
     if (fx.skip) return t.skip('no PostgreSQL');
     const first = await runCli(flags(fx), { cwd: fx.dir });
     assert.equal(first.code, 0, first.stderr);
@@ -98,7 +99,11 @@ describe('bounded lock waits on PostgreSQL', () => {
       await analyst.end();
     }
     const seconds = (performance.now() - t0) / 1000;
+    const ended = Date.now();
     assert.equal(r.code, 5, r.stderr);
+    // From the manifest (the last step before the stage) to the end: the 2 s wait, not more.
+    const manifestAt = Date.parse(JSON.parse(r.stderr.split('\n').find((l) => l.includes('and the manifest'))!).ts);
+    assert.ok(ended - manifestAt < 10_000, `${ended - manifestAt} ms from the manifest to the end`);
     const line = lastLine(r.stderr);
     assert.match(
       line,
@@ -115,7 +120,7 @@ describe('bounded lock waits on PostgreSQL', () => {
     assert.deepEqual(after.loadTs, before.loadTs);
   });
 
-  it('a statement that waits over 10 s logs one line naming the statement, the table and who blocks it', async (t) => {
+  it('a statement that waits over 10 s logs one line naming the statement, the table and who blocks it', { timeout: 120_000 }, async (t) => {
     if (fx.skip) return t.skip('no PostgreSQL');
     const analyst = await idleTransaction(fx.warehouse, 'SELECT COUNT(*) FROM assignment.supplier_stage');
     let r;
@@ -135,7 +140,7 @@ describe('bounded lock waits on PostgreSQL', () => {
     assert.match(lastLine(r.stderr), /gave up waiting 13 s for a lock on assignment\.supplier_stage/);
   });
 
-  it('a lock held on the history table during publish: RL_STATEMENT_TIMEOUT=3 gives exit 5 naming the table and the blocker; the publish rolled back', async (t) => {
+  it('a lock held on the history table during publish: RL_STATEMENT_TIMEOUT=3 gives exit 5 naming the table and the blocker; the publish rolled back', { timeout: 120_000 }, async (t) => {
     if (fx.skip) return t.skip('no PostgreSQL');
     const before = await published(fx.warehouse);
     const holder = await idleTransaction(fx.warehouse, 'LOCK TABLE assignment.supplier_data IN ACCESS EXCLUSIVE MODE');
