@@ -21,7 +21,9 @@ import { storeFor } from './store/index.ts';
 import { pinListed } from './store/pinned-store.ts';
 import { checkSourceDate } from './source-date.ts';
 import { checkWarehouseUri, openWarehouse } from './warehouse/index.ts';
-import type { Warehouse } from './warehouse/warehouse.ts';
+import type { LoadLock, Warehouse } from './warehouse/warehouse.ts';
+import { DEFAULT_LIMITS, type WarehouseLimits } from './warehouse/limits.ts';
+import { runTag } from './warehouse/load-lock.ts';
 import {
   checksumMismatches,
   emptyStage,
@@ -46,6 +48,8 @@ export interface RunOptions {
   workers?: number;
   /** 'csv' (default): re-partition into gzip CSV parts. 'parquet': COPY the landing Parquet files as they are. */
   strategy?: 'csv' | 'parquet';
+  /** Lock wait and run time of every warehouse statement (--lock-timeout, --statement-timeout). */
+  limits?: WarehouseLimits;
   /** Whether the catalog was named explicitly (then a missing catalog table is an error). */
   catalogExplicit?: boolean;
   log?: Logger;
@@ -89,6 +93,8 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
   const reportStore = await storeFor(locations.reports);
   const reportsAt = reportPrefix(locations.reports, contract.name, batchDate, runId);
   let warehouse: Warehouse | undefined;
+  let loadLock: LoadLock | undefined;
+  const limits = opts.limits ?? DEFAULT_LIMITS;
   let quality: QualityReport | undefined;
   let drift: DriftOutcome | undefined;
   let manifest: Manifest | undefined;
@@ -110,7 +116,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     timings.list = ms(t);
 
     t = performance.now();
-    const wh = await openWarehouse(locations.warehouse);
+    const wh = await openWarehouse(locations.warehouse, { limits, log, owner: runTag({ runId, dataset: contract.name, batchDate }) });
     warehouse = wh;
     report.locations.warehouse = wh.name;
     if (wh.dialect === 'postgres') {
@@ -159,6 +165,8 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     for (const w of warnings(quality)) log.warn(w);
 
     t = performance.now();
+    // One run per dataset from here to the publish: the stage is the dataset's, not the batch's.
+    loadLock = await wh.acquireLoadLock({ dataset: contract.name, schema: contract.schema, batchDate, runId, timeoutMs: limits.lockTimeoutMs, log });
     await wh.query(emptyStage(contract));
     const copied = await wh.copyManifest({
       table: `${contract.schema}.${contract.stageTable}`,
@@ -217,6 +225,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
   } finally {
     report.finishedAt = new Date().toISOString();
     report.timings.total = Date.now() - started.getTime();
+    await loadLock?.release();
     await warehouse?.close().catch(() => undefined);
     await writeReports().catch((e: Error) => log.warn(`could not write the run report: ${e.message}`));
   }

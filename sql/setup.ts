@@ -9,6 +9,7 @@
  * - history: SELECT (guards, replaced_rows), INSERT (publish), DELETE (replace a batch's earlier copy;
  *   also what PostgreSQL asks for LOCK … IN EXCLUSIVE MODE). No UPDATE, no TRUNCATE, no DROP.
  * - audit: SELECT, INSERT, UPDATE (published → replaced). No DELETE: the ledger is append/mark only.
+ * - load_lock (sql/load-lock.ts, Redshift's one-loader-per-dataset ledger): SELECT, INSERT, DELETE.
  * - schema: USAGE only (no CREATE).
  *
  * The user has no password: Redshift `CREATE USER … PASSWORD DISABLE` (the jobs authenticate through
@@ -17,6 +18,7 @@
  */
 import type { DatasetContract } from '../datasets/contract.ts';
 import { renderDdl, tablesOf } from './ddl.ts';
+import { loadLockDdl, loadLockGrant } from './load-lock.ts';
 import { literal, userIdent } from './sql-text.ts';
 
 export interface SetupOptions {
@@ -55,12 +57,13 @@ export function grantStatements(contract: DatasetContract, user: string): string
     `ALTER TABLE ${t.stage} OWNER TO ${u}`,
     `GRANT SELECT, INSERT, DELETE ON TABLE ${t.history} TO ${u}`,
     `GRANT SELECT, INSERT, UPDATE ON TABLE ${t.audit} TO ${u}`,
+    loadLockGrant(contract, user),
   ];
 }
 
 export function setupPlan(contract: DatasetContract, opts: SetupOptions): SetupPlan {
   return {
-    ddl: renderDdl(contract),
+    ddl: [...renderDdl(contract), loadLockDdl(contract)],
     userExistsQuery: userExistsQuery(opts.etlUser),
     createUser: createUserStatement(opts.etlUser),
     grants: grantStatements(contract, opts.etlUser),

@@ -6,9 +6,10 @@ import type { JobEnvName } from '../jobs/config/env.ts';
  * Variables of JOB_ENV the job definitions deliberately leave unset. RL_SECRET_ARN: the jobs log in to
  * the warehouse through IAM as the ETL user (RL_WAREHOUSE `…?user=<etl user>`, or the job role's own
  * identity on Serverless), never with a secret; set, it would be used for every warehouse URI that
- * names no `?user=` (jobs/warehouse/redshift-data.ts).
+ * names no `?user=` (jobs/warehouse/redshift-data.ts). RL_LOCK_TIMEOUT, RL_STATEMENT_TIMEOUT: the jobs'
+ * defaults (300 s, 3600 s) are the production values; set them only to override.
  */
-export const UNSET_JOB_ENV = ['RL_SECRET_ARN'] as const satisfies readonly JobEnvName[];
+export const UNSET_JOB_ENV = ['RL_SECRET_ARN', 'RL_LOCK_TIMEOUT', 'RL_STATEMENT_TIMEOUT'] as const satisfies readonly JobEnvName[];
 
 /** The variables the job definitions set. */
 export type SetJobEnvName = Exclude<JobEnvName, (typeof UNSET_JOB_ENV)[number]>;

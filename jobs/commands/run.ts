@@ -4,6 +4,7 @@ import { contractFor, intFlag, LOCATION_OPTIONS, str, type Command, type Command
 import { jobEnv } from '../config/env.ts';
 import { ConfigError } from '../errors.ts';
 import type { RunReport } from '../report.ts';
+import { DEFAULT_LOCK_TIMEOUT_S, DEFAULT_STATEMENT_TIMEOUT_S } from '../warehouse/limits.ts';
 
 export const RUN_OPTIONS = {
   ...LOCATION_OPTIONS,
@@ -12,6 +13,8 @@ export const RUN_OPTIONS = {
   'gzip-level': { type: 'string' },
   strategy: { type: 'string' },
   workers: { type: 'string' },
+  'lock-timeout': { type: 'string' },
+  'statement-timeout': { type: 'string' },
 } as const;
 
 /** Runs one batch and prints the summary; shared by `run` and `start`. */
@@ -37,11 +40,29 @@ export async function runAndSummarize(ctx: CommandContext, overrides: { date?: s
     partsPerSlice: intFlag('parts-per-slice', values['parts-per-slice'], 1, 1000),
     gzipLevel: intFlag('gzip-level', values['gzip-level'], 1, 9),
     workers: intFlag('workers', values.workers, 0, 64),
+    limits: warehouseLimits(values),
     catalogExplicit: str(values.catalog) !== undefined || jobEnv('RL_CATALOG') !== undefined,
     log,
   });
   printSummary(ctx, report, `${contract.schema}.${contract.historyTable}`);
   return 0;
+}
+
+/** --lock-timeout / RL_LOCK_TIMEOUT and --statement-timeout / RL_STATEMENT_TIMEOUT, in whole seconds. */
+function warehouseLimits(values: CommandContext['values']) {
+  const seconds = (flag: string, env: 'RL_LOCK_TIMEOUT' | 'RL_STATEMENT_TIMEOUT', fallback: number): number => {
+    const v = values[flag] ?? jobEnv(env);
+    try {
+      return (intFlag(flag, v, 1, 7 * 86_400) ?? fallback) * 1000;
+    } catch (e) {
+      if (values[flag] !== undefined) throw e;
+      throw new ConfigError(`${env} must be a whole number of seconds from 1 to 604800, got "${String(v)}"`);
+    }
+  };
+  return {
+    lockTimeoutMs: seconds('lock-timeout', 'RL_LOCK_TIMEOUT', DEFAULT_LOCK_TIMEOUT_S),
+    statementTimeoutMs: seconds('statement-timeout', 'RL_STATEMENT_TIMEOUT', DEFAULT_STATEMENT_TIMEOUT_S),
+  };
 }
 
 function printSummary(ctx: CommandContext, r: RunReport, table: string): void {
@@ -52,7 +73,7 @@ function printSummary(ctx: CommandContext, r: RunReport, table: string): void {
 
 export const run: Command = {
   summary: 'run the nightly job for one batch: drift, quality, partition, stage, publish, report',
-  usage: 'redshift-loader run --dataset NAME [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--workers N] [--json] [--debug]',
+  usage: 'redshift-loader run --dataset NAME [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--workers N] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--json] [--debug]',
   options: RUN_OPTIONS,
   run: (ctx) => runAndSummarize(ctx),
 };

@@ -12,6 +12,8 @@ export const JOB_ENV = {
   RL_COPY_ROLE_ARN: 'IAM role Redshift assumes to COPY from the staging bucket',
   RL_KMS_KEY_ARN: 'KMS key every S3 write is encrypted with (SSE-KMS)',
   RL_SLICES: 'slice count of the cluster when it cannot be read from STV_SLICES',
+  RL_LOCK_TIMEOUT: 'seconds any warehouse statement may wait for a lock (default 300; --lock-timeout wins)',
+  RL_STATEMENT_TIMEOUT: 'seconds any warehouse statement may run (default 3600; --statement-timeout wins)',
 } as const;
 
 export type JobEnvName = keyof typeof JOB_ENV;

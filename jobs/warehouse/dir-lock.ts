@@ -9,12 +9,16 @@
  *   next one. The takeover renames the stale file aside and checks it was still the stale one, so two
  *   processes taking over at once cannot both win.
  * - held from another host (a shared volume) → treated as live: we cannot see that host's processes.
+ * - the lock file's second line says who holds it (a run tag, load-lock.ts), so a second run can say
+ *   "another run of supplier 2026-01-02 (run id …) is loading"; lockDirWaiting() waits for it, bounded.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { LoadError } from '../errors.ts';
+import { duration } from './limits.ts';
+import { anotherRunError, parseRunTag } from './load-lock.ts';
 
 export interface DirLock {
   readonly path: string;
@@ -34,22 +38,31 @@ function alive(pid: number): boolean {
   }
 }
 
-function readLock(path: string): { pid: number; host: string; token: string; text: string } | undefined {
+function readLock(path: string): { pid: number; host: string; token: string; label: string; text: string } | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
-  const [pid, host, token] = text.trim().split(/\s+/);
-  return { pid: Number(pid), host: host ?? '', token: token ?? '', text };
+  const [first = '', label = ''] = text.split('\n');
+  const [pid, host, token] = first.trim().split(/\s+/);
+  return { pid: Number(pid), host: host ?? '', token: token ?? '', label: label.trim(), text };
 }
 
-/** Takes the lock of `dir` for this process (see the file comment). */
-export function lockDir(dir: string, what = `warehouse ${dir}`): DirLock {
+/** The directory is held by a live process: who (its pid, host and label). Prints as a LoadError. */
+export class DirInUse extends LoadError {
+  constructor(message: string, where: { file: string }, hint: string, readonly pid: number, readonly host: string, readonly label: string) {
+    super(message, where, hint);
+    this.name = 'LoadError';
+  }
+}
+
+/** Takes the lock of `dir` for this process (see the file comment); `label` says who holds it. */
+export function lockDir(dir: string, what = `warehouse ${dir}`, label = ''): DirLock {
   const path = lockPathFor(dir);
   const token = randomBytes(8).toString('hex');
-  const body = `${process.pid} ${hostname()} ${token}\n`;
+  const body = `${process.pid} ${hostname()} ${token}\n${label.replace(/\s+/g, ' ').trim()}\n`;
   const mine = `${path}.${process.pid}.${token}.tmp`;
   const fd = openSync(mine, 'wx', 0o644);
   try {
@@ -93,10 +106,13 @@ export function lockDir(dir: string, what = `warehouse ${dir}`): DirLock {
         rmSync(aside, { force: true });
         continue;
       }
-      throw new LoadError(
+      throw new DirInUse(
         `${what} is in use by process ${held.pid}${sameHost ? '' : ` on ${held.host}`}`,
         { file: path },
         `wait for it to finish; if no such process runs, delete ${path}`,
+        held.pid,
+        held.host,
+        held.label,
       );
     }
     throw new LoadError(`could not take the lock ${path}`, { file: path }, 'try again');
@@ -105,6 +121,44 @@ export function lockDir(dir: string, what = `warehouse ${dir}`): DirLock {
       unlinkSync(mine);
     } catch {
       /* already gone */
+    }
+  }
+}
+
+/**
+ * lockDir, waiting up to `waitMs` (polling) while a live process holds the directory. Past the wait:
+ * "another run of <dataset> <batch> (run id …, pid …) is loading into <what>" when the holder left its
+ * run tag, else lockDir's own "in use by process …" with how long it waited.
+ */
+export async function lockDirWaiting(
+  dir: string,
+  what: string,
+  opts: { waitMs: number; label?: string; dataset?: string; pollMs?: number; onWait?: (holder: DirInUse) => void },
+): Promise<DirLock> {
+  const started = Date.now();
+  let told = false;
+  for (;;) {
+    try {
+      return lockDir(dir, what, opts.label);
+    } catch (e) {
+      if (!(e instanceof DirInUse)) throw e;
+      const waited = Date.now() - started;
+      if (waited >= opts.waitMs) {
+        if (opts.waitMs <= 0) throw e;
+        const tag = parseRunTag(e.label);
+        if (tag) {
+          const claim = { dataset: tag.dataset!, schema: '', batchDate: tag.batchDate!, runId: '', timeoutMs: opts.waitMs };
+          const err = anotherRunError(claim, { ...tag, pid: e.pid }, what);
+          err.where.file = e.where.file;
+          throw err;
+        }
+        throw new DirInUse(`${e.message}; gave up after waiting ${duration(opts.waitMs)}`, { file: e.where.file! }, e.hint ?? '', e.pid, e.host, e.label);
+      }
+      if (!told) {
+        told = true;
+        opts.onWait?.(e);
+      }
+      await new Promise((r) => setTimeout(r, Math.min(opts.pollMs ?? 200, opts.waitMs - waited)));
     }
   }
 }

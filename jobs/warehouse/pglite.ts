@@ -10,6 +10,13 @@
  * - One process per data directory (jobs/warehouse/dir-lock.ts); a SIGKILLed holder leaves a stale
  *   lock that the next open takes over, and PostgreSQL's WAL recovery drops the half transaction.
  * - Values: NUMERIC, BIGINT, DATE and TIMESTAMP come back as text, never as floats or JS Dates.
+ * - Limits: lock_timeout and statement_timeout are set for the session like on PostgreSQL, but PGlite
+ *   is one in-process connection: no other session can hold a lock it waits for, so there is no lock
+ *   watch; and PGlite 0.5 does not fire statement_timeout (no timer interrupts its single-threaded
+ *   WASM backend: `SET statement_timeout = 200; SELECT pg_sleep(2)` runs 2 s) — README says so. Another PROCESS is kept out by the directory lock, which a run waits for up to
+ *   `lockWaitMs` (its --lock-timeout) and which names the run holding it.
+ * - acquireLoadLock: the same advisory lock as PostgreSQL (it cannot conflict in-process; the directory
+ *   lock is what serialises runs here).
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -19,7 +26,10 @@ import { LoadError, isUserError } from '../errors.ts';
 import { localCopyStatement, toLocalDialect } from '../../sql/local.ts';
 import { checkRedshiftTransaction } from '../../sql/transaction.ts';
 import { csvChunks, type CsvChunk } from './csv-chunks.ts';
-import { lockDir, type DirLock } from './dir-lock.ts';
+import { lockDir, lockDirWaiting, type DirLock } from './dir-lock.ts';
+import { DEFAULT_LIMITS, type WarehouseLimits } from './limits.ts';
+import { LOCK_CLASS, loadLockKey, type LoadLock, type LoadLockClaim } from './load-lock.ts';
+import { limitError } from './pg-lock-watch.ts';
 import {
   checkPartRows,
   copyFailure,
@@ -55,6 +65,14 @@ export interface PgliteWarehouseOptions {
   chunkBytes?: number;
   /** Called (and awaited) after each COPY chunk and before each transaction statement. */
   onProgress?: (e: LocalProgress) => void | Promise<void>;
+  /** Session lock_timeout and statement_timeout (default DEFAULT_LIMITS). */
+  limits?: WarehouseLimits;
+  /** How long to wait for another process's directory lock (default: not at all). */
+  lockWaitMs?: number;
+  /** Who we are, written into the directory lock for a process that finds it taken (a run tag). */
+  owner?: string;
+  /** Told once when the directory is in use and we wait for it. */
+  onLockWait?: (message: string) => void;
 }
 
 export class PgliteWarehouse implements Warehouse {
@@ -80,7 +98,13 @@ export class PgliteWarehouse implements Warehouse {
     let lock: DirLock | undefined;
     if (path) {
       mkdirSync(dirname(path), { recursive: true });
-      lock = lockDir(path, `warehouse ${dir}`);
+      lock = opts.lockWaitMs
+        ? await lockDirWaiting(path, `warehouse ${dir}`, {
+            waitMs: opts.lockWaitMs,
+            label: opts.owner,
+            onWait: (held) => opts.onLockWait?.(`${held.message}${held.label ? ` (${held.label})` : ''}: waiting up to ${Math.round(opts.lockWaitMs! / 1000)} s for it`),
+          })
+        : lockDir(path, `warehouse ${dir}`, opts.owner);
       // PostgreSQL's own lock file, left behind by a killed holder. PGlite 0.5 ignores it (it always
       // writes pid -42), but we hold the directory's lock now, so no live process can own it: drop it
       // rather than depend on a future version ignoring it too.
@@ -91,6 +115,8 @@ export class PgliteWarehouse implements Warehouse {
       const parsers = Object.fromEntries(TEXT_TYPES.map((oid) => [oid, (v: string) => v]));
       db = await PGlite.create(path ? path : 'memory://', { parsers });
       await db.exec(`SET TIME ZONE 'UTC'`);
+      const limits = opts.limits ?? DEFAULT_LIMITS;
+      await db.exec(`SET lock_timeout = ${Math.round(limits.lockTimeoutMs)}; SET statement_timeout = ${Math.round(limits.statementTimeoutMs)}`);
     } catch (e) {
       lock?.release();
       throw new LoadError(`cannot open PGlite warehouse ${dir}: ${(e as Error).message}`, path ? { file: path } : {}, 'is the directory a PGlite data directory of a compatible version?');
@@ -105,7 +131,7 @@ export class PgliteWarehouse implements Warehouse {
       const r = await this.db.query<Row>(local);
       return r.rows;
     } catch (e) {
-      throw statementFailure(e, 0, [sql]);
+      throw limitError(e, sql, this.opts.limits ?? DEFAULT_LIMITS, undefined) ?? statementFailure(e, 0, [sql]);
     }
   }
 
@@ -123,7 +149,8 @@ export class PgliteWarehouse implements Warehouse {
       });
     } catch (e) {
       if (isUserError(e)) throw e;
-      throw statementFailure(e, Math.min(at, statements.length - 1), statements);
+      const i = Math.min(at, statements.length - 1);
+      throw limitError(e, statements[i]!, this.opts.limits ?? DEFAULT_LIMITS, undefined) ?? statementFailure(e, i, statements);
     }
   }
 
@@ -178,6 +205,18 @@ export class PgliteWarehouse implements Warehouse {
   private async copyChunk(tx: Transaction, sql: string, data: Buffer): Promise<number> {
     const r = await tx.query(sql, [], { blob: new Blob([data as Uint8Array<ArrayBuffer>]) });
     return r.affectedRows ?? 0;
+  }
+
+  /** The advisory lock PostgreSQL takes; in one process it is always free (see the file comment). */
+  async acquireLoadLock(claim: LoadLockClaim): Promise<LoadLock> {
+    this.assertOpen();
+    const key = loadLockKey(claim.dataset);
+    await this.db.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, key]);
+    return {
+      release: async () => {
+        if (!this.closed) await this.db.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, key]).catch(() => undefined);
+      },
+    };
   }
 
   async slices(): Promise<number | undefined> {

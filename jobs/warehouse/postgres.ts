@@ -13,6 +13,12 @@
  * - One connection (one session): pg_last_copy_count() and SET ROLE keep working between calls.
  * - Values: NUMERIC, BIGINT, DATE and TIMESTAMP come back as text, never as floats or JS Dates.
  * - The password never appears in `name` or in any error message.
+ * - Limits (limits.ts): lock_timeout and statement_timeout are session settings set at connect (only
+ *   statement_timeout for dialect 'redshift', which has no lock_timeout), so they bound every statement:
+ *   COPY, TRUNCATE, the publish transaction, the failed-audit insert. A lock wait is watched from a
+ *   second connection (pg-lock-watch.ts) and a statement ended at a limit is a LoadError naming the
+ *   table and the blocking session.
+ * - acquireLoadLock: a session advisory lock per dataset (load-lock.ts).
  */
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -32,6 +38,10 @@ import {
 import { parseCopyContext } from './csv-chunks.ts';
 import { statementFailure } from './statement-failure.ts';
 import type { Row, Warehouse } from './warehouse.ts';
+import type { Logger } from '../log.ts';
+import { DEFAULT_LIMITS, type WarehouseLimits } from './limits.ts';
+import { LOCK_CLASS, loadLockKey, pollLoadLock, runTag, type LoadLock, type LoadLockClaim } from './load-lock.ts';
+import { holderFromActivity, limitError, PgLockWatch } from './pg-lock-watch.ts';
 
 /** Type OIDs returned as text: int8, numeric, date, time, timestamp, timestamptz, timetz. */
 const TEXT_TYPES = new Set([20, 1700, 1082, 1083, 1114, 1184, 1266]);
@@ -48,6 +58,10 @@ export interface PostgresWarehouseOptions {
   dialect?: 'postgres' | 'redshift';
   /** Connect timeout, ms (default 10 s). */
   connectTimeoutMs?: number;
+  /** Lock wait and run time of every statement (default DEFAULT_LIMITS). */
+  limits?: WarehouseLimits;
+  /** Where lock waits are logged. */
+  log?: Logger;
 }
 
 /** The URI without its password (`postgres://user:***@host/db`). */
@@ -90,14 +104,20 @@ export class PostgresWarehouse implements Warehouse {
   readonly dialect: 'postgres' | 'redshift';
   private closed = false;
   private broken: Error | undefined;
+  private readonly limits: WarehouseLimits;
+  private readonly watch: PgLockWatch | undefined;
 
   private constructor(
     private readonly client: pg.Client,
     private readonly uri: string,
     dialect: 'postgres' | 'redshift',
+    opts: PostgresWarehouseOptions = {},
   ) {
     this.name = redactUri(uri);
     this.dialect = dialect;
+    this.limits = opts.limits ?? DEFAULT_LIMITS;
+    // pg_blocking_pids() and pg_stat_activity are PostgreSQL's; Redshift's wire endpoint has neither.
+    this.watch = dialect === 'postgres' ? new PgLockWatch(uri, () => (client as unknown as { processID?: number }).processID, this.limits, opts.log) : undefined;
     client.on('error', (e) => {
       this.broken = e;
     });
@@ -112,10 +132,12 @@ export class PostgresWarehouse implements Warehouse {
       application_name: 'redshift-loader',
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
     });
-    const wh = new PostgresWarehouse(client, uri, dialect);
+    const wh = new PostgresWarehouse(client, uri, dialect, opts);
     try {
       await client.connect();
       if (dialect === 'postgres') await client.query(`SET TIME ZONE 'UTC'`);
+      if (dialect === 'postgres') await client.query(`SET lock_timeout = ${Math.round(wh.limits.lockTimeoutMs)}`);
+      await client.query(`SET statement_timeout = ${Math.round(wh.limits.statementTimeoutMs)}`);
     } catch (e) {
       await client.end().catch(() => undefined);
       throw new LoadError(
@@ -139,6 +161,8 @@ export class PostgresWarehouse implements Warehouse {
 
   private fail(e: unknown, index: number, statements: readonly string[]): LoadError {
     if (isUserError(e)) return e as LoadError;
+    const limit = limitError(e, statements[index] ?? '', this.limits, this.watch?.last);
+    if (limit) return limit;
     const code = (e as { code?: unknown })?.code;
     const fromServer = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
     if (this.broken || !fromServer) {
@@ -154,7 +178,7 @@ export class PostgresWarehouse implements Warehouse {
     this.assertOpen();
     const stmt = this.sql(sql);
     try {
-      const r = await this.client.query<Row>(stmt);
+      const r = await this.watched(stmt, () => this.client.query<Row>(stmt));
       return r.rows ?? [];
     } catch (e) {
       throw this.fail(e, 0, [sql]);
@@ -168,7 +192,7 @@ export class PostgresWarehouse implements Warehouse {
     let at = 0;
     try {
       await this.client.query('BEGIN');
-      for (at = 0; at < local.length; at++) await this.client.query(local[at]!);
+      for (at = 0; at < local.length; at++) await this.watched(local[at]!, () => this.client.query(local[at]!));
       await this.client.query('COMMIT');
     } catch (e) {
       await this.client.query('ROLLBACK').catch(() => undefined);
@@ -194,8 +218,10 @@ export class PostgresWarehouse implements Warehouse {
         const text = await entryText(args, entry, label);
         const copy = this.client.query(copyFrom(sql));
         try {
-          await (pipeline as (streams: unknown[]) => Promise<void>)([...text.streams, copy]);
+          await this.watched(sql, () => (pipeline as (streams: unknown[]) => Promise<void>)([...text.streams, copy]));
         } catch (e) {
+          const limit = limitError(e, sql, this.limits, this.watch?.last);
+          if (limit) throw limit;
           const { line } = parseCopyContext((e as { where?: string })?.where);
           const parquet = args.manifest.package.format === 'parquet';
           const row = line === undefined || parquet ? undefined : await rowOfLineInPart(args.store, entry, line, csv.quote);
@@ -222,9 +248,50 @@ export class PostgresWarehouse implements Warehouse {
     return Number.isInteger(n) && n > 0 ? n : undefined;
   }
 
+  /**
+   * The dataset's load lock: a session advisory lock (LOCK_CLASS, loadLockKey(dataset)) on this
+   * adapter's one connection, held until release() or the session ends. The session's application_name
+   * becomes the run tag, so a waiting run names this one.
+   */
+  async acquireLoadLock(claim: LoadLockClaim): Promise<LoadLock> {
+    this.assertOpen();
+    const key = loadLockKey(claim.dataset);
+    await this.client.query(`SELECT set_config('application_name', $1, false)`, [runTag(claim)]);
+    await pollLoadLock({
+      claim,
+      where: describeTarget(this.uri),
+      tryLock: async () => {
+        const r = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, key]);
+        return r.rows[0]?.ok === true;
+      },
+      holder: async () => {
+        const r = await this.client.query(
+          "SELECT a.pid, a.usename, a.application_name, a.state, to_char(COALESCE(a.backend_start, a.xact_start) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC' AS since " +
+            "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::oid AND l.objid = $2::oid AND l.objsubid = 2 LIMIT 1",
+          [String(LOCK_CLASS), String(key)],
+        );
+        return r.rows[0] ? holderFromActivity(r.rows[0]) : undefined;
+      },
+    }).catch((e) => {
+      throw isUserError(e) ? e : this.fail(e, 0, ['SELECT pg_try_advisory_lock(…)']);
+    });
+    return {
+      release: async () => {
+        if (this.closed || this.broken) return; // the session is gone, and its lock with it
+        await this.client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, key]).catch(() => undefined);
+      },
+    };
+  }
+
+  /** One statement with the lock watch on (PostgreSQL only). */
+  private watched<T>(sql: string, run: () => Promise<T>): Promise<T> {
+    return this.watch ? this.watch.around(sql, run) : run();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.watch?.close();
     await this.client.end().catch(() => undefined);
   }
 

@@ -25,6 +25,14 @@
  *   column, reason and (clusters) the raw field value.
  * - slices(): COUNT(*) FROM STV_SLICES on a provisioned cluster; undefined on serverless (STV_SLICES is
  *   not available there — callers fall back to RL_SLICES).
+ * - Limits (limits.ts), when given: every batch starts with `SET statement_timeout TO <ms>` (the server
+ *   ends a statement even if this process dies; a 40-statement batch has no room and relies on the
+ *   deadline), and the polling deadline of every call is the statement timeout. Redshift has no
+ *   lock_timeout: from LOCK_WAIT_LOG_MS (or the lock timeout, if shorter) on, the poller looks in
+ *   SVV_TRANSACTIONS (every 5 s while it waits, every 30 s while it just runs) (redshift-lock-report.ts) for a lock the statement's process (RedshiftPid)
+ *   waits for and who holds it; it logs one line at 10 s and, past the lock timeout, cancels the
+ *   statement: LoadError naming the table and the blocking session.
+ * - acquireLoadLock: the ledger (redshift-load-lock.ts, sql/load-lock.ts).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -48,6 +56,12 @@ import { copyStatement, type CopyStatementArgs } from '../../sql/load.ts';
 import { CSV_DIALECT } from '../partition/csv.ts';
 import { StatementFailure } from './statement-failure.ts';
 import type { Row, Warehouse } from './warehouse.ts';
+import type { Logger } from '../log.ts';
+import { DEFAULT_LIMITS, duration, LOCK_WAIT_LOG_MS, type WarehouseLimits } from './limits.ts';
+import { describeHolders } from './lock-holder.ts';
+import type { LoadLock, LoadLockClaim } from './load-lock.ts';
+import { acquireLedgerLock } from './redshift-load-lock.ts';
+import { lockWaitFromRows, lockWaitSql, type RedshiftLockWait } from './redshift-lock-report.ts';
 
 /** Redshift's limit on the statements of one BatchExecuteStatement. */
 export const MAX_BATCH_STATEMENTS = 40;
@@ -146,6 +160,13 @@ export interface RedshiftDataOptions {
   random?: () => number;
   /** StatementName on every statement, for finding them in the console (default "redshift-loader"). */
   statementName?: string;
+  /**
+   * Statement and lock limits (limits.ts). Given, they set statement_timeout in every batch, the polling
+   * deadline of every call (unless queryTimeoutMs / loadTimeoutMs say otherwise) and the lock watch.
+   */
+  limits?: WarehouseLimits;
+  /** Where lock waits are logged. */
+  log?: Logger;
 }
 
 function head(sql: string | undefined, max = 120): string {
@@ -194,6 +215,8 @@ export class RedshiftDataWarehouse implements Warehouse {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly statementName: string;
+  private readonly limits: WarehouseLimits | undefined;
+  private readonly log: Logger | undefined;
 
   constructor(uri: string, opts: RedshiftDataOptions = {}) {
     const env = opts.env ?? process.env;
@@ -202,8 +225,10 @@ export class RedshiftDataWarehouse implements Warehouse {
     this.ownsClient = !opts.client;
     this.client = opts.client ?? redshiftDataClient(opts.clientOptions);
     this.copyRoleArn = opts.copyRoleArn ?? jobEnv('RL_COPY_ROLE_ARN', env);
-    this.queryTimeoutMs = opts.queryTimeoutMs ?? 15 * 60_000;
-    this.loadTimeoutMs = opts.loadTimeoutMs ?? 60 * 60_000;
+    this.limits = opts.limits;
+    this.log = opts.log;
+    this.queryTimeoutMs = opts.queryTimeoutMs ?? opts.limits?.statementTimeoutMs ?? 15 * 60_000;
+    this.loadTimeoutMs = opts.loadTimeoutMs ?? opts.limits?.statementTimeoutMs ?? 60 * 60_000;
     this.pollInitialMs = opts.pollInitialMs ?? 100;
     this.pollMaxMs = opts.pollMaxMs ?? 5_000;
     this.clock = opts.clock ?? realClock;
@@ -226,7 +251,7 @@ export class RedshiftDataWarehouse implements Warehouse {
     return this.runQuery(sql, this.queryTimeoutMs);
   }
 
-  private async runQuery(sql: string, timeoutMs: number): Promise<Row[]> {
+  private async runQuery(sql: string, timeoutMs: number, watchLocks = true): Promise<Row[]> {
     const deadline = this.clock.now() + timeoutMs;
     const started = await this.call('ExecuteStatement', () =>
       this.client.send(
@@ -234,7 +259,7 @@ export class RedshiftDataWarehouse implements Warehouse {
       ),
     );
     const id = started.Id!;
-    const done = await this.wait(id, deadline, timeoutMs, [sql]);
+    const done = await this.wait(id, deadline, timeoutMs, [sql], 0, watchLocks);
     if (!done.HasResultSet) return [];
     return this.results(id);
   }
@@ -257,12 +282,14 @@ export class RedshiftDataWarehouse implements Warehouse {
       );
     }
     const deadline = this.clock.now() + timeoutMs;
+    // Server-side bound on every statement of the batch (kept out of the statement numbering in errors).
+    const set = this.limits && statements.length < MAX_BATCH_STATEMENTS ? [`SET statement_timeout TO ${Math.round(this.limits.statementTimeoutMs)}`] : [];
     const started = await this.call('BatchExecuteStatement', () =>
       this.client.send(
-        new BatchExecuteStatementCommand({ ...this.connection(), Sqls: statements, StatementName: this.statementName, ClientToken: randomUUID() }),
+        new BatchExecuteStatementCommand({ ...this.connection(), Sqls: [...set, ...statements], StatementName: this.statementName, ClientToken: randomUUID() }),
       ),
     );
-    return this.wait(started.Id!, deadline, timeoutMs, statements);
+    return this.wait(started.Id!, deadline, timeoutMs, statements, set.length);
   }
 
   async copyManifest(args: { table: string; columns: string[]; manifestUri: string; manifest: Manifest }): Promise<number> {
@@ -274,11 +301,17 @@ export class RedshiftDataWarehouse implements Warehouse {
       if (e instanceof DataApiStatementFailure && e.index === 0) throw await this.explainCopyFailure(e, args.table);
       throw e;
     }
-    const countId = done?.SubStatements?.[1]?.Id ?? `${done?.Id}:2`;
+    const at = (done?.SubStatements?.length ?? 2) - 1; // the last sub-statement (after a SET, if any)
+    const countId = done?.SubStatements?.[at]?.Id ?? `${done?.Id}:${at + 1}`;
     const rows = await this.results(countId);
     const loaded = Number(rows[0]?.loaded ?? Number.NaN);
     if (!Number.isSafeInteger(loaded)) throw new LoadError(`COPY into ${args.table} finished but pg_last_copy_count() returned no count`);
     return loaded;
+  }
+
+  /** The ledger lock (redshift-load-lock.ts), polled on this adapter's clock. */
+  async acquireLoadLock(claim: LoadLockClaim): Promise<LoadLock> {
+    return acquireLedgerLock(this, claim, this.name, this.limits ?? DEFAULT_LIMITS, this.clock);
   }
 
   async slices(): Promise<number | undefined> {
@@ -313,19 +346,37 @@ export class RedshiftDataWarehouse implements Warehouse {
     return rows;
   }
 
-  /** Polls until the statement is done or the deadline passes (then cancels it). */
-  private async wait(id: string, deadline: number, timeoutMs: number, statements: string[]): Promise<DescribeStatementResponse> {
+  /**
+   * Polls until the statement is done or the deadline passes (then cancels it). `offset`: leading
+   * sub-statements the caller did not write (the SET), left out of error numbering. With limits, looks
+   * for lock waits too (see the file comment).
+   */
+  private async wait(id: string, deadline: number, timeoutMs: number, statements: string[], offset = 0, watchLocks = true): Promise<DescribeStatementResponse> {
     let delay = this.pollInitialMs;
+    const started = this.clock.now();
+    let lastLook = -Infinity;
+    let logged = false;
+    let seen: RedshiftLockWait | undefined;
     for (;;) {
       const d = await this.call('DescribeStatement', () => this.client.send(new DescribeStatementCommand({ Id: id })));
       const status = d.Status ?? 'SUBMITTED';
       if (status === 'FINISHED') return d;
-      if (status === 'FAILED') throw failure(d, statements);
+      if (status === 'FAILED') throw failure(d, statements, offset);
       if (status === 'ABORTED') {
         throw new LoadError(`statement aborted (${head(statements[0], 80)})`, {}, 'someone or something cancelled it; rerun the batch');
       }
+      const waited = this.clock.now() - started;
+      if (watchLocks && this.limits && d.RedshiftPid && waited >= Math.min(LOCK_WAIT_LOG_MS, this.limits.lockTimeoutMs) && this.clock.now() - lastLook >= (seen ? 5_000 : 30_000)) {
+        lastLook = this.clock.now();
+        seen = await this.lockWait(d.RedshiftPid);
+        if (seen && !logged && waited >= LOCK_WAIT_LOG_MS) {
+          logged = true;
+          this.log?.warn(`waiting ${duration(waited)} for a lock on ${seen.object}: ${head(statements[0], 80)} — blocked by ${holdersText(seen)} (gives up after ${duration(this.limits.lockTimeoutMs)})`);
+        }
+        if (seen && waited >= this.limits.lockTimeoutMs) return this.cancel(id, timeoutMs, statements, offset, { lock: seen, waited });
+      }
       const left = deadline - this.clock.now();
-      if (left <= 0) return this.cancel(id, timeoutMs, statements);
+      if (left <= 0) return this.cancel(id, timeoutMs, statements, offset, seen ? { lock: seen } : undefined);
       // Equal jitter: half the delay fixed, half random; never sleep past the deadline.
       const pause = Math.min(left, delay / 2 + (this.random() * delay) / 2);
       await this.clock.sleep(pause);
@@ -333,14 +384,44 @@ export class RedshiftDataWarehouse implements Warehouse {
     }
   }
 
-  private async cancel(id: string, timeoutMs: number, statements: string[]): Promise<DescribeStatementResponse> {
+  /** What the process `pid` waits for, from SVV_TRANSACTIONS (best effort: undefined when unknown). */
+  private async lockWait(pid: number): Promise<RedshiftLockWait | undefined> {
+    try {
+      return lockWaitFromRows(await this.runQuery(lockWaitSql(pid), 60_000, false));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async cancel(
+    id: string,
+    timeoutMs: number,
+    statements: string[],
+    offset = 0,
+    why?: { lock: RedshiftLockWait; waited?: number },
+  ): Promise<DescribeStatementResponse> {
     try {
       await this.client.send(new CancelStatementCommand({ Id: id }));
     } catch {
       // It may have finished in the meantime: one last look decides.
       const d = await this.call('DescribeStatement', () => this.client.send(new DescribeStatementCommand({ Id: id })));
       if (d.Status === 'FINISHED') return d;
-      if (d.Status === 'FAILED') throw failure(d, statements);
+      if (d.Status === 'FAILED') throw failure(d, statements, offset);
+    }
+    if (why?.waited !== undefined) {
+      const pid = why.lock.holders[0]?.pid;
+      throw new LoadError(
+        `gave up waiting ${duration(this.limits!.lockTimeoutMs)} for a lock on ${why.lock.object} held by ${holdersText(why.lock)}: statement ${id} was cancelled (${head(statements[0], 80)})`,
+        {},
+        `end that session's transaction${pid !== undefined ? ` (SELECT pg_terminate_backend(${pid}))` : ''} or raise --lock-timeout, then rerun the batch; nothing was published`,
+      );
+    }
+    if (why) {
+      throw new LoadError(
+        `timed out after ${seconds(timeoutMs)}, waiting for a lock on ${why.lock.object} held by ${holdersText(why.lock)}: statement ${id} was cancelled (${head(statements[0], 80)})`,
+        {},
+        'end the blocking session or raise --statement-timeout, then rerun the batch',
+      );
     }
     throw new LoadError(
       `timed out after ${seconds(timeoutMs)}: statement ${id} was cancelled (${head(statements[0], 80)})`,
@@ -461,8 +542,13 @@ export class DataApiStatementFailure extends StatementFailure {
   }
 }
 
-function failure(d: DescribeStatementResponse, statements: string[]): DataApiStatementFailure {
-  const subs = d.SubStatements ?? [];
+/** Who holds the lock, or that this user cannot see it (SVV_TRANSACTIONS shows a regular user only its own rows). */
+function holdersText(w: RedshiftLockWait): string {
+  return w.holders.length ? describeHolders(w.holders) : 'a session this user cannot see (ALTER USER … SYSLOG ACCESS UNRESTRICTED shows it)';
+}
+
+function failure(d: DescribeStatementResponse, statements: string[], offset = 0): DataApiStatementFailure {
+  const subs = (d.SubStatements ?? []).slice(offset);
   let index = subs.findIndex((s) => s.Status === 'FAILED');
   if (index < 0) index = subs.findIndex((s) => s.Error);
   const sub = index >= 0 ? subs[index] : undefined;

@@ -16,6 +16,10 @@
  * `pg_last_copy_count()` in the same session; a failed COPY is explained from STL_LOAD_ERRORS
  * (SYS_LOAD_ERROR_DETAIL on serverless endpoints) for `pg_last_query_id()`.
  *
+ * Limits: `SET statement_timeout` for the session at connect (Redshift has no lock_timeout); no lock
+ * watch over the wire (a second connection would need the secret again): the Data API adapter has one.
+ * acquireLoadLock: the ledger (redshift-load-lock.ts).
+ *
  * The password never reaches `name`, an error, a log line, JSON or util.inspect of this object.
  */
 import { inspect } from 'node:util';
@@ -36,6 +40,9 @@ import {
 } from './redshift-data.ts';
 import { StatementFailure } from './statement-failure.ts';
 import type { Row, Warehouse } from './warehouse.ts';
+import { DEFAULT_LIMITS, type WarehouseLimits } from './limits.ts';
+import type { LoadLock, LoadLockClaim } from './load-lock.ts';
+import { acquireLedgerLock } from './redshift-load-lock.ts';
 
 export const REDSHIFT_PORT = 5439;
 
@@ -99,6 +106,8 @@ export interface RedshiftPgOptions {
   connectTimeoutMs?: number;
   /** Tests against a local PostgreSQL only: connect without TLS (and allow a socket directory as host). */
   insecureForTests?: boolean;
+  /** statement_timeout of the session, and the lease of the load lock (default DEFAULT_LIMITS). */
+  limits?: WarehouseLimits;
 }
 
 export class RedshiftPgWarehouse implements Warehouse {
@@ -110,6 +119,7 @@ export class RedshiftPgWarehouse implements Warehouse {
     private readonly kind: RedshiftKind,
     private readonly copyRoleArn: string | undefined,
     private readonly password: string,
+    private readonly limits: WarehouseLimits = DEFAULT_LIMITS,
   ) {
     // Keep the password (and the inner connection, whose URI holds it) out of enumeration and inspect.
     Object.defineProperty(this, 'password', { enumerable: false });
@@ -141,8 +151,8 @@ export class RedshiftPgWarehouse implements Warehouse {
     const kind: RedshiftKind = /\.redshift-serverless\./i.test(host) ? 'serverless' : 'provisioned';
     const password = creds.password;
     try {
-      const inner = await PostgresWarehouse.open(conn.toString(), { dialect: 'redshift', connectTimeoutMs: opts.connectTimeoutMs });
-      return new RedshiftPgWarehouse(name, inner, kind, opts.copyRoleArn ?? jobEnv('RL_COPY_ROLE_ARN', env), password);
+      const inner = await PostgresWarehouse.open(conn.toString(), { dialect: 'redshift', connectTimeoutMs: opts.connectTimeoutMs, limits: opts.limits });
+      return new RedshiftPgWarehouse(name, inner, kind, opts.copyRoleArn ?? jobEnv('RL_COPY_ROLE_ARN', env), password, opts.limits);
     } catch (e) {
       const msg = redact(String((e as Error)?.message ?? e), password).replace('cannot connect to PostgreSQL at', 'cannot connect to Redshift at');
       throw new LoadError(msg, {}, `check the endpoint, the security group, and the credentials in secret ${target.secretId}`);
@@ -183,6 +193,10 @@ export class RedshiftPgWarehouse implements Warehouse {
       detail = undefined; // best effort: the COPY's own error stands
     }
     return this.redacted(copyLoadError(table, e.detail, detail, this.kind, queryId)) as LoadError;
+  }
+
+  async acquireLoadLock(claim: LoadLockClaim): Promise<LoadLock> {
+    return acquireLedgerLock(this, claim, this.name, this.limits);
   }
 
   async slices(): Promise<number | undefined> {

@@ -1,6 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { Manifest, ManifestEntry } from '../manifest.ts';
 import type { ObjectStore } from '../store/object-store.ts';
+import type { LoadLock, LoadLockClaim } from './load-lock.ts';
+
+export type { LoadLock, LoadLockClaim } from './load-lock.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -38,6 +41,11 @@ export interface Warehouse {
    * Returns the number of rows the engine reports it loaded.
    */
   copyManifest(args: CopyManifestArgs): Promise<number>;
+  /**
+   * Takes the dataset's load lock (load-lock.ts): one run per dataset between emptying the stage and
+   * publishing. Waits up to `claim.timeoutMs` for another run's lock, then throws LoadError naming it.
+   */
+  acquireLoadLock(claim: LoadLockClaim): Promise<LoadLock>;
   /** The number of slices the warehouse runs on, when it can tell (Redshift: STV_SLICES). */
   slices(): Promise<number | undefined>;
   close(): Promise<void>;

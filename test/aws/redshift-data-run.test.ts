@@ -28,6 +28,7 @@ import { S3Store } from '../../jobs/store/s3-store.ts';
 import { RedshiftDataWarehouse } from '../../jobs/warehouse/redshift-data.ts';
 import { warehouseColumnsQuery } from '../../sql/catalog.ts';
 import { emptyStage, historyChecksQuery, previousPublishedRowsQuery, PUBLISH_STEPS, stageChecksQuery } from '../../sql/load.ts';
+import { holderQuery } from '../../sql/load-lock.ts';
 import { applySetup, setupPlan } from '../../sql/setup.ts';
 import { SHARED_TPCH } from '../support/cli.ts';
 import { freshDatabase, motoEndpoint, pgUrl, requireMoto, requirePostgres } from '../support/services.ts';
@@ -78,6 +79,10 @@ function assertLines(lines: Line[], expected: Expect[], what: string): void {
 /** A timestamp's text without trailing zeros in its fraction (PostgreSQL prints '…:05.12', the run '…:05.120000'). */
 const sameTs = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** First statement of every batch: the server-side bound (jobs/warehouse/limits.ts, default 1 h). */
+const SET_TIMEOUT = 'SET statement_timeout TO 3600000';
+/** The last statement of every run: the load lock given back. */
+const RELEASE: Expect = ['E', /^DELETE FROM assignment\.load_lock WHERE dataset = 'supplier' AND run_id = '[^']+'$/];
 
 describe('runBatch through the Redshift Data API adapter, every statement executed on PostgreSQL', () => {
   let skip = false;
@@ -109,10 +114,10 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
   }
 
   /** One runBatch; returns its report (or its error) and the statements it sent. */
-  async function run(): Promise<{ report?: RunReport; error?: unknown; lines: Line[] }> {
+  async function run(limits?: { lockTimeoutMs: number; statementTimeoutMs: number }): Promise<{ report?: RunReport; error?: unknown; lines: Line[] }> {
     const from = api!.sent.length;
     try {
-      const report = await runBatch({ contract: supplier, batchDate: BATCH, locations: locations() });
+      const report = await runBatch({ contract: supplier, batchDate: BATCH, locations: locations(), limits });
       return { report, lines: linesSince(from) };
     } catch (error) {
       return { error, lines: linesSince(from) };
@@ -126,9 +131,16 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
       ['E', 'SELECT COUNT(*) AS slices FROM stv_slices'],
       ['E', warehouseColumnsQuery('assignment', 'supplier_data')],
       ['E', previousPublishedRowsQuery(supplier, BATCH)],
+      // The dataset's load lock (sql/load-lock.ts): claimed in one batch, then whose claim stands.
+      ['B1/4', SET_TIMEOUT],
+      ['B2/4', 'LOCK assignment.load_lock'],
+      ['B3/4', /^DELETE FROM assignment\.load_lock WHERE dataset = 'supplier' AND \(lease_until < CAST\('[0-9 :.-]+' AS TIMESTAMP\) OR run_id = '[^']+'\)$/],
+      ['B4/4', /^INSERT INTO assignment\.load_lock \(dataset, run_id, batch_date, claimed_at, lease_until\)\nSELECT 'supplier', '[^']+', CAST\('2026-11-25' AS DATE\), .*\nWHERE NOT EXISTS/],
+      ['E', holderQuery('assignment', 'supplier')],
       ['E', emptyStage(supplier)],
-      ['B1/2', new RegExp(`^COPY assignment\\.supplier_stage \\(${cols}\\) FROM '${esc(manifestUri)}' IAM_ROLE '${esc(COPY_ROLE)}' MANIFEST CSV`)],
-      ['B2/2', 'SELECT pg_last_copy_count() AS loaded'],
+      ['B1/3', SET_TIMEOUT],
+      ['B2/3', new RegExp(`^COPY assignment\\.supplier_stage \\(${cols}\\) FROM '${esc(manifestUri)}' IAM_ROLE '${esc(COPY_ROLE)}' MANIFEST CSV`)],
+      ['B3/3', 'SELECT pg_last_copy_count() AS loaded'],
       ['E', stageChecksQuery(supplier)],
     ];
   }
@@ -137,14 +149,15 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
   function publishBatch(loadTs: string): Expect[] {
     const ts = esc(`CAST('${loadTs}' AS TIMESTAMP)`);
     return [
-      ['B1/8', 'LOCK assignment.supplier_data, assignment.load_audit, assignment.supplier_stage'],
-      ['B2/8', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[1])} \\*/ SELECT 1 / \\(CASE WHEN COUNT\\(\\*\\) = 10000 AND SUM\\(s_acctbal\\) = [0-9.]+ AND MIN\\(s_suppkey\\) = 1 AND MAX\\(s_suppkey\\) = 10000 THEN 1 ELSE 0 END\\) AS stage_ok FROM assignment\\.supplier_stage$`)],
-      ['B3/8', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[2])} \\*/ SELECT .* FROM assignment\\.load_audit WHERE dataset = 'supplier' AND load_ts = ${ts} AND batch_date <> `)],
-      ['B4/8', /^UPDATE assignment\.load_audit SET status = 'replaced' WHERE dataset = 'supplier' AND batch_date = CAST\('2026-11-25' AS DATE\) AND status = 'published'$/],
-      ['B5/8', new RegExp(`^INSERT INTO assignment\\.load_audit \\(run_id, .*\\)\\nSELECT '[^']+', 'supplier', CAST\\('2026-11-25' AS DATE\\), 'published', ${ts}, `)],
-      ['B6/8', /^DELETE FROM assignment\.supplier_data WHERE load_ts IN \(SELECT load_ts FROM assignment\.load_audit WHERE .* AND status = 'replaced'\)$/],
-      ['B7/8', new RegExp(`^INSERT INTO assignment\\.supplier_data \\(${COLUMNS.join(', ')}, load_ts\\)\\nSELECT ${COLUMNS.join(', ')}, ${ts} FROM assignment\\.supplier_stage$`)],
-      ['B8/8', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[7])} \\*/ SELECT 1 / \\(CASE WHEN COUNT\\(\\*\\) = 10000 .* AS history_ok FROM assignment\\.supplier_data WHERE load_ts = ${ts}$`)],
+      ['B1/9', SET_TIMEOUT],
+      ['B2/9', 'LOCK assignment.supplier_data, assignment.load_audit, assignment.supplier_stage'],
+      ['B3/9', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[1])} \\*/ SELECT 1 / \\(CASE WHEN COUNT\\(\\*\\) = 10000 AND SUM\\(s_acctbal\\) = [0-9.]+ AND MIN\\(s_suppkey\\) = 1 AND MAX\\(s_suppkey\\) = 10000 THEN 1 ELSE 0 END\\) AS stage_ok FROM assignment\\.supplier_stage$`)],
+      ['B4/9', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[2])} \\*/ SELECT .* FROM assignment\\.load_audit WHERE dataset = 'supplier' AND load_ts = ${ts} AND batch_date <> `)],
+      ['B5/9', /^UPDATE assignment\.load_audit SET status = 'replaced' WHERE dataset = 'supplier' AND batch_date = CAST\('2026-11-25' AS DATE\) AND status = 'published'$/],
+      ['B6/9', new RegExp(`^INSERT INTO assignment\\.load_audit \\(run_id, .*\\)\\nSELECT '[^']+', 'supplier', CAST\\('2026-11-25' AS DATE\\), 'published', ${ts}, `)],
+      ['B7/9', /^DELETE FROM assignment\.supplier_data WHERE load_ts IN \(SELECT load_ts FROM assignment\.load_audit WHERE .* AND status = 'replaced'\)$/],
+      ['B8/9', new RegExp(`^INSERT INTO assignment\\.supplier_data \\(${COLUMNS.join(', ')}, load_ts\\)\\nSELECT ${COLUMNS.join(', ')}, ${ts} FROM assignment\\.supplier_stage$`)],
+      ['B9/9', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[7])} \\*/ SELECT 1 / \\(CASE WHEN COUNT\\(\\*\\) = 10000 .* AS history_ok FROM assignment\\.supplier_data WHERE load_ts = ${ts}$`)],
     ];
   }
 
@@ -249,7 +262,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     assert.deepEqual(firstRows.loadTs.map(sameTs), [sameTs(first.loadTs)], 'one load timestamp: the run\'s');
 
     // The statement stream, in order.
-    assertLines(lines, [...loadPrefix(first.manifest!), ...publishBatch(first.loadTs), ['E', historyChecksQuery(supplier, first.loadTs)]], 'run 1');
+    assertLines(lines, [...loadPrefix(first.manifest!), ...publishBatch(first.loadTs), ['E', historyChecksQuery(supplier, first.loadTs)], RELEASE], 'run 1');
     assertBatchesLegal();
     assert.equal(api!.sent.slice(mark).filter((r) => r.sqls.some((s) => /^TRUNCATE/.test(s))).map((r) => r.api).join(), 'ExecuteStatement');
 
@@ -302,7 +315,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
       [first.runId, 'replaced', '10000', '0'],
       [report!.runId, 'published', '10000', '10000'],
     ]);
-    assertLines(lines, [...loadPrefix(report!.manifest!), ...publishBatch(report!.loadTs), ['E', historyChecksQuery(supplier, report!.loadTs)]], 'run 2');
+    assertLines(lines, [...loadPrefix(report!.manifest!), ...publishBatch(report!.loadTs), ['E', historyChecksQuery(supplier, report!.loadTs)], RELEASE], 'run 2');
     assertBatchesLegal();
   });
 
@@ -331,7 +344,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     assert.equal(before.rows.length, 10_000);
     let tampered = 0;
     api!.beforeBatch = async (sqls, admin) => {
-      if (!sqls[0]!.startsWith('LOCK ')) return;
+      if (!sqls.some((q) => q.startsWith('LOCK assignment.supplier_data'))) return;
       // Another writer changes one balance after this run checked the stage.
       const r = await admin('UPDATE assignment.supplier_stage SET s_acctbal = s_acctbal + 0.01 WHERE s_suppkey = 1');
       tampered += r.rowCount ?? 0;
@@ -349,18 +362,19 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     assert.match(error.message, new RegExp(`^statement 2 of 8 failed: ERROR: division by zero — /\\* ${esc(PUBLISH_STEPS[1])} \\*/ SELECT 1`));
 
     // The publish batch failed at sub-statement 2 on the API too: 1 finished, 2 failed, the rest aborted.
-    const publishId = lines.find((l) => l.at === 'B1/8')!.id.replace(/:1$/, '');
+    const publishId = lines.find((l) => l.at === 'B2/9')!.id.replace(/:2$/, '');
     const d = await describeStatement(publishId);
     assert.equal(d.Status, 'FAILED');
-    assert.match(d.Error ?? '', /^Query #2 failed with ERROR: division by zero/);
-    assert.deepEqual(d.SubStatements!.map((s) => s.Status), ['FINISHED', 'FAILED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED']);
+    assert.match(d.Error ?? '', /^Query #3 failed with ERROR: division by zero/, 'the API counts the SET; our message does not');
+    assert.deepEqual(d.SubStatements!.map((s) => s.Status), ['FINISHED', 'FINISHED', 'FAILED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED']);
 
     // Sent in order; after the failed publish, one batch writes the failed audit row; no history check.
-    const failedAudit = lines.at(-1)!;
-    const loadTs = /CAST\('([0-9 :.-]+)' AS TIMESTAMP\)/.exec(lines.find((l) => l.at === 'B7/8')!.sql)![1]!;
-    const manifestUri = /FROM '([^']+)'/.exec(lines.find((l) => l.at === 'B1/2')!.sql)![1]!;
-    assertLines(lines.slice(0, -1), [...loadPrefix(manifestUri), ...publishBatch(loadTs)], 'the failing run');
-    assert.equal(failedAudit.at, 'B1/1');
+    const failedAudit = lines.at(-2)!;
+    const loadTs = /CAST\('([0-9 :.-]+)' AS TIMESTAMP\)/.exec(lines.find((l) => l.at === 'B8/9')!.sql)![1]!;
+    const manifestUri = /FROM '([^']+)'/.exec(lines.find((l) => l.at === 'B2/3')!.sql)![1]!;
+    assertLines(lines.slice(0, -3), [...loadPrefix(manifestUri), ...publishBatch(loadTs)], 'the failing run');
+    assertLines(lines.slice(-3), [['B1/2', SET_TIMEOUT], ['B2/2', /^INSERT INTO assignment\.load_audit /], RELEASE], 'the failed audit row, then the load lock released');
+    assert.equal(failedAudit.at, 'B2/2');
     assert.match(failedAudit.sql, /^INSERT INTO assignment\.load_audit \(run_id, .*\)\nVALUES \('[^']+', 'supplier', CAST\('2026-11-25' AS DATE\), 'failed', /);
     assert.ok(failedAudit.sql.includes('statement 2 of 8 failed: ERROR: division by zero'), 'the audit row carries the one-line error');
     assertBatchesLegal();
@@ -390,15 +404,37 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? error}`);
     assert.equal(error.exitCode, 5);
     assert.match(error.message, new RegExp(`^statement 8 of 8 failed: ERROR: division by zero — /\\* ${esc(PUBLISH_STEPS[7])} \\*/`));
-    const publishId = lines.find((l) => l.at === 'B1/8')!.id.replace(/:1$/, '');
+    const publishId = lines.find((l) => l.at === 'B2/9')!.id.replace(/:2$/, '');
     const d = await describeStatement(publishId);
-    assert.deepEqual(d.SubStatements!.map((s) => s.Status), ['FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FAILED']);
-    assert.equal(d.SubStatements![6]!.ResultRows, 10_000, 'the insert ran…');
+    assert.deepEqual(d.SubStatements!.map((s) => s.Status), ['FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FAILED']);
+    assert.equal(d.SubStatements![7]!.ResultRows, 10_000, 'the insert ran…');
     const after = await published(db!.url);
     assert.deepEqual(after.rows, before.rows, '…and was rolled back with the delete of the published copy');
     assert.deepEqual(after.loadTs, before.loadTs);
     assert.deepEqual(after.audit.filter((a) => a.status !== 'failed'), before.audit.filter((a) => a.status !== 'failed'), 'the replaced mark rolled back');
     assert.equal(after.audit.filter((a) => a.status === 'failed').length, 2);
     assertBatchesLegal();
+  });
+
+  it('the load lock ledger: a live claim of another run stops this one (exit 5, naming it, nothing touched); an expired one is cleared', async (t) => {
+    if (skip) return t.skip('no moto or PostgreSQL');
+    const before = await published(db!.url);
+    const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+    await api!.admin(`INSERT INTO assignment.load_lock VALUES ('supplier', 'other-run', '2026-11-24', '${iso(Date.now())}', '${iso(Date.now() + 3_600_000)}')`);
+    const { error, lines } = await run({ lockTimeoutMs: 3_000, statementTimeoutMs: 60_000 });
+    assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? error}`);
+    assert.match(error.oneLine(), /^LoadError: another run of supplier 2026-11-24 \(run id other-run, lease until [0-9 :.-]+ UTC\) is loading into redshift-data:cluster\/test-cluster\/dev; gave up after waiting 3 s/);
+    assert.ok(!lines.some((l) => /^TRUNCATE|^COPY/.test(l.sql)), 'the stage was never touched');
+    assert.deepEqual((await api!.admin('SELECT run_id FROM assignment.load_lock')).rows, [{ run_id: 'other-run' }], 'its claim stands');
+    const after = await published(db!.url);
+    assert.deepEqual(after.rows, before.rows);
+    assert.deepEqual(after.audit.filter((a) => a.status === 'failed').length, before.audit.filter((a) => a.status === 'failed').length + 1, 'the failure is audited');
+
+    // A killed run's claim: its lease has expired, so the next run clears it, publishes, and lets go.
+    await api!.admin(`UPDATE assignment.load_lock SET lease_until = '${iso(Date.now() - 1000)}'`);
+    const next = await run({ lockTimeoutMs: 3_000, statementTimeoutMs: 60_000 });
+    assert.equal(next.error, undefined, (next.error as Error)?.stack);
+    assert.equal(next.report!.status, 'published');
+    assert.deepEqual((await api!.admin('SELECT run_id FROM assignment.load_lock')).rows, [], 'released at the end');
   });
 });

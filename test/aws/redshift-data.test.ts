@@ -439,3 +439,145 @@ describe('redshift-data: COPY and slices', () => {
     assert.equal(api.calls().length, 0);
   });
 });
+
+describe('redshift-data: statement limits, lock waits and the load lock', () => {
+  const LIMITS = { lockTimeoutMs: 30_000, statementTimeoutMs: 3_600_000 };
+  const LOCK_COLUMNS = ['schema_name', 'table_name', 'relation', 'holder_pid', 'holder_user', 'holder_since', 'holder_mode'].map((name) => ({
+    name,
+    typeName: name === 'relation' || name === 'holder_pid' ? 'int4' : 'varchar',
+  }));
+
+  function recordingLog() {
+    const lines: Array<{ level: string; msg: string }> = [];
+    const log = {
+      info: (msg: string) => lines.push({ level: 'info', msg }),
+      warn: (msg: string) => lines.push({ level: 'warn', msg }),
+      error: (msg: string) => lines.push({ level: 'error', msg }),
+      debug: () => undefined,
+      progress: () => undefined,
+      endProgress: () => undefined,
+    };
+    return { log, lines };
+  }
+
+  test('with limits, a batch starts with SET statement_timeout, which error numbering leaves out', async () => {
+    api.on(BatchExecuteStatementCommand).resolves({ Id: 'b' });
+    api.on(DescribeStatementCommand).resolves({
+      Id: 'b',
+      Status: 'FAILED',
+      Error: 'Query #3 failed with ERROR: permission denied for relation supplier_data',
+      SubStatements: [
+        { Id: 'b:1', Status: 'FINISHED', QueryString: 'SET statement_timeout TO 60000' },
+        { Id: 'b:2', Status: 'FINISHED', QueryString: 'DELETE FROM t' },
+        { Id: 'b:3', Status: 'FAILED', Error: 'ERROR: permission denied for relation supplier_data', QueryString: 'INSERT INTO assignment.supplier_data SELECT 1' },
+      ],
+    });
+    const w = warehouse('redshift-data:cluster/c/d', { limits: { lockTimeoutMs: 5_000, statementTimeoutMs: 60_000 } });
+    const e = await userError(w.transaction(['DELETE FROM t', 'INSERT INTO assignment.supplier_data SELECT 1']));
+    assert.match(e.message, /^statement 2 of 2 failed: ERROR: permission denied for relation supplier_data — INSERT INTO assignment\.supplier_data/);
+    assert.deepEqual(api.commandCalls(BatchExecuteStatementCommand)[0].args[0].input.Sqls, [
+      'SET statement_timeout TO 60000',
+      'DELETE FROM t',
+      'INSERT INTO assignment.supplier_data SELECT 1',
+    ]);
+  });
+
+  test('a statement waiting for a lock: one line at 10 s naming the table and the holder from SVV_TRANSACTIONS; cancelled past the lock timeout', async () => {
+    api.on(BatchExecuteStatementCommand).resolves({ Id: 'pub' });
+    api.on(DescribeStatementCommand, { Id: 'pub' }).resolves({ Id: 'pub', Status: 'STARTED', RedshiftPid: 1111 });
+    api.on(ExecuteStatementCommand).resolves({ Id: 'locks' });
+    api.on(DescribeStatementCommand, { Id: 'locks' }).resolves({ Id: 'locks', Status: 'FINISHED', HasResultSet: true });
+    api.on(GetStatementResultCommand, { Id: 'locks' }).resolves({
+      ColumnMetadata: LOCK_COLUMNS,
+      Records: [[
+        { stringValue: 'assignment' }, { stringValue: 'supplier_stage' }, { longValue: 100123 },
+        { longValue: 2222 }, { stringValue: 'analyst' }, { stringValue: '2026-11-25 01:02:03' }, { stringValue: 'AccessShareLock' },
+      ]],
+    });
+    api.on(CancelStatementCommand).resolves({ Status: true });
+    const { log, lines } = recordingLog();
+    const w = warehouse('redshift-data:cluster/c/d', { limits: LIMITS, log });
+    const start = clock.t;
+    const e = await userError(w.transaction(['LOCK assignment.supplier_data, assignment.load_audit, assignment.supplier_stage', 'SELECT 1']));
+    assert.ok(e instanceof LoadError);
+    assert.match(
+      e.oneLine(),
+      /^LoadError: gave up waiting 30 s for a lock on assignment\.supplier_stage held by pid 2222 \(user analyst, since 2026-11-25 01:02:03 UTC\): statement pub was cancelled \(LOCK assignment\.supplier_data.*\) — end that session's transaction \(SELECT pg_terminate_backend\(2222\)\) or raise --lock-timeout/,
+    );
+    assert.deepEqual(api.commandCalls(CancelStatementCommand).map((c) => c.args[0].input), [{ Id: 'pub' }]);
+    const waited = clock.t - start;
+    assert.ok(waited >= 30_000 && waited < 36_000, `cancelled ${waited} ms after submitting, not at the 1 h statement deadline`);
+    assert.deepEqual(lines.filter((l) => l.level === 'warn').length, 1, 'one line');
+    assert.match(lines[0]!.msg, /^waiting 1\d(\.\d)? s for a lock on assignment\.supplier_stage: LOCK assignment\.supplier_data.* — blocked by pid 2222 \(user analyst, since 2026-11-25 01:02:03 UTC\) \(gives up after 30 s\)$/);
+    const looks = api.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql!);
+    assert.ok(looks.length >= 2 && looks.length <= 6, `looked every 5 s from 10 s on (${looks.length})`);
+    assert.match(looks[0]!, /FROM svv_transactions w LEFT JOIN svv_transactions h ON h\.relation = w\.relation AND h\.granted AND h\.pid <> w\.pid .*WHERE w\.pid = 1111 AND NOT w\.granted/);
+  });
+
+  test('the statement deadline names the lock it was waiting for, even when the holder is not visible to the ETL user', async () => {
+    api.on(ExecuteStatementCommand, { StatementName: 'redshift-loader' }).callsFake((input: { Sql?: string }) => ({ Id: /svv_transactions/.test(input.Sql ?? '') ? 'locks' : 'trunc' }));
+    api.on(DescribeStatementCommand, { Id: 'trunc' }).resolves({ Id: 'trunc', Status: 'STARTED', RedshiftPid: 1111 });
+    api.on(DescribeStatementCommand, { Id: 'locks' }).resolves({ Id: 'locks', Status: 'FINISHED', HasResultSet: true });
+    api.on(GetStatementResultCommand, { Id: 'locks' }).resolves({
+      ColumnMetadata: LOCK_COLUMNS,
+      Records: [[{ stringValue: 'assignment' }, { stringValue: 'supplier_stage' }, { longValue: 100123 }, { isNull: true }, { isNull: true }, { isNull: true }, { isNull: true }]],
+    });
+    api.on(CancelStatementCommand).resolves({ Status: true });
+    const w = warehouse('redshift-data:cluster/c/d', { limits: { lockTimeoutMs: 300_000, statementTimeoutMs: 20_000 } });
+    const start = clock.t;
+    const e = await userError(w.query('TRUNCATE assignment.supplier_stage'));
+    assert.match(
+      e.oneLine(),
+      /^LoadError: timed out after 20 s, waiting for a lock on assignment\.supplier_stage held by a session this user cannot see \(ALTER USER … SYSLOG ACCESS UNRESTRICTED shows it\): statement trunc was cancelled/,
+    );
+    assert.equal(clock.t - start, 20_000, 'the polling deadline is the statement timeout');
+    assert.deepEqual(api.commandCalls(CancelStatementCommand).map((c) => c.args[0].input), [{ Id: 'trunc' }]);
+  });
+
+  test('the load lock is a ledger row: claimed in one batch (LOCK, clear an expired lease, INSERT … WHERE NOT EXISTS), released by DELETE', async () => {
+    api.on(BatchExecuteStatementCommand).resolves({ Id: 'claim' });
+    api.on(DescribeStatementCommand, { Id: 'claim' }).resolves({ Id: 'claim', Status: 'FINISHED' });
+    api.on(ExecuteStatementCommand).resolves({ Id: 'q' });
+    api.on(DescribeStatementCommand, { Id: 'q' }).resolves({ Id: 'q', Status: 'FINISHED', HasResultSet: true });
+    const holderColumns = ['run_id', 'batch_date', 'claimed_at', 'lease_until'].map((name) => ({ name, typeName: 'varchar' }));
+    api.on(GetStatementResultCommand, { Id: 'q' }).resolves({
+      ColumnMetadata: holderColumns,
+      Records: [[{ stringValue: 'run-1' }, { stringValue: '2026-01-02' }, { stringValue: '2026-01-02 03:00:00' }, { stringValue: '2026-01-02 07:10:00' }]],
+    });
+    const w = warehouse('redshift-data:cluster/c/d', { limits: { lockTimeoutMs: 300_000, statementTimeoutMs: 3_600_000 } });
+    const lock = await w.acquireLoadLock({ dataset: 'supplier', schema: 'assignment', batchDate: '2026-01-02', runId: 'run-1', timeoutMs: 300_000 });
+    const sqls = api.commandCalls(BatchExecuteStatementCommand)[0].args[0].input.Sqls!;
+    assert.equal(sqls[0], 'SET statement_timeout TO 3600000');
+    assert.equal(sqls[1], 'LOCK assignment.load_lock');
+    assert.match(sqls[2]!, /^DELETE FROM assignment\.load_lock WHERE dataset = 'supplier' AND \(lease_until < CAST\('\d{4}-\d\d-\d\d [0-9:.]+' AS TIMESTAMP\) OR run_id = 'run-1'\)$/);
+    assert.match(sqls[3]!, /^INSERT INTO assignment\.load_lock \(dataset, run_id, batch_date, claimed_at, lease_until\)\nSELECT 'supplier', 'run-1', CAST\('2026-01-02' AS DATE\), .*\nWHERE NOT EXISTS \(SELECT 1 FROM assignment\.load_lock WHERE dataset = 'supplier'\)$/);
+    // The lease: the run's clock + 4 statement timeouts + 10 min (no CURRENT_TIMESTAMP on Redshift).
+    const [, claimed, lease] = /SELECT .*, CAST\('([^']+)' AS TIMESTAMP\), CAST\('([^']+)' AS TIMESTAMP\)/.exec(sqls[3]!)!;
+    assert.equal(Date.parse(`${lease!.replace(' ', 'T')}Z`) - Date.parse(`${claimed!.replace(' ', 'T')}Z`), 4 * 3_600_000 + 600_000);
+    await lock.release();
+    assert.equal(api.commandCalls(ExecuteStatementCommand).at(-1)!.args[0].input.Sql, "DELETE FROM assignment.load_lock WHERE dataset = 'supplier' AND run_id = 'run-1'");
+  });
+
+  test('the load lock held by another run: polls until the lock timeout, then LoadError naming its run id and lease', async () => {
+    api.on(BatchExecuteStatementCommand).resolves({ Id: 'claim' });
+    api.on(DescribeStatementCommand, { Id: 'claim' }).resolves({ Id: 'claim', Status: 'FINISHED' });
+    api.on(ExecuteStatementCommand).resolves({ Id: 'q' });
+    api.on(DescribeStatementCommand, { Id: 'q' }).resolves({ Id: 'q', Status: 'FINISHED', HasResultSet: true });
+    api.on(GetStatementResultCommand, { Id: 'q' }).resolves({
+      ColumnMetadata: ['run_id', 'batch_date', 'claimed_at', 'lease_until'].map((name) => ({ name, typeName: 'varchar' })),
+      Records: [[{ stringValue: 'other-run' }, { stringValue: '2026-01-01' }, { stringValue: '2026-01-02 03:00:00' }, { stringValue: '2026-01-02 07:10:00' }]],
+    });
+    const { log, lines } = recordingLog();
+    const w = warehouse('redshift-data:cluster/c/d', { limits: { lockTimeoutMs: 12_000, statementTimeoutMs: 3_600_000 } });
+    const start = clock.t;
+    const e = await userError(w.acquireLoadLock({ dataset: 'supplier', schema: 'assignment', batchDate: '2026-01-02', runId: 'run-2', timeoutMs: 12_000, log }));
+    assert.ok(e instanceof LoadError);
+    assert.equal(
+      e.oneLine(),
+      'LoadError: another run of supplier 2026-01-01 (run id other-run, lease until 2026-01-02 07:10:00 UTC) is loading into redshift-data:cluster/c/d; gave up after waiting 12 s — let it finish, then rerun this batch (or raise --lock-timeout to wait longer)',
+    );
+    assert.ok(clock.t - start >= 12_000 && clock.t - start < 15_000);
+    assert.ok(api.commandCalls(BatchExecuteStatementCommand).length >= 5, 'claimed again every 2 s');
+    assert.match(lines.find((l) => l.level === 'warn')?.msg ?? '', /^waiting 1[0-2](\.\d)? s for the load lock of supplier: held by a session \(run id other-run, since 2026-01-02 03:00:00, lease until/);
+  });
+});

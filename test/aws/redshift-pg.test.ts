@@ -14,6 +14,8 @@ import { secretsClient } from '../../jobs/aws/clients.ts';
 import { getDbCredentials, parseDbSecret } from '../../jobs/aws/secrets.ts';
 import { ConfigError, LoadError, UserError } from '../../jobs/errors.ts';
 import { RedshiftPgWarehouse, isRedshiftPgUri, parseRedshiftPgUri } from '../../jobs/warehouse/redshift-pg.ts';
+import { loadLockDdl } from '../../sql/load-lock.ts';
+import { toLocalDialect } from '../../sql/local.ts';
 import { freshDatabase, pgUrl, requireMoto, requirePostgres } from '../support/services.ts';
 import { TEST_CREDENTIALS, motoOptions, uniqueName, userError } from './moto.ts';
 
@@ -140,6 +142,33 @@ describe('RedshiftPgWarehouse: secret from moto, connection to the local Postgre
       }
     } finally {
       await wh.close();
+    }
+  });
+
+  test('statement_timeout is set for the session; the load lock is the ledger row: a second session waits, then names the holder', async (t) => {
+    if (!(await setup(t))) return;
+    const arn = await secret({ username: ROLE, password: PASSWORD, host: '127.0.0.1', port: 5432, dbname: dbName });
+    const uri = `redshift:///?secret=${encodeURIComponent(arn)}`;
+    const a = await RedshiftPgWarehouse.open(uri, { secretsClient: sm, insecureForTests: true, env: {}, limits: { lockTimeoutMs: 1000, statementTimeoutMs: 90_000 } });
+    const b = await open(uri);
+    try {
+      assert.deepEqual(await a.query('SHOW statement_timeout'), [{ statement_timeout: '90s' }]);
+      assert.deepEqual(await b.query('SHOW statement_timeout'), [{ statement_timeout: '1h' }], 'the default: 3600 s');
+      await a.query('CREATE SCHEMA IF NOT EXISTS assignment');
+      await a.query(toLocalDialect(loadLockDdl({ schema: 'assignment' })));
+      const claim = { dataset: 'supplier', schema: 'assignment', batchDate: '2026-01-02', timeoutMs: 1000 };
+      const held = await a.acquireLoadLock({ ...claim, runId: 'run-a' });
+      const e = await userError(b.acquireLoadLock({ ...claim, runId: 'run-b' }));
+      assert.ok(e instanceof LoadError);
+      assert.match(e.oneLine(), /^LoadError: another run of supplier 2026-01-02 \(run id run-a, lease until [0-9 :.-]+ UTC\) is loading into redshift:\/\/127\.0\.0\.1:5432\/\S+; gave up after waiting 1 s/);
+      await held.release();
+      const mine = await b.acquireLoadLock({ ...claim, runId: 'run-b' });
+      assert.deepEqual(await a.query('SELECT run_id FROM assignment.load_lock'), [{ run_id: 'run-b' }]);
+      await mine.release();
+      assert.deepEqual(await a.query('SELECT run_id FROM assignment.load_lock'), []);
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 

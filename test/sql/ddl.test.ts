@@ -6,6 +6,7 @@ import { supplier } from '../../datasets/index.ts';
 import { ConfigError } from '../../jobs/errors.ts';
 import { createTableStatement, defaultEncoding, encodingFor, renderDdl, renderDdlScript, renderType } from '../../sql/ddl.ts';
 import { createUserStatement, grantStatements, setupPlan, setupScript, userExistsQuery } from '../../sql/setup.ts';
+import { loadLockDdl } from '../../sql/load-lock.ts';
 import { ident, literal } from '../../sql/sql-text.ts';
 
 const golden = new URL('./golden/supplier.ddl.sql', import.meta.url);
@@ -116,9 +117,10 @@ describe('sql/setup', () => {
       'ALTER TABLE assignment.supplier_stage OWNER TO etl_loader',
       'GRANT SELECT, INSERT, DELETE ON TABLE assignment.supplier_data TO etl_loader',
       'GRANT SELECT, INSERT, UPDATE ON TABLE assignment.load_audit TO etl_loader',
+      'GRANT SELECT, INSERT, DELETE ON TABLE assignment.load_lock TO etl_loader',
     ]);
     const plan = setupPlan(supplier, { etlUser: 'etl_loader' });
-    assert.deepEqual(plan.ddl, renderDdl(supplier));
+    assert.deepEqual(plan.ddl, [...renderDdl(supplier), loadLockDdl(supplier)]);
     assert.ok(!/PASSWORD\s+'/i.test(setupScript(supplier, { etlUser: 'etl_loader' })));
     assert.throws(() => setupPlan(supplier, { etlUser: "x'; DROP TABLE y; --" }), ConfigError);
   });
