@@ -5,8 +5,7 @@
  * threads) take any TpchTable; adding NATION or LINEITEM is one module like supplier.ts plus one line in
  * tables.ts.
  */
-import type { SchemaElement } from 'hyparquet-writer';
-import type { ColumnSource } from 'hyparquet-writer';
+import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 
 /** A run of consecutive rows, column by column: row i has key firstKey + i. */
 export interface TpchBatch {

@@ -6,7 +6,7 @@ import { ConfigError } from '../jobs/errors.ts';
 import { supplierTable } from './supplier.ts';
 import type { TpchTable } from './table.ts';
 
-export const tpchTables: Readonly<Record<string, TpchTable<any>>> = {
+export const tpchTables: Readonly<Record<string, TpchTable>> = {
   supplier: supplierTable,
 };
 
@@ -16,12 +16,12 @@ export function tpchTableNames(): string[] {
 }
 
 /** The table of that name, or undefined. */
-export function findTpchTable(name: string): TpchTable<any> | undefined {
+export function findTpchTable(name: string): TpchTable | undefined {
   return Object.hasOwn(tpchTables, name) ? tpchTables[name] : undefined;
 }
 
 /** The table of that name, or a ConfigError listing the ones the generator knows. */
-export function tpchTable(name: string): TpchTable<any> {
+export function tpchTable(name: string): TpchTable {
   const table = findTpchTable(name);
   if (!table) throw new ConfigError(`the TPC-H generator has no table "${name}"`, {}, `it knows: ${tpchTableNames().join(', ')}`);
   return table;

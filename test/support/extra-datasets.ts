@@ -13,4 +13,4 @@ const contract = (name: string): DatasetContract => ({ ...supplier, name, stageT
 
 contracts.supplier_copy = contract('supplier_copy');
 contracts.orphan_parts = contract('orphan_parts');
-(tpchTables as Record<string, TpchTable<any>>).supplier_copy = { ...supplierTable, name: 'supplier_copy' };
+(tpchTables as Record<string, TpchTable>).supplier_copy = { ...supplierTable, name: 'supplier_copy' };
