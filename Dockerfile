@@ -20,6 +20,7 @@ COPY jobs ./jobs
 COPY crawler ./crawler
 COPY data-quality ./data-quality
 COPY sql ./sql
+COPY tpch ./tpch
 RUN npm run build
 
 # ---- deps: production dependencies only, no install scripts (prepare would need tsc and the sources)

@@ -223,8 +223,9 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     }
     throw e;
   } finally {
-    report.finishedAt = new Date().toISOString();
-    report.timings.total = Date.now() - started.getTime();
+    const finished = (opts.now ?? (() => new Date()))(); // the same clock as `started`
+    report.finishedAt = finished.toISOString();
+    report.timings.total = finished.getTime() - started.getTime();
     await loadLock?.release();
     await warehouse?.close().catch(() => undefined);
     await writeReports().catch((e: Error) => log.warn(`could not write the run report: ${e.message}`));

@@ -6,6 +6,7 @@ import { listBatchFiles } from '../readers/index.ts';
 import { parseBatchDate, resolveLocations, todayUtc } from '../locations.ts';
 import { storeFor } from '../store/index.ts';
 import { contractFor, str, type Command } from './command.ts';
+import { minutesFlag } from './minutes-flag.ts';
 
 export const crawl: Command = {
   summary: "catalog a batch's files the way a Glue crawler does (local catalog), or start the dataset's Glue crawler and wait",
@@ -21,12 +22,12 @@ export const crawl: Command = {
   async run({ values, log, json, print }) {
     const contract = contractFor(values.dataset);
     const batchDate = parseBatchDate(str(values.date) ?? todayUtc());
+    const minutes = minutesFlag('timeout-minutes', values['timeout-minutes'], 30);
     const loc = resolveLocations(contract, batchDate, { source: str(values.source), catalog: str(values.catalog) });
     const catalog = parseCatalogUri(loc.catalog);
     if (catalog.kind === 'glue') {
       const crawler = str(values.crawler);
       if (!crawler) throw new ConfigError('--crawler is required with a Glue catalog', {}, 'the name of the dataset\'s crawler (see the stack outputs)');
-      const minutes = Number(str(values['timeout-minutes']) ?? '30');
       const { startCrawlerAndWait } = await import('../../crawler/glue-catalog.ts');
       await startCrawlerAndWait(crawler, { timeoutMs: minutes * 60_000 });
       const line = `crawler ${crawler} finished; catalog glue:${catalog.database} is up to date`;

@@ -1,10 +1,10 @@
-import { generateSupplier, type GenerateFormat } from '../generate/index.ts';
+import { findTpchTable, generateTable, tpchTableNames, type GenerateFormat } from '../../tpch/index.ts';
 import { ConfigError } from '../errors.ts';
-import { contractFor, intFlag, str, type Command } from './command.ts';
+import { intFlag, str, type Command } from './command.ts';
 
 export const generate: Command = {
-  summary: 'write TPC-H SUPPLIER rows (deterministic per seed, streamed at any scale) as Parquet or dbgen text',
-  usage: 'redshift-loader generate --dataset supplier --scale SF --out DIR [--files N] [--format parquet|csv] [--seed S] [--row-group N]',
+  summary: 'write a TPC-H table (deterministic per seed, streamed at any scale) as Parquet or dbgen text',
+  usage: 'redshift-loader generate --dataset TABLE --scale SF --out DIR [--files N] [--format parquet|csv] [--seed S] [--row-group N]',
   options: {
     dataset: { type: 'string' },
     scale: { type: 'string' },
@@ -15,8 +15,11 @@ export const generate: Command = {
     'row-group': { type: 'string' },
   },
   async run({ values, log, json, print }) {
-    const contract = contractFor(values.dataset);
-    if (contract.name !== 'supplier') throw new ConfigError(`no generator for dataset ${contract.name}`, {}, 'only supplier has one');
+    const name = str(values.dataset);
+    const known = `the TPC-H tables it knows: ${tpchTableNames().join(', ')}`;
+    if (!name) throw new ConfigError('--dataset is required', {}, known);
+    const table = findTpchTable(name);
+    if (!table) throw new ConfigError(`--dataset ${name}: the generator has no TPC-H table of that name`, {}, known);
     const scaleText = str(values.scale);
     if (!scaleText) throw new ConfigError('--scale is required', {}, 'e.g. --scale 1 (10,000 rows) or --scale 1000 (10M rows)');
     const scale = /^\d+(\.\d+)?$/.test(scaleText) ? Number(scaleText) : NaN;
@@ -25,7 +28,7 @@ export const generate: Command = {
     const format = (str(values.format) ?? 'parquet') as GenerateFormat;
     if (format !== 'parquet' && format !== 'csv') throw new ConfigError(`--format must be parquet or csv, got "${format}"`);
     const started = performance.now();
-    const result = await generateSupplier({
+    const result = await generateTable(table.name, {
       scale,
       outDir: out,
       format,
@@ -36,7 +39,7 @@ export const generate: Command = {
     });
     log.endProgress();
     const bytes = result.files.reduce((s, f) => s + f.bytes, 0);
-    const line = `wrote ${result.rows} SUPPLIER rows into ${result.files.length} ${format} file(s), ${bytes.toLocaleString('en-US')} bytes, in ${((performance.now() - started) / 1000).toFixed(1)} s: ${out}`;
+    const line = `wrote ${result.rows} ${table.name.toUpperCase()} rows into ${result.files.length} ${format} file(s), ${bytes.toLocaleString('en-US')} bytes, in ${((performance.now() - started) / 1000).toFixed(1)} s: ${out}`;
     if (json) print(JSON.stringify({ status: 'ok', message: line, rows: result.rows, files: result.files }));
     else log.info(line);
     return 0;

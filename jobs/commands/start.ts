@@ -1,8 +1,8 @@
-import { generateSupplier } from '../generate/index.ts';
+import { findTpchTable, generateTable, tpchTableNames } from '../../tpch/index.ts';
 import { listBatchFiles } from '../readers/index.ts';
 import { batchFolder, LOCAL_DEFAULTS, parseBatchDate, todayUtc } from '../locations.ts';
 import { storeFor } from '../store/index.ts';
-import { isUserError } from '../errors.ts';
+import { ConfigError, isUserError } from '../errors.ts';
 import { jobEnv } from '../config/env.ts';
 import { contractFor, str, type Command } from './command.ts';
 import { runAndSummarize, RUN_OPTIONS } from './run.ts';
@@ -12,7 +12,7 @@ export const SAMPLE = { scale: 1, files: 3, format: 'parquet' as const };
 
 export const start: Command = {
   summary: 'first run on a laptop: write a sample SF 1 batch if the date has none, then run it on the local defaults',
-  usage: 'redshift-loader start [--dataset supplier] [--date YYYY-MM-DD] [run flags…]',
+  usage: 'redshift-loader start [--dataset NAME (default supplier)] [--date YYYY-MM-DD] [run flags…]',
   options: RUN_OPTIONS,
   async run(ctx) {
     const values: typeof ctx.values = { ...ctx.values, dataset: str(ctx.values.dataset) ?? 'supplier' };
@@ -28,9 +28,16 @@ export const start: Command = {
       },
     );
     if (!present) {
-      if (contract.name !== 'supplier') throw new Error(`no sample generator for dataset ${contract.name}`);
-      ctx.log.info(`no batch for ${batchDate} in ${source}: writing a sample TPC-H SUPPLIER batch (SF ${SAMPLE.scale}, ${SAMPLE.files} Parquet files)`);
-      await generateSupplier({ scale: SAMPLE.scale, files: SAMPLE.files, format: SAMPLE.format, outDir: source });
+      const table = findTpchTable(contract.name);
+      if (!table) {
+        throw new ConfigError(
+          `no batch for ${batchDate}, and the TPC-H generator cannot write a sample of dataset ${contract.name} (it knows: ${tpchTableNames().join(', ')})`,
+          { file: source },
+          `put the batch's files there, or pass --source or --date of a batch that exists`,
+        );
+      }
+      ctx.log.info(`no batch for ${batchDate} in ${source}: writing a sample TPC-H ${table.name.toUpperCase()} batch (SF ${SAMPLE.scale}, ${SAMPLE.files} Parquet files)`);
+      await generateTable(table.name, { scale: SAMPLE.scale, files: SAMPLE.files, format: SAMPLE.format, outDir: source });
     }
     return runAndSummarize({ ...ctx, values: { ...values, source } }, { date: batchDate });
   },

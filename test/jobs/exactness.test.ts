@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { SUPPLIER_PARQUET_SCHEMA } from '../../jobs/generate/index.ts';
+import { SUPPLIER_PARQUET_SCHEMA } from '../../tpch/index.ts';
 import { runCli } from '../support/cli.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { published } from '../support/supplier.ts';

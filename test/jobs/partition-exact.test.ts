@@ -17,7 +17,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { supplier } from '../../datasets/index.ts';
 import { QualityEvaluator, type QualityReport } from '../../data-quality/index.ts';
 import { UserError } from '../../jobs/errors.ts';
-import { SUPPLIER_PARQUET_SCHEMA } from '../../jobs/generate/index.ts';
+import { SUPPLIER_PARQUET_SCHEMA } from '../../tpch/index.ts';
 import { CsvRowEncoder } from '../../jobs/partition/csv.ts';
 import { partition } from '../../jobs/partition/partition.ts';
 import { listBatchFiles, openSource } from '../../jobs/readers/index.ts';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import { supplier } from '../../datasets/index.ts';
-import { generateSupplier } from '../../jobs/generate/index.ts';
+import { generateSupplier } from '../../tpch/index.ts';
 import { crc32, crc32Combine } from '../../jobs/partition/crc32.ts';
 import { BlockDeflater } from '../../jobs/partition/part-set.ts';
 import { blockBytesFor, partition, unitsOf } from '../../jobs/partition/partition.ts';

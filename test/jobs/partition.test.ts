@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { supplier } from '../../datasets/index.ts';
 import { coercerFor, type Canonical } from '../../data-quality/coerce.ts';
-import { generateSupplier } from '../../jobs/generate/index.ts';
+import { generateSupplier } from '../../tpch/index.ts';
 import { csvField, CsvRowEncoder } from '../../jobs/partition/csv.ts';
 import { partCount, partition } from '../../jobs/partition/partition.ts';
 import { LocalStore } from '../../jobs/store/index.ts';

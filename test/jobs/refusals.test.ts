@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { SUPPLIER_PARQUET_SCHEMA, supplierBatches } from '../../jobs/generate/index.ts';
+import { SUPPLIER_PARQUET_SCHEMA, supplierBatches } from '../../tpch/index.ts';
 import { runCli, SHARED_TPCH } from '../support/cli.ts';
 import { freshDatabase, requirePostgres } from '../support/services.ts';
 import { published } from '../support/supplier.ts';

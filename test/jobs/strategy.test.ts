@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { generateSupplier } from '../../jobs/generate/index.ts';
+import { generateSupplier } from '../../tpch/index.ts';
 import { runCli, SHARED_TPCH } from '../support/cli.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { published, referenceRows } from '../support/supplier.ts';

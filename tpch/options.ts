@@ -2,7 +2,10 @@
  * The generator's inputs, checked once: anything a user can get wrong becomes a ConfigError naming the
  * option, the value and what is allowed.
  */
-import { ConfigError } from '../errors.ts';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../jobs/errors.ts';
+import type { TpchTable } from './table.ts';
 
 /** TPC-H's rows of SUPPLIER per unit of scale factor. */
 export const SUPPLIER_ROWS_PER_SF = 10_000;
@@ -24,9 +27,22 @@ export type SeedInput = number | bigint | string;
 
 /** Rows of SUPPLIER at a scale factor: SF × 10,000, truncated like dbgen, and at least one. */
 export function supplierRowCount(scale: number): number {
+  return scaledRowCount(SUPPLIER_ROWS_PER_SF, scale);
+}
+
+/** Rows of a table at a scale factor: its fixed count, or SF × its rows per SF truncated like dbgen (at least one). */
+export function tableRowCount(table: Pick<TpchTable, 'rowsPerScaleFactor' | 'fixedRows'>, scale: number): number {
+  if (table.fixedRows !== undefined) {
+    checkScale(scale);
+    return table.fixedRows;
+  }
+  return scaledRowCount(table.rowsPerScaleFactor, scale);
+}
+
+function scaledRowCount(rowsPerScaleFactor: number, scale: number): number {
   checkScale(scale);
   // Round away binary noise first (0.29 × 10,000 is 2899.9999999999995 in floating point).
-  const exact = Math.round(scale * SUPPLIER_ROWS_PER_SF * 1e6) / 1e6;
+  const exact = Math.round(scale * rowsPerScaleFactor * 1e6) / 1e6;
   return Math.max(1, Math.floor(exact));
 }
 
@@ -87,6 +103,11 @@ export function checkOutDir(outDir: unknown): asserts outDir is string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(outDir) && !outDir.startsWith('file://')) {
     throw new ConfigError(`the generator writes to a local folder, not ${outDir}`, {}, 'use a path or file://…');
   }
+}
+
+/** The local folder an output location names: a path (relative to the working directory) or file://…. */
+export function outputFolder(outDir: string): string {
+  return outDir.startsWith('file://') ? fileURLToPath(outDir) : resolve(outDir);
 }
 
 /** The indexes (0-based) of the files to write; all of them when `only` is absent. */

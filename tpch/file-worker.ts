@@ -1,12 +1,15 @@
 /**
  * Worker-thread entry of the generator: writes the files it is sent, one at a time, and reports back.
- * Messages in: FileTask. Messages out: WorkerReport.
+ * Messages in: FileTask (the table by name: the worker finds it in the same registry). Messages out: WorkerReport.
  */
 import { parentPort } from 'node:worker_threads';
-import { SupplierGenerator } from './supplier-rows.ts';
-import { writeSupplierFile, type FilePlan, type GeneratedFile, type WriteFileOptions } from './write-file.ts';
+import type { TpchRowGenerator } from './table.ts';
+import { tpchTable } from './tables.ts';
+import { writeTableFile, type FilePlan, type GeneratedFile, type WriteFileOptions } from './write-file.ts';
 
 export interface FileTask {
+  /** The table's name in tpchTables. */
+  table: string;
   scale: number;
   seed: bigint;
   plan: FilePlan;
@@ -21,16 +24,17 @@ export type WorkerReport =
 
 const port = parentPort;
 if (port) {
-  let generator: SupplierGenerator | undefined;
+  /** The last generator, reused while the tasks keep the same table, scale and seed. */
+  let current: { id: string; generator: TpchRowGenerator } | undefined;
   port.on('message', (task: FileTask) => {
     const index = task.plan.index;
     const post = (report: WorkerReport): void => port.postMessage(report);
     void (async () => {
       try {
-        if (!generator || generator.seed !== task.seed || generator.scale !== task.scale) {
-          generator = new SupplierGenerator({ scale: task.scale, seed: task.seed });
-        }
-        const file = await writeSupplierFile(generator, task.plan, {
+        const table = tpchTable(task.table);
+        const id = `${task.table}:${task.scale}:${task.seed}`;
+        if (current?.id !== id) current = { id, generator: table.generator({ scale: task.scale, seed: task.seed }) };
+        const file = await writeTableFile(table, current.generator, task.plan, {
           ...task.options,
           onRows: (rows) => post({ type: 'rows', index, rows }),
         });

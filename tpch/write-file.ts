@@ -1,14 +1,14 @@
 /**
- * One output file of the generator: its key range, its name, and writing it atomically (a hidden temporary
+ * One output file of the generator, for any table: its key range, its name, and writing it atomically (a hidden temporary
  * file beside the target, made durable, then renamed into place).
  */
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { GenerateFormat } from './options.ts';
-import { SupplierParquetSink } from './parquet-file.ts';
-import type { SupplierGenerator } from './supplier-rows.ts';
-import { encodeSupplierTbl, MAX_SUPPLIER_LINE_BYTES } from './tbl.ts';
+import { TableParquetSink } from './parquet-file.ts';
+import type { TpchBatch, TpchRowGenerator, TpchTable } from './table.ts';
+import { encodeTbl, maxTblLineBytes } from './tbl.ts';
 
 /** Rows per .tbl write (about 7 MB of text at most). */
 export const CSV_BATCH_ROWS = 32_768;
@@ -18,7 +18,7 @@ export interface FilePlan {
   index: number;
   /** Absolute path of the finished file. */
   path: string;
-  /** s_suppkey of the file's first and last row (inclusive). */
+  /** Row keys of the file's first and last row (inclusive). */
   firstKey: number;
   lastKey: number;
 }
@@ -28,7 +28,7 @@ export interface GeneratedFile {
   path: string;
   rows: number;
   bytes: number;
-  /** s_suppkey of the file's first and last row. */
+  /** Row keys of the file's first and last row. */
   firstKey: number;
   lastKey: number;
 }
@@ -80,9 +80,10 @@ export async function removeStaleTemporaries(dir: string, fileNames: string[]): 
   return stale;
 }
 
-/** Writes one planned file of SUPPLIER rows. */
-export async function writeSupplierFile(
-  generator: SupplierGenerator,
+/** Writes one planned file of a table's rows. */
+export async function writeTableFile<B extends TpchBatch>(
+  table: TpchTable<B>,
+  generator: TpchRowGenerator<B>,
   plan: FilePlan,
   options: WriteFileOptions,
 ): Promise<GeneratedFile> {
@@ -92,15 +93,15 @@ export async function writeSupplierFile(
   const bytes = await writeAtomically(tmp, plan.path, async (handle) => {
     if (options.format === 'csv') {
       const batchSize = Math.min(CSV_BATCH_ROWS, rows);
-      const buffer = Buffer.allocUnsafe(batchSize * MAX_SUPPLIER_LINE_BYTES);
+      const buffer = Buffer.allocUnsafe(batchSize * maxTblLineBytes(table));
       for (const batch of generator.batches({ firstKey, lastKey, batchSize })) {
-        const text = encodeSupplierTbl(batch, buffer);
+        const text = encodeTbl(table, batch, buffer);
         let done = 0;
         while (done < text.length) done += (await handle.write(text, done, text.length - done)).bytesWritten;
         options.onRows?.(batch.numRows);
       }
     } else {
-      const sink = new SupplierParquetSink(handle, { metadata: options.metadata });
+      const sink = new TableParquetSink(table, handle, { metadata: options.metadata });
       for (const batch of generator.batches({ firstKey, lastKey, batchSize: options.rowGroupSize })) {
         await sink.write(batch);
         options.onRows?.(batch.numRows);

@@ -15,7 +15,8 @@
  * alone, in any order, and gives the same values. Which rows carry the Customer text is decided per row
  * too, by a keyed permutation of 1 … rows, so it also depends on the table's row count.
  */
-import type { ColumnBatch } from '../values.ts';
+import type { ColumnBatch } from '../jobs/values.ts';
+import { formatCents } from './column-types.ts';
 import {
   DEFAULT_ROW_GROUP_SIZE,
   checkRowGroupSize,
@@ -25,7 +26,10 @@ import {
 } from './options.ts';
 import { KeyPermutation, RowRandom, seedWords, type Seed } from './prng.ts';
 import { textPool } from './text-pool.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../jobs/errors.ts';
+import type { TpchBatch, TpchRowGenerator } from './table.ts';
+
+export { formatCents } from './column-types.ts';
 
 /** SUPPLIER's columns, in table order. */
 export const SUPPLIER_COLUMNS = [
@@ -64,7 +68,7 @@ export interface SupplierRow {
 }
 
 /** A run of consecutive suppliers, column by column. Row i has key firstKey + i. */
-export interface SupplierBatch {
+export interface SupplierBatch extends TpchBatch {
   firstKey: number;
   numRows: number;
   name: string[];
@@ -97,21 +101,13 @@ const SPECIAL_DOMAIN = 0x42425043; // which rows carry the Customer text
 
 const ALPHABET_BYTES = Buffer.from(ADDRESS_ALPHABET, 'latin1');
 
-/** s_acctbal's exact decimal text from cents: -5 → "-0.05", 575594 → "5755.94". */
-export function formatCents(cents: number): string {
-  const abs = cents < 0 ? -cents : cents;
-  const whole = Math.floor(abs / 100);
-  const frac = abs - whole * 100;
-  return `${cents < 0 ? '-' : ''}${whole}.${frac < 10 ? '0' : ''}${frac}`;
-}
-
 /** s_name for a key: "Supplier#000000042". */
 export function supplierName(key: number): string {
   return `Supplier#${String(key).padStart(9, '0')}`;
 }
 
 /** Generates SUPPLIER rows for one (scale, seed). Cheap to construct after the first per seed (the text pool is shared). */
-export class SupplierGenerator {
+export class SupplierGenerator implements TpchRowGenerator<SupplierBatch> {
   /** TPC-H scale factor. */
   readonly scale: number;
   /** Rows in the table: SF × 10,000 (at least 1). */

@@ -1,6 +1,6 @@
 /**
- * Writes TPC-H SUPPLIER to a folder as N files (part-00000.parquet … or part-00000.tbl), keys split
- * contiguously and evenly. Every file is generated on its own from (seed, its key range), so files can be
+ * Writes a TPC-H table (by its name in tables.ts) to a folder as N files (part-00000.parquet … or
+ * part-00000.tbl), keys split contiguously and evenly. Every file is generated on its own from (seed, its key range), so files can be
  * written by separate processes (`only`) or worker threads (`concurrency`) and still match a single run
  * byte for byte. Each file appears under its real name only once complete (see write-file.ts).
  */
@@ -9,8 +9,7 @@ import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ConfigError } from '../errors.ts';
-import { localPath } from '../store/local-store.ts';
+import { ConfigError } from '../jobs/errors.ts';
 import type { FileTask, WorkerReport } from './file-worker.ts';
 import {
   DEFAULT_ROW_GROUP_SIZE,
@@ -21,16 +20,17 @@ import {
   checkRowGroupSize,
   checkScale,
   normalizeSeed,
-  supplierRowCount,
+  outputFolder,
+  tableRowCount,
   type GenerateFormat,
   type SeedInput,
 } from './options.ts';
-import { SupplierGenerator } from './supplier-rows.ts';
-import { planFile, removeStaleTemporaries, temporaryPath, writeSupplierFile, type FilePlan, type GeneratedFile, type WriteFileOptions } from './write-file.ts';
+import { tpchTable } from './tables.ts';
+import { planFile, removeStaleTemporaries, temporaryPath, writeTableFile, type FilePlan, type GeneratedFile, type WriteFileOptions } from './write-file.ts';
 
 export { fileKeyRange, partFileName, type GeneratedFile } from './write-file.ts';
 
-export interface GenerateSupplierOptions {
+export interface GenerateOptions {
   /** TPC-H scale factor, > 0 and at most 100,000; may be fractional (0.01 → 100 rows). */
   scale: number;
   /** Integer 0 ≤ seed < 2^64, or its decimal digits (as --seed gives it). Default DEFAULT_SEED. */
@@ -73,10 +73,22 @@ export interface GenerateResult {
 /** Below this many rows a call stays in its own thread: starting a worker costs about a quarter second. */
 export const PARALLEL_MIN_ROWS = 200_000;
 
-/** Generates SUPPLIER into `outDir`. Throws ConfigError for a bad option before anything is written. */
-export async function generateSupplier(options: GenerateSupplierOptions): Promise<GenerateResult> {
+/** The options of generateSupplier: those of any table. */
+export type GenerateSupplierOptions = GenerateOptions;
+
+/** Generates SUPPLIER into `outDir` (generateTable for 'supplier'). */
+export function generateSupplier(options: GenerateSupplierOptions): Promise<GenerateResult> {
+  return generateTable('supplier', options);
+}
+
+/**
+ * Generates the TPC-H table named `tableName` (a key of tpchTables) into `outDir`. Throws ConfigError for
+ * an unknown table or a bad option before anything is written.
+ */
+export async function generateTable(tableName: string, options: GenerateOptions): Promise<GenerateResult> {
+  const table = tpchTable(tableName);
   checkScale(options.scale);
-  const rows = supplierRowCount(options.scale);
+  const rows = tableRowCount(table, options.scale);
   const seed = normalizeSeed(options.seed);
   const files = options.files ?? 1;
   checkFiles(files, rows);
@@ -87,7 +99,7 @@ export async function generateSupplier(options: GenerateSupplierOptions): Promis
   checkOutDir(options.outDir);
   const indexes = checkOnly(options.only, files);
 
-  const dir = localPath(options.outDir);
+  const dir = outputFolder(options.outDir);
   const plans = indexes.map((index) => planFile(dir, rows, files, index, format));
   const totalRows = plans.reduce((sum, p) => sum + p.lastKey - p.firstKey + 1, 0);
   const concurrency = chooseConcurrency(options.concurrency, plans.length, totalRows);
@@ -99,7 +111,7 @@ export async function generateSupplier(options: GenerateSupplierOptions): Promis
 
   const metadataFor = (plan: FilePlan): Record<string, string> => ({
     'redshift-loader.generate': JSON.stringify({
-      dataset: 'supplier',
+      dataset: table.name,
       scale: options.scale,
       seed: seed.toString(),
       files,
@@ -116,11 +128,11 @@ export async function generateSupplier(options: GenerateSupplierOptions): Promis
 
   let written: GeneratedFile[];
   if (concurrency <= 1) {
-    const generator = new SupplierGenerator({ scale: options.scale, seed });
+    const generator = table.generator({ scale: options.scale, seed });
     written = [];
     for (const plan of plans) {
       written.push(
-        await writeSupplierFile(generator, plan, {
+        await writeTableFile(table, generator, plan, {
           format,
           rowGroupSize,
           metadata: metadataFor(plan),
@@ -130,7 +142,7 @@ export async function generateSupplier(options: GenerateSupplierOptions): Promis
     }
   } else {
     written = await writeInWorkers(
-      plans.map((plan) => ({ scale: options.scale, seed, plan, options: { format, rowGroupSize, metadata: metadataFor(plan) } })),
+      plans.map((plan) => ({ table: table.name, scale: options.scale, seed, plan, options: { format, rowGroupSize, metadata: metadataFor(plan) } })),
       concurrency,
       progress,
     );

@@ -24,7 +24,7 @@ import {
   NOUNS,
   PREPOSITIONS,
   VERBS,
-} from '../../jobs/generate/text-pool.ts';
+} from '../../tpch/text-pool.ts';
 import {
   DEFAULT_SEED,
   SupplierGenerator,
@@ -35,7 +35,7 @@ import {
   supplierRowCount,
   toColumnBatch,
   type GenerateSupplierOptions,
-} from '../../jobs/generate/index.ts';
+} from '../../tpch/index.ts';
 
 const REFERENCE = '/work/shared/data/tpch/supplier_sf1.tbl';
 const REPO = new URL('../../', import.meta.url);
@@ -557,7 +557,7 @@ describe('generateSupplier: atomic files', () => {
   test('a killed generation never leaves a file under its real name', async (t) => {
     const out = join(work, 'killed');
     await mkdir(out, { recursive: true });
-    const script = `import { generateSupplier } from ${JSON.stringify(new URL('jobs/generate/index.ts', REPO).href)};
+    const script = `import { generateSupplier } from ${JSON.stringify(new URL('tpch/index.ts', REPO).href)};
       await generateSupplier({ scale: 100, outDir: ${JSON.stringify(out)}, format: 'csv', concurrency: 1 });`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: new URL('.', REPO).pathname,

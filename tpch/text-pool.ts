@@ -12,7 +12,7 @@
  *   prepositional-phrase : preposition the noun-phrase
  *
  * Words and productions are picked with the weights below (the spec's word lists; the weights agree with
- * the word frequencies of dbgen's own SUPPLIER comments, see test/jobs/generate.test.ts). The spec's pool
+ * the word frequencies of dbgen's own SUPPLIER comments, see test/tpch/generate.test.ts). The spec's pool
  * is 300 MB; this one is TEXT_POOL_CHARS long so that every process can afford to hold it.
  */
 import { RowRandom, type Seed } from './prng.ts';
