@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import pg from 'pg';
-import { generateSupplier } from '../../jobs/generate/index.ts';
+import { generateSupplier } from '../../tpch/index.ts';
 import { LOCK_CLASS, loadLockKey } from '../../jobs/warehouse/load-lock.ts';
 import { runCli, spawnCli, type CliResult } from '../support/cli.ts';
 import { ENGINES, warehouseFixture, type WarehouseFixture } from '../support/engines.ts';
