@@ -3,19 +3,19 @@
  * number columns (smallint, integer, real, double) look their values up in the set; bigint, decimal
  * and text columns take the per-value path.
  */
+import type { QualityRule } from '../../datasets/index.ts';
 import type { Canonical } from '../coerce.ts';
-import type { ColumnRuleModule, RuleDeclaration } from './rule-module.ts';
+import type { ColumnRuleModule } from './rule-module.ts';
 
-export interface AllowedValuesDeclaration extends RuleDeclaration {
-  values: string[];
-}
+/** The declaration, as the contract types it (datasets/contract.ts). */
+export type AllowedValuesDeclaration = Extract<QualityRule, { type: 'allowed_values' }>;
 
 export const allowedValues: ColumnRuleModule<Set<Canonical>> = {
   type: 'allowed_values',
   scope: 'column',
   counts: 'loadable',
   compile(decl, ctx) {
-    const rule = decl as AllowedValuesDeclaration;
+    const rule = decl as unknown as AllowedValuesDeclaration;
     const c = ctx.column;
     if (!Array.isArray(rule.values) || rule.values.length === 0) ctx.bad(`allowed_values on ${c.name} needs values`);
     const shown = rule.values.slice(0, 8).join(', ') + (rule.values.length > 8 ? ', …' : '');

@@ -3,13 +3,13 @@
  * ASCII masks where the pattern allows, RegExp otherwise). Byte level: ASCII values are tested byte
  * by byte against the masks; other values, and patterns without masks, through the matcher.
  */
+import type { QualityRule } from '../../datasets/index.ts';
 import { compilePattern, fixedMasks, type Matcher } from '../pattern.ts';
 import { typeText } from '../coerce.ts';
-import type { ColumnRuleModule, RuleDeclaration } from './rule-module.ts';
+import type { ColumnRuleModule } from './rule-module.ts';
 
-export interface PatternDeclaration extends RuleDeclaration {
-  pattern: string;
-}
+/** The declaration, as the contract types it (datasets/contract.ts). */
+export type PatternDeclaration = Extract<QualityRule, { type: 'pattern' }>;
 
 export interface PatternParams {
   match: Matcher;
@@ -22,7 +22,7 @@ export const pattern: ColumnRuleModule<PatternParams> = {
   scope: 'column',
   counts: 'loadable',
   compile(decl, ctx) {
-    const rule = decl as PatternDeclaration;
+    const rule = decl as unknown as PatternDeclaration;
     const c = ctx.column;
     if (ctx.kind !== 'string') ctx.bad(`pattern on ${c.name}: the column is ${typeText(c.type)}, not text`);
     let match: Matcher;

@@ -4,13 +4,12 @@
  * Byte level: number columns compare their canonical numbers with the bounds; text columns take the
  * per-value path.
  */
+import type { QualityRule } from '../../datasets/index.ts';
 import type { Canonical } from '../coerce.ts';
-import type { ColumnRuleModule, RuleDeclaration } from './rule-module.ts';
+import type { ColumnRuleModule } from './rule-module.ts';
 
-export interface RangeDeclaration extends RuleDeclaration {
-  min?: string;
-  max?: string;
-}
+/** The declaration, as the contract types it (datasets/contract.ts). */
+export type RangeDeclaration = Extract<QualityRule, { type: 'range' }>;
 
 export interface RangeParams {
   min?: Canonical;
@@ -22,7 +21,7 @@ export const range: ColumnRuleModule<RangeParams> = {
   scope: 'column',
   counts: 'loadable',
   compile(decl, ctx) {
-    const rule = decl as RangeDeclaration;
+    const rule = decl as unknown as RangeDeclaration;
     const c = ctx.column;
     if (rule.min === undefined && rule.max === undefined) ctx.bad(`range on ${c.name} needs min or max`);
     const description = rule.min !== undefined && rule.max !== undefined ? `${c.name} between ${rule.min} and ${rule.max}`

@@ -3,11 +3,11 @@
  * Judged at the end; without a previous batch it passes and says so. It owns the report's
  * `rowCountChange` header.
  */
-import type { BatchRuleModule, RuleDeclaration } from './rule-module.ts';
+import type { QualityRule } from '../../datasets/index.ts';
+import type { BatchRuleModule } from './rule-module.ts';
 
-export interface RowCountChangeDeclaration extends RuleDeclaration {
-  maxChangePercent: number;
-}
+/** The declaration, as the contract types it (datasets/contract.ts). */
+export type RowCountChangeDeclaration = Extract<QualityRule, { type: 'row_count_change' }>;
 
 /** Signed change in percent, two decimals; null when the previous count is 0. */
 export function changePercent(prev: number, now: number): number | null {
@@ -19,7 +19,7 @@ export const rowCountChange: BatchRuleModule<number> = {
   type: 'row_count_change',
   scope: 'batch',
   compile(decl, bad) {
-    const rule = decl as RowCountChangeDeclaration;
+    const rule = decl as unknown as RowCountChangeDeclaration;
     if (!(rule.maxChangePercent >= 0)) bad('maxChangePercent must be a number >= 0');
     return { params: rule.maxChangePercent, description: `row count within ±${rule.maxChangePercent}% of the previous published batch` };
   },
