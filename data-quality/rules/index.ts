@@ -33,7 +33,7 @@ import { unique } from './unique.ts';
 export type RuleTypes = Readonly<Record<string, RuleModule>>;
 
 /** The built-in rule types: every type of the contract's QualityRule union, plus the implicit type_fit. */
-export const defaultRuleTypes = {
+export const defaultRuleTypes = Object.freeze({
   not_null: notNull,
   unique,
   range,
@@ -44,7 +44,7 @@ export const defaultRuleTypes = {
   type_fit: typeFit,
   row_count_change: rowCountChange,
   freshness,
-} satisfies Record<QualityRule['type'] | 'type_fit', RuleModule>;
+} satisfies Record<QualityRule['type'] | 'type_fit', RuleModule>);
 
 /** The defaults with a caller's own types added (or replaced) by type. */
 export function ruleTypesWith(extra: RuleTypes | undefined): RuleTypes {
