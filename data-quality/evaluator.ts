@@ -15,8 +15,13 @@ import {
   decodeBigint, decodeNumber, encodeBigint, encodeNumber, encodeString, hashBigint, hashNumber, hashText, KEY, TEXT,
 } from './hash.ts';
 import { ColumnStats, columnProfile, mergeStats, statsData, storageNote, type ColumnStatsData } from './profile.ts';
-import type { QualityReport, QualitySample, RuleStatus, StorageNote } from './report.ts';
-import { columnKind, compileRules, type ColumnKind, type ColumnRules, type CompiledRules, type RuleState } from './rules.ts';
+import type { QualityReport, QualitySample, StorageNote } from './report.ts';
+import { ByteLevelColumnCheck } from './byte-level.ts';
+import {
+  columnKind, compileRules, ruleTypesWith, verdictOf, type BatchFacts, type ColumnKind, type ColumnRules, type CompiledRules,
+  type RuleState, type RuleTypes, type ValueCheck,
+} from './rules/index.ts';
+import { repeatedKeyMessage } from './rules/unique.ts';
 import { UniqueKeys } from './unique-keys.ts';
 
 export interface QualityEvaluatorOptions {
@@ -33,6 +38,8 @@ export interface QualityEvaluatorOptions {
    * collected for takePartial() instead of being judged here. finish() is not called on a partial one.
    */
   partial?: boolean;
+  /** Rule types besides (or instead of) the built-in ones, keyed by type (rules/index.ts). */
+  ruleTypes?: RuleTypes;
 }
 
 /** Where a key goes: the uniqueness check itself, or a buffer handed on with a partial. */
@@ -166,7 +173,7 @@ class ColumnPlan implements ColumnCheck {
     this.kind = columnKind(column);
     this.scale = column.type.kind === 'decimal' ? column.type.scale : -1;
     this.coerce = coercerFor(column);
-    this.nullRuleOnNullable = column.nullable && rules.notNull.length > 0;
+    this.nullRuleOnNullable = column.nullable && rules.rejectNull.length > 0;
     this.nullsPass = column.nullable && !this.nullRuleOnNullable;
     this.keyKind =
       this.kind === 'number' ? 'number'
@@ -184,6 +191,7 @@ class ColumnPlan implements ColumnCheck {
 
 export class QualityEvaluator {
   private readonly rules: CompiledRules;
+  private readonly byteLevels: Array<ByteLevelColumnCheck | undefined> = [];
   private readonly plans: ColumnPlan[];
   private readonly keep: number;
   private readonly previousRowCount: number | null;
@@ -201,12 +209,19 @@ export class QualityEvaluator {
     readonly contract: DatasetContract,
     options: QualityEvaluatorOptions = {},
   ) {
-    this.rules = compileRules(contract);
+    this.rules = compileRules(contract, ruleTypesWith(options.ruleTypes));
     this.plans = contract.columns.map((c, i) => new ColumnPlan(i, c, this.rules.columns[i]));
+    for (const p of this.plans) {
+      const show = (v: Canonical): string => p.show(v);
+      for (const state of p.rules.all) {
+        const m = state.module;
+        if (m.scope === 'column' && m.values) p.rules.values.push({ state, check: m.values(state as never, show) });
+      }
+    }
     this.keep = Math.max(1, Math.floor(options.sampleLimit ?? 5));
     this.previousRowCount = options.previousRowCount ?? null;
     this.partial = options.partial === true;
-    const keyed = this.plans.filter((p) => p.rules.unique.length > 0);
+    const keyed = this.plans.filter((p) => p.rules.keyed.length > 0);
     const budget = options.uniqueMemoryBytes ?? 256 * 1024 * 1024;
     for (const p of keyed) {
       if (this.partial) p.keys = new KeyBuffer();
@@ -257,6 +272,11 @@ export class QualityEvaluator {
     return this.plans[i];
   }
 
+  /** Contract column i's checks on the byte-level path (byte-level.ts): what the partitioner calls per unit. */
+  byteLevel(i: number): ByteLevelColumnCheck {
+    return (this.byteLevels[i] ??= new ByteLevelColumnCheck(this.plans[i], (numRows, nulls) => this.commitClean(i, numRows, nulls)));
+  }
+
   /**
    * Coerces and checks contract column i of a batch begun with begin() (`base` is what it returned), as
    * observe() does; fills `out` with the canonical values and returns how many cells failed.
@@ -277,14 +297,9 @@ export class QualityEvaluator {
     p.stats.values += values;
     p.batchValues = values;
     const r = p.rules;
-    for (const rule of r.notNull) rule.checked += numRows;
-    r.typeFit.checked += values;
-    for (const rule of r.maxBytes) rule.checked += values;
-    for (const rule of r.decimalFit) rule.checked += values;
-    for (const rule of r.ranges) rule.checked += values;
-    for (const rule of r.allowed) rule.checked += values;
-    for (const rule of r.patterns) rule.checked += values;
-    for (const rule of r.unique) rule.checked += values;
+    for (const rule of r.countRows) rule.checked += numRows;
+    for (const rule of r.countValues) rule.checked += values;
+    for (const rule of r.countLoadable) rule.checked += values;
   }
 
   /** The share observed since the last call (partial evaluators), and a fresh start for the next one. */
@@ -342,9 +357,9 @@ export class QualityEvaluator {
     if (this.done) throw new Error('QualityEvaluator.finish called twice');
     this.done = true;
     for (const p of this.plans) if (p.unique) this.judgeUnique(p);
-    this.judgeRowCount();
-    this.judgeFreshness(opts);
-    return this.report(opts);
+    const facts = this.facts(opts);
+    for (const s of this.rules.batch) if (s.module.scope === 'batch') s.module.judge(s, facts);
+    return this.report(opts, facts);
   }
 
   /** Releases the uniqueness buffers and spill files of an aborted pass (finish does it otherwise). */
@@ -365,13 +380,9 @@ export class QualityEvaluator {
       case 'boolean': profileBooleans(p.stats, out, n); break;
     }
     const r = p.rules;
-    for (const rule of r.ranges) this.checkRange(p, rule, out, batch);
-    for (const rule of r.allowed) this.checkAllowed(p, rule, out, batch);
-    for (const rule of r.patterns) this.checkPattern(p, rule, out, batch);
-    if (p.keys) {
-      addKeys(p.keys, p.keyKind, out, n, base);
-      for (const rule of r.unique) rule.checked += p.batchValues;
-    }
+    for (const rule of r.countLoadable) rule.checked += p.batchValues;
+    for (const { state, check } of r.values) this.checkValues(p, state, check, out, batch);
+    if (p.keys) addKeys(p.keys, p.keyKind, out, n, base);
     return failed;
   }
 
@@ -388,13 +399,13 @@ export class QualityEvaluator {
       if (c === null) {
         out[r] = null;
         nulls++;
-        if (nullRule) for (const rule of p.rules.notNull) this.fail(rule, b, r, 'NULL', 'NULL where the rule demands a value');
+        if (nullRule) for (const rule of p.rules.rejectNull) this.fail(rule, b, r, 'NULL', 'NULL where the rule demands a value');
         continue;
       }
       if (typeof c === 'object') {
         // A CoerceFailure: the only object a coercer returns.
         out[r] = null;
-        if ((c as CoerceFailure).rule === 'not_null') {
+        if (v === null || v === undefined) {
           nulls++;
           nullFailed++;
         } else bad++;
@@ -410,19 +421,15 @@ export class QualityEvaluator {
     s.values += values;
     p.batchValues = values;
     const r = p.rules;
-    for (const rule of r.notNull) rule.checked += n;
-    r.typeFit.checked += n - nulls;
-    for (const rule of r.maxBytes) rule.checked += n - nulls;
-    for (const rule of r.decimalFit) rule.checked += n - nulls;
+    for (const rule of r.countRows) rule.checked += n;
+    for (const rule of r.countValues) rule.checked += n - nulls;
     return nullFailed + bad;
   }
 
   private coerceFailed(p: ColumnPlan, f: CoerceFailure, b: ColumnBatch, r: number, v: unknown): void {
     const rules = p.rules;
-    const list = f.rule === 'not_null' ? rules.notNull : f.rule === 'max_bytes' ? rules.maxBytes
-      : f.rule === 'decimal_fit' ? rules.decimalFit : undefined;
-    if (list && list.length > 0) for (const rule of list) this.fail(rule, b, r, showValue(v), f.message);
-    else this.fail(rules.typeFit, b, r, showValue(v), f.message);
+    const list = rules.claims.get(f.rule);
+    for (const rule of list && list.length > 0 ? list : rules.rest) this.fail(rule, b, r, showValue(v), f.message);
   }
 
   private fail(rule: RuleState, b: ColumnBatch, r: number, value: string, message: string): void {
@@ -430,51 +437,13 @@ export class QualityEvaluator {
     if (rule.samples.length < this.keep) rule.samples.push({ file: b.file, row: b.firstRow + r, value, message });
   }
 
-  private checkRange(p: ColumnPlan, rule: RuleState, out: Canonical[], b: ColumnBatch): void {
-    rule.checked += p.batchValues;
+  private checkValues(p: ColumnPlan, rule: RuleState, check: ValueCheck, out: Canonical[], b: ColumnBatch): void {
     const n = b.numRows;
-    const hasMin = rule.min !== undefined;
-    const hasMax = rule.max !== undefined;
-    // Canonical values of one column share one JS type (number, bigint or string): < and > compare them exactly.
-    const min = rule.min as number;
-    const max = rule.max as number;
-    for (let r = 0; r < n; r++) {
-      const v = out[r] as number | null;
-      if (v === null) continue;
-      if ((hasMin && v < min) || (hasMax && v > max)) {
-        if (rule.samples.length >= this.keep) {
-          rule.failed++;
-          continue;
-        }
-        const shown = p.show(v);
-        const why = hasMin && hasMax ? `${shown} is outside the range ${p.show(min)} to ${p.show(max)}`
-          : hasMin ? `${shown} is below the minimum ${p.show(min)}` : `${shown} is above the maximum ${p.show(max)}`;
-        this.fail(rule, b, r, shown, why);
-      }
-    }
-  }
-
-  private checkAllowed(p: ColumnPlan, rule: RuleState, out: Canonical[], b: ColumnBatch): void {
-    rule.checked += p.batchValues;
-    const n = b.numRows;
-    const allowed = rule.allowed!;
     for (let r = 0; r < n; r++) {
       const v = out[r];
-      if (v === null || allowed.has(v)) continue;
+      if (v === null || check.test(v)) continue;
       if (rule.samples.length >= this.keep) rule.failed++;
-      else this.fail(rule, b, r, p.show(v), `${p.show(v)} is not one of the allowed values`);
-    }
-  }
-
-  private checkPattern(p: ColumnPlan, rule: RuleState, out: Canonical[], b: ColumnBatch): void {
-    rule.checked += p.batchValues;
-    const n = b.numRows;
-    const match = rule.match!;
-    for (let r = 0; r < n; r++) {
-      const v = out[r];
-      if (v === null || match(v as string)) continue;
-      if (rule.samples.length >= this.keep) rule.failed++;
-      else this.fail(rule, b, r, p.show(v), `${p.show(v)} does not match /${rule.pattern}/`);
+      else this.fail(rule, b, r, p.show(v), check.message(v));
     }
   }
 
@@ -511,45 +480,19 @@ export class QualityEvaluator {
       const at = this.locate(e.ord);
       const first = this.locate(e.first);
       const value = keyText(p, e.hi, e.lo);
-      const where = first.file === at.file ? `row ${first.row} of the same file` : `${first.file}, row ${first.row}`;
-      return { file: at.file, row: at.row, value, message: `${value} repeats a key first seen at ${where}` };
+      return { file: at.file, row: at.row, value, message: repeatedKeyMessage(value, first.file, first.row, first.file === at.file) };
     });
-    for (const rule of p.rules.unique) {
-      rule.failed = log.count;
-      rule.samples = samples.slice();
+    for (const rule of p.rules.keyed) {
+      const m = rule.module;
+      if (m.scope === 'column' && m.judgeKeys) m.judgeKeys(rule, log.count, samples);
     }
   }
 
-  private judgeRowCount(): void {
-    const rule = this.rules.rowCount;
-    if (!rule) return;
-    const prev = this.previousRowCount;
-    const now = this.rowCount;
-    if (prev === null) {
-      rule.detail = `${now} rows; no previous published batch to compare with`;
-      return;
-    }
-    rule.checked = 1;
-    const change = changePercent(prev, now);
-    const exceeded = change === null ? now !== prev : Math.abs(change) > rule.maxChangePercent!;
-    if (exceeded) rule.failed = 1;
-    rule.detail = `${now} rows against ${prev} in the previous published batch (${change === null ? 'previous batch was empty' : `${change >= 0 ? '+' : ''}${change}%`}; limit ±${rule.maxChangePercent}%)`;
+  private facts(opts: FinishOptions): BatchFacts {
+    return { rows: this.rowCount, previousRowCount: this.previousRowCount, batchFolder: opts.batchFolder, files: opts.files };
   }
 
-  private judgeFreshness(opts: FinishOptions): void {
-    const rule = this.rules.freshness;
-    rule.checked = 1;
-    if (opts.files === 0 || this.rowCount === 0) {
-      rule.failed = 1;
-      rule.detail = opts.files === 0
-        ? `the batch folder ${opts.batchFolder} holds no data files`
-        : `the batch folder ${opts.batchFolder} holds ${opts.files} file${opts.files === 1 ? '' : 's'} but no rows`;
-    } else {
-      rule.detail = `${opts.files} file${opts.files === 1 ? '' : 's'}, ${this.rowCount} rows in ${opts.batchFolder}`;
-    }
-  }
-
-  private report(opts: FinishOptions): QualityReport {
+  private report(opts: FinishOptions, facts: BatchFacts): QualityReport {
     const rules = this.rules.all.map((s) => ({
       id: s.id,
       type: s.type,
@@ -561,10 +504,14 @@ export class QualityEvaluator {
       failed: s.failed,
       samples: s.samples,
       ...(s.detail !== undefined ? { detail: s.detail } : {}),
-      status: statusOf(s),
+      status: verdictOf(s),
     }));
-    const rc = this.rules.rowCount;
     const prev = this.previousRowCount;
+    // Header fields owned by batch-level rule types (rowCountChange, freshness), in registry order.
+    const header: Partial<QualityReport> = {};
+    for (const { module, state } of this.rules.batchModules) {
+      if (module.reportFields) Object.assign(header, module.reportFields(state as never, facts, state ? verdictOf(state) : 'pass'));
+    }
     const notes: StorageNote[] = [];
     for (const p of this.plans) {
       const note = storageNote(p.column, p.stats);
@@ -582,14 +529,7 @@ export class QualityEvaluator {
       files: opts.files,
       rowCount: this.rowCount,
       previousRowCount: prev,
-      rowCountChange: {
-        current: this.rowCount,
-        previous: prev,
-        changePercent: prev === null ? null : changePercent(prev, this.rowCount),
-        maxChangePercent: rc?.maxChangePercent ?? null,
-        status: rc ? statusOf(rc) : 'pass',
-      },
-      freshness: { files: opts.files, rowCount: this.rowCount, status: statusOf(this.rules.freshness) },
+      ...(header as Pick<QualityReport, 'rowCountChange' | 'freshness'>),
       failedCells: this.plans.reduce((sum, p) => sum + p.stats.failedCells, 0),
       rules,
       columns: this.plans.map((p) => columnProfile(p.column, p.kind, p.stats)),
@@ -598,17 +538,6 @@ export class QualityEvaluator {
       decision: summary.failed > 0 ? 'blocked' : 'pass',
     };
   }
-}
-
-function statusOf(s: RuleState): RuleStatus {
-  if (s.failed === 0) return 'pass';
-  return s.severity === 'error' ? 'fail' : 'warn';
-}
-
-/** Signed change in percent, two decimals; null when the previous count is 0. */
-function changePercent(prev: number, now: number): number | null {
-  if (prev === 0) return now === 0 ? 0 : null;
-  return Math.round(((now - prev) / prev) * 10000) / 100;
 }
 
 function keyText(p: ColumnPlan, hi: number, lo: number): string {

@@ -8,10 +8,13 @@
  *   const err = qualityErrorFrom(report); if (err) throw err;           // exit 4
  */
 export { QualityEvaluator, type FinishOptions, type QualityEvaluatorOptions } from './evaluator.ts';
+export { ByteLevelColumnCheck, CALLER_CLASS_BITS, type ByteClasses, type TextValues } from './byte-level.ts';
+export { defaultRuleTypes, ruleTypesWith, type RuleTypes } from './rules/index.ts';
+export type { BatchRuleModule, ByteLevelForm, ColumnRuleModule, RuleDeclaration, RuleModule, RuleState } from './rules/index.ts';
 export { qualityErrorFrom } from './quality-error.ts';
 export { renderQualityMarkdown } from './markdown.ts';
 export type {
-  ColumnProfile, QualityReport, QualitySample, RowCountCheck, RuleResult, RuleStatus, RuleType, StorageNote,
+  ColumnProfile, FallbackCount, QualityReport, QualitySample, RowCountCheck, RuleResult, RuleStatus, RuleType, StorageNote,
 } from './report.ts';
 export { compilePattern } from './pattern.ts';
 export { HyperLogLog } from './hyperloglog.ts';

@@ -77,6 +77,11 @@ export function renderQualityMarkdown(r: QualityReport): string {
   }
   out.push('');
 
+  if (r.fallbacks && r.fallbacks.units > 0) {
+    const why = r.fallbacks.reasons.map((x) => `${x.reason} (${plural(x.units, 'unit')})`).join('; ');
+    out.push('## Decoder fallbacks', '', `${plural(r.fallbacks.units, 'unit')} read through hyparquet instead of the byte-level decoder: ${cell(why)}.`, '');
+  }
+
   if (r.storageNotes.length > 0) {
     out.push('## Storage notes', '',
       'Redshift sizes query memory by the declared varchar width, so an oversized width costs memory in every sort, hash and join on the cluster.', '');

@@ -8,7 +8,7 @@ import { VARCHAR_MAX_BYTES, type ColumnContract } from '../datasets/index.ts';
 import { decimalText, typeText, type Canonical } from './coerce.ts';
 import { HyperLogLog } from './hyperloglog.ts';
 import type { ColumnProfile, StorageNote } from './report.ts';
-import type { ColumnKind } from './rules.ts';
+import type { ColumnKind } from './rules/index.ts';
 
 /** Mutable per-column statistics; the evaluator's loops update the fields directly. */
 export class ColumnStats {

@@ -6,8 +6,11 @@ import type { QualityRule, Severity } from '../datasets/index.ts';
 
 export type RuleStatus = 'pass' | 'warn' | 'fail';
 
-/** Rule types: the contract's, plus `type_fit` (a value that cannot be loaded as the column's type). */
-export type RuleType = QualityRule['type'] | 'type_fit';
+/**
+ * Rule types: the contract's, plus `type_fit` (a value that cannot be loaded as the column's type), plus
+ * any a caller registers (rules/index.ts).
+ */
+export type RuleType = QualityRule['type'] | 'type_fit' | (string & {});
 
 export interface QualitySample {
   /** File the row came from. */
@@ -80,6 +83,12 @@ export interface RowCountCheck {
   status: RuleStatus;
 }
 
+/** Units of the partition pass that the byte-level decoder left to hyparquet, by reason. */
+export interface FallbackCount {
+  units: number;
+  reasons: Array<{ reason: string; units: number }>;
+}
+
 export interface QualityReport {
   dataset: string;
   batchFolder: string;
@@ -96,4 +105,6 @@ export interface QualityReport {
   summary: { rules: number; passed: number; warned: number; failed: number };
   /** blocked: at least one error-severity rule failed; the run must stop (exit 4). */
   decision: 'pass' | 'blocked';
+  /** Present only when some units of the pass left the byte-level decoder for hyparquet (slower, same values). */
+  fallbacks?: FallbackCount;
 }

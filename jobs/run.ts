@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DatasetContract } from '../datasets/index.ts';
 import type { QualityReport } from '../data-quality/index.ts';
-import { renderQualityMarkdown } from '../data-quality/index.ts';
+import { renderQualityMarkdown, type FallbackCount } from '../data-quality/index.ts';
+import { withFallbacks } from './partition/fallback.ts';
 import { checkDrift, type DriftOutcome } from './drift-check.ts';
 import { isUserError, LoadError, type UserError } from './errors.ts';
 import { loadTimestamp, newRunId, packagePrefix, reportPrefix, type Locations } from './locations.ts';
@@ -147,10 +148,10 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
           ? await parquetPackage(pass)
           : await partition({ ...pass, partsPerSlice: opts.partsPerSlice, gzipLevel: opts.gzipLevel, workers: opts.workers });
     } catch (e) {
-      quality = (e as { report?: QualityReport }).report;
+      quality = withFallbacks((e as { report?: QualityReport }).report, (e as { fallbacks?: FallbackCount }).fallbacks);
       throw e;
     }
-    quality = result.quality;
+    quality = withFallbacks(result.quality, result.fallbacks);
     manifest = result.manifest;
     manifestUri = result.manifestUri;
     report.parts = manifest.entries.length;

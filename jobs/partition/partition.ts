@@ -11,7 +11,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { DatasetContract } from '../../datasets/index.ts';
-import { QualityEvaluator, qualityErrorFrom, type QualityReport } from '../../data-quality/index.ts';
+import { QualityEvaluator, qualityErrorFrom, type FallbackCount, type QualityReport } from '../../data-quality/index.ts';
 import { LoadError, QualityError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { sourceFileEntry, writeManifest, type Manifest } from '../manifest.ts';
@@ -22,6 +22,7 @@ import type { ObjectInfo, ObjectStore } from '../store/object-store.ts';
 import type { FileSchema } from '../values.ts';
 import { ChecksumAccumulator } from './checksums.ts';
 import { CSV_DIALECT } from './csv.ts';
+import { FallbackCounter } from './fallback.ts';
 import { PartSet } from './part-set.ts';
 import { InlineRunner, WorkerPool, type UnitRunner } from './pool.ts';
 import type { UnitResult } from './unit.ts';
@@ -60,6 +61,8 @@ export interface PartitionResult {
   manifest: Manifest;
   manifestUri: string;
   quality: QualityReport;
+  /** Units read through hyparquet instead of the byte-level decoder, by reason (withFallbacks adds them to the report). */
+  fallbacks?: FallbackCount;
   schemas: FileSchema[];
   /** Rows the source files say they hold (Parquet metadata), when every file can tell. */
   sourceRows: number | undefined;
@@ -156,6 +159,7 @@ export async function partition(opts: PartitionOptions): Promise<PartitionResult
   const parts = new PartSet(opts.outStore, opts.outUri, partCount(opts.slices, inputBytes, opts.partsPerSlice, opts.targetPartBytes), gzipLevel);
   const evaluator = new QualityEvaluator(contract, { previousRowCount: opts.previousRowCount ?? null, uniqueMemoryBytes: UNIQUE_MEMORY_BYTES });
   const checksums = new ChecksumAccumulator(contract);
+  const fallbacks = new FallbackCounter();
   const workers = opts.workers ?? (inputBytes < SMALL_INPUT_BYTES ? 0 : defaultWorkers());
   const config = { contract, gzipLevel, blockBytes: blockBytesFor(inputBytes, parts.count) };
   const runner: UnitRunner = workers > 0 ? new WorkerPool(workers, config) : new InlineRunner(config);
@@ -188,6 +192,7 @@ export async function partition(opts: PartitionOptions): Promise<PartitionResult
     const r = await next.result;
     next.done?.();
     evaluator.absorb(r.quality);
+    if (r.fallback !== null) fallbacks.add(r.fallback);
     checksums.merge(r.checksums);
     for (const b of r.blocks) await parts.append(b);
     fileRows[k] += r.rows;
@@ -258,7 +263,7 @@ export async function partition(opts: PartitionOptions): Promise<PartitionResult
     const blocked = qualityErrorFrom(quality);
     if (blocked) {
       await parts.abort();
-      throw Object.assign(blocked, { report: quality, schemas });
+      throw Object.assign(blocked, { report: quality, fallbacks: fallbacks.result(), schemas });
     }
     const entries = await parts.finish();
     const sums = checksums.result();
@@ -282,7 +287,7 @@ export async function partition(opts: PartitionOptions): Promise<PartitionResult
       },
     };
     const manifestUri = await writeManifest(opts.outStore, opts.outUri, manifest);
-    return { manifest, manifestUri, quality, schemas, sourceRows, readRows };
+    return { manifest, manifestUri, quality, fallbacks: fallbacks.result(), schemas, sourceRows, readRows };
   } catch (e) {
     log.endProgress();
     evaluator.dispose();

@@ -14,13 +14,15 @@ import type { DatasetContract } from '../../datasets/index.ts';
 import { canonicalText, type Canonical } from '../../data-quality/coerce.ts';
 import { QualityEvaluator, type QualityPartial } from '../../data-quality/evaluator.ts';
 import { decimalText, parquetLayout, readRowGroup, type OpenParquet } from '../readers/parquet.ts';
-import { ChunkScratch, decodeChunk, PageDecodeError, type DecodedColumn } from '../readers/parquet-pages.ts';
+import { ChunkScratch, PageDecodeError, type DecodedColumn } from '../readers/parquet-pages.ts';
 import type { RandomAccess } from '../store/object-store.ts';
 import type { ColumnBatch, Value } from '../values.ts';
 import { ChecksumAccumulator, type ChecksumPartial } from './checksums.ts';
 import { csvField } from './csv.ts';
 import { BlockWriter } from './csv-bytes.ts';
 import { CellScratch, checkFast, type Cells, type FastSource } from './fast-columns.ts';
+import { decodeUtf8, fallbackReason } from './fallback.ts';
+import { pageDecoder } from './page-decoder.ts';
 import type { DeflatedBlock } from './part-set.ts';
 
 export interface UnitConfig {
@@ -69,8 +71,8 @@ export interface UnitResult {
   blocks: DeflatedBlock[];
   quality: QualityPartial;
   checksums: ChecksumPartial;
-  /** Units that left the byte-level path for hyparquet (decoder gaps), for the benchmark's eyes. */
-  slowPath: boolean;
+  /** Why the unit left the byte-level path for hyparquet (fallback.ts), or null when it did not. */
+  fallback: string | null;
 }
 
 interface FileState {
@@ -114,10 +116,8 @@ export function fastSourceOf(e: SchemaElement): FastSource | undefined {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** The Values readParquetBatches hands on for a decoded column (strings throw on invalid UTF-8). */
-function materialize(source: FastSource, col: DecodedColumn): Value[] {
+/** The Values readParquetBatches hands on for a decoded column (text that is not UTF-8 declines the unit). */
+function materialize(source: FastSource, col: DecodedColumn, name: string): Value[] {
   const n = col.rows;
   const out = new Array<Value>(n);
   const valid = col.valid;
@@ -139,15 +139,15 @@ function materialize(source: FastSource, col: DecodedColumn): Value[] {
         out[r] = col.values[r];
         break;
       case 'BYTE_ARRAY':
-        out[r] = utf8.decode(col.data.subarray(col.offsets[r], col.offsets[r] + col.lengths[r]));
+        out[r] = decodeUtf8(col.data.subarray(col.offsets[r], col.offsets[r] + col.lengths[r]), name);
         break;
     }
   }
   return out;
 }
 
-/** Throws (on invalid UTF-8) unless every value of a text column decodes. */
-function checkUtf8(col: DecodedColumn): void {
+/** Declines the unit unless every value of a text column decodes as UTF-8. */
+function checkUtf8(col: DecodedColumn, name: string): void {
   if (col.physical !== 'BYTE_ARRAY') return;
   const { data, offsets, lengths, valid } = col;
   for (let r = 0; r < col.rows; r++) {
@@ -156,7 +156,7 @@ function checkUtf8(col: DecodedColumn): void {
     const end = o + lengths[r];
     let or = 0;
     for (let i = o; i < end; i++) or |= data[i];
-    if (or >= 0x80) utf8.decode(data.subarray(o, end));
+    if (or >= 0x80) decodeUtf8(data.subarray(o, end), name);
   }
 }
 
@@ -210,37 +210,46 @@ export class UnitProcessor {
   }
 
   async run(unit: Unit): Promise<UnitResult> {
-    if (unit.kind === 'batch') return this.generic(unit.id, unit.batch, false);
+    if (unit.kind === 'batch') return this.generic(unit.id, unit.batch, null);
     const st = this.files.get(unit.fileId);
     if (!st) throw new Error(`unit of unknown file ${unit.fileId}`);
     const bytes = new Uint8Array(unit.bytes, 0, unit.length);
     const n = unit.to - unit.from;
     const batch: ColumnBatch = { file: st.uri, firstRow: unit.groupStart + unit.from + 1, numRows: n, columns: {} };
-    if (st.fast.every((f) => f !== undefined)) {
+    const unread = st.fast.findIndex((f) => f === undefined);
+    let fallback: string;
+    if (unread < 0) {
       try {
         return this.fastUnit(unit, st, bytes, batch);
-      } catch {
+      } catch (e) {
         // Not for the byte-level path (or a damaged file): forget what it counted, and read with hyparquet.
+        // Anything but the decoder's own refusal or this path's is a bug: it fails the run.
+        const reason = fallbackReason(e);
+        if (reason === undefined) throw e;
+        fallback = reason;
         this.evaluator.takePartial();
         this.checksums.take();
       }
+    } else {
+      const e = st.elements[unread];
+      fallback = `column ${st.open.columns[unread].name} (${[e.type, e.logical_type?.type ?? e.converted_type].filter(Boolean).join(' ')}) is not read by the byte-level decoder`;
     }
     const access = bufferAccess(st.uri, st.size, bytes, unit.start);
     let values = await readRowGroup(access, st.open, unit.group, unit.groupStart, unit.groupRows);
     if (unit.from > 0 || unit.to < unit.groupRows) values = values.map((v) => v.slice(unit.from, unit.to));
     const columns: Record<string, Value[]> = {};
     st.open.columns.forEach((c, j) => (columns[c.name] = values[j]));
-    return this.generic(unit.id, { ...batch, columns }, true);
+    return this.generic(unit.id, { ...batch, columns }, fallback);
   }
 
   /** The evaluator's own path for every column: observe, then CSV from the canonical values. */
-  private generic(id: number, batch: ColumnBatch, slowPath: boolean): UnitResult {
+  private generic(id: number, batch: ColumnBatch, fallback: string | null): UnitResult {
     const n = batch.numRows;
     const canon = this.evaluator.observe(batch);
     this.checksums.add(canon.columns, 0, n);
     const cells = canon.columns.map((values, ci) => this.genericCells(ci, values, n));
     const blocks = this.writer.write(cells, n);
-    return { id, rows: n, blocks, quality: this.evaluator.takePartial(), checksums: this.checksums.take(), slowPath };
+    return { id, rows: n, blocks, quality: this.evaluator.takePartial(), checksums: this.checksums.take(), fallback };
   }
 
   private genericCells(ci: number, values: Canonical[], n: number): Cells {
@@ -268,7 +277,7 @@ export class UnitProcessor {
       if (!(start >= 0 && end <= bytes.length)) throw new PageDecodeError('column chunk outside the row group bytes');
       const e = st.elements[j];
       const scratch = (this.decodeScratch[j] ??= new ChunkScratch());
-      return decodeChunk(bytes, { physical: e.type!, optional: e.repetition_type !== 'REQUIRED', codec: meta.codec, start, end }, unit.groupRows, unit.from, unit.to, scratch);
+      return pageDecoder.decodeChunk(bytes, { physical: e.type!, optional: e.repetition_type !== 'REQUIRED', codec: meta.codec, start, end }, unit.groupRows, unit.from, unit.to, scratch);
     });
     const ev = this.evaluator;
     const contract = this.config.contract;
@@ -279,7 +288,7 @@ export class UnitProcessor {
       if (j !== undefined) used.add(j);
     }
     decoded.forEach((col, j) => {
-      if (!used.has(j)) checkUtf8(col);
+      if (!used.has(j)) checkUtf8(col, st.open.columns[j].name);
     });
     const base = ev.begin(batch.file, batch.firstRow, n);
     this.checksums.addRows(n);
@@ -292,14 +301,14 @@ export class UnitProcessor {
           return c;
         }
       }
-      const values = j === undefined ? undefined : materialize(st.fast[j]!, decoded[j]);
+      const values = j === undefined ? undefined : materialize(st.fast[j]!, decoded[j], st.open.columns[j].name);
       const out = new Array<Canonical>(n);
       ev.observeColumn(ci, values, out, batch, base);
       this.checksums.addCanonical(ci, out, n);
       return this.genericCells(ci, out, n);
     });
     const blocks = this.writer.write(cells, n);
-    return { id: unit.id, rows: n, blocks, quality: ev.takePartial(), checksums: this.checksums.take(), slowPath: false };
+    return { id: unit.id, rows: n, blocks, quality: ev.takePartial(), checksums: this.checksums.take(), fallback: null };
   }
 }
 

@@ -1,0 +1,330 @@
+/**
+ * Data quality on the byte-level path: a contract column checked straight from decoded column data
+ * (canonical numbers in a Float64Array, or UTF-8 bytes with offsets and lengths), with exactly the
+ * evaluator's semantics — the same statistics, hashes and keys — but no JS value per cell.
+ *
+ * The partitioner asks the evaluator for a column's ByteLevelColumnCheck (evaluator.byteLevel(i)) and
+ * calls checkNumbers or checkText once per unit. `true`: every value is loadable and breaks no rule;
+ * statistics, keys and rule counts are committed. `false`: the column needs the evaluator's per-value
+ * path (observeColumn), which reports what is wrong; nothing but idempotent sketch updates was kept.
+ * What each rule demands here comes from its module (rules/*.ts, byteLevel): bounds, allowed numbers,
+ * a width in bytes, no NUL, a pattern. A rule without a byte-level form sends its column per value.
+ */
+import type { ColumnCheck } from './evaluator.ts';
+import { encodeNumber, encodeString, fmix32, hash64, hashNumber, hashText, KEY, keyFromState, TEXT } from './hash.ts';
+import type { ByteLevelForm } from './rules/index.ts';
+
+const TWO32 = 4294967296;
+
+/** Bits of the byte-class table this module keeps for itself; a caller's classes use the others (0x3f). */
+const NUL = 0x40;
+const NON_ASCII = 0x80;
+export const CALLER_CLASS_BITS = 0x3f;
+
+const OWN_CLASSES = (() => {
+  const t = new Uint8Array(256);
+  t[0] = NUL;
+  for (let c = 0x80; c < 256; c++) t[c] = NON_ASCII;
+  return t;
+})();
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The decoded text, or undefined when the bytes are not UTF-8. */
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') return undefined;
+    throw e;
+  }
+}
+
+/** A text column's values: UTF-8 bytes of row r at data[offsets[r], offsets[r] + lengths[r]); valid[r] 0 = NULL. */
+export interface TextValues {
+  rows: number;
+  data: Uint8Array;
+  offsets: Int32Array;
+  lengths: Int32Array;
+  valid: Uint8Array | null;
+}
+
+/**
+ * A caller's byte classes, computed in the same loop that reads every byte for the checks (the CSV writer's
+ * "needs quotes"): `out[r]` = OR of `table[byte]` over row r's bytes, for bits in CALLER_CLASS_BITS.
+ */
+export interface ByteClasses {
+  table: Uint8Array;
+  out: Uint8Array;
+}
+
+interface NumberDemands {
+  lo: number;
+  hi: number;
+  sets: Array<ReadonlySet<number>>;
+}
+
+interface TextDemands {
+  maxBytes: number;
+  noNul: boolean;
+  patterns: Array<NonNullable<ByteLevelForm['pattern']>>;
+}
+
+export class ByteLevelColumnCheck {
+  /** A NULL is loadable and breaks no rule (nullable, no rule that rejects NULL). */
+  readonly nullsPass: boolean;
+  private readonly numbers: NumberDemands | undefined;
+  private readonly text: TextDemands | undefined;
+  private classes: { from: Uint8Array; table: Uint8Array } | undefined;
+
+  constructor(
+    private readonly chk: ColumnCheck,
+    private readonly commit: (numRows: number, nulls: number) => void,
+  ) {
+    this.nullsPass = chk.nullsPass;
+    const numbers: NumberDemands = { lo: -Infinity, hi: Infinity, sets: [] };
+    const text: TextDemands = { maxBytes: Infinity, noNul: false, patterns: [] };
+    let usable = true;
+    for (const state of chk.rules.all) {
+      const m = state.module;
+      const form = m.scope === 'column' && m.byteLevel ? m.byteLevel(state as never, chk.column, chk.kind) : undefined;
+      if (!form) {
+        usable = false;
+        break;
+      }
+      if (form.lo !== undefined && form.lo > numbers.lo) numbers.lo = form.lo;
+      if (form.hi !== undefined && form.hi < numbers.hi) numbers.hi = form.hi;
+      if (form.oneOf) numbers.sets.push(form.oneOf);
+      if (form.maxBytes !== undefined && form.maxBytes < text.maxBytes) text.maxBytes = form.maxBytes;
+      if (form.noNul) text.noNul = true;
+      if (form.pattern) text.patterns.push(form.pattern);
+    }
+    const numeric = chk.kind === 'number' || chk.kind === 'bigint';
+    this.numbers = usable && numeric ? numbers : undefined;
+    this.text = usable && chk.kind === 'string' ? text : undefined;
+  }
+
+  /**
+   * Canonical numbers of a unit (a decimal's unscaled integer; exact integers below 2^53 for bigint and
+   * decimal columns); rows with valid[r] === 0 are NULL (`nulls` of them). `base`: the ordinal of row 0.
+   */
+  checkNumbers(values: Float64Array, valid: Uint8Array | null, n: number, nulls: number, base: number): boolean {
+    const d = this.numbers;
+    if (!d || (nulls > 0 && !this.nullsPass)) return false;
+    const { lo, hi, sets } = d;
+    const chk = this.chk;
+    const big = chk.kind === 'bigint';
+    const hll = chk.stats.hll;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let row = 0; row < n; row++) {
+      if (valid !== null && valid[row] === 0) continue;
+      const v = values[row];
+      if (v < lo || v > hi) return false;
+      for (let k = 0; k < sets.length; k++) if (!sets[k].has(v)) return false;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (big) {
+        // hashBigint: encodeBigint's words of the integer.
+        const h = Math.floor(v / TWO32);
+        hll.add(hash64((h ^ 0x80000000) >>> 0, v - h * TWO32));
+      } else hll.add(hashNumber(v));
+    }
+    const s = chk.stats;
+    if (min !== Infinity) {
+      if (big) {
+        const bmin = BigInt(min);
+        const bmax = BigInt(max);
+        if (s.bigMin === null || bmin < s.bigMin) s.bigMin = bmin;
+        if (s.bigMax === null || bmax > s.bigMax) s.bigMax = bmax;
+      } else {
+        if (min < s.numMin) s.numMin = min;
+        if (max > s.numMax) s.numMax = max;
+      }
+    }
+    const keys = chk.keys;
+    if (keys) {
+      for (let row = 0; row < n; row++) {
+        if (valid !== null && valid[row] === 0) continue;
+        if (big) keyOf(values[row]);
+        else encodeNumber(values[row]);
+        keys.add(KEY[0], KEY[1], base + row);
+      }
+    }
+    this.commit(n, nulls);
+    return true;
+  }
+
+  /** UTF-8 text of a unit (`nulls` rows NULL); `classes`: the caller's byte classes, filled on the way. */
+  checkText(col: TextValues, nulls: number, base: number, classes?: ByteClasses): boolean {
+    const d = this.text;
+    if (!d || (nulls > 0 && !this.nullsPass)) return false;
+    const n = col.rows;
+    const { data, offsets, lengths, valid } = col;
+    const { maxBytes, noNul, patterns } = d;
+    const table = classes ? this.classTable(classes.table) : OWN_CLASSES;
+    const marks = classes ? classes.out : null;
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const chk = this.chk;
+    const hll = chk.stats.hll;
+    let minO = -1;
+    let minL = 0;
+    let maxO = -1;
+    let maxL = 0;
+    let minF = -1;
+    let maxF = -1;
+    let widest = 0;
+    let nonAscii = false;
+    for (let row = 0; row < n; row++) {
+      if (valid !== null && valid[row] === 0) continue;
+      const o = offsets[row];
+      const len = lengths[row];
+      if (len > maxBytes) return false;
+      // murmur3_32 over pairs of code units (hashText), with the byte classes OR-ed in the same loop.
+      let h = 0x9747b28c;
+      let flags = 0;
+      const even = o + (len & ~1);
+      let i = o;
+      for (; i < even; i += 2) {
+        const a = data[i];
+        const b = data[i + 1];
+        flags |= table[a] | table[b];
+        let k = Math.imul(a | (b << 16), 0xcc9e2d51);
+        k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+        h ^= k;
+        h = (h << 13) | (h >>> 19);
+        h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+      }
+      if (i < o + len) {
+        const a = data[i];
+        flags |= table[a];
+        const k = Math.imul(a, 0xcc9e2d51);
+        h ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+      }
+      if (noNul && flags & NUL) return false;
+      let hash: number;
+      let text: string | undefined;
+      if (flags & NON_ASCII) {
+        text = decodeUtf8(data.subarray(o, o + len));
+        if (text === undefined) return false; // not UTF-8: the per-value path says what the reader says
+        hash = hashText(text);
+        if (TEXT.bytes !== len) return false;
+        nonAscii = true;
+      } else hash = fmix32(h ^ len);
+      for (let k = 0; k < patterns.length; k++) {
+        const { match, masks } = patterns[k];
+        if (text === undefined && masks !== undefined) {
+          if (len * 4 !== masks.length) return false;
+          for (let c = 0, m = 0; c < len; c++, m += 4) {
+            const ch = data[o + c];
+            if (((masks[m + (ch >>> 5)] >>> (ch & 31)) & 1) === 0) return false;
+          }
+        } else if (!match(text ?? utf8.decode(data.subarray(o, o + len)))) return false;
+      }
+      hll.add(hash);
+      if (len > widest) widest = len;
+      // Extremes: the first bytes decide most comparisons (not between two lead bytes >= EE: see compareText).
+      const f = len > 0 ? data[o] : -1;
+      if (minO < 0) {
+        minO = maxO = o;
+        minL = maxL = len;
+        minF = maxF = f;
+      } else {
+        const toMin = f !== minF && (f < 0xee || minF < 0xee) ? f - minF : compareText(view, data, o, len, minO, minL);
+        if (toMin < 0) {
+          minO = o;
+          minL = len;
+          minF = f;
+        }
+        const toMax = f !== maxF && (f < 0xee || maxF < 0xee) ? f - maxF : compareText(view, data, o, len, maxO, maxL);
+        if (toMax > 0) {
+          maxO = o;
+          maxL = len;
+          maxF = f;
+        }
+      }
+      if (marks !== null) marks[row] = flags & CALLER_CLASS_BITS;
+    }
+    const s = chk.stats;
+    if (minO >= 0) {
+      const lo = utf8.decode(data.subarray(minO, minO + minL));
+      const hi = utf8.decode(data.subarray(maxO, maxO + maxL));
+      if (s.strMin === null || lo < s.strMin) s.strMin = lo;
+      if (s.strMax === null || hi > s.strMax) s.strMax = hi;
+    }
+    if (widest > s.maxBytes) s.maxBytes = widest;
+    const keys = chk.keys;
+    if (keys) {
+      for (let row = 0; row < n; row++) {
+        if (valid !== null && valid[row] === 0) continue;
+        const o = offsets[row];
+        const len = lengths[row];
+        if (nonAscii) {
+          // encodeString hashes UTF-16 code units: decode what is not ASCII.
+          let ascii = true;
+          for (let i = o; i < o + len; i++) if (data[i] >= 0x80) ascii = false;
+          if (!ascii) {
+            encodeString(utf8.decode(data.subarray(o, o + len)));
+            keys.add(KEY[0], KEY[1], base + row);
+            continue;
+          }
+        }
+        encodeAscii(data, o, len);
+        keys.add(KEY[0], KEY[1], base + row);
+      }
+    }
+    this.commit(n, nulls);
+    return true;
+  }
+
+  /** The caller's classes with this module's own bits added (built once per caller table). */
+  private classTable(from: Uint8Array): Uint8Array {
+    if (this.classes?.from !== from) {
+      const table = new Uint8Array(256);
+      for (let c = 0; c < 256; c++) table[c] = (from[c] & CALLER_CLASS_BITS) | OWN_CLASSES[c];
+      this.classes = { from, table };
+    }
+    return this.classes.table;
+  }
+}
+
+/** The words of a safe integer as encodeBigint writes them, into KEY. */
+function keyOf(v: number): void {
+  const hi = Math.floor(v / TWO32);
+  KEY[0] = (hi ^ 0x80000000) >>> 0;
+  KEY[1] = v - hi * TWO32;
+}
+
+/** Compares two UTF-8 values as JS compares the strings (UTF-16 code units). */
+function compareText(view: DataView, data: Uint8Array, ao: number, al: number, bo: number, bl: number): number {
+  const m = al < bl ? al : bl;
+  let i = 0;
+  // Equal prefixes four bytes at a time (big-endian words compare like their bytes).
+  while (i + 4 <= m && view.getUint32(ao + i) === view.getUint32(bo + i)) i += 4;
+  for (; i < m; i++) {
+    const a = data[ao + i];
+    const b = data[bo + i];
+    if (a === b) continue;
+    // UTF-8 byte order is code point order; UTF-16 order differs only between U+E000–U+FFFF and
+    // supplementary characters (lead bytes EE/EF and F0–F4): compare those as strings.
+    if (a >= 0xee && b >= 0xee) {
+      const x = utf8.decode(data.subarray(ao, ao + al));
+      const y = utf8.decode(data.subarray(bo, bo + bl));
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    return a - b;
+  }
+  return al - bl;
+}
+
+/** encodeString (the 64-bit text key) over ASCII bytes, into KEY. */
+function encodeAscii(data: Uint8Array, o: number, len: number): void {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = o; i < o + len; i++) {
+    const c = data[i];
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  keyFromState(h1, h2);
+}

@@ -1,0 +1,32 @@
+/**
+ * max_bytes: a text value fits the column's width in UTF-8 bytes (Redshift counts bytes, not
+ * characters). The coercer measures it (CoerceFailure 'max_bytes'); the loader adds the rule to every
+ * varchar and char column. Byte level: the value's byte length against the width. Always an error: a
+ * value over the width would be rejected by COPY (or cut).
+ */
+import { VARCHAR_MAX_BYTES, type ColumnContract } from '../../datasets/index.ts';
+import { typeText } from '../coerce.ts';
+import type { ColumnRuleModule } from './rule-module.ts';
+
+function isText(c: ColumnContract): boolean {
+  return c.type.kind === 'varchar' || c.type.kind === 'char';
+}
+
+export const maxBytes: ColumnRuleModule<null> = {
+  type: 'max_bytes',
+  scope: 'column',
+  counts: 'values',
+  claims: 'max_bytes',
+  compile(_decl, { column: c, bad }) {
+    if (!isText(c)) bad(`max_bytes on ${c.name}: the column is ${typeText(c.type)}, not varchar or char`);
+    return { params: null, description: `${c.name} fits ${typeText(c.type)} in UTF-8 bytes`, severity: 'error' };
+  },
+  implicit(c) {
+    return isText(c) ? { params: null, description: `${c.name} fits ${typeText(c.type)} in UTF-8 bytes` } : undefined;
+  },
+  byteLevel(_state, c) {
+    const t = c.type;
+    if (t.kind !== 'varchar' && t.kind !== 'char') return undefined;
+    return { maxBytes: t.bytes === 'max' ? VARCHAR_MAX_BYTES : t.bytes };
+  },
+};
