@@ -2,7 +2,7 @@
  * When a Parquet unit leaves the byte-level path for hyparquet, and how those units are counted.
  *
  * Only two things send a unit to hyparquet: what the page decoder does not cover or cannot make sense
- * of (its own PageDecodeError: an encoding, a codec's damaged data, pages that do not add up; hyparquet
+ * of (its own PageDecodeError: an encoding, a codec's damaged data of any codec, pages that do not add up; hyparquet
  * then reads the unit, or gives the reader's exact message for a damaged file), and what this path
  * declines on purpose (ByteLevelDeclined: a column type it does not read, text that is not UTF-8). Any
  * other error is a bug and propagates (exit 1): a bug must never pass as a quietly slower run.
@@ -22,9 +22,6 @@ export class ByteLevelDeclined extends Error {
 export function fallbackReason(e: unknown): string | undefined {
   if (e instanceof PageDecodeError) return `page decoder: ${e.message}`;
   if (e instanceof ByteLevelDeclined) return e.reason;
-  // zlib's own errors (gzip, brotli, native zstd) on a damaged page: the decoder lets them through unwrapped.
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && /^(Z_|ZSTD_|ERR_ZLIB|ERR_BROTLI)/.test(code)) return `page decoder: damaged compressed page (${code})`;
   return undefined;
 }
 

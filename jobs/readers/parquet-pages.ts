@@ -250,19 +250,28 @@ export function countDataPages(buf: Uint8Array, start: number, end: number): num
 
 const zstdNative = (zlib as { zstdDecompressSync?: (b: Uint8Array) => Buffer }).zstdDecompressSync;
 
-/** Decompresses `input` into `out` (exactly `out.length` bytes). */
+/**
+ * Decompresses `input` into `out` (exactly `out.length` bytes). Whatever a codec throws on a damaged page
+ * (zlib's coded errors, the JS codecs' plain Errors) becomes this decoder's own PageDecodeError, so the
+ * unit goes to hyparquet, which reads it or names the damage as a quality error (exit 4), never exit 1.
+ */
 function decompress(codec: string, input: Uint8Array, out: Uint8Array): void {
+  try {
+    decompressWith(codec, input, out);
+  } catch (e) {
+    if (e instanceof PageDecodeError) throw e;
+    throw new PageDecodeError(`damaged ${codec} page: ${(e as Error).message}`);
+  }
+}
+
+function decompressWith(codec: string, input: Uint8Array, out: Uint8Array): void {
   let got: Uint8Array;
   switch (codec) {
     case 'UNCOMPRESSED':
       got = input;
       break;
     case 'SNAPPY':
-      try {
-        snappyInto(input, out);
-      } catch (e) {
-        throw new PageDecodeError((e as Error).message);
-      }
+      snappyInto(input, out);
       return;
     case 'GZIP':
       got = zlib.gunzipSync(input);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { SUPPLIER_PARQUET_SCHEMA } from '../../jobs/generate/index.ts';
+import { SUPPLIER_PARQUET_SCHEMA } from '../../tpch/index.ts';
 import { ROOT, runCli, type CliResult } from '../support/cli.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { published } from '../support/supplier.ts';
