@@ -31,7 +31,9 @@ export const start: Command = {
       if (contract.name !== 'supplier') throw new Error(`no sample generator for dataset ${contract.name}`);
       ctx.log.info(`no batch for ${batchDate} in ${source}: writing a sample TPC-H SUPPLIER batch (SF ${SAMPLE.scale}, ${SAMPLE.files} Parquet files)`);
       await generateSupplier({ scale: SAMPLE.scale, files: SAMPLE.files, format: SAMPLE.format, outDir: source });
+      ctx.signal?.throwIfAborted(); // a signal during the sample (whose files are written atomically) stops here
     }
     return runAndSummarize({ ...ctx, values: { ...values, source } }, { date: batchDate });
   },
+  stopsOnSignal: true,
 };
