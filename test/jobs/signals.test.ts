@@ -92,6 +92,16 @@ function filesUnder(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
+/** Rows in the stage table: a COPY stopped mid-way rolls back to the empty stage the run began it on. */
+async function stagedRows(warehouse: string): Promise<number> {
+  const wh = await openWarehouse(warehouse);
+  try {
+    return Number((await wh.query('SELECT COUNT(*) AS n FROM assignment.supplier_stage'))[0].n);
+  } finally {
+    await wh.close();
+  }
+}
+
 async function auditOf(warehouse: string, runId: string): Promise<Array<Record<string, unknown>>> {
   const wh = await openWarehouse(warehouse);
   try {
@@ -163,6 +173,7 @@ for (const engine of ENGINES) {
     it('SIGTERM during the stage COPY: rolled back, exit 143', async (t) => {
       if (fx.skip) return t.skip('no PostgreSQL');
       await assertStopped(await signalAt(args(), fx.dir, 'copy', 'SIGTERM'), 'SIGTERM', 143);
+      assert.equal(await stagedRows(fx.warehouse), 0, 'the COPY stopped after its first part and rolled back');
     });
 
     it('SIGTERM during the publish, before COMMIT: rolled back, exit 143', async (t) => {
@@ -173,6 +184,7 @@ for (const engine of ENGINES) {
     it('SIGINT gives 130', async (t) => {
       if (fx.skip) return t.skip('no PostgreSQL');
       await assertStopped(await signalAt(args(), fx.dir, 'copy', 'SIGINT'), 'SIGINT', 130);
+      assert.equal(await stagedRows(fx.warehouse), 0, 'the COPY rolled back');
     });
 
     it('a second signal during the shutdown exits at once with the same code; nothing is half-published', async (t) => {
