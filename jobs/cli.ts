@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { ConfigError, isUserError } from './errors.ts';
 import { createLogger } from './log.ts';
 import { commands, type CommandContext } from './commands/index.ts';
+import { onTermination, type Termination } from './signals.ts';
 
 const COMMON = {
   help: { type: 'boolean', short: 'h' },
@@ -38,7 +39,7 @@ ${lines.join('\n')}
 
 Run "redshift-loader <command> --help" for a command's flags.
 Exit codes: 0 ok, 2 bad usage or config, 3 drift blocked the run, 4 quality blocked it,
-            5 load or reconciliation failed, 1 anything unexpected.
+            5 load or reconciliation failed, 1 anything unexpected, 143 / 130 stopped by SIGTERM / SIGINT.
 `;
 }
 
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   const json = argv.includes('--json') || !process.stderr.isTTY;
   const log = createLogger({ json, debug });
+  let termination: Termination | undefined;
   try {
     if (!name || name === 'help' || name === '--help' || name === '-h') {
       process.stdout.write(helpText());
@@ -70,13 +72,19 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
       return 0;
     }
-    return await command.run({
+    termination = onTermination({ graceful: command.stopsOnSignal === true, log });
+    const code = await command.run({
       values: parsed.values as CommandContext['values'],
       log,
       json: Boolean(parsed.values.json),
       print: (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+      signal: termination.signal,
     });
-  } catch (e) {
+    if (termination.received) log.warn(`${termination.received.signal} arrived after the work was committed: it stands (exit ${code})`);
+    return code;
+  } catch (caught) {
+    // Whatever a stopped command threw on its way out, the signal is why it stopped.
+    const e = termination?.received ?? caught;
     if (isUserError(e)) {
       log.endProgress();
       if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
@@ -86,5 +94,7 @@ export async function main(argv: string[]): Promise<number> {
     const err = e as Error;
     process.stderr.write(debug && err.stack ? `${err.stack}\n` : `unexpected error: ${err.message} (run again with --debug for details)\n`);
     return 1;
+  } finally {
+    termination?.dispose();
   }
 }

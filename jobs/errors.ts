@@ -1,7 +1,8 @@
 /**
  * Errors a user can cause. Each carries the exit code the CLI ends with and prints as one line.
  * Exit codes: 0 ok, 2 bad usage or config, 3 drift blocked the run, 4 quality blocked it,
- * 5 load or reconciliation failed, 1 anything unexpected. Batch retries only 1 and 5.
+ * 5 load or reconciliation failed, 1 anything unexpected; 143/130 stopped by SIGTERM/SIGINT (jobs/terminated.ts).
+ * Batch retries only 1, 5 and 143.
  */
 export interface Where {
   file?: string;

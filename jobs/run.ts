@@ -25,6 +25,8 @@ import { checkWarehouseUri, openWarehouse } from './warehouse/index.ts';
 import type { LoadLock, Warehouse } from './warehouse/warehouse.ts';
 import { DEFAULT_LIMITS, type WarehouseLimits } from './warehouse/limits.ts';
 import { runTag } from './warehouse/load-lock.ts';
+import { stopsOn } from './warehouse/stops-on.ts';
+import { pausePoint } from './pause-point.ts';
 import {
   checksumMismatches,
   emptyStage,
@@ -55,6 +57,11 @@ export interface RunOptions {
   catalogExplicit?: boolean;
   log?: Logger;
   now?: () => Date;
+  /**
+   * SIGTERM/SIGINT (jobs/signals.ts): stops the partition pass and cancels the running warehouse
+   * statement; unless the publish committed, the run then fails with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_SLICES = 8;
@@ -117,8 +124,8 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     timings.list = ms(t);
 
     t = performance.now();
-    const wh = await openWarehouse(locations.warehouse, { limits, log, owner: runTag({ runId, dataset: contract.name, batchDate }) });
-    warehouse = wh;
+    warehouse = await openWarehouse(locations.warehouse, { limits, log, owner: runTag({ runId, dataset: contract.name, batchDate }) });
+    const wh = stopsOn(opts.signal, warehouse);
     report.locations.warehouse = wh.name;
     if (wh.dialect === 'postgres') {
       // Local engines are set up on first use; Redshift is set up once per environment by `setup`.
@@ -140,7 +147,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     const previous = await wh.query(previousPublishedRowsQuery(contract, batchDate));
     const previousRowCount = previous.length && previous[0].published_rows != null ? Number(previous[0].published_rows) : null;
     const outUri = packagePrefix(locations.staging, contract.name, batchDate, runId);
-    const pass = { contract, sourceStore, sourceUri: locations.source, files, outStore: stagingStore, outUri, batchDate, runId, slices, previousRowCount, log };
+    const pass = { contract, sourceStore, sourceUri: locations.source, files, outStore: stagingStore, outUri, batchDate, runId, slices, previousRowCount, log, signal: opts.signal };
     let result;
     try {
       result =
@@ -197,18 +204,22 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     );
     published = true;
     // Read back what was committed: the publish transaction guarded it, this proves it to the report.
-    const [after] = await wh.query(historyChecksQuery(contract, loadTs));
+    // Committed is published: a signal from here on no longer stops the run (unwrapped warehouse).
+    const [after] = await warehouse.query(historyChecksQuery(contract, loadTs));
     report.rows.published = Number(after.rows);
     const afterMismatches = checksumMismatches(contract, after, manifest.package.checksums);
     if (afterMismatches.length) throw new LoadError(`published data does not reconcile with the manifest: ${afterMismatches.join('; ')}`);
     timings.publish = ms(t);
     report.status = 'published';
     return report;
-  } catch (e) {
+  } catch (caught) {
+    // Stopped by a signal before the publish committed: that is the reason, whatever the step threw.
+    const e = opts.signal?.aborted && !published ? opts.signal.reason : caught;
     report.status = 'failed';
     report.error = isUserError(e) ? (e as UserError).oneLine() : `unexpected: ${(e as Error).message}`;
     report.exitCode = isUserError(e) ? (e as UserError).exitCode : 1;
     if (warehouse && !published) {
+      await pausePoint('audit');
       await warehouse
         .transaction([
           failedAuditStatement({

@@ -18,8 +18,14 @@ import type { Network } from './network.ts';
 import type { Storage } from './storage.ts';
 import type { Warehouse } from './warehouse.ts';
 
-/** Exit codes Batch retries: 1 (unexpected) and 5 (load or reconciliation failed). Every other code ends the job. */
-export const RETRIED_EXIT_CODES = ['1', '5'] as const;
+/**
+ * Exit codes Batch retries: 1 (unexpected), 5 (load or reconciliation failed) and 143 (stopped by SIGTERM,
+ * rolled back and audited). Batch itself never retries a job it timed out or that was cancelled or
+ * terminated, so a 143 that reaches this strategy is the platform stopping the task (Fargate task
+ * retirement or maintenance): worth another attempt, and a rerun is safe. 130 (SIGINT) comes from a
+ * terminal, not from Batch. Every other code ends the job.
+ */
+export const RETRIED_EXIT_CODES = ['1', '5', '143'] as const;
 export const JOB_ATTEMPTS = 3;
 
 /** The two commands; `Ref::` names are filled from the SubmitJob parameters. */

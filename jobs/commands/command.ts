@@ -9,6 +9,8 @@ export interface CommandContext {
   json: boolean;
   /** Writes the command's result to stdout. */
   print(text: string): void;
+  /** Aborted on SIGTERM/SIGINT (reason: a TerminatedError), for commands that declare stopsOnSignal. */
+  signal?: AbortSignal;
 }
 
 export interface Command {
@@ -16,6 +18,8 @@ export interface Command {
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
   run(ctx: CommandContext): Promise<number>;
+  /** Stops cleanly on ctx.signal (rolls back, records the failure); otherwise a signal exits at once. */
+  stopsOnSignal?: boolean;
 }
 
 export function contractFor(name: string | boolean | undefined): DatasetContract {

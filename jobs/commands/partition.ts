@@ -20,7 +20,8 @@ export const partition: Command = {
     'gzip-level': { type: 'string' },
     workers: { type: 'string' },
   },
-  async run({ values, log, json, print }) {
+  stopsOnSignal: true,
+  async run({ values, log, json, print, signal }) {
     const contract = contractFor(values.dataset);
     const source = str(values.source);
     const out = str(values.out);
@@ -41,6 +42,7 @@ export const partition: Command = {
       gzipLevel: intFlag('gzip-level', values['gzip-level'], 1, 9),
       workers: intFlag('workers', values.workers, 0, 64),
       log,
+      signal,
     });
     const m = result.manifest;
     const bytes = m.entries.reduce((s, e) => s + e.meta.content_length, 0);

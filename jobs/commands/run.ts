@@ -43,6 +43,7 @@ export async function runAndSummarize(ctx: CommandContext, overrides: { date?: s
     limits: warehouseLimits(values),
     catalogExplicit: str(values.catalog) !== undefined || jobEnv('RL_CATALOG') !== undefined,
     log,
+    signal: ctx.signal,
   });
   printSummary(ctx, report, `${contract.schema}.${contract.historyTable}`);
   return 0;
@@ -76,4 +77,5 @@ export const run: Command = {
   usage: 'redshift-loader run --dataset NAME [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--workers N] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--json] [--debug]',
   options: RUN_OPTIONS,
   run: (ctx) => runAndSummarize(ctx),
+  stopsOnSignal: true,
 };

@@ -38,7 +38,9 @@ export const start: Command = {
       }
       ctx.log.info(`no batch for ${batchDate} in ${source}: writing a sample TPC-H ${table.name.toUpperCase()} batch (SF ${SAMPLE.scale}, ${SAMPLE.files} Parquet files)`);
       await generateTable(table.name, { scale: SAMPLE.scale, files: SAMPLE.files, format: SAMPLE.format, outDir: source });
+      ctx.signal?.throwIfAborted(); // a signal during the sample (whose files are written atomically) stops here
     }
     return runAndSummarize({ ...ctx, values: { ...values, source } }, { date: batchDate });
   },
+  stopsOnSignal: true,
 };

@@ -49,6 +49,8 @@ export interface ParquetPackageOptions {
   previousRowCount?: number | null;
   sourceUri: string;
   log?: Logger;
+  /** Aborts the pass (SIGTERM/SIGINT): it stops at the next batch and writes no manifest. */
+  signal?: AbortSignal;
 }
 
 async function sha256Of(store: ObjectStore, file: ObjectInfo): Promise<string> {
@@ -86,6 +88,7 @@ export async function parquetPackage(opts: ParquetPackageOptions): Promise<Parti
       }
       let fileRows = 0;
       for await (const batch of source.batches()) {
+        opts.signal?.throwIfAborted();
         const canon = evaluator.observe(batch);
         checksums.add(canon.columns, 0, canon.numRows);
         fileRows += canon.numRows;
@@ -121,6 +124,7 @@ export async function parquetPackage(opts: ParquetPackageOptions): Promise<Parti
         checksums: checksums.result(),
       },
     };
+    opts.signal?.throwIfAborted();
     const manifestUri = await writeManifest(opts.outStore, opts.outUri, manifest);
     return { manifest, manifestUri, quality, schemas, sourceRows, readRows };
   } catch (e) {

@@ -25,6 +25,7 @@ import { CSV_DIALECT } from './csv.ts';
 import { FallbackCounter } from './fallback.ts';
 import { PartSet } from './part-set.ts';
 import { InlineRunner, WorkerPool, type UnitRunner } from './pool.ts';
+import { pausePoint } from '../pause-point.ts';
 import type { UnitResult } from './unit.ts';
 
 export interface PartitionOptions {
@@ -55,6 +56,11 @@ export interface PartitionOptions {
   /** Source files already listed by the caller (so drift and partition see the same list). */
   files?: ObjectInfo[];
   log?: Logger;
+  /**
+   * Aborts the pass (SIGTERM/SIGINT): no unit is merged after it, the worker threads are terminated,
+   * the parts written so far are removed (never renamed into place) and no manifest is written.
+   */
+  signal?: AbortSignal;
 }
 
 export interface PartitionResult {
@@ -177,6 +183,7 @@ export async function partition(opts: PartitionOptions): Promise<PartitionResult
 
   /** Merges the oldest unit in flight (or closes its file): results are taken strictly in input order. */
   const applyNext = async (): Promise<void> => {
+    opts.signal?.throwIfAborted();
     const next = inFlight.shift()!;
     const k = next.file;
     if (next.result === null) {
@@ -198,8 +205,10 @@ export async function partition(opts: PartitionOptions): Promise<PartitionResult
     fileRows[k] += r.rows;
     readRows += r.rows;
     log.progress('partition', readRows);
+    await pausePoint('partition');
   };
   const submit = async (entry: InFlight): Promise<void> => {
+    opts.signal?.throwIfAborted();
     entry.result?.catch(() => undefined); // awaited in order later; never an unhandled rejection meanwhile
     inFlight.push(entry);
     while (inFlight.length > maxInFlight) await applyNext();
@@ -286,6 +295,7 @@ export async function partition(opts: PartitionOptions): Promise<PartitionResult
         checksums: sums,
       },
     };
+    opts.signal?.throwIfAborted();
     const manifestUri = await writeManifest(opts.outStore, opts.outUri, manifest);
     return { manifest, manifestUri, quality, fallbacks: fallbacks.result(), schemas, sourceRows, readRows };
   } catch (e) {

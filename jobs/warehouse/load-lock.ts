@@ -29,6 +29,8 @@ export interface LoadLockClaim {
   /** How long to wait for another run's lock; then LoadError. */
   timeoutMs: number;
   log?: Logger;
+  /** SIGTERM/SIGINT (jobs/signals.ts): stops the wait at once. */
+  signal?: AbortSignal;
 }
 
 export interface LoadLock {
@@ -93,6 +95,7 @@ export async function pollLoadLock(a: PollLockArgs): Promise<void> {
   let first: LockHolder | undefined;
   let waitedAtAll = false;
   for (;;) {
+    a.claim.signal?.throwIfAborted();
     if (await a.tryLock()) {
       if (waitedAtAll) {
         const who = first ? ` for ${describeHolder(first)}` : '';

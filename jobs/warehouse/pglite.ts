@@ -40,6 +40,7 @@ import {
   type CopyManifestArgs,
 } from './local-parts.ts';
 import { statementFailure } from './statement-failure.ts';
+import { pausePoint } from '../pause-point.ts';
 import type { Row, Warehouse } from './warehouse.ts';
 
 export const DEFAULT_PGLITE_DIR = '.local/warehouse';
@@ -78,6 +79,8 @@ export interface PgliteWarehouseOptions {
 export class PgliteWarehouse implements Warehouse {
   readonly dialect = 'postgres' as const;
   private closed = false;
+  /** Set by cancel(): the running call stops before its next statement or COPY chunk (in-process: a running one finishes). */
+  private cancelRequested = false;
   private readonly exitHook: () => void;
 
   private constructor(
@@ -144,9 +147,13 @@ export class PgliteWarehouse implements Warehouse {
       await this.db.transaction(async (tx) => {
         for (at = 0; at < local.length; at++) {
           await this.opts.onProgress?.({ kind: 'statement', index: at, total: local.length });
+          this.stopIfCancelled();
           await tx.query(local[at]!);
         }
+        await pausePoint('commit');
+        this.stopIfCancelled();
       });
+      await pausePoint('committed');
     } catch (e) {
       if (isUserError(e)) throw e;
       const i = Math.min(at, statements.length - 1);
@@ -183,6 +190,8 @@ export class PgliteWarehouse implements Warehouse {
                 }
                 partRows += rows;
                 await this.opts.onProgress?.({ kind: 'copy-chunk', part: entry.url, partIndex: k, chunkRows: rows, partRows, bytes: chunk.data.length });
+                await pausePoint('copy');
+                this.stopIfCancelled();
               }
             };
             await (pipeline as (streams: unknown[]) => Promise<void>)([...text.streams, consume]);
@@ -223,6 +232,14 @@ export class PgliteWarehouse implements Warehouse {
     return undefined;
   }
 
+  async cancel(): Promise<void> {
+    this.cancelRequested = true;
+  }
+
+  private stopIfCancelled(): void {
+    if (this.cancelRequested) throw new LoadError(`cancelled: the open transaction on ${this.name} rolls back`);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -234,7 +251,9 @@ export class PgliteWarehouse implements Warehouse {
     }
   }
 
+  /** Every call starts here: open, and not cancelled (a cancel stops only the call it met). */
   private assertOpen(): void {
     if (this.closed) throw new LoadError(`${this.name} is closed`);
+    this.cancelRequested = false;
   }
 }

@@ -42,6 +42,7 @@ import type { Logger } from '../log.ts';
 import { DEFAULT_LIMITS, type WarehouseLimits } from './limits.ts';
 import { LOCK_CLASS, loadLockKey, pollLoadLock, runTag, type LoadLock, type LoadLockClaim } from './load-lock.ts';
 import { holderFromActivity, limitError, PgLockWatch } from './pg-lock-watch.ts';
+import { pausePoint } from '../pause-point.ts';
 
 /** Type OIDs returned as text: int8, numeric, date, time, timestamp, timestamptz, timetz. */
 const TEXT_TYPES = new Set([20, 1700, 1082, 1083, 1114, 1184, 1266]);
@@ -106,6 +107,8 @@ export class PostgresWarehouse implements Warehouse {
   private broken: Error | undefined;
   private readonly limits: WarehouseLimits;
   private readonly watch: PgLockWatch | undefined;
+  /** Set by cancel(): the running call stops before its next statement (a running one is cancelled by the server). */
+  private cancelRequested = false;
 
   private constructor(
     private readonly client: pg.Client,
@@ -192,12 +195,18 @@ export class PostgresWarehouse implements Warehouse {
     let at = 0;
     try {
       await this.client.query('BEGIN');
-      for (at = 0; at < local.length; at++) await this.watched(local[at]!, () => this.client.query(local[at]!));
+      for (at = 0; at < local.length; at++) {
+        this.stopIfCancelled();
+        await this.watched(local[at]!, () => this.client.query(local[at]!));
+      }
+      await pausePoint('commit');
+      this.stopIfCancelled();
       await this.client.query('COMMIT');
     } catch (e) {
       await this.client.query('ROLLBACK').catch(() => undefined);
       throw this.fail(e, Math.min(at, statements.length - 1), statements);
     }
+    await pausePoint('committed');
   }
 
   async copyManifest(args: CopyManifestArgs): Promise<number> {
@@ -213,6 +222,7 @@ export class PostgresWarehouse implements Warehouse {
     try {
       await this.client.query('BEGIN');
       for (const [k, entry] of entries.entries()) {
+        this.stopIfCancelled();
         const label = partLabel(entry, k, entries.length);
         // Open the part BEFORE starting the COPY: a COPY waiting for data would block the ROLLBACK.
         const text = await entryText(args, entry, label);
@@ -231,7 +241,9 @@ export class PostgresWarehouse implements Warehouse {
         const rows = Number(copy.rowCount);
         checkPartRows(entry, label, rows);
         total += rows;
+        await pausePoint('copy');
       }
+      this.stopIfCancelled();
       await this.client.query('COMMIT');
     } catch (e) {
       await this.client.query('ROLLBACK').catch(() => undefined);
@@ -288,6 +300,29 @@ export class PostgresWarehouse implements Warehouse {
     return this.watch ? this.watch.around(sql, run) : run();
   }
 
+  /**
+   * Cancels the statement this session runs now, from a second connection (pg_cancel_backend, which
+   * PostgreSQL and Redshift both have; it returns once the backend is signalled, so the cancel cannot
+   * land on a later statement: an idle backend ignores it). The call then fails and rolls back.
+   */
+  async cancel(): Promise<void> {
+    this.cancelRequested = true;
+    const pid = (this.client as unknown as { processID: number | null }).processID;
+    if (this.closed || !pid) return;
+    const other = new pg.Client({ connectionString: this.uri, application_name: 'redshift-loader cancel', connectionTimeoutMillis: 5_000 });
+    other.on('error', () => undefined);
+    try {
+      await other.connect();
+      await other.query('SELECT pg_cancel_backend($1)', [pid]);
+    } finally {
+      await other.end().catch(() => undefined);
+    }
+  }
+
+  private stopIfCancelled(): void {
+    if (this.cancelRequested) throw new LoadError(`cancelled: the open transaction on ${describeTarget(this.uri)} rolls back`);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -295,7 +330,9 @@ export class PostgresWarehouse implements Warehouse {
     await this.client.end().catch(() => undefined);
   }
 
+  /** Every call starts here: open, connected, and not cancelled (a cancel stops only the call it met). */
   private assertOpen(): void {
+    this.cancelRequested = false;
     if (this.closed) throw new LoadError(`${this.name} is closed`);
     if (this.broken) throw new LoadError(`lost the connection to PostgreSQL at ${describeTarget(this.uri)}: ${this.redact(this.broken.message)}`);
   }

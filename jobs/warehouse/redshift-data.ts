@@ -19,6 +19,8 @@
  * - Every statement is polled with DescribeStatement: exponential backoff with jitter (100 ms doubling
  *   to 5 s), until an overall deadline (queries 15 min, COPY 1 h by default); past it the statement is
  *   cancelled (CancelStatement) and the call fails with LoadError "timed out after …".
+ * - cancel() (SIGTERM/SIGINT) wakes the poller, which sends CancelStatement for the running statement
+ *   and polls until Redshift reports it ABORTED (an uncommitted batch rolls back) or already FINISHED.
  * - copyManifest runs [COPY … MANIFEST, SELECT pg_last_copy_count()] as one batch (one session, one
  *   transaction) and reads the count from the second sub-statement's result ("<batch-id>:2"). A failed
  *   COPY is explained from STL_LOAD_ERRORS (cluster) or SYS_LOAD_ERROR_DETAIL (workgroup): file, line,
@@ -217,6 +219,10 @@ export class RedshiftDataWarehouse implements Warehouse {
   private readonly statementName: string;
   private readonly limits: WarehouseLimits | undefined;
   private readonly log: Logger | undefined;
+  /** Set by cancel(); every public call clears it when it starts. */
+  private cancelRequested = false;
+  /** Wakes the poller from its backoff sleep (set while it sleeps). */
+  private wake: (() => void) | undefined;
 
   constructor(uri: string, opts: RedshiftDataOptions = {}) {
     const env = opts.env ?? process.env;
@@ -248,10 +254,12 @@ export class RedshiftDataWarehouse implements Warehouse {
   }
 
   async query(sql: string): Promise<Row[]> {
+    this.cancelRequested = false;
     return this.runQuery(sql, this.queryTimeoutMs);
   }
 
   private async runQuery(sql: string, timeoutMs: number, watchLocks = true): Promise<Row[]> {
+    this.stopIfCancelled();
     const deadline = this.clock.now() + timeoutMs;
     const started = await this.call('ExecuteStatement', () =>
       this.client.send(
@@ -268,6 +276,7 @@ export class RedshiftDataWarehouse implements Warehouse {
     // The same preflight the local adapters run: ≤ 40 statements, no TRUNCATE (it would commit
     // mid-batch), one statement each — refused before anything is sent.
     checkRedshiftTransaction(statements);
+    this.cancelRequested = false;
     await this.batch(statements, this.queryTimeoutMs);
   }
 
@@ -281,6 +290,7 @@ export class RedshiftDataWarehouse implements Warehouse {
         'split the work, or combine statements',
       );
     }
+    this.stopIfCancelled();
     const deadline = this.clock.now() + timeoutMs;
     // Server-side bound on every statement of the batch (kept out of the statement numbering in errors).
     const set = this.limits && statements.length < MAX_BATCH_STATEMENTS ? [`SET statement_timeout TO ${Math.round(this.limits.statementTimeoutMs)}`] : [];
@@ -293,6 +303,7 @@ export class RedshiftDataWarehouse implements Warehouse {
   }
 
   async copyManifest(args: { table: string; columns: string[]; manifestUri: string; manifest: Manifest }): Promise<number> {
+    this.cancelRequested = false;
     const copy = copyPackageSql(args, this.copyRoleArn);
     let done: DescribeStatementResponse | undefined;
     try {
@@ -321,6 +332,16 @@ export class RedshiftDataWarehouse implements Warehouse {
     return Number.isInteger(n) && n > 0 ? n : undefined;
   }
 
+  /** Cancels the running statement: the poller sends CancelStatement and waits for ABORTED (see wait). */
+  async cancel(): Promise<void> {
+    this.cancelRequested = true;
+    this.wake?.();
+  }
+
+  private stopIfCancelled(): void {
+    if (this.cancelRequested) throw new LoadError(`cancelled before the next statement was sent to ${this.name}`);
+  }
+
   async close(): Promise<void> {
     if (this.ownsClient) this.client.destroy();
   }
@@ -347,9 +368,9 @@ export class RedshiftDataWarehouse implements Warehouse {
   }
 
   /**
-   * Polls until the statement is done or the deadline passes (then cancels it). `offset`: leading
-   * sub-statements the caller did not write (the SET), left out of error numbering. With limits, looks
-   * for lock waits too (see the file comment).
+   * Polls until the statement is done or the deadline passes (then cancels it); cancel() cancels it at
+   * once. `offset`: leading sub-statements the caller did not write (the SET), left out of error
+   * numbering. With limits, looks for lock waits too (see the file comment).
    */
   private async wait(id: string, deadline: number, timeoutMs: number, statements: string[], offset = 0, watchLocks = true): Promise<DescribeStatementResponse> {
     let delay = this.pollInitialMs;
@@ -357,7 +378,14 @@ export class RedshiftDataWarehouse implements Warehouse {
     let lastLook = -Infinity;
     let logged = false;
     let seen: RedshiftLockWait | undefined;
+    let cancelSent = false;
     for (;;) {
+      if (this.cancelRequested && !cancelSent) {
+        cancelSent = true;
+        delay = this.pollInitialMs;
+        // Refused when it finished meanwhile: the next DescribeStatement tells which.
+        await this.client.send(new CancelStatementCommand({ Id: id })).catch(() => undefined);
+      }
       const d = await this.call('DescribeStatement', () => this.client.send(new DescribeStatementCommand({ Id: id })));
       const status = d.Status ?? 'SUBMITTED';
       if (status === 'FINISHED') return d;
@@ -373,13 +401,16 @@ export class RedshiftDataWarehouse implements Warehouse {
           logged = true;
           this.log?.warn(`waiting ${duration(waited)} for a lock on ${seen.object}: ${head(statements[0], 80)} — blocked by ${holdersText(seen)} (gives up after ${duration(this.limits.lockTimeoutMs)})`);
         }
-        if (seen && waited >= this.limits.lockTimeoutMs) return this.cancel(id, timeoutMs, statements, offset, { lock: seen, waited });
+        if (seen && waited >= this.limits.lockTimeoutMs) return this.cancelAfterDeadline(id, timeoutMs, statements, offset, { lock: seen, waited });
       }
       const left = deadline - this.clock.now();
-      if (left <= 0) return this.cancel(id, timeoutMs, statements, offset, seen ? { lock: seen } : undefined);
+      if (left <= 0) return this.cancelAfterDeadline(id, timeoutMs, statements, offset, seen ? { lock: seen } : undefined);
       // Equal jitter: half the delay fixed, half random; never sleep past the deadline.
       const pause = Math.min(left, delay / 2 + (this.random() * delay) / 2);
-      await this.clock.sleep(pause);
+      if (!this.cancelRequested || cancelSent) {
+        await Promise.race([this.clock.sleep(pause), new Promise<void>((r) => (this.wake = r))]);
+        this.wake = undefined;
+      }
       delay = Math.min(this.pollMaxMs, delay * 2);
     }
   }
@@ -393,7 +424,7 @@ export class RedshiftDataWarehouse implements Warehouse {
     }
   }
 
-  private async cancel(
+  private async cancelAfterDeadline(
     id: string,
     timeoutMs: number,
     statements: string[],

@@ -209,6 +209,11 @@ export class RedshiftPgWarehouse implements Warehouse {
     }
   }
 
+  /** Cancels the running statement (pg_cancel_backend from a second session; see PostgresWarehouse). */
+  async cancel(): Promise<void> {
+    await this.inner.cancel();
+  }
+
   async close(): Promise<void> {
     await this.inner.close();
   }

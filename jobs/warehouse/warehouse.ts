@@ -48,5 +48,11 @@ export interface Warehouse {
   acquireLoadLock(claim: LoadLockClaim): Promise<LoadLock>;
   /** The number of slices the warehouse runs on, when it can tell (Redshift: STV_SLICES). */
   slices(): Promise<number | undefined>;
+  /**
+   * Stops the call running now (SIGTERM/SIGINT; jobs/warehouse/stops-on.ts calls it): its statement is
+   * cancelled, an open transaction rolls back, and the call fails. Resolves once the cancel has reached
+   * the engine; the warehouse stays open for the next call (the failed audit row). No call running: no-op.
+   */
+  cancel(): Promise<void>;
   close(): Promise<void>;
 }

@@ -395,11 +395,12 @@ describe('Compute', () => {
     }
   });
 
-  it('retries exit codes 1 and 5 only, and times out', () => {
+  it('retries exit codes 1, 5 and 143 (SIGTERM, rolled back) only, and times out', () => {
     for (const { r } of defs) {
       assert.deepEqual(r.attrs.retry_strategy.evaluate_on_exit, [
         { action: 'RETRY', on_exit_code: '1' },
         { action: 'RETRY', on_exit_code: '5' },
+        { action: 'RETRY', on_exit_code: '143' },
         { action: 'EXIT', on_exit_code: '*' },
         { action: 'EXIT', on_reason: '*' },
       ]);

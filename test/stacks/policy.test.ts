@@ -167,6 +167,8 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
   { rule: 'BATCH-JOBS', fault: 'privileged job', apply: (tf) => { const j = jobDef(tf, 'run'); j.props.privileged = true; j.save(); } },
   { rule: 'BATCH-JOBS', fault: 'public IP', apply: (tf) => { const j = jobDef(tf, 'drift'); j.props.networkConfiguration.assignPublicIp = 'ENABLED'; j.save(); } },
   { rule: 'BATCH-JOBS', fault: 'retries drift blocks (exit 3)', apply: (tf) => jobDef(tf, 'run').attrs.retry_strategy.evaluate_on_exit.push({ action: 'RETRY', on_exit_code: '3' }) },
+  { rule: 'BATCH-JOBS', fault: 'retries a Ctrl-C (exit 130)', apply: (tf) => jobDef(tf, 'run').attrs.retry_strategy.evaluate_on_exit.push({ action: 'RETRY', on_exit_code: '130' }) },
+  { rule: 'BATCH-JOBS', fault: 'does not retry a SIGTERM from the platform (exit 143)', apply: (tf) => { const e = jobDef(tf, 'drift').attrs.retry_strategy.evaluate_on_exit; e.splice(e.findIndex((c: { on_exit_code?: string }) => c.on_exit_code === '143'), 1); } },
   { rule: 'BATCH-JOBS', fault: 'an environment variable jobs/ does not read', apply: (tf) => { const j = jobDef(tf, 'run'); j.props.environment.push({ name: 'RL_EXTRA', value: 'x' }); j.save(); } },
   { rule: 'BATCH-JOBS', fault: 'a variable jobs/ reads is missing', apply: (tf) => { const j = jobDef(tf, 'drift'); j.props.environment.pop(); j.save(); } },
   { rule: 'BATCH-JOBS', fault: 'RL_SECRET_ARN set', apply: (tf) => setJobEnv(tf, 'RL_SECRET_ARN', ADMIN_SECRET) },

@@ -600,7 +600,7 @@ export const RULES: Rule[] = [
   {
     id: 'BATCH-JOBS',
     source: 'issue 7; checkov CKV_AWS_210 (Batch job not privileged); cdk-nag (no public IPs)',
-    title: 'Fargate in private subnets; run and drift job definitions: not privileged, no public IP, separate roles, env = JOB_ENV, retries 1 and 5 only, timeouts',
+    title: 'Fargate in private subnets; run and drift job definitions: not privileged, no public IP, separate roles, env = JOB_ENV, retries 1, 5 and 143 only, timeouts',
     check(tf, o) {
       const v: string[] = [];
       for (const ce of resources(tf, 'aws_batch_compute_environment')) {
@@ -642,8 +642,8 @@ export const RULES: Rule[] = [
         const conds = blocks(retry?.evaluate_on_exit);
         const retried = conds.filter((c) => c.action?.toUpperCase() === 'RETRY');
         if (!(retry?.attempts > 1)) v.push(`${n}: no retries`);
-        if (JSON.stringify(retried.map((c) => c.on_exit_code).sort()) !== JSON.stringify(['1', '5']) || retried.some((c) => c.on_reason || c.on_status_reason)) {
-          v.push(`${n}: retries something other than exit codes 1 and 5`);
+        if (JSON.stringify(retried.map((c) => c.on_exit_code).sort()) !== JSON.stringify(['1', '143', '5']) || retried.some((c) => c.on_reason || c.on_status_reason)) {
+          v.push(`${n}: retries something other than exit codes 1, 5 and 143`);
         }
         if (!conds.some((c) => c.action?.toUpperCase() === 'EXIT' && c.on_exit_code === '*')) v.push(`${n}: other exit codes are not told to EXIT`);
       }
