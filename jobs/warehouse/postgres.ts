@@ -279,7 +279,7 @@ export class PostgresWarehouse implements Warehouse {
       holder: async () => {
         const r = await this.client.query(
           "SELECT a.pid, a.usename, a.application_name, a.state, to_char(COALESCE(a.backend_start, a.xact_start) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC' AS since " +
-            "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::oid AND l.objid = $2::oid AND l.objsubid = 2 LIMIT 1",
+            "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.classid = $1::oid AND l.objid = $2::oid AND l.objsubid = 2 LIMIT 1",
           [String(LOCK_CLASS), String(key)],
         );
         return r.rows[0] ? holderFromActivity(r.rows[0]) : undefined;
