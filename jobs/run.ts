@@ -157,7 +157,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
       manifestUri,
       manifest,
       store: stagingStore,
-      csvText: manifest.package.format === 'parquet' ? parquetAsCsv(contract, sourceStore) : undefined,
+      csvText: manifest.package.format === 'parquet' ? parquetAsCsv(contract, sourceStore, manifest.package.nullMarker) : undefined,
     });
     const [checks] = await wh.query(stageChecksQuery(contract));
     const mismatches = checksumMismatches(contract, checks, manifest.package.checksums);
@@ -181,7 +181,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     // Read back what was committed: the publish transaction guarded it, this proves it to the report.
     const [after] = await wh.query(historyChecksQuery(contract, loadTs));
     report.rows.published = Number(after.rows);
-    const afterMismatches = checksumMismatches(contract, after, manifest.package.checksums);
+    const afterMismatches = checksumMismatches(contract, after, manifest.package.checksums, 'published');
     if (afterMismatches.length) throw new LoadError(`published data does not reconcile with the manifest: ${afterMismatches.join('; ')}`);
     timings.publish = ms(t);
     report.status = 'published';
