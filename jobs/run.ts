@@ -48,6 +48,8 @@ export interface RunOptions {
   catalogExplicit?: boolean;
   log?: Logger;
   now?: () => Date;
+  /** Opens the warehouse (default: the adapter its URI names); tests wrap it to alter a COPY on purpose. */
+  openWarehouse?: (uri: string) => Promise<Warehouse>;
 }
 
 export const DEFAULT_SLICES = 8;
@@ -101,7 +103,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     timings.list = ms(t);
 
     t = performance.now();
-    const wh = await openWarehouse(locations.warehouse);
+    const wh = await (opts.openWarehouse ?? openWarehouse)(locations.warehouse);
     warehouse = wh;
     report.locations.warehouse = wh.name;
     if (wh.dialect === 'postgres') {
