@@ -7,6 +7,8 @@
  *   cut by one byte, a number's last digit) fails the run with exit 5 naming the column and both figures.
  *   None of these touch the contract's own checksums (rows, sum of s_acctbal, min/max of s_suppkey): only
  *   the per-column figures catch them.
+ * - The publish transaction's guard holds the same figures: a stage changed after its check is refused,
+ *   and the read-back of the published rows compares every column again.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,8 +20,13 @@ import { LoadError } from '../../jobs/errors.ts';
 import { SUPPLIER_PARQUET_SCHEMA } from '../../jobs/generate/index.ts';
 import type { Manifest } from '../../jobs/manifest.ts';
 import { NULL_MARKER_CANDIDATES } from '../../jobs/partition/null-marker.ts';
+import { partition } from '../../jobs/partition/partition.ts';
 import { runBatch } from '../../jobs/run.ts';
+import { LocalStore } from '../../jobs/store/index.ts';
 import { openWarehouse } from '../../jobs/warehouse/index.ts';
+import { renderDdl } from '../../sql/ddl.ts';
+import { toLocalDialect } from '../../sql/local.ts';
+import { checksumMismatches, emptyStage, historyChecksQuery, publishStatements, stageChecksQuery } from '../../sql/load.ts';
 import { alteringWarehouse, type FieldAlteration } from '../support/altering-warehouse.ts';
 import { runCli } from '../support/cli.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
@@ -150,5 +157,51 @@ for (const engine of ENGINES) {
         assert.ok(!p.audit.some((a) => a.batch_date === '2026-11-21' && a.status === 'published'), 'nothing published');
       });
     }
+
+    it('the publish guard refuses a stage whose one value changed after the check; the read-back compares every column', async (t) => {
+      if (fx.skip) return t.skip('no PostgreSQL');
+      const store = new LocalStore();
+      const { manifest, manifestUri } = await partition({
+        contract: supplier, sourceStore: store, sourceUri: sources.tbl, outStore: store, outUri: join(fx.dir, 'staging-guard'),
+        batchDate: '2026-11-22', runId: 'guard', slices: 2,
+      });
+      const expected = manifest.package.checksums;
+      const wh = await openWarehouse(fx.warehouse);
+      try {
+        for (const stmt of renderDdl(supplier)) await wh.query(stmt);
+        await wh.query(emptyStage(supplier));
+        await wh.copyManifest({ table: 'assignment.supplier_stage', columns: supplier.columns.map((c) => c.name), manifestUri, manifest, store });
+        const [checks] = await wh.query(stageChecksQuery(supplier));
+        assert.deepEqual(checksumMismatches(supplier, checks!, expected), []);
+        const publish = (loadTs: string) =>
+          wh.transaction(publishStatements({
+            contract: supplier, runId: `guard-${loadTs.slice(-2)}`, batchDate: '2026-11-22', loadTs, expected,
+            audit: { started_at: loadTs, source_files: 1, source_rows: 40, part_rows: 40, manifest_rows: 40, staged_rows: 40, manifest_url: manifestUri, timings: {} },
+          }));
+        // A trailing blank lost after the check: the stage still has 40 rows, the same sums and keys.
+        await wh.query(`UPDATE assignment.supplier_stage SET s_address = RTRIM(s_address) WHERE s_suppkey = 5`);
+        await assert.rejects(publish('2026-11-22 01:00:00.000001'), /stage holds exactly the manifest rows|division by zero/);
+        await wh.query(`UPDATE assignment.supplier_stage SET s_address = 'with a trailing blank ' WHERE s_suppkey = 5`);
+        await publish('2026-11-22 01:00:00.000002');
+        const [after] = await wh.query(historyChecksQuery(supplier, '2026-11-22 01:00:00.000002'));
+        assert.deepEqual(checksumMismatches(supplier, after!, expected, 'published'), []);
+        const changed = { ...after!, c6_bytes: String(Number(after!.c6_bytes) + 1) };
+        assert.deepEqual(checksumMismatches(supplier, changed, expected, 'published'), [
+          `published column s_comment holds ${(Number(after!.c6_bytes) + 1).toLocaleString('en-US')} bytes, the manifest ${Number(expected.columns!.s_comment.bytes).toLocaleString('en-US')}`,
+        ]);
+      } finally {
+        await wh.close();
+      }
+    });
   });
 }
+
+describe('the column checks are one statement, the same on Redshift and the local engines', () => {
+  it('needs no translation, and names every column', () => {
+    const q = stageChecksQuery(supplier);
+    assert.equal(toLocalDialect(q), q);
+    for (const c of supplier.columns) assert.match(q, new RegExp(`COUNT\\(${c.name}\\)`));
+    assert.match(q, /SUM\(OCTET_LENGTH\(s_comment\)\)/);
+    assert.match(q, /SUM\(CAST\(s_nationkey AS DECIMAL\(38,0\)\)\)/);
+  });
+});
