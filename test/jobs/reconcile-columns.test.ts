@@ -64,17 +64,18 @@ function writeSources(dir: string): { tbl: string; parquet: string } {
   return { tbl, parquet };
 }
 
-function manifestUnder(staging: string): Manifest {
+/** The one `name` file under `dir`, parsed. */
+function jsonUnder<T>(dir: string, name: string): T {
   const found: string[] = [];
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.name === 'manifest.json') found.push(join(d, e.name));
+      else if (e.name === name) found.push(join(d, e.name));
     }
   };
-  walk(staging);
-  assert.equal(found.length, 1, `one package under ${staging}`);
-  return JSON.parse(readFileSync(found[0], 'utf8')) as Manifest;
+  walk(dir);
+  assert.equal(found.length, 1, `one ${name} under ${dir}`);
+  return JSON.parse(readFileSync(found[0], 'utf8')) as T;
 }
 
 /** One COPY fault per kind; `column` is what the error must name, `figure` the words it must hold. */
@@ -117,18 +118,20 @@ for (const engine of ENGINES) {
       it(`loads the values \\N and ${ALTERNATE} exactly (--strategy ${strategy}), with a marker no value equals in the manifest`, async (t) => {
         if (fx.skip) return t.skip('no PostgreSQL');
         const staging = join(fx.dir, `staging-${strategy}`);
+        const reports = join(fx.dir, `reports-${strategy}`);
         const r = await runCli(
           ['run', '--dataset', 'supplier', '--date', '2026-11-20', '--source', strategy === 'csv' ? sources.tbl : sources.parquet,
-            '--staging', staging, '--reports', join(fx.dir, 'reports'), '--warehouse', fx.warehouse, '--strategy', strategy],
+            '--staging', staging, '--reports', reports, '--warehouse', fx.warehouse, '--strategy', strategy],
           { cwd: fx.dir },
         );
         assert.equal(r.code, 0, r.stderr);
         const p = await published(fx.warehouse);
         assert.deepEqual(p.rows, batchRows(), 'every value as the source had it: \\N is text, not NULL');
         assert.equal(p.rows[2][6], '\\N');
-        const pkg = manifestUnder(staging).package;
+        const pkg = jsonUnder<Manifest>(staging, 'manifest.json').package;
         assert.equal(strategy === 'csv' ? pkg.csv!.nullMarker : pkg.nullMarker, THIRD);
         assert.equal(pkg.checksums.columns!.s_comment.count, 40);
+        assert.deepEqual(jsonUnder<{ checksums: unknown }>(reports, 'run.json').checksums, pkg.checksums, 'the run report holds the figures');
       });
     }
 
