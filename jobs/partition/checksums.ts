@@ -1,7 +1,7 @@
 import type { DatasetContract } from '../../datasets/index.ts';
 import { decimalText, type Canonical } from '../../data-quality/coerce.ts';
 import type { Checksums } from '../manifest.ts';
-import { ColumnFigureAccumulator, type FiguresPartial } from './column-figures.ts';
+import { ColumnFigureAccumulator, type FiguresPartial, type Share } from './column-figures.ts';
 import { MarkerWatch, NULL_MARKER_CANDIDATES, NullMarkerTaken } from './null-marker.ts';
 
 /** One share of the running aggregates (structured-clone safe), for another thread to merge in. */
@@ -49,9 +49,7 @@ export class ChecksumAccumulator {
   /** Adds rows [from, to) of a batch. */
   add(columns: Canonical[][], from: number, to: number): void {
     this.rows += to - from;
-    for (let ci = 0; ci < columns.length; ci++) this.figures.addCanonical(ci, columns[ci], from, to);
-    for (let k = 0; k < this.sumIdx.length; k++) this.sumCanonical(k, columns[this.sumIdx[k]], from, to);
-    for (let k = 0; k < this.mmIdx.length; k++) this.minMaxCanonical(k, columns[this.mmIdx[k]], from, to);
+    for (let ci = 0; ci < columns.length; ci++) this.addShare(ci, this.figures.addCanonical(ci, columns[ci], from, to));
   }
 
   /** Counts rows whose columns are added one by one (addCanonical / addSafeIntegers). */
@@ -61,20 +59,21 @@ export class ChecksumAccumulator {
 
   /** Adds contract column `ci` of a batch as canonical values. */
   addCanonical(ci: number, values: Canonical[], n: number): void {
-    this.figures.addCanonical(ci, values, 0, n);
-    for (let k = 0; k < this.sumIdx.length; k++) if (this.sumIdx[k] === ci) this.sumCanonical(k, values, 0, n);
-    for (let k = 0; k < this.mmIdx.length; k++) if (this.mmIdx[k] === ci) this.minMaxCanonical(k, values, 0, n);
+    this.addShare(ci, this.figures.addCanonical(ci, values, 0, n));
   }
 
   /** Adds contract column `ci` given as safe integers (the canonical value, or a decimal's unscaled value). */
   addSafeIntegers(ci: number, values: Float64Array, valid: Uint8Array | null, n: number): void {
-    const share = this.figures.addSafeIntegers(ci, values, valid, n);
-    for (let k = 0; k < this.sumIdx.length; k++) {
-      if (this.sumIdx[k] === ci && share.sum !== null) this.sums[k] = (this.sums[k] ?? 0n) + share.sum;
-    }
+    this.addShare(ci, this.figures.addSafeIntegers(ci, values, valid, n));
+  }
+
+  /** The contract's own sums and min/max take a column's share from its figures. */
+  private addShare(ci: number, share: Share): void {
+    if (share.sum === null) return;
+    for (let k = 0; k < this.sumIdx.length; k++) if (this.sumIdx[k] === ci) this.sums[k] = (this.sums[k] ?? 0n) + share.sum;
     for (let k = 0; k < this.mmIdx.length; k++) {
-      if (this.mmIdx[k] !== ci || share.min === null) continue;
-      if (this.mins[k] === null || share.min < this.mins[k]!) this.mins[k] = share.min;
+      if (this.mmIdx[k] !== ci) continue;
+      if (this.mins[k] === null || share.min! < this.mins[k]!) this.mins[k] = share.min;
       if (this.maxs[k] === null || share.max! > this.maxs[k]!) this.maxs[k] = share.max;
     }
   }
@@ -82,29 +81,6 @@ export class ChecksumAccumulator {
   /** Adds text column `ci` given as UTF-8 cells (the byte-level path). */
   addText(ci: number, data: Uint8Array, offsets: Int32Array, lengths: Int32Array, valid: Uint8Array | null, n: number): void {
     this.figures.addText(ci, data, offsets, lengths, valid, n);
-  }
-
-  private sumCanonical(k: number, col: Canonical[], from: number, to: number): void {
-    let s = this.sums[k];
-    for (let r = from; r < to; r++) {
-      const v = col[r];
-      if (v !== null) s = (s ?? 0n) + BigInt(v as bigint | number);
-    }
-    this.sums[k] = s;
-  }
-
-  private minMaxCanonical(k: number, col: Canonical[], from: number, to: number): void {
-    let lo = this.mins[k];
-    let hi = this.maxs[k];
-    for (let r = from; r < to; r++) {
-      const v = col[r];
-      if (v === null) continue;
-      const b = BigInt(v as bigint | number);
-      if (lo === null || b < lo) lo = b;
-      if (hi === null || b > hi) hi = b;
-    }
-    this.mins[k] = lo;
-    this.maxs[k] = hi;
   }
 
   /** The aggregates since the last take, and a fresh start. */

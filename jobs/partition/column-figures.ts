@@ -42,6 +42,15 @@ export interface FiguresPartial {
   markers: number;
 }
 
+/** What a call added to a number column (all null: no value, or not a number column). */
+export interface Share {
+  sum: bigint | null;
+  min: bigint | null;
+  max: bigint | null;
+}
+
+const NO_SHARE: Share = { sum: null, min: null, max: null };
+
 const BLANK = 0x20;
 const BACKSLASH = 0x5c;
 const N = 0x4e;
@@ -63,11 +72,55 @@ export class ColumnFigureAccumulator {
     return { count: new Array(n).fill(0), bytes: new Array(n).fill(0), sum: new Array(n).fill(null), min: new Array(n).fill(null), max: new Array(n).fill(null), markers: 0 };
   }
 
-  /** Canonical values of column `ci`, rows [from, to). */
-  addCanonical(ci: number, col: Canonical[], from: number, to: number): void {
+  /**
+   * Canonical values of column `ci`, rows [from, to). Returns a number column's share (for the contract's
+   * own checksums). Safe integers are summed in a double and carried into a bigint before they could not
+   * be exact; only values beyond 2^53 are added as bigints.
+   */
+  addCanonical(ci: number, col: Canonical[], from: number, to: number): Share {
     const kind = this.kinds[ci];
     const p = this.p;
     let count = 0;
+    if (kind === 'number') {
+      let big: bigint | null = null;
+      let acc = 0;
+      let lo = Infinity;
+      let hi = -Infinity;
+      let blo: bigint | null = null;
+      let bhi: bigint | null = null;
+      for (let r = from; r < to; r++) {
+        const v = col[r];
+        if (v === null) continue;
+        count++;
+        let x: number;
+        if (typeof v === 'number') x = v;
+        else {
+          x = Number(v);
+          if (!Number.isSafeInteger(x)) {
+            const b = v as bigint;
+            big = (big ?? 0n) + b;
+            if (blo === null || b < blo) blo = b;
+            if (bhi === null || b > bhi) bhi = b;
+            continue;
+          }
+        }
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+        if (acc >= 2 ** 51 || acc <= -(2 ** 51) || x >= 2 ** 51 || x <= -(2 ** 51)) {
+          big = (big ?? 0n) + BigInt(acc) + BigInt(x);
+          acc = 0;
+        } else acc += x;
+      }
+      p.count[ci] += count;
+      if (count === 0) return NO_SHARE;
+      let min = blo;
+      let max = bhi;
+      if (lo !== Infinity) {
+        if (min === null || BigInt(lo) < min) min = BigInt(lo);
+        if (max === null || BigInt(hi) > max) max = BigInt(hi);
+      }
+      return this.addShare(ci, { sum: (big ?? 0n) + BigInt(acc), min, max });
+    }
     if (kind === 'text' || kind === 'char') {
       let bytes = 0;
       for (let r = from; r < to; r++) {
@@ -78,26 +131,19 @@ export class ColumnFigureAccumulator {
         if (v.charCodeAt(0) === BACKSLASH) this.watch.text(v);
       }
       p.bytes[ci] += bytes;
-    } else if (kind === 'number') {
-      let sum = p.sum[ci];
-      let lo = p.min[ci];
-      let hi = p.max[ci];
-      for (let r = from; r < to; r++) {
-        const v = col[r];
-        if (v === null) continue;
-        count++;
-        const b = BigInt(v as bigint | number);
-        sum = (sum ?? 0n) + b;
-        if (lo === null || b < lo) lo = b;
-        if (hi === null || b > hi) hi = b;
-      }
-      p.sum[ci] = sum;
-      p.min[ci] = lo;
-      p.max[ci] = hi;
     } else {
       for (let r = from; r < to; r++) if (col[r] !== null) count++;
     }
     p.count[ci] += count;
+    return NO_SHARE;
+  }
+
+  private addShare(ci: number, share: Share): Share {
+    const p = this.p;
+    p.sum[ci] = (p.sum[ci] ?? 0n) + share.sum!;
+    if (p.min[ci] === null || share.min! < p.min[ci]!) p.min[ci] = share.min;
+    if (p.max[ci] === null || share.max! > p.max[ci]!) p.max[ci] = share.max;
+    return share;
   }
 
   /**
@@ -105,7 +151,7 @@ export class ColumnFigureAccumulator {
    * stay below 2^53 in a double and are carried into a bigint before they could not. Returns the share
    * it added, for the contract's own checksums.
    */
-  addSafeIntegers(ci: number, values: Float64Array, valid: Uint8Array | null, n: number): { sum: bigint | null; min: bigint | null; max: bigint | null } {
+  addSafeIntegers(ci: number, values: Float64Array, valid: Uint8Array | null, n: number): Share {
     let big: bigint | null = null;
     let acc = 0;
     let count = 0;
@@ -122,18 +168,10 @@ export class ColumnFigureAccumulator {
         acc = 0;
       } else acc += v;
     }
-    const p = this.p;
-    p.count[ci] += count;
-    if (count === 0) return { sum: null, min: null, max: null };
-    const sum = (big ?? 0n) + BigInt(acc);
-    const min = BigInt(lo);
-    const max = BigInt(hi);
-    if (this.kinds[ci] === 'number') {
-      p.sum[ci] = (p.sum[ci] ?? 0n) + sum;
-      if (p.min[ci] === null || min < p.min[ci]!) p.min[ci] = min;
-      if (p.max[ci] === null || max > p.max[ci]!) p.max[ci] = max;
-    }
-    return { sum, min, max };
+    this.p.count[ci] += count;
+    if (count === 0) return NO_SHARE;
+    const share = { sum: (big ?? 0n) + BigInt(acc), min: BigInt(lo), max: BigInt(hi) };
+    return this.kinds[ci] === 'number' ? this.addShare(ci, share) : share;
   }
 
   /** Column `ci` as UTF-8 cells: rows r < n with valid[r] !== 0 hold data[offsets[r], + lengths[r]). */
