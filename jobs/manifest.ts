@@ -17,6 +17,21 @@ export interface ManifestEntry {
   };
 }
 
+/**
+ * What one column of a package holds (jobs/partition/column-figures.ts), checked against the stage, in
+ * the publish guard and on the published rows. Big figures are exact decimal text; null: no value.
+ */
+export interface ColumnFigures {
+  /** Non-null values. */
+  count: number;
+  /** varchar/char: total UTF-8 bytes (CHAR without trailing blanks). */
+  bytes?: string | null;
+  /** smallint/integer/bigint/decimal: exact sum, min and max (decimals at the column's scale). */
+  sum?: string | null;
+  min?: string | null;
+  max?: string | null;
+}
+
 /** Exact aggregates of what a package holds; compared with what the warehouse staged. */
 export interface Checksums {
   rows: number;
@@ -25,6 +40,8 @@ export interface Checksums {
   /** Min and max as integer text, by column. */
   min: Record<string, string | null>;
   max: Record<string, string | null>;
+  /** Every contract column's figures, by column name (packages written before them lack it). */
+  columns?: Record<string, ColumnFigures>;
 }
 
 export interface Manifest {
@@ -37,12 +54,17 @@ export interface Manifest {
     createdAt: string;
     /** 'csv': our gzip CSV parts (--strategy csv). 'parquet': the landing files themselves (--strategy parquet). */
     format: 'csv' | 'parquet';
-    /** The parts' CSV layout (format 'csv' only). */
+    /**
+     * The parts' CSV layout (format 'csv' only). `nullMarker` equals no value of the batch
+     * (jobs/partition/null-marker.ts): `\N` unless some value is `\N`.
+     */
     csv?: { delimiter: string; quote: string; nullMarker: string; gzip: true; columns: string[] };
     /** The source section: every file of the batch with the identity it was listed (and read) with. */
     sourceFiles: SourceFile[];
     sourceRows: number;
     slices: number;
+    /** format 'parquet': the NULL marker of the CSV that local engines transcode the files into. */
+    nullMarker?: string;
     checksums: Checksums;
   };
 }

@@ -62,6 +62,8 @@ export interface RunOptions {
    * statement; unless the publish committed, the run then fails with the signal's reason.
    */
   signal?: AbortSignal;
+  /** Opens the warehouse (default: the adapter its URI names); tests wrap it to alter a COPY on purpose. */
+  openWarehouse?: (uri: string) => Promise<Warehouse>;
 }
 
 export const DEFAULT_SLICES = 8;
@@ -124,7 +126,8 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     timings.list = ms(t);
 
     t = performance.now();
-    warehouse = await openWarehouse(locations.warehouse, { limits, log, owner: runTag({ runId, dataset: contract.name, batchDate }) });
+    const open = opts.openWarehouse ?? ((uri: string) => openWarehouse(uri, { limits, log, owner: runTag({ runId, dataset: contract.name, batchDate }) }));
+    warehouse = await open(locations.warehouse);
     const wh = stopsOn(opts.signal, warehouse);
     report.locations.warehouse = wh.name;
     if (wh.dialect === 'postgres') {
@@ -182,7 +185,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
       manifestUri,
       manifest,
       store: stagingStore,
-      csvText: manifest.package.format === 'parquet' ? parquetAsCsv(contract, sourceStore) : undefined,
+      csvText: manifest.package.format === 'parquet' ? parquetAsCsv(contract, sourceStore, manifest.package.nullMarker) : undefined,
     });
     const [checks] = await wh.query(stageChecksQuery(contract));
     const mismatches = checksumMismatches(contract, checks, manifest.package.checksums);
@@ -207,7 +210,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     // Committed is published: a signal from here on no longer stops the run (unwrapped warehouse).
     const [after] = await warehouse.query(historyChecksQuery(contract, loadTs));
     report.rows.published = Number(after.rows);
-    const afterMismatches = checksumMismatches(contract, after, manifest.package.checksums);
+    const afterMismatches = checksumMismatches(contract, after, manifest.package.checksums, 'published');
     if (afterMismatches.length) throw new LoadError(`published data does not reconcile with the manifest: ${afterMismatches.join('; ')}`);
     timings.publish = ms(t);
     report.status = 'published';

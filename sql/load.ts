@@ -26,6 +26,7 @@
  */
 import type { DatasetContract, RedshiftType } from '../datasets/contract.ts';
 import { ConfigError, LoadError } from '../jobs/errors.ts';
+import { columnFigureConditions, columnFigureItems, columnFigureMismatches, type ColumnFigures } from './column-checks.ts';
 import { businessColumns, tablesOf } from './ddl.ts';
 import {
   checkTimestamp,
@@ -48,6 +49,8 @@ export interface Checksums {
   sums: Record<string, string | null>;
   min: Record<string, string | null>;
   max: Record<string, string | null>;
+  /** Every column's figures (sql/column-checks.ts); packages written before them lack it. */
+  columns?: Record<string, ColumnFigures>;
 }
 
 /** The CSV layout of the parts: `manifest.package.csv` in jobs/manifest.ts. */
@@ -203,12 +206,14 @@ function checksSelectList(contract: DatasetContract): string {
     const col = minMaxColumn(contract, c);
     items.push(`CAST(MIN(${col}) AS VARCHAR(64)) AS min_${c}`, `CAST(MAX(${col}) AS VARCHAR(64)) AS max_${c}`);
   }
+  items.push(...columnFigureItems(contract));
   return items.join(',\n  ');
 }
 
 /**
  * One SELECT over the stage returning text only (JS never sees a float): `rows`, `sum_<col>` per
- * checksum sum column, `min_<col>` and `max_<col>` per min/max column.
+ * checksum sum column, `min_<col>` and `max_<col>` per min/max column, and every column's figures
+ * (`c<i>_count`, `c<i>_bytes` or `c<i>_sum`/`_min`/`_max`: sql/column-checks.ts).
  */
 export function stageChecksQuery(contract: DatasetContract): string {
   return `SELECT\n  ${checksSelectList(contract)}\nFROM ${tablesOf(contract).stage}`;
@@ -250,7 +255,7 @@ function asText(v: unknown): string | null {
  * Compares a stageChecksQuery row with the manifest's checksums. Returns one line per mismatch
  * (empty when everything matches), e.g. "sum of s_acctbal: staged 45103548.64, manifest 45103548.65".
  */
-export function checksumMismatches(contract: DatasetContract, row: Record<string, unknown>, expected: Checksums): string[] {
+export function checksumMismatches(contract: DatasetContract, row: Record<string, unknown>, expected: Checksums, where: 'staged' | 'published' = 'staged'): string[] {
   const out: string[] = [];
   const same = (a: string | null, b: string | null): boolean =>
     a === null || b === null ? a === b : compareDecimal(a, b) === 0;
@@ -268,6 +273,7 @@ export function checksumMismatches(contract: DatasetContract, row: Record<string
     check(`min of ${c}`, row[`min_${c}`], expected.min?.[c]);
     check(`max of ${c}`, row[`max_${c}`], expected.max?.[c]);
   }
+  out.push(...columnFigureMismatches(contract, row, expected.columns, same, asText, where));
   return out;
 }
 
@@ -283,6 +289,7 @@ function checksumCondition(contract: DatasetContract, expected: Checksums): stri
     const col = minMaxColumn(contract, c);
     parts.push(eq(`MIN(${col})`, expected.min?.[c], `min of ${c}`), eq(`MAX(${col})`, expected.max?.[c], `max of ${c}`));
   }
+  parts.push(...columnFigureConditions(contract, expected.columns));
   return parts.join(' AND ');
 }
 
@@ -344,6 +351,17 @@ function textValue(v: string | null | undefined, maxBytes: number, what: string)
   if (v === null || v === undefined) return 'NULL';
   if (utf8Bytes(v) > maxBytes) throw new LoadError(`${what} is ${utf8Bytes(v)} bytes; the audit column holds ${maxBytes}`);
   return literal(v);
+}
+
+/**
+ * The checksums as the audit row keeps them (4096 bytes): whole when they fit; for a contract so wide
+ * that its per-column figures do not, the contract's own checksums and a pointer to the manifest (which
+ * keeps every figure, and which the audit row names).
+ */
+export function auditChecksumsJson(c: Checksums): string {
+  const whole = JSON.stringify(c);
+  if (utf8Bytes(whole) <= 4096 || c.columns === undefined) return whole;
+  return JSON.stringify({ ...c, columns: 'per-column figures: see the manifest' });
 }
 
 /** Cuts text to at most `maxBytes` UTF-8 bytes on a character boundary, marking the cut with "…". */
@@ -419,7 +437,7 @@ export function publishStatements(args: PublishArgs): string[] {
     countLiteral(audit.staged_rows, 'audit staged_rows'),
     countLiteral(expected.rows, 'published rows'),
     'COUNT(*)',
-    textValue(JSON.stringify(audit.checksums ?? expected), 4096, 'the checksums JSON'),
+    textValue(auditChecksumsJson(audit.checksums ?? expected), 4096, 'the checksums JSON'),
     textValue(audit.manifest_url, 1024, 'the manifest URL'),
     textValue(JSON.stringify(audit.timings ?? {}), 4096, 'the timings JSON'),
     'NULL',
@@ -478,7 +496,7 @@ export function failedAuditStatement(args: FailedAuditArgs): string {
     optionalCount(args.staged_rows, 'audit staged_rows'),
     'NULL',
     'NULL',
-    args.checksums ? textValue(JSON.stringify(args.checksums), 4096, 'the checksums JSON') : 'NULL',
+    args.checksums ? textValue(auditChecksumsJson(args.checksums), 4096, 'the checksums JSON') : 'NULL',
     textValue(args.manifest_url, 1024, 'the manifest URL'),
     args.timings ? textValue(JSON.stringify(args.timings), 4096, 'the timings JSON') : 'NULL',
     literal(truncateUtf8(args.message.replace(/\0/g, ''), 1024)),

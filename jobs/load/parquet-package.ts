@@ -15,6 +15,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import { sourceFileEntry, writeManifest, type Manifest, type ManifestEntry } from '../manifest.ts';
 import { ChecksumAccumulator } from '../partition/checksums.ts';
 import { CsvRowEncoder } from '../partition/csv.ts';
+import { withUnseenNullMarker } from '../partition/null-marker.ts';
 import type { PartitionResult } from '../partition/partition.ts';
 import { formatOf, openSource } from '../readers/index.ts';
 import type { ObjectInfo, ObjectStore } from '../store/object-store.ts';
@@ -59,7 +60,15 @@ async function sha256Of(store: ObjectStore, file: ObjectInfo): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * The pass and the manifest. Redshift reads the Parquet as is, but local engines transcode it to CSV, whose
+ * NULL marker must equal no value either: the pass checks the marker as the CSV pass does (null-marker.ts).
+ */
 export async function parquetPackage(opts: ParquetPackageOptions): Promise<PartitionResult> {
+  return withUnseenNullMarker((nullMarker) => parquetPass(opts, nullMarker));
+}
+
+async function parquetPass(opts: ParquetPackageOptions, nullMarker: string): Promise<PartitionResult> {
   const { contract, sourceStore, files } = opts;
   const log = opts.log ?? silentLogger;
   for (const f of files) {
@@ -68,7 +77,7 @@ export async function parquetPackage(opts: ParquetPackageOptions): Promise<Parti
     }
   }
   const evaluator = new QualityEvaluator(contract, { previousRowCount: opts.previousRowCount ?? null });
-  const checksums = new ChecksumAccumulator(contract);
+  const checksums = new ChecksumAccumulator(contract, nullMarker);
   const schemas: FileSchema[] = [];
   const entries: ManifestEntry[] = [];
   const sourceFiles: Manifest['package']['sourceFiles'] = [];
@@ -110,6 +119,7 @@ export async function parquetPackage(opts: ParquetPackageOptions): Promise<Parti
     const quality = evaluator.finish({ batchFolder: opts.sourceUri, files: files.length });
     const blocked = qualityErrorFrom(quality);
     if (blocked) throw Object.assign(blocked, { report: quality, schemas });
+    checksums.checkNullMarker();
     const manifest: Manifest = {
       entries,
       package: {
@@ -121,6 +131,7 @@ export async function parquetPackage(opts: ParquetPackageOptions): Promise<Parti
         sourceFiles,
         sourceRows,
         slices: opts.slices,
+        nullMarker,
         checksums: checksums.result(),
       },
     };
@@ -138,9 +149,9 @@ export async function parquetPackage(opts: ParquetPackageOptions): Promise<Parti
  * For local engines, which cannot COPY Parquet: a Parquet entry as CSV text in the parts' dialect,
  * columns by position as Redshift maps them, after checking the file is still the one the manifest names.
  */
-export function parquetAsCsv(contract: DatasetContract, store: ObjectStore): (entry: ManifestEntry) => Promise<Readable> {
+export function parquetAsCsv(contract: DatasetContract, store: ObjectStore, nullMarker?: string): (entry: ManifestEntry) => Promise<Readable> {
   const coercers = contract.columns.map(coercerFor);
-  const encoder = new CsvRowEncoder(contract);
+  const encoder = new CsvRowEncoder(contract, nullMarker);
   return async (entry) => {
     if (entry.meta.sha256 && (await sha256Of(store, { uri: entry.url, size: entry.meta.content_length })) !== entry.meta.sha256) {
       throw new LoadError(`${entry.url} changed after it was checked`, { file: entry.url }, 'rerun the batch');

@@ -1,6 +1,8 @@
 import type { DatasetContract } from '../../datasets/index.ts';
 import { decimalText, type Canonical } from '../../data-quality/coerce.ts';
 import type { Checksums } from '../manifest.ts';
+import { ColumnFigureAccumulator, type FiguresPartial, type Share } from './column-figures.ts';
+import { MarkerWatch, NULL_MARKER_CANDIDATES, NullMarkerTaken } from './null-marker.ts';
 
 /** One share of the running aggregates (structured-clone safe), for another thread to merge in. */
 export interface ChecksumPartial {
@@ -8,18 +10,30 @@ export interface ChecksumPartial {
   sums: Array<bigint | null>;
   mins: Array<bigint | null>;
   maxs: Array<bigint | null>;
+  columns: FiguresPartial;
 }
 
-/** Exact running aggregates over canonical batches: what the warehouse must hold after staging. */
+/**
+ * Exact running aggregates over canonical batches: what the warehouse must hold after staging — the
+ * contract's own checksums (rows, sums, min/max) and every column's figures (column-figures.ts).
+ */
 export class ChecksumAccumulator {
   rows = 0;
+  private readonly watch: MarkerWatch;
+  private readonly figures: ColumnFigureAccumulator;
   private readonly sumIdx: number[];
   private sums: Array<bigint | null>;
   private readonly mmIdx: number[];
   private mins: Array<bigint | null>;
   private maxs: Array<bigint | null>;
 
-  constructor(private readonly contract: DatasetContract) {
+  /** `nullMarker`: the marker the parts are written with; a value equal to it is noted (see null-marker.ts). */
+  constructor(
+    private readonly contract: DatasetContract,
+    readonly nullMarker: string = NULL_MARKER_CANDIDATES[0],
+  ) {
+    this.watch = new MarkerWatch(nullMarker);
+    this.figures = new ColumnFigureAccumulator(contract, this.watch);
     const index = (name: string): number => {
       const i = contract.columns.findIndex((c) => c.name === name);
       if (i < 0) throw new Error(`checksum column ${name} is not a column of ${contract.name}`);
@@ -32,16 +46,10 @@ export class ChecksumAccumulator {
     this.maxs = this.mmIdx.map(() => null);
   }
 
-  /** Does contract column `ci` take part in any aggregate? */
-  uses(ci: number): boolean {
-    return this.sumIdx.includes(ci) || this.mmIdx.includes(ci);
-  }
-
   /** Adds rows [from, to) of a batch. */
   add(columns: Canonical[][], from: number, to: number): void {
     this.rows += to - from;
-    for (let k = 0; k < this.sumIdx.length; k++) this.sumCanonical(k, columns[this.sumIdx[k]], from, to);
-    for (let k = 0; k < this.mmIdx.length; k++) this.minMaxCanonical(k, columns[this.mmIdx[k]], from, to);
+    for (let ci = 0; ci < columns.length; ci++) this.addShare(ci, this.figures.addCanonical(ci, columns[ci], from, to));
   }
 
   /** Counts rows whose columns are added one by one (addCanonical / addSafeIntegers). */
@@ -51,75 +59,33 @@ export class ChecksumAccumulator {
 
   /** Adds contract column `ci` of a batch as canonical values. */
   addCanonical(ci: number, values: Canonical[], n: number): void {
-    for (let k = 0; k < this.sumIdx.length; k++) if (this.sumIdx[k] === ci) this.sumCanonical(k, values, 0, n);
-    for (let k = 0; k < this.mmIdx.length; k++) if (this.mmIdx[k] === ci) this.minMaxCanonical(k, values, 0, n);
+    this.addShare(ci, this.figures.addCanonical(ci, values, 0, n));
   }
 
   /** Adds contract column `ci` given as safe integers (the canonical value, or a decimal's unscaled value). */
   addSafeIntegers(ci: number, values: Float64Array, valid: Uint8Array | null, n: number): void {
-    for (let k = 0; k < this.sumIdx.length; k++) {
-      if (this.sumIdx[k] !== ci) continue;
-      // Exact: partial sums stay below 2^53 in a double and are carried into a bigint before they could not.
-      let big = this.sums[k];
-      let acc = 0;
-      let any = false;
-      for (let r = 0; r < n; r++) {
-        if (valid !== null && valid[r] === 0) continue;
-        any = true;
-        const v = values[r];
-        if (Math.abs(acc) >= 2 ** 51 || Math.abs(v) >= 2 ** 51) {
-          big = (big ?? 0n) + BigInt(acc) + BigInt(v);
-          acc = 0;
-        } else acc += v;
-      }
-      if (any) big = (big ?? 0n) + BigInt(acc);
-      this.sums[k] = big;
-    }
+    this.addShare(ci, this.figures.addSafeIntegers(ci, values, valid, n));
+  }
+
+  /** The contract's own sums and min/max take a column's share from its figures. */
+  private addShare(ci: number, share: Share): void {
+    if (share.sum === null) return;
+    for (let k = 0; k < this.sumIdx.length; k++) if (this.sumIdx[k] === ci) this.sums[k] = (this.sums[k] ?? 0n) + share.sum;
     for (let k = 0; k < this.mmIdx.length; k++) {
       if (this.mmIdx[k] !== ci) continue;
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let r = 0; r < n; r++) {
-        if (valid !== null && valid[r] === 0) continue;
-        const v = values[r];
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      if (lo !== Infinity) {
-        const blo = BigInt(lo);
-        const bhi = BigInt(hi);
-        if (this.mins[k] === null || blo < this.mins[k]!) this.mins[k] = blo;
-        if (this.maxs[k] === null || bhi > this.maxs[k]!) this.maxs[k] = bhi;
-      }
+      if (this.mins[k] === null || share.min! < this.mins[k]!) this.mins[k] = share.min;
+      if (this.maxs[k] === null || share.max! > this.maxs[k]!) this.maxs[k] = share.max;
     }
   }
 
-  private sumCanonical(k: number, col: Canonical[], from: number, to: number): void {
-    let s = this.sums[k];
-    for (let r = from; r < to; r++) {
-      const v = col[r];
-      if (v !== null) s = (s ?? 0n) + BigInt(v as bigint | number);
-    }
-    this.sums[k] = s;
-  }
-
-  private minMaxCanonical(k: number, col: Canonical[], from: number, to: number): void {
-    let lo = this.mins[k];
-    let hi = this.maxs[k];
-    for (let r = from; r < to; r++) {
-      const v = col[r];
-      if (v === null) continue;
-      const b = BigInt(v as bigint | number);
-      if (lo === null || b < lo) lo = b;
-      if (hi === null || b > hi) hi = b;
-    }
-    this.mins[k] = lo;
-    this.maxs[k] = hi;
+  /** Adds text column `ci` given as UTF-8 cells (the byte-level path). */
+  addText(ci: number, data: Uint8Array, offsets: Int32Array, lengths: Int32Array, valid: Uint8Array | null, n: number): void {
+    this.figures.addText(ci, data, offsets, lengths, valid, n);
   }
 
   /** The aggregates since the last take, and a fresh start. */
   take(): ChecksumPartial {
-    const out = { rows: this.rows, sums: this.sums, mins: this.mins, maxs: this.maxs };
+    const out = { rows: this.rows, sums: this.sums, mins: this.mins, maxs: this.maxs, columns: this.figures.take() };
     this.rows = 0;
     this.sums = this.sumIdx.map(() => null);
     this.mins = this.mmIdx.map(() => null);
@@ -130,6 +96,7 @@ export class ChecksumAccumulator {
   /** Adds another accumulator's share. */
   merge(p: ChecksumPartial): void {
     this.rows += p.rows;
+    this.figures.merge(p.columns);
     p.sums.forEach((s, k) => {
       if (s !== null) this.sums[k] = (this.sums[k] ?? 0n) + s;
     });
@@ -141,8 +108,13 @@ export class ChecksumAccumulator {
     });
   }
 
+  /** Throws NullMarkerTaken when a value of the pass equals its NULL marker (the pass must run again). */
+  checkNullMarker(): void {
+    if (this.watch.taken) throw new NullMarkerTaken(this.nullMarker, this.watch.next());
+  }
+
   result(): Checksums {
-    const out: Checksums = { rows: this.rows, sums: {}, min: {}, max: {} };
+    const out: Checksums = { rows: this.rows, sums: {}, min: {}, max: {}, columns: this.figures.result() };
     this.sumIdx.forEach((ci, k) => {
       const col = this.contract.columns[ci];
       const s = this.sums[k];

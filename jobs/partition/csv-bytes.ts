@@ -1,8 +1,9 @@
 /**
  * CSV rows written as bytes, in the dialect of csv.ts: UTF-8 copied straight from the decoded pages,
  * quoted only where csvField would quote, integers and decimals formatted digit by digit (no temporary
- * strings, never through a double's text), NULL as \N. The rows of a unit are cut into blocks of about
- * `blockBytes` (whole rows), and each block is compressed on its own (see part-set.ts).
+ * strings, never through a double's text), NULL as the package's marker (\N unless a value is \N).
+ * The rows of a unit are cut into blocks of about `blockBytes` (whole rows), and each block is
+ * compressed on its own (see part-set.ts).
  */
 import type { Cells } from './fast-columns.ts';
 import { BlockDeflater, type DeflatedBlock } from './part-set.ts';
@@ -10,8 +11,6 @@ import { BlockDeflater, type DeflatedBlock } from './part-set.ts';
 const PIPE = 0x7c;
 const QUOTE = 0x22;
 const LF = 0x0a;
-const BACKSLASH = 0x5c;
-const N = 0x4e;
 const MINUS = 0x2d;
 const DOT = 0x2e;
 const ZERO = 0x30;
@@ -87,19 +86,24 @@ function writeDecimal(buf: Uint8Array, pos: number, v: number, scale: number): n
 export class BlockWriter {
   private buf = Buffer.allocUnsafe(0);
   private readonly deflater: BlockDeflater;
+  private readonly marker: Uint8Array;
 
   constructor(
     private readonly blockBytes: number,
     gzipLevel: number,
+    nullMarker = '\\N',
   ) {
     this.deflater = new BlockDeflater(gzipLevel);
+    this.marker = Buffer.from(nullMarker, 'utf8');
   }
 
   /** Writes `n` rows of the unit's columns and returns them as compressed blocks. */
   write(cells: Cells[], n: number): DeflatedBlock[] {
     const blocks: DeflatedBlock[] = [];
+    const marker = this.marker;
+    const ml = marker.length;
     let rowBound = cells.length + 1;
-    for (const c of cells) rowBound += c.kind === 'text' ? 2 * c.maxLength + 2 : c.kind === 'generic' ? 3 * c.maxLength : 24;
+    for (const c of cells) rowBound += Math.max(ml, c.kind === 'text' ? 2 * c.maxLength + 2 : c.kind === 'generic' ? 3 * c.maxLength : 24);
     const need = this.blockBytes + rowBound;
     if (this.buf.length < need) this.buf = Buffer.allocUnsafe(Math.max(need, 2 * this.buf.length));
     const buf = this.buf;
@@ -114,8 +118,7 @@ export class BlockWriter {
         switch (cell.kind) {
           case 'text': {
             if (cell.valid !== null && cell.valid[r] === 0) {
-              buf[pos++] = BACKSLASH;
-              buf[pos++] = N;
+              for (let k = 0; k < ml; k++) buf[pos++] = marker[k];
               break;
             }
             const data = cell.data;
@@ -139,14 +142,12 @@ export class BlockWriter {
           }
           case 'int':
             if (cell.valid !== null && cell.valid[r] === 0) {
-              buf[pos++] = BACKSLASH;
-              buf[pos++] = N;
+              for (let k = 0; k < ml; k++) buf[pos++] = marker[k];
             } else pos = writeInteger(buf, pos, cell.values[r]);
             break;
           case 'decimal':
             if (cell.valid !== null && cell.valid[r] === 0) {
-              buf[pos++] = BACKSLASH;
-              buf[pos++] = N;
+              for (let k = 0; k < ml; k++) buf[pos++] = marker[k];
             } else pos = writeDecimal(buf, pos, cell.values[r], cell.scale);
             break;
           case 'generic':

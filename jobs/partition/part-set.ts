@@ -107,6 +107,9 @@ export class PartSet {
     this.parts = Array.from({ length: count }, (_, i) => {
       const uri = store.join(outUri, `part-${String(i).padStart(5, '0')}.csv.gz`);
       const body = new PassThrough({ highWaterMark: 1 << 20 });
+      // abort() may destroy the body before the store has piped it anywhere (a store that first awaits a
+      // folder); its error then reaches `done`, not an unhandled 'error' event.
+      body.on('error', () => undefined);
       body.write(gzipHeader(gzipLevel));
       const done = store.write(uri, body, 'application/gzip');
       done.catch((e) => {

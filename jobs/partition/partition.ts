@@ -23,6 +23,7 @@ import type { FileSchema } from '../values.ts';
 import { ChecksumAccumulator } from './checksums.ts';
 import { CSV_DIALECT } from './csv.ts';
 import { FallbackCounter } from './fallback.ts';
+import { withUnseenNullMarker } from './null-marker.ts';
 import { PartSet } from './part-set.ts';
 import { InlineRunner, WorkerPool, type UnitRunner } from './pool.ts';
 import { pausePoint } from '../pause-point.ts';
@@ -156,7 +157,15 @@ class InputPool {
   }
 }
 
+/** The pass, with a NULL marker that equals no value of the batch (null-marker.ts: \N, unless a value is \N). */
 export async function partition(opts: PartitionOptions): Promise<PartitionResult> {
+  return withUnseenNullMarker(
+    (nullMarker) => partitionPass(opts, nullMarker),
+    (taken, next) => (opts.log ?? silentLogger).info(`a value equals the NULL marker ${taken}: partitioning again with the marker ${next}`),
+  );
+}
+
+async function partitionPass(opts: PartitionOptions, nullMarker: string): Promise<PartitionResult> {
   const { contract, runId, batchDate } = opts;
   const log = opts.log ?? silentLogger;
   const files = opts.files ?? (await listBatchFiles(opts.sourceStore, opts.sourceUri));
@@ -164,10 +173,10 @@ export async function partition(opts: PartitionOptions): Promise<PartitionResult
   const gzipLevel = opts.gzipLevel ?? DEFAULT_GZIP_LEVEL;
   const parts = new PartSet(opts.outStore, opts.outUri, partCount(opts.slices, inputBytes, opts.partsPerSlice, opts.targetPartBytes), gzipLevel);
   const evaluator = new QualityEvaluator(contract, { previousRowCount: opts.previousRowCount ?? null, uniqueMemoryBytes: UNIQUE_MEMORY_BYTES });
-  const checksums = new ChecksumAccumulator(contract);
+  const checksums = new ChecksumAccumulator(contract, nullMarker);
   const fallbacks = new FallbackCounter();
   const workers = opts.workers ?? (inputBytes < SMALL_INPUT_BYTES ? 0 : defaultWorkers());
-  const config = { contract, gzipLevel, blockBytes: blockBytesFor(inputBytes, parts.count) };
+  const config = { contract, gzipLevel, blockBytes: blockBytesFor(inputBytes, parts.count), nullMarker };
   const runner: UnitRunner = workers > 0 ? new WorkerPool(workers, config) : new InlineRunner(config);
   const maxInFlight = Math.max(2, workers + 1);
   const unitRows = opts.unitRows ?? SLICE_ROWS;
@@ -274,6 +283,7 @@ export async function partition(opts: PartitionOptions): Promise<PartitionResult
       await parts.abort();
       throw Object.assign(blocked, { report: quality, fallbacks: fallbacks.result(), schemas });
     }
+    checksums.checkNullMarker();
     const entries = await parts.finish();
     const sums = checksums.result();
     const partRows = entries.reduce((s, e) => s + e.meta.record_count, 0);
@@ -288,7 +298,7 @@ export async function partition(opts: PartitionOptions): Promise<PartitionResult
         runId,
         createdAt: new Date().toISOString(),
         format: 'csv',
-        csv: { ...CSV_DIALECT, gzip: true, columns: contract.columns.map((c) => c.name) },
+        csv: { ...CSV_DIALECT, nullMarker, gzip: true, columns: contract.columns.map((c) => c.name) },
         sourceFiles,
         sourceRows: sourceRows ?? readRows,
         slices: opts.slices,

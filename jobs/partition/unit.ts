@@ -18,7 +18,7 @@ import { ChunkScratch, PageDecodeError, type DecodedColumn } from '../readers/pa
 import type { RandomAccess } from '../store/object-store.ts';
 import type { ColumnBatch, Value } from '../values.ts';
 import { ChecksumAccumulator, type ChecksumPartial } from './checksums.ts';
-import { csvField } from './csv.ts';
+import { CSV_DIALECT, csvField } from './csv.ts';
 import { BlockWriter } from './csv-bytes.ts';
 import { CellScratch, checkFast, type Cells, type FastSource } from './fast-columns.ts';
 import { decodeUtf8, fallbackReason } from './fallback.ts';
@@ -30,6 +30,8 @@ export interface UnitConfig {
   gzipLevel: number;
   /** Text bytes per compressed block (whole rows). */
   blockBytes: number;
+  /** The package's NULL marker (null-marker.ts); default \N. */
+  nullMarker?: string;
 }
 
 /** A Parquet file's footer, sent once to every worker before its units. */
@@ -183,17 +185,19 @@ export class UnitProcessor {
   /** Buffers reused from unit to unit: per file column (decoding) and per contract column (cells). */
   private readonly decodeScratch: ChunkScratch[] = [];
   private readonly cellScratch: CellScratch[];
+  private readonly nullMarker: string;
 
   constructor(private readonly config: UnitConfig) {
     const { contract } = config;
+    const marker = (this.nullMarker = config.nullMarker ?? CSV_DIALECT.nullMarker);
     this.evaluator = new QualityEvaluator(contract, { partial: true });
-    this.checksums = new ChecksumAccumulator(contract);
-    this.writer = new BlockWriter(config.blockBytes, config.gzipLevel);
+    this.checksums = new ChecksumAccumulator(contract, marker);
+    this.writer = new BlockWriter(config.blockBytes, config.gzipLevel, marker);
     this.cellScratch = contract.columns.map(() => new CellScratch());
     this.field = contract.columns.map((c) => {
       const t = c.type;
       const textual = t.kind === 'varchar' || t.kind === 'char' || t.kind === 'date' || t.kind === 'timestamp';
-      return textual ? (v) => csvField(v as string) : (v) => canonicalText(t, v);
+      return textual ? (v) => csvField(v as string, marker) : (v) => canonicalText(t, v);
     });
   }
 
@@ -256,9 +260,10 @@ export class UnitProcessor {
     const field = this.field[ci];
     const texts = new Array<string>(n);
     let maxLength = 2;
+    const marker = this.nullMarker;
     for (let r = 0; r < n; r++) {
       const v = values[r];
-      const s = v === null ? '\\N' : field(v);
+      const s = v === null ? marker : field(v);
       texts[r] = s;
       if (s.length > maxLength) maxLength = s.length;
     }
@@ -297,7 +302,8 @@ export class UnitProcessor {
       if (j !== undefined) {
         const c = checkFast(ev, ci, st.fast[j]!, decoded[j], base, this.cellScratch[ci]);
         if (c) {
-          if ((c.kind === 'int' || c.kind === 'decimal') && this.checksums.uses(ci)) this.checksums.addSafeIntegers(ci, c.values, c.valid, n);
+          if (c.kind === 'int' || c.kind === 'decimal') this.checksums.addSafeIntegers(ci, c.values, c.valid, n);
+          else if (c.kind === 'text') this.checksums.addText(ci, c.data, c.offsets, c.lengths, c.valid, n);
           return c;
         }
       }

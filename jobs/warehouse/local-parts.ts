@@ -47,7 +47,7 @@ export function copyPlan(args: CopyManifestArgs): { table: string; columns: stri
   if (columns.length === 0) throw new ConfigError(`COPY into ${table} needs an explicit column list`);
   const pkg = args.manifest?.package;
   if (!pkg || !Array.isArray(args.manifest.entries)) throw new LoadError(`${args.manifestUri} is not a load package manifest`, { file: args.manifestUri });
-  if (pkg.format === 'parquet') return { table, columns, csv: PARQUET_AS_CSV };
+  if (pkg.format === 'parquet') return { table, columns, csv: { ...PARQUET_AS_CSV, nullMarker: pkg.nullMarker ?? PARQUET_AS_CSV.nullMarker } };
   if (pkg.format !== 'csv' || !pkg.csv) throw new LoadError(`${args.manifestUri}: parts are ${pkg.format}, not CSV`, { file: args.manifestUri });
   if (pkg.csv.columns && pkg.csv.columns.join(',') !== columns.join(',')) {
     throw new LoadError(

@@ -151,7 +151,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     return [
       ['B1/9', SET_TIMEOUT],
       ['B2/9', 'LOCK assignment.supplier_data, assignment.load_audit, assignment.supplier_stage'],
-      ['B3/9', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[1])} \\*/ SELECT 1 / \\(CASE WHEN COUNT\\(\\*\\) = 10000 AND SUM\\(s_acctbal\\) = [0-9.]+ AND MIN\\(s_suppkey\\) = 1 AND MAX\\(s_suppkey\\) = 10000 THEN 1 ELSE 0 END\\) AS stage_ok FROM assignment\\.supplier_stage$`)],
+      ['B3/9', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[1])} \\*/ SELECT 1 / \\(CASE WHEN COUNT\\(\\*\\) = 10000 AND SUM\\(s_acctbal\\) = [0-9.]+ AND MIN\\(s_suppkey\\) = 1 AND MAX\\(s_suppkey\\) = 10000 AND COUNT\\(s_suppkey\\) = 10000 .* AND SUM\\(OCTET_LENGTH\\(s_comment\\)\\) = [0-9]+ THEN 1 ELSE 0 END\\) AS stage_ok FROM assignment\\.supplier_stage$`)],
       ['B4/9', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[2])} \\*/ SELECT .* FROM assignment\\.load_audit WHERE dataset = 'supplier' AND load_ts = ${ts} AND batch_date <> `)],
       ['B5/9', /^UPDATE assignment\.load_audit SET status = 'replaced' WHERE dataset = 'supplier' AND batch_date = CAST\('2026-11-25' AS DATE\) AND status = 'published'$/],
       ['B6/9', new RegExp(`^INSERT INTO assignment\\.load_audit \\(run_id, .*\\)\\nSELECT '[^']+', 'supplier', CAST\\('2026-11-25' AS DATE\\), 'published', ${ts}, `)],

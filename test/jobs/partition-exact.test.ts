@@ -3,8 +3,8 @@
  * with the readers (openSource), every batch through QualityEvaluator.observe, every row through
  * CsvRowEncoder. Whatever path a unit takes inside the pass — the byte-level decoder, a column handed
  * back to the evaluator because a value breaks a rule, hyparquet for a file the decoder does not cover —
- * and however many worker threads run it, the CSV text, the quality report and the checksums must be
- * exactly the reference's, and a damaged file must fail with the reader's own error.
+ * and however many worker threads run it, the CSV text, the quality report, the NULL marker and every
+ * column's figures must be exactly the reference's, and a damaged file must fail with the reader's own error.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,10 @@ import { after, describe, it } from 'node:test';
 import type { SchemaElement } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { supplier } from '../../datasets/index.ts';
+import { decimalText, type CanonicalBatch } from '../../data-quality/coerce.ts';
 import { QualityEvaluator, type QualityReport } from '../../data-quality/index.ts';
+import type { ColumnFigures } from '../../jobs/manifest.ts';
+import { NULL_MARKER_CANDIDATES } from '../../jobs/partition/null-marker.ts';
 import { UserError } from '../../jobs/errors.ts';
 import { SUPPLIER_PARQUET_SCHEMA } from '../../tpch/index.ts';
 import { CsvRowEncoder } from '../../jobs/partition/csv.ts';
@@ -79,24 +82,46 @@ interface Outcome {
   error?: string;
   report?: QualityReport;
   text?: string;
-  checksums?: unknown;
+  nullMarker?: string;
+  columns?: Record<string, ColumnFigures>;
+}
+
+/** Every column's figures, value by value, the plainest way (the pass must agree on every path). */
+function referenceFigures(batches: CanonicalBatch[]): Record<string, ColumnFigures> {
+  const out: Record<string, ColumnFigures> = {};
+  supplier.columns.forEach((c, ci) => {
+    const values = batches.flatMap((b) => b.columns[ci]).filter((v) => v !== null);
+    const f: ColumnFigures = { count: values.length };
+    if (c.type.kind === 'varchar') f.bytes = values.length ? String(values.reduce((s: number, v) => s + Buffer.byteLength(v as string), 0)) : null;
+    else {
+      const big = values.map((v) => BigInt(v as bigint | number));
+      const text = (v: bigint | undefined): string | null => (v === undefined ? null : c.type.kind === 'decimal' ? decimalText(v, 2) : String(v));
+      f.sum = text(big.length ? big.reduce((a, b) => a + b, 0n) : undefined);
+      f.min = text(big.length ? big.reduce((a, b) => (b < a ? b : a)) : undefined);
+      f.max = text(big.length ? big.reduce((a, b) => (b > a ? b : a)) : undefined);
+    }
+    out[c.name] = f;
+  });
+  return out;
 }
 
 /** The reference: the readers, QualityEvaluator.observe and CsvRowEncoder, batch by batch. */
 async function reference(source: string): Promise<Outcome> {
   const evaluator = new QualityEvaluator(supplier, { previousRowCount: 1000 });
-  const encoder = new CsvRowEncoder(supplier);
-  let text = '';
+  const batches: CanonicalBatch[] = [];
   try {
     const files = await listBatchFiles(store, source);
     for (const f of files) {
       const s = await openSource(store, f, supplier);
-      for await (const batch of s.batches()) {
-        const canon = evaluator.observe(batch);
-        for (let r = 0; r < canon.numRows; r++) text += encoder.line(canon.columns, r);
-      }
+      for await (const batch of s.batches()) batches.push(evaluator.observe(batch));
     }
-    return { report: evaluator.finish({ batchFolder: source, files: files.length }), text };
+    // The marker: the first candidate that no value equals.
+    const values = new Set(batches.flatMap((b) => b.columns.flat()));
+    const nullMarker = NULL_MARKER_CANDIDATES.find((m) => !values.has(m))!;
+    const encoder = new CsvRowEncoder(supplier, nullMarker);
+    let text = '';
+    for (const canon of batches) for (let r = 0; r < canon.numRows; r++) text += encoder.line(canon.columns, r);
+    return { report: evaluator.finish({ batchFolder: source, files: files.length }), text, nullMarker, columns: referenceFigures(batches) };
   } catch (e) {
     return { error: e instanceof UserError ? e.oneLine() : String(e) };
   }
@@ -109,7 +134,8 @@ async function ours(source: string, workers: number, unitRows?: number): Promise
       contract: supplier, sourceStore: store, sourceUri: source, outStore: store, outUri: out,
       batchDate: '2026-11-25', runId: 'exact', slices: 1, partsPerSlice: 1, previousRowCount: 1000, workers, unitRows,
     });
-    return { report: r.quality, text: gunzipSync(readFileSync(r.manifest.entries[0].url)).toString('utf8'), checksums: r.manifest.package.checksums };
+    const pkg = r.manifest.package;
+    return { report: r.quality, text: gunzipSync(readFileSync(r.manifest.entries[0].url)).toString('utf8'), nullMarker: pkg.csv!.nullMarker, columns: pkg.checksums.columns };
   } catch (e) {
     const report = (e as { report?: QualityReport }).report;
     return report ? { report } : { error: e instanceof UserError ? e.oneLine() : String(e) };
@@ -122,7 +148,11 @@ async function same(source: string, unitRows?: number): Promise<void> {
     const got = await ours(source, workers, unitRows);
     assert.equal(got.error, want.error, `error with ${workers} workers`);
     assert.deepEqual(got.report, want.report, `quality report with ${workers} workers`);
-    if (want.report?.decision === 'pass') assert.ok(got.text === want.text, `CSV text with ${workers} workers`);
+    if (want.report?.decision === 'pass') {
+      assert.equal(got.nullMarker, want.nullMarker, `NULL marker with ${workers} workers`);
+      assert.ok(got.text === want.text, `CSV text with ${workers} workers`);
+      assert.deepEqual(got.columns, want.columns, `column figures with ${workers} workers`);
+    }
   }
 }
 

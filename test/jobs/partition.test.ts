@@ -94,14 +94,29 @@ describe('partition', () => {
     }
     assert.equal(rows, 10_000);
     assert.ok(Math.max(...sizes) / Math.min(...sizes) < 1.1, `even parts: ${sizes.join(', ')}`);
+    // Every source row appears once, decimals at their scale.
+    const ref = readFileSync(join(SHARED_TPCH, 'supplier_sf1.tbl'), 'utf8').split('\n').filter(Boolean).map((l) => l.slice(0, -1));
+    // Every column's figures, from dbgen's text: byte totals of the strings, exact sums and extremes of the numbers.
+    const fields = ref.map((l) => l.split('|'));
+    const bytes = (i: number): string => String(fields.reduce((s, f) => s + Buffer.byteLength(f[i]), 0));
+    const cents = fields.map((f) => BigInt(f[5].replace('.', '')));
+    const money = (c: bigint): string => `${c < 0n ? '-' : ''}${(c < 0n ? -c : c) / 100n}.${String((c < 0n ? -c : c) % 100n).padStart(2, '0')}`;
+    const nations = fields.map((f) => Number(f[3]));
     assert.deepEqual(manifest.package.checksums, {
       rows: 10_000,
       sums: { s_acctbal: '45103548.65' },
       min: { s_suppkey: '1' },
       max: { s_suppkey: '10000' },
+      columns: {
+        s_suppkey: { count: 10_000, sum: '50005000', min: '1', max: '10000' },
+        s_name: { count: 10_000, bytes: bytes(1) },
+        s_address: { count: 10_000, bytes: bytes(2) },
+        s_nationkey: { count: 10_000, sum: String(nations.reduce((a, b) => a + b, 0)), min: '0', max: '24' },
+        s_phone: { count: 10_000, bytes: bytes(4) },
+        s_acctbal: { count: 10_000, sum: '45103548.65', min: money(cents.reduce((a, b) => (b < a ? b : a))), max: money(cents.reduce((a, b) => (b > a ? b : a))) },
+        s_comment: { count: 10_000, bytes: bytes(6) },
+      },
     });
-    // Every source row appears once, decimals at their scale.
-    const ref = readFileSync(join(SHARED_TPCH, 'supplier_sf1.tbl'), 'utf8').split('\n').filter(Boolean).map((l) => l.slice(0, -1));
     assert.deepEqual(lines.sort(), ref.sort());
   });
 

@@ -11,6 +11,7 @@ import {
   copyFromManifest,
   emptyStage,
   failedAuditStatement,
+  auditChecksumsJson,
   previousPublishedRowsQuery,
   PUBLISH_STEPS,
   publishStatements,
@@ -129,6 +130,46 @@ describe('sql/load: checksums', () => {
     assert.deepEqual(checksumMismatches(supplier, row, { ...expected, sums: {} }), ['sum of s_acctbal: the manifest has no value']);
     // A float is refused: it cannot be compared exactly.
     assert.throws(() => checksumMismatches(supplier, { ...row, sum_s_acctbal: 45103548.65 }, expected), LoadError);
+  });
+
+  test('every column has its figures: compared one line per figure, guarded exactly, refused when the manifest lacks one', () => {
+    const columns = {
+      s_suppkey: { count: 3, sum: '6', min: '1', max: '3' },
+      s_name: { count: 3, bytes: '54' },
+      s_address: { count: 2, bytes: '1234567' },
+      s_nationkey: { count: 0, sum: null, min: null, max: null },
+      s_phone: { count: 3, bytes: '45' },
+      s_acctbal: { count: 3, sum: '10.50', min: '-1.00', max: '9.00' },
+      s_comment: { count: 3, bytes: '12' },
+    };
+    const want: Checksums = { rows: 3, sums: { s_acctbal: '10.50' }, min: { s_suppkey: '1' }, max: { s_suppkey: '3' }, columns };
+    const row: Record<string, unknown> = {
+      rows: '3', sum_s_acctbal: '10.5', min_s_suppkey: '1', max_s_suppkey: '3',
+      c0_count: '3', c0_sum: '6', c0_min: '1', c0_max: '3', c1_count: '3', c1_bytes: '54', c2_count: '2', c2_bytes: '1234566',
+      c3_count: '0', c3_sum: null, c3_min: null, c3_max: null, c4_count: '3', c4_bytes: '45',
+      c5_count: '3', c5_sum: '10.50', c5_min: '-1.00', c5_max: '9.01', c6_count: '2', c6_bytes: '12',
+    };
+    assert.deepEqual(checksumMismatches(supplier, row, want), [
+      'staged column s_address holds 1,234,566 bytes, the manifest 1,234,567',
+      'staged column s_acctbal has the maximum 9.01, the manifest 9.00',
+      'staged column s_comment holds 2 non-null values, the manifest 3',
+    ]);
+    const guard = publishStatements(publishArgs({ expected: want }))[1];
+    assert.match(guard, /COUNT\(s_comment\) = 3 AND SUM\(OCTET_LENGTH\(s_comment\)\) = 12/);
+    assert.match(guard, /SUM\(CAST\(s_nationkey AS DECIMAL\(38,0\)\)\) IS NULL/);
+    assert.match(guard, /MAX\(s_acctbal\) = 9\.00/);
+    const { s_comment: _dropped, ...lacking } = columns;
+    assert.throws(() => publishStatements(publishArgs({ expected: { ...want, columns: lacking } })), /lack the figures of column s_comment/);
+    assert.deepEqual(checksumMismatches(supplier, row, { ...want, columns: lacking }).at(-1), 'column s_comment: the manifest has no figures');
+  });
+
+  test('the audit row keeps the figures when they fit in 4096 bytes, else the checksums and a pointer to the manifest', () => {
+    const small: Checksums = { ...expected, columns: { s_suppkey: { count: 1, sum: '1', min: '1', max: '1' } } };
+    assert.equal(auditChecksumsJson(small), JSON.stringify(small));
+    const wide: Checksums = { ...expected, columns: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`c_${i}`, { count: 10000, bytes: '123456789' }])) };
+    const json = JSON.parse(auditChecksumsJson(wide));
+    assert.equal(json.columns, 'per-column figures: see the manifest');
+    assert.equal(json.sums.s_acctbal, '45103548.65');
   });
 
   test("the manifest's Checksums and sql's Checksums stay the same shape", () => {
