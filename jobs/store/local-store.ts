@@ -7,6 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.ts';
 import type { ObjectInfo, ObjectStore, RandomAccess, WriteResult } from './object-store.ts';
+import { claimBody } from './write-body.ts';
+import { writeError } from './write-error.ts';
 
 /** A plain path or file:// URI, as an absolute path. */
 export function localPath(uri: string): string {
@@ -80,12 +82,20 @@ export class LocalStore implements ObjectStore {
 
   async write(uri: string, body: Readable | Buffer | string, _contentType?: string): Promise<WriteResult> {
     const path = localPath(uri);
-    await mkdir(dirname(path), { recursive: true });
+    // Own the body before the first await: its errors are this write's from now on (write-body.ts).
+    const claimed = claimBody(typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+    } catch (e) {
+      claimed.release();
+      throw writeError(e, path);
+    }
+    const early = claimed.failure();
+    if (early) throw early; // given up while the folder was made: no file is started
     // Write beside the target, then rename: a crash never leaves half an object under the real name.
     const tmp = `${path}.${randomBytes(6).toString('hex')}.partial`;
     const hash = createHash('sha256');
     let size = 0;
-    const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
     const tap = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         hash.update(chunk);
@@ -93,12 +103,21 @@ export class LocalStore implements ObjectStore {
         cb(null, chunk);
       },
     });
+    const file = createWriteStream(tmp);
+    let fileError: unknown;
+    file.on('error', (e) => {
+      fileError ??= e;
+    });
     try {
-      await pipeline(source, tap, createWriteStream(tmp));
-      await rename(tmp, path);
+      await pipeline(claimed.stream, tap, file);
+      await rename(tmp, path).catch((e) => {
+        fileError ??= e;
+        throw e;
+      });
     } catch (e) {
       await rm(tmp, { force: true });
-      throw e;
+      // The file's own errors (a full disk, a read-only folder) name the location; the body's pass through.
+      throw fileError !== undefined ? writeError(fileError, path) : (claimed.failure() ?? e);
     }
     return { uri: path, size, sha256: hash.digest('hex') };
   }
