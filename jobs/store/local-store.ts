@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.ts';
 import type { ObjectInfo, ObjectStore, RandomAccess, WriteResult } from './object-store.ts';
 import { claimBody } from './write-body.ts';
-import { writeError } from './write-error.ts';
+import { mkdirFailure, writeError } from './write-error.ts';
 
 /** A plain path or file:// URI, as an absolute path. */
 export function localPath(uri: string): string {
@@ -88,7 +88,7 @@ export class LocalStore implements ObjectStore {
       await mkdir(dirname(path), { recursive: true });
     } catch (e) {
       claimed.release();
-      throw writeError(e, path);
+      throw writeError(await mkdirFailure(e, dirname(path)), path);
     }
     const early = claimed.failure();
     if (early) throw early; // given up while the folder was made: no file is started

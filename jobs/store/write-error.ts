@@ -7,6 +7,9 @@
  *   a retry would fail the same way.
  * Errors that are not the filesystem's (the body's own, already typed ones) pass through unchanged.
  */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ConfigError, isUserError, LoadError } from '../errors.ts';
 
 const NOT_WRITABLE: Record<string, string> = {
@@ -46,4 +49,28 @@ export function writeError(e: unknown, path: string): unknown {
   }
   const what = TRANSIENT[code] ?? `${e.syscall} failed`;
   return new LoadError(`write failed: ${what} (${code})`, { file: path }, 'free space or quota at that location (or choose another), then rerun');
+}
+
+/**
+ * The real reason a recursive mkdir of `dir` failed. Node reports ENOENT when a folder cannot be made
+ * inside a read-only or forbidden parent; the nearest existing ancestor tells what is wrong with it.
+ */
+export async function mkdirFailure(e: unknown, dir: string): Promise<unknown> {
+  if (!isFsError(e) || e.code !== 'ENOENT') return e;
+  let at = dirname(dir);
+  for (;;) {
+    const found = await stat(at).then(
+      (s) => s,
+      () => undefined,
+    );
+    if (found) {
+      if (!found.isDirectory()) return Object.assign(new Error(`${at} is not a folder`), { code: 'ENOTDIR', syscall: 'mkdir' });
+      return access(at, constants.W_OK).then(
+        () => e,
+        (why: unknown) => why,
+      );
+    }
+    if (dirname(at) === at) return e;
+    at = dirname(at);
+  }
 }
