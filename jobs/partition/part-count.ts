@@ -7,8 +7,9 @@
  * - Upper bound, MAX_PARTS (10,000) in all: every part is written side by side (one open file or one
  *   multipart upload each, with its buffers), costs at least four S3 requests (create, upload, complete,
  *   and COPY's GET) and one manifest entry. 10,000 is five times the largest cluster's slice count
- *   (128 ra3.16xlarge nodes × 16 slices = 2,048) and, at 1 GB a part, 10 TB of gzip per batch — far past
- *   any batch here (TPC-H SF 1000 SUPPLIER, 10M rows, is ~610 MB of gzip parts). Flags asking for more are refused before any work.
+ *   (128 ra3.16xlarge nodes × 16 slices = 2,048) and, at 1 GB a part, 10 TB of gzip per batch — far
+ *   past any batch here (TPC-H SF 1000 SUPPLIER, 10M rows, is ~610 MB of gzip parts). Flags asking for
+ *   more are refused before any work.
  * - Lower bound, MIN_PART_INPUT_BYTES (64 KiB of source) a part: below it a part costs more in requests
  *   and COPY file opens than its slice's parallelism gains. A batch too small to give every slice one
  *   part of that size gets fewer parts (down to one); one big enough gets the largest multiple of the

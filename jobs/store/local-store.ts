@@ -103,21 +103,25 @@ export class LocalStore implements ObjectStore {
         cb(null, chunk);
       },
     });
+    // Which side failed first: the pipeline passes one side's error on to the other.
+    let first: { side: 'body' | 'file'; error: unknown } | undefined;
+    claimed.stream.on('error', (e) => {
+      first ??= { side: 'body', error: e };
+    });
     const file = createWriteStream(tmp);
-    let fileError: unknown;
     file.on('error', (e) => {
-      fileError ??= e;
+      first ??= { side: 'file', error: e };
     });
     try {
       await pipeline(claimed.stream, tap, file);
-      await rename(tmp, path).catch((e) => {
-        fileError ??= e;
+      await rename(tmp, path).catch((e: unknown) => {
+        first ??= { side: 'file', error: e };
         throw e;
       });
     } catch (e) {
       await rm(tmp, { force: true });
       // The file's own errors (a full disk, a read-only folder) name the location; the body's pass through.
-      throw fileError !== undefined ? writeError(fileError, path) : (claimed.failure() ?? e);
+      throw first?.side === 'file' ? writeError(first.error, path) : (claimed.failure() ?? e);
     }
     return { uri: path, size, sha256: hash.digest('hex') };
   }
