@@ -5,4 +5,12 @@ export * from './contract.ts';
 export { supplier } from './supplier.ts';
 
 /** Every dataset the loader knows, by name. A new dataset is a new contract here, not new code. */
-export const datasets: Readonly<Record<string, DatasetContract>> = { supplier };
+export const datasets: Readonly<Record<string, DatasetContract>> = Object.freeze({ supplier });
+
+/**
+ * The contract named `name`, or undefined. Only the datasets' own names count: `__proto__`,
+ * `constructor`, `toString` and the rest of Object.prototype are not datasets.
+ */
+export function datasetNamed(name: string): DatasetContract | undefined {
+  return Object.hasOwn(datasets, name) ? datasets[name] : undefined;
+}

@@ -24,13 +24,19 @@ export interface Locations {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Validates YYYY-MM-DD (a real calendar date). */
+/**
+ * Validates YYYY-MM-DD: a real calendar date in years 0001–9999 (what the batch folder's YYYYMMDD and
+ * Redshift's DATE both hold; year 0000 does not exist in either calendar).
+ */
 export function parseBatchDate(s: string): string {
   const m = DATE.exec(s);
-  const d = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : undefined;
-  if (!m || !d || d.getUTCDate() !== +m[3] || d.getUTCMonth() !== +m[2] - 1) {
-    throw new ConfigError(`--date must be a calendar date as YYYY-MM-DD, got "${s}"`);
+  let real = false;
+  if (m && +m[1] >= 1) {
+    const d = new Date(0);
+    d.setUTCFullYear(+m[1], +m[2] - 1, +m[3]); // not Date.UTC, which reads years 0–99 as 1900–1999
+    real = d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
   }
+  if (!real) throw new ConfigError(`--date must be a calendar date as YYYY-MM-DD (years 0001–9999), got "${s}"`);
   return s;
 }
 

@@ -1,6 +1,8 @@
 import type { ParseArgsConfig } from 'node:util';
-import { datasets, type DatasetContract } from '../../datasets/index.ts';
+import { datasetNamed, datasets, type DatasetContract } from '../../datasets/index.ts';
 import { ConfigError } from '../errors.ts';
+import { jobEnv } from '../config/env.ts';
+import { checkPartBound } from '../partition/part-count.ts';
 import type { Logger } from '../log.ts';
 
 export interface CommandContext {
@@ -26,7 +28,7 @@ export function contractFor(name: string | boolean | undefined): DatasetContract
   if (typeof name !== 'string' || name === '') {
     throw new ConfigError('--dataset is required', {}, `one of: ${Object.keys(datasets).join(', ')}`);
   }
-  const c = datasets[name];
+  const c = datasetNamed(name);
   if (!c) throw new ConfigError(`unknown dataset "${name}"`, {}, `one of: ${Object.keys(datasets).join(', ')}`);
   return c;
 }
@@ -41,6 +43,14 @@ export function intFlag(name: string, v: string | boolean | undefined, min = 1, 
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
   return n;
+}
+
+/** --slices (or RL_SLICES) and --parts-per-slice, each in range and their product within MAX_PARTS. */
+export function partFlags(values: CommandContext['values']): { slices?: number; partsPerSlice?: number } {
+  const slices = intFlag('slices', values.slices ?? jobEnv('RL_SLICES'), 1, 10000);
+  const partsPerSlice = intFlag('parts-per-slice', values['parts-per-slice'], 1, 1000);
+  checkPartBound(slices, partsPerSlice);
+  return { slices, partsPerSlice };
 }
 
 export const LOCATION_OPTIONS = {

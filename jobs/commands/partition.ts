@@ -5,7 +5,7 @@ import { storeFor } from '../store/index.ts';
 import { ConfigError } from '../errors.ts';
 import { DEFAULT_SLICES } from '../run.ts';
 import { jobEnv } from '../config/env.ts';
-import { contractFor, intFlag, str, type Command } from './command.ts';
+import { contractFor, intFlag, partFlags, str, type Command } from './command.ts';
 
 export const partition: Command = {
   summary: 'check a batch and cut it into gzip CSV parts plus manifest.json (no warehouse needed)',
@@ -28,6 +28,7 @@ export const partition: Command = {
     if (!source) throw new ConfigError('--source is required', {}, 'a batch folder: a path or s3://bucket/prefix');
     if (!out) throw new ConfigError('--out is required', {}, 'where the parts go: a path or s3://bucket/prefix');
     const batchDate = parseBatchDate(str(values.date) ?? todayUtc());
+    const parts = partFlags(values);
     const started = performance.now();
     const result = await runPartition({
       contract,
@@ -37,8 +38,8 @@ export const partition: Command = {
       outUri: out,
       batchDate,
       runId: newRunId(new Date(), randomBytes(3).toString('hex')),
-      slices: intFlag('slices', values.slices ?? jobEnv('RL_SLICES'), 1, 10000) ?? DEFAULT_SLICES,
-      partsPerSlice: intFlag('parts-per-slice', values['parts-per-slice'], 1, 1000),
+      slices: parts.slices ?? DEFAULT_SLICES,
+      partsPerSlice: parts.partsPerSlice,
       gzipLevel: intFlag('gzip-level', values['gzip-level'], 1, 9),
       workers: intFlag('workers', values.workers, 0, 64),
       log,

@@ -1,6 +1,6 @@
 import { runBatch } from '../run.ts';
 import { parseBatchDate, resolveLocations, todayUtc } from '../locations.ts';
-import { contractFor, intFlag, LOCATION_OPTIONS, str, type Command, type CommandContext } from './command.ts';
+import { contractFor, intFlag, LOCATION_OPTIONS, partFlags, str, type Command, type CommandContext } from './command.ts';
 import { jobEnv } from '../config/env.ts';
 import { ConfigError } from '../errors.ts';
 import type { RunReport } from '../report.ts';
@@ -29,6 +29,7 @@ export async function runAndSummarize(ctx: CommandContext, overrides: { date?: s
     warehouse: str(values.warehouse),
     catalog: str(values.catalog),
   });
+  const numbers = runNumbers(values);
   const strategy = str(values.strategy) ?? 'csv';
   if (strategy !== 'csv' && strategy !== 'parquet') throw new ConfigError(`--strategy must be csv or parquet, got "${strategy}"`);
   const report = await runBatch({
@@ -36,11 +37,7 @@ export async function runAndSummarize(ctx: CommandContext, overrides: { date?: s
     contract,
     batchDate,
     locations,
-    slices: intFlag('slices', values.slices ?? jobEnv('RL_SLICES'), 1, 10000),
-    partsPerSlice: intFlag('parts-per-slice', values['parts-per-slice'], 1, 1000),
-    gzipLevel: intFlag('gzip-level', values['gzip-level'], 1, 9),
-    workers: intFlag('workers', values.workers, 0, 64),
-    limits: warehouseLimits(values),
+    ...numbers,
     catalogExplicit: str(values.catalog) !== undefined || jobEnv('RL_CATALOG') !== undefined,
     log,
     signal: ctx.signal,
@@ -63,6 +60,16 @@ function warehouseLimits(values: CommandContext['values']) {
   return {
     lockTimeoutMs: seconds('lock-timeout', 'RL_LOCK_TIMEOUT', DEFAULT_LOCK_TIMEOUT_S),
     statementTimeoutMs: seconds('statement-timeout', 'RL_STATEMENT_TIMEOUT', DEFAULT_STATEMENT_TIMEOUT_S),
+  };
+}
+
+/** The run's numeric flags and time limits, each checked (range, integer, the part bound): exit 2 before any work. */
+export function runNumbers(values: CommandContext['values']) {
+  return {
+    ...partFlags(values),
+    gzipLevel: intFlag('gzip-level', values['gzip-level'], 1, 9),
+    workers: intFlag('workers', values.workers, 0, 64),
+    limits: warehouseLimits(values),
   };
 }
 

@@ -5,7 +5,7 @@ import { storeFor } from '../store/index.ts';
 import { ConfigError, isUserError } from '../errors.ts';
 import { jobEnv } from '../config/env.ts';
 import { contractFor, str, type Command } from './command.ts';
-import { runAndSummarize, RUN_OPTIONS } from './run.ts';
+import { runAndSummarize, runNumbers, RUN_OPTIONS } from './run.ts';
 
 /** The sample batch `npm start` writes when today's landing folder is empty. */
 export const SAMPLE = { scale: 1, files: 3, format: 'parquet' as const };
@@ -18,6 +18,7 @@ export const start: Command = {
     const values: typeof ctx.values = { ...ctx.values, dataset: str(ctx.values.dataset) ?? 'supplier' };
     const contract = contractFor(values.dataset);
     const batchDate = parseBatchDate(str(values.date) ?? todayUtc());
+    runNumbers(values); // bad flags fail before a sample batch is written
     const source = str(values.source) ?? batchFolder(jobEnv('RL_LANDING') ?? LOCAL_DEFAULTS.landing, contract, batchDate);
     const store = await storeFor(source);
     const present = await listBatchFiles(store, source).then(

@@ -24,10 +24,13 @@ import { ChecksumAccumulator } from './checksums.ts';
 import { CSV_DIALECT } from './csv.ts';
 import { FallbackCounter } from './fallback.ts';
 import { withUnseenNullMarker } from './null-marker.ts';
+import { partCount } from './part-count.ts';
 import { PartSet } from './part-set.ts';
 import { InlineRunner, WorkerPool, type UnitRunner } from './pool.ts';
 import { pausePoint } from '../pause-point.ts';
 import type { UnitResult } from './unit.ts';
+
+export { partCount, MAX_PARTS, MIN_PART_INPUT_BYTES } from './part-count.ts';
 
 export interface PartitionOptions {
   contract: DatasetContract;
@@ -37,7 +40,7 @@ export interface PartitionOptions {
   outUri: string;
   batchDate: string;
   runId: string;
-  /** Slices of the target cluster; the part count is always a multiple of it. */
+  /** Slices of the target cluster; the part count is a multiple of it unless the input is too small (part-count.ts). */
   slices: number;
   /** Parts per slice; default: enough that no part exceeds targetPartBytes of gzip. */
   partsPerSlice?: number;
@@ -76,8 +79,6 @@ export interface PartitionResult {
   readRows: number;
 }
 
-const DEFAULT_TARGET_PART_BYTES = 256 * 1024 * 1024;
-
 /** zlib level of the parts: the fastest that keeps the output within the byte budget (bench/RESULTS.md). */
 export const DEFAULT_GZIP_LEVEL = 2;
 
@@ -97,13 +98,6 @@ const UNIQUE_MEMORY_BYTES = 24 * 1024 * 1024;
 /** Worker threads by default: one per CPU, at most 8. */
 export function defaultWorkers(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
-}
-
-/** How many parts: a multiple of the slices, sized from the input. */
-export function partCount(slices: number, inputBytes: number, partsPerSlice?: number, targetPartBytes = DEFAULT_TARGET_PART_BYTES): number {
-  if (!Number.isInteger(slices) || slices < 1) throw new LoadError(`slices must be a positive integer, got ${slices}`);
-  const perSlice = partsPerSlice ?? Math.max(1, Math.ceil(inputBytes / (slices * targetPartBytes)));
-  return slices * perSlice;
 }
 
 /**

@@ -10,6 +10,8 @@ import type { SourceIdentity } from './identity.ts';
 import { listedBytes, listedRandomAccess, listedStream, openListed } from './local-checked-read.ts';
 import { listLocalFolder } from './local-folder.ts';
 import type { FolderEntry, ObjectInfo, ObjectStore, RandomAccess, WriteResult } from './object-store.ts';
+import { claimBody } from './write-body.ts';
+import { mkdirFailure, writeError } from './write-error.ts';
 
 /** A plain path or file:// URI, as an absolute path. */
 export function localPath(uri: string): string {
@@ -93,12 +95,20 @@ export class LocalStore implements ObjectStore {
 
   async write(uri: string, body: Readable | Buffer | string, _contentType?: string): Promise<WriteResult> {
     const path = localPath(uri);
-    await mkdir(dirname(path), { recursive: true });
+    // Own the body before the first await: its errors are this write's from now on (write-body.ts).
+    const claimed = claimBody(typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+    } catch (e) {
+      claimed.release();
+      throw writeError(await mkdirFailure(e, dirname(path)), path);
+    }
+    const early = claimed.failure();
+    if (early) throw early; // given up while the folder was made: no file is started
     // Write beside the target, then rename: a crash never leaves half an object under the real name.
     const tmp = `${path}.${randomBytes(6).toString('hex')}.partial`;
     const hash = createHash('sha256');
     let size = 0;
-    const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
     const tap = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         hash.update(chunk);
@@ -106,12 +116,25 @@ export class LocalStore implements ObjectStore {
         cb(null, chunk);
       },
     });
+    // Which side failed first: the pipeline passes one side's error on to the other.
+    let first: { side: 'body' | 'file'; error: unknown } | undefined;
+    claimed.stream.on('error', (e) => {
+      first ??= { side: 'body', error: e };
+    });
+    const file = createWriteStream(tmp);
+    file.on('error', (e) => {
+      first ??= { side: 'file', error: e };
+    });
     try {
-      await pipeline(source, tap, createWriteStream(tmp));
-      await rename(tmp, path);
+      await pipeline(claimed.stream, tap, file);
+      await rename(tmp, path).catch((e: unknown) => {
+        first ??= { side: 'file', error: e };
+        throw e;
+      });
     } catch (e) {
       await rm(tmp, { force: true });
-      throw e;
+      // The file's own errors (a full disk, a read-only folder) name the location; the body's pass through.
+      throw first?.side === 'file' ? writeError(first.error, path) : (claimed.failure() ?? e);
     }
     return { uri: path, size, sha256: hash.digest('hex') };
   }

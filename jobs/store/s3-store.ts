@@ -38,6 +38,7 @@ import { jobEnv } from '../config/env.ts';
 import { ConfigError, LoadError, UserError } from '../errors.ts';
 import { changedError, vanishedError, type SourceIdentity } from './identity.ts';
 import type { FolderEntry, ObjectInfo, ObjectStore, RandomAccess, WriteResult } from './object-store.ts';
+import { claimBody, type ClaimedBody } from './write-body.ts';
 
 export interface S3StoreOptions {
   /** A ready client (tests, or a shared one); otherwise one from jobs/aws/clients.ts with `clientOptions`. */
@@ -224,6 +225,18 @@ export class S3Store implements ObjectStore {
   }
 
   async write(uri: string, body: Readable | Buffer | string, contentType?: string): Promise<WriteResult> {
+    // Own a streamed body before anything can throw or wait: its errors are this write's (write-body.ts),
+    // and a write refused before it reads the body gives the body up, so its producer stops.
+    const claimed = typeof body === 'string' || Buffer.isBuffer(body) ? undefined : claimBody(body);
+    try {
+      return await this.writeClaimed(uri, body, contentType, claimed);
+    } catch (e) {
+      claimed?.release();
+      throw e;
+    }
+  }
+
+  private async writeClaimed(uri: string, body: Readable | Buffer | string, contentType: string | undefined, claimed: ClaimedBody | undefined): Promise<WriteResult> {
     const { bucket, key } = parseS3Uri(uri);
     if (key === '' || key.endsWith('/')) throw new ConfigError(`cannot write an object at folder location ${uri}`);
     if (!this.kmsKeyId && !this.warnedNoKey) {
@@ -256,6 +269,9 @@ export class S3Store implements ObjectStore {
       return { uri, size: buf.length, sha256: hash.digest('hex') };
     }
 
+    const source = claimed!.stream;
+    const early = claimed!.failure();
+    if (early) throw early;
     const tap = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         hash.update(chunk);
@@ -267,15 +283,15 @@ export class S3Store implements ObjectStore {
     // The source feeds the tap while the upload drains it. A failing source errors the tap, lib-storage's
     // read of it throws, and the upload aborts its multipart upload (awaited) before done() rejects. A
     // failing upload stops reading: the source is destroyed so nothing keeps producing.
-    const piping = pipeline(body, tap).then(
+    const piping = pipeline(source, tap).then(
       () => undefined,
       (e: unknown) => e,
     );
     try {
       await upload.done();
     } catch (e) {
-      const sourceError = tap.errored ?? body.errored;
-      body.destroy();
+      const sourceError = tap.errored ?? claimed!.failure();
+      source.destroy();
       tap.destroy();
       await piping;
       if (sourceError) throw sourceError;

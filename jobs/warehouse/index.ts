@@ -13,6 +13,7 @@ import { PostgresWarehouse, redactUri, type PostgresWarehouseOptions } from './p
 import type { Warehouse } from './warehouse.ts';
 import type { Logger } from '../log.ts';
 import type { WarehouseLimits } from './limits.ts';
+import { checkPostgresUri } from './postgres-uri.ts';
 
 export type { Row, Warehouse } from './warehouse.ts';
 export { PgliteWarehouse, DEFAULT_PGLITE_DIR, DEFAULT_CHUNK_BYTES } from './pglite.ts';
@@ -39,13 +40,15 @@ export interface OpenWarehouseOptions {
 /** Checks that a warehouse URI names a supported scheme, without opening anything (fail before work). */
 export function checkWarehouseUri(uri: string): void {
   const u = (uri ?? '').trim();
-  if (u === 'pglite' || u.startsWith('pglite:') || u.startsWith('redshift-data:') || /^(postgres(ql)?|redshift):\/\//i.test(u)) return;
+  if (/^(postgres(ql)?|redshift):\/\//i.test(u)) return checkPostgresUri(u);
+  if (u === 'pglite' || u.startsWith('pglite:') || u.startsWith('redshift-data:')) return;
   throw new ConfigError(`unsupported warehouse ${redactUri(u) || '(empty)'}`, {}, `use one of: ${SUPPORTED_WAREHOUSES}`);
 }
 
 /** Opens the warehouse `uri` names (see the module comment); other schemes are a ConfigError. */
 export async function openWarehouse(uri: string, opts: OpenWarehouseOptions = {}): Promise<Warehouse> {
   const u = (uri ?? '').trim();
+  checkWarehouseUri(u);
   if (u === 'pglite' || u.startsWith('pglite:')) {
     const dir = u.slice('pglite:'.length) || DEFAULT_PGLITE_DIR;
     if (dir.startsWith('//')) throw new ConfigError(`bad warehouse URI ${u}`, {}, 'write pglite:<dir>, e.g. pglite:.local/warehouse or pglite:/abs/path');

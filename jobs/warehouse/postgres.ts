@@ -73,7 +73,11 @@ export function redactUri(uri: string): string {
     for (const k of ['password', 'sslpassword', 'sslkey']) if (u.searchParams.has(k)) u.searchParams.set(k, '***');
     return u.toString();
   } catch {
-    return uri.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+    // Not a URL: mask everything from the user's ":" to the LAST "@" (a password may hold "@" or "/"),
+    // and the secret query parameters.
+    return uri
+      .replace(/\/\/([^:/@]*):.*@/, '//$1:***@')
+      .replace(/([?&](?:password|sslpassword|sslkey)=)[^&#]*/gi, '$1***');
   }
 }
 

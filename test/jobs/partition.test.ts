@@ -62,10 +62,22 @@ describe('CSV dialect', () => {
 
 describe('part count', () => {
   it('is a multiple of the slices, growing with the input', () => {
-    assert.equal(partCount(8, 1000), 8);
+    assert.equal(partCount(8, 8 * 64 * 1024), 8);
     assert.equal(partCount(8, 8 * 256 * 1024 * 1024 + 1), 16);
-    assert.equal(partCount(2, 10, 3), 6);
+    assert.equal(partCount(2, 10 * 64 * 1024, 3), 6);
     assert.throws(() => partCount(0, 10));
+  });
+
+  it('never cuts a part from less than 64 KiB of input: fewer parts, a multiple of the slices where the input allows', () => {
+    assert.equal(partCount(8, 1000), 1);
+    assert.equal(partCount(10_000, 300), 1);
+    assert.equal(partCount(8, 5 * 64 * 1024), 5);
+    assert.equal(partCount(4, 21 * 64 * 1024, 1000), 20);
+  });
+
+  it('stays within 10,000 parts: explicit counts past it are refused, derived ones capped', () => {
+    assert.throws(() => partCount(10_000, 1e15, 2), /the limit is 10,000/);
+    assert.equal(partCount(5_000, 1e15), 10_000);
   });
 });
 
