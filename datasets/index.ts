@@ -5,7 +5,7 @@ export * from './contract.ts';
 export { supplier } from './supplier.ts';
 
 /** Every dataset the loader knows, by name. A new dataset is a new contract here, not new code. */
-export const datasets: Readonly<Record<string, DatasetContract>> = Object.freeze({ supplier });
+export const datasets: Readonly<Record<string, DatasetContract>> = { supplier };
 
 /**
  * The contract named `name`, or undefined. Only the datasets' own names count: `__proto__`,
