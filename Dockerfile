@@ -16,6 +16,7 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY datasets ./datasets
+COPY core ./core
 COPY jobs ./jobs
 COPY crawler ./crawler
 COPY data-quality ./data-quality

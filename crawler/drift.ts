@@ -49,8 +49,8 @@
  * pass can convert is not a schema change under any policy; breaking findings block under every policy.
  */
 import type { ColumnContract, DatasetContract, DriftPolicy, RedshiftType } from '../datasets/contract.ts';
-import type { FileSchema } from '../jobs/values.ts';
-import { DriftError } from '../jobs/errors.ts';
+import type { FileSchema } from '../core/values.ts';
+import { DriftError } from '../core/errors.ts';
 import type { CatalogTable } from './catalog.ts';
 import type { Compatibility, NormalizedType } from './glue-types.ts';
 import {

@@ -22,8 +22,8 @@ import {
   type GlueClient,
   type Table,
 } from '@aws-sdk/client-glue';
-import { ConfigError, LoadError, UserError } from '../jobs/errors.ts';
-import { awsErrorInfo, glueClient, type AwsClientOptions } from '../jobs/aws/clients.ts';
+import { ConfigError, LoadError, UserError } from '../core/errors.ts';
+import { awsErrorInfo, glueClient, type AwsClientOptions } from '../core/aws/clients.ts';
 import type { Catalog, CatalogColumn, CatalogTable } from './catalog.ts';
 import { formatGlueType, parseGlueType } from './glue-types.ts';
 

@@ -21,7 +21,7 @@
  */
 import type { RedshiftType } from '../datasets/contract.ts';
 import { typeText, VARCHAR_MAX_BYTES } from '../datasets/contract.ts';
-import { DriftError } from '../jobs/errors.ts';
+import { DriftError } from '../core/errors.ts';
 
 export type NormalizedType =
   | { kind: 'integer'; bits: 8 | 16 | 32 | 64 }

@@ -11,8 +11,8 @@
  * the typed columns of Parquet files in the same batch; a column only CSV files have stays string.
  * Nested or unknown types are kept as written: drift refuses them with a clear error.
  */
-import type { FileSchema } from '../jobs/values.ts';
-import { ConfigError } from '../jobs/errors.ts';
+import type { FileSchema } from '../core/values.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { CatalogColumn, CatalogTable } from './catalog.ts';
 import type { NormalizedType } from './glue-types.ts';
 import { MAX_DECIMAL_PRECISION, formatGlueType, parseGlueType, sameType } from './glue-types.ts';

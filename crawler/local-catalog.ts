@@ -11,7 +11,7 @@
  */
 import { link, mkdir, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../jobs/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { Catalog, CatalogColumn, CatalogTable } from './catalog.ts';
 
 export const DEFAULT_LOCAL_CATALOG_DIR = '.local/catalog';

@@ -9,7 +9,7 @@
  * arrays, hashes are computed in place), messages are built only for the few samples kept.
  */
 import type { ColumnContract, DatasetContract } from '../datasets/index.ts';
-import type { ColumnBatch, Value } from '../jobs/values.ts';
+import type { ColumnBatch, Value } from '../core/values.ts';
 import { coercerFor, decimalText, showValue, type Canonical, type CanonicalBatch, type CoerceFailure, type Coercer } from './coerce.ts';
 import {
   decodeBigint, decodeNumber, encodeBigint, encodeNumber, encodeString, hashBigint, hashNumber, hashText, KEY, TEXT,

@@ -2,7 +2,7 @@
  * The one line a blocked run ends with: the first failing error rule, its column, the first
  * offending file and row (in QualityError.where), the value (truncated), and how many rows failed.
  */
-import { QualityError } from '../jobs/errors.ts';
+import { QualityError } from '../core/errors.ts';
 import type { QualityReport } from './report.ts';
 
 export function qualityErrorFrom(report: QualityReport): QualityError | undefined {

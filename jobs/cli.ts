@@ -5,7 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createRequire } from 'node:module';
-import { ConfigError, isUserError } from './errors.ts';
+import { ConfigError, isUserError } from '../core/errors.ts';
 import { createLogger } from './log.ts';
 import { commands, type CommandContext } from './commands/index.ts';
 import { onTermination, type Termination } from './signals.ts';

@@ -7,10 +7,10 @@ import type { Catalog } from '../crawler/catalog.ts';
 import { catalogInput, compareSchemas, driftErrorFrom, renderDriftMarkdown, type DriftReport } from '../crawler/drift.ts';
 import { LocalCatalog, parseCatalogUri } from '../crawler/local-catalog.ts';
 import { evolveStatements, warehouseColumnsFrom, warehouseColumnsQuery } from '../sql/catalog.ts';
-import { ConfigError, type DriftError } from './errors.ts';
+import { ConfigError, type DriftError } from '../core/errors.ts';
 import { openSource } from './readers/index.ts';
 import type { ObjectInfo, ObjectStore } from './store/object-store.ts';
-import type { FileSchema } from './values.ts';
+import type { FileSchema } from '../core/values.ts';
 import type { Warehouse } from './warehouse/warehouse.ts';
 
 export interface DriftOutcome {

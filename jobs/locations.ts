@@ -2,8 +2,8 @@
  * Where things live. Flags beat environment variables, which beat the local defaults under .local/.
  */
 import type { DatasetContract } from '../datasets/index.ts';
-import { ConfigError } from './errors.ts';
-import { jobEnv } from './config/env.ts';
+import { ConfigError } from '../core/errors.ts';
+import { jobEnv } from '../core/env.ts';
 
 export const LOCAL_DEFAULTS = {
   landing: '.local/landing',

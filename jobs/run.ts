@@ -10,7 +10,7 @@ import type { QualityReport } from '../data-quality/index.ts';
 import { renderQualityMarkdown, type FallbackCount } from '../data-quality/index.ts';
 import { withFallbacks } from './partition/fallback.ts';
 import { checkDrift, type DriftOutcome } from './drift-check.ts';
-import { isUserError, LoadError, type UserError } from './errors.ts';
+import { isUserError, LoadError, type UserError } from '../core/errors.ts';
 import { loadTimestamp, newRunId, packagePrefix, reportPrefix, type Locations } from './locations.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { Manifest } from './manifest.ts';

@@ -4,7 +4,7 @@
  * (Hive-style partitions such as `batch=…`, `dt=…`) — is the folder's date; any one that differs from
  * `--date` is a ConfigError naming both, checked before the run does anything.
  */
-import { ConfigError } from './errors.ts';
+import { ConfigError } from '../core/errors.ts';
 
 const SEGMENT = /^(?:[A-Za-z_][A-Za-z0-9_]*=)?(?:(\d{4})(\d{2})(\d{2})|(\d{4})-(\d{2})-(\d{2}))$/;
 

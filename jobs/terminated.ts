@@ -4,7 +4,7 @@
  * 143 for SIGTERM, 130 for SIGINT. Its one line is the reason the audit row and the run report record.
  */
 import { constants } from 'node:os';
-import { UserError } from './errors.ts';
+import { UserError } from '../core/errors.ts';
 
 export type StopSignal = 'SIGTERM' | 'SIGINT';
 

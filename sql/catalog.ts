@@ -8,7 +8,7 @@
  * TypeScript's structural typing makes the two the same type.
  */
 import type { ColumnContract, DatasetContract } from '../datasets/contract.ts';
-import { ConfigError } from '../jobs/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { encodingFor, renderType, tablesOf } from './ddl.ts';
 import { ident, literal } from './sql-text.ts';
 

@@ -9,7 +9,7 @@
  * guards, and the read-back of the published rows.
  */
 import type { DatasetContract, RedshiftType } from '../datasets/contract.ts';
-import { LoadError } from '../jobs/errors.ts';
+import { LoadError } from '../core/errors.ts';
 import { countLiteral, decimalLiteral, ident } from './sql-text.ts';
 
 /** The shape of `ColumnFigures` in jobs/manifest.ts (sql/ does not import jobs/). */

@@ -19,7 +19,7 @@
  */
 import type { ColumnContract, ColumnEncoding, DatasetContract, RedshiftType } from '../datasets/contract.ts';
 import { VARCHAR_MAX_BYTES } from '../datasets/contract.ts';
-import { ConfigError } from '../jobs/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { ident, qualified } from './sql-text.ts';
 
 /** A column as the DDL renderer sees it (contract columns and the tables we add ourselves). */

@@ -25,7 +25,7 @@
  * statement's head in their error, so "division by zero" always comes with its meaning.
  */
 import type { DatasetContract, RedshiftType } from '../datasets/contract.ts';
-import { ConfigError, LoadError } from '../jobs/errors.ts';
+import { ConfigError, LoadError } from '../core/errors.ts';
 import { columnFigureConditions, columnFigureItems, columnFigureMismatches, type ColumnFigures } from './column-checks.ts';
 import { businessColumns, tablesOf } from './ddl.ts';
 import {

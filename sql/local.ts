@@ -15,7 +15,7 @@
  * - COPY … FROM 's3://…' is NOT translated: a local engine cannot read S3. The local adapters stream
  *   the manifest's parts through `localCopyStatement` instead. Asking for it throws.
  */
-import { ConfigError } from '../jobs/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { ident, qualifiedName } from './sql-text.ts';
 
 export type Segment =

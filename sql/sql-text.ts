@@ -11,7 +11,7 @@
  * Note: sql/ imports only datasets/ — plus jobs/errors.ts, a leaf module with no imports, so that a
  * bad identifier reaches the terminal as the same typed ConfigError (exit 2) everywhere.
  */
-import { ConfigError, LoadError } from '../jobs/errors.ts';
+import { ConfigError, LoadError } from '../core/errors.ts';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 

@@ -3,7 +3,7 @@
  * more forgiving (PostgreSQL's TRUNCATE is transactional; Redshift's commits), so the local adapters
  * check here too: a statement list that would break on Redshift fails locally first.
  */
-import { ConfigError } from '../jobs/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { MAX_TRANSACTION_STATEMENTS } from './load.ts';
 import { head, segments } from './local.ts';
 

@@ -1,6 +1,6 @@
 // The only import from jobs/: the NAMES of the variables the jobs read, as a type. The Record below
 // must then list exactly those names, less UNSET_JOB_ENV — one missing or one extra fails the typecheck.
-import type { JobEnvName } from '../jobs/config/env.ts';
+import type { JobEnvName } from '../core/env.ts';
 
 /**
  * Variables of JOB_ENV the job definitions deliberately leave unset. RL_SECRET_ARN: the jobs log in to

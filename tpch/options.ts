@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../jobs/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { TpchTable } from './table.ts';
 
 /** TPC-H's rows of SUPPLIER per unit of scale factor. */

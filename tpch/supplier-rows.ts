@@ -15,7 +15,7 @@
  * alone, in any order, and gives the same values. Which rows carry the Customer text is decided per row
  * too, by a keyed permutation of 1 … rows, so it also depends on the table's row count.
  */
-import type { ColumnBatch } from '../jobs/values.ts';
+import type { ColumnBatch } from '../core/values.ts';
 import { formatCents } from './column-types.ts';
 import {
   DEFAULT_ROW_GROUP_SIZE,
@@ -26,7 +26,7 @@ import {
 } from './options.ts';
 import { KeyPermutation, RowRandom, seedWords, type Seed } from './prng.ts';
 import { textPool } from './text-pool.ts';
-import { ConfigError } from '../jobs/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { TpchBatch, TpchRowGenerator } from './table.ts';
 
 export { formatCents } from './column-types.ts';

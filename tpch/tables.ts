@@ -2,7 +2,7 @@
  * The TPC-H tables the generator writes, by name. A new table is a module like supplier.ts and one line
  * here; `generate --dataset NAME` and `start` find it through this map, worker threads too.
  */
-import { ConfigError } from '../jobs/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { supplierTable } from './supplier.ts';
 import type { TpchTable } from './table.ts';
 

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ConfigError } from '../jobs/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { FileTask, WorkerReport } from './file-worker.ts';
 import {
   DEFAULT_ROW_GROUP_SIZE,

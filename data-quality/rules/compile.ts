@@ -6,7 +6,7 @@
  * precision where the contract declares none).
  */
 import type { ColumnContract, DatasetContract, QualityRule } from '../../datasets/index.ts';
-import { ConfigError } from '../../jobs/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { coercerFor, CoerceFailure, typeText, type Canonical } from '../coerce.ts';
 import type {
   BatchRuleModule, ColumnKind, ColumnRuleModule, Compiled, RuleDeclaration, RuleModule, RuleState, ValueCheck,

@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { datasetNamed, datasets, type DatasetContract } from '../../datasets/index.ts';
-import { ConfigError } from '../errors.ts';
-import { jobEnv } from '../config/env.ts';
+import { ConfigError } from '../../core/errors.ts';
+import { jobEnv } from '../../core/env.ts';
 import { checkPartBound } from '../partition/part-count.ts';
 import type { Logger } from '../log.ts';
 

@@ -1,7 +1,7 @@
 import { inferCatalogTable } from '../../crawler/infer.ts';
 import { LocalCatalog, parseCatalogUri } from '../../crawler/local-catalog.ts';
 import { fileSchemas } from '../drift-check.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { listBatchFiles } from '../readers/index.ts';
 import { parseBatchDate, resolveLocations, todayUtc } from '../locations.ts';
 import { storeFor } from '../store/index.ts';

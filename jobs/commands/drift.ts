@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { checkDrift } from '../drift-check.ts';
-import { jobEnv } from '../config/env.ts';
+import { jobEnv } from '../../core/env.ts';
 import { LOCAL_DEFAULTS } from '../locations.ts';
 import { storeFor } from '../store/index.ts';
 import { openWarehouse } from '../warehouse/index.ts';

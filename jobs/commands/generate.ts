@@ -1,5 +1,5 @@
 import { findTpchTable, generateTable, tpchTableNames, type GenerateFormat } from '../../tpch/index.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { intFlag, str, type Command } from './command.ts';
 
 export const generate: Command = {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 
 /**
  * A positive, finite number of minutes from a flag (fractions allowed: 0.5 is 30 s), or `fallback` when

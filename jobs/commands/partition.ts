@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { partition as runPartition } from '../partition/partition.ts';
 import { newRunId, parseBatchDate, todayUtc } from '../locations.ts';
 import { storeFor } from '../store/index.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { DEFAULT_SLICES } from '../run.ts';
-import { jobEnv } from '../config/env.ts';
+import { jobEnv } from '../../core/env.ts';
 import { contractFor, intFlag, partFlags, str, type Command } from './command.ts';
 
 export const partition: Command = {

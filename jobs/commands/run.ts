@@ -1,8 +1,8 @@
 import { runBatch } from '../run.ts';
 import { parseBatchDate, resolveLocations, todayUtc } from '../locations.ts';
 import { contractFor, intFlag, LOCATION_OPTIONS, partFlags, str, type Command, type CommandContext } from './command.ts';
-import { jobEnv } from '../config/env.ts';
-import { ConfigError } from '../errors.ts';
+import { jobEnv } from '../../core/env.ts';
+import { ConfigError } from '../../core/errors.ts';
 import type { RunReport } from '../report.ts';
 import { DEFAULT_LOCK_TIMEOUT_S, DEFAULT_STATEMENT_TIMEOUT_S } from '../warehouse/limits.ts';
 

@@ -1,6 +1,6 @@
 import { applySetup } from '../../sql/setup.ts';
 import { openWarehouse } from '../warehouse/index.ts';
-import { jobEnv } from '../config/env.ts';
+import { jobEnv } from '../../core/env.ts';
 import { LOCAL_DEFAULTS } from '../locations.ts';
 import { contractFor, str, type Command } from './command.ts';
 

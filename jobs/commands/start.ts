@@ -2,8 +2,8 @@ import { findTpchTable, generateTable, tpchTableNames } from '../../tpch/index.t
 import { listBatchFiles } from '../readers/index.ts';
 import { batchFolder, LOCAL_DEFAULTS, parseBatchDate, todayUtc } from '../locations.ts';
 import { storeFor } from '../store/index.ts';
-import { ConfigError, isUserError } from '../errors.ts';
-import { jobEnv } from '../config/env.ts';
+import { ConfigError, isUserError } from '../../core/errors.ts';
+import { jobEnv } from '../../core/env.ts';
 import { contractFor, str, type Command } from './command.ts';
 import { runAndSummarize, runNumbers, RUN_OPTIONS } from './run.ts';
 

@@ -10,7 +10,7 @@ import type { DatasetContract } from '../../datasets/index.ts';
 import { glueTypeOfContract } from '../../crawler/glue-types.ts';
 import { coercerFor, CoerceFailure, type Canonical } from '../../data-quality/coerce.ts';
 import { QualityEvaluator, qualityErrorFrom } from '../../data-quality/index.ts';
-import { ConfigError, DriftError, LoadError } from '../errors.ts';
+import { ConfigError, DriftError, LoadError } from '../../core/errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { sourceFileEntry, writeManifest, type Manifest, type ManifestEntry } from '../manifest.ts';
 import { ChecksumAccumulator } from '../partition/checksums.ts';
@@ -19,7 +19,7 @@ import { withUnseenNullMarker } from '../partition/null-marker.ts';
 import type { PartitionResult } from '../partition/partition.ts';
 import { formatOf, openSource } from '../readers/index.ts';
 import type { ObjectInfo, ObjectStore } from '../store/object-store.ts';
-import type { FileSchema } from '../values.ts';
+import type { FileSchema } from '../../core/values.ts';
 
 /** Every way a file differs from what COPY FORMAT AS PARQUET can load into the stage table as is. */
 export function parquetCopyMismatches(contract: DatasetContract, schema: FileSchema): string[] {

@@ -14,7 +14,7 @@
  * extra pass, and the marker the parts use is recorded in the manifest (`package.csv.nullMarker`).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { LoadError } from '../errors.ts';
+import { LoadError } from '../../core/errors.ts';
 
 /** `\N` first; then fixed, unlikely texts (deterministic: the same input gives the same parts). */
 export const NULL_MARKER_CANDIDATES: readonly string[] = [

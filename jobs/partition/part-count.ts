@@ -15,7 +15,7 @@
  *   part of that size gets fewer parts (down to one); one big enough gets the largest multiple of the
  *   slices that keeps every part at or above the minimum.
  */
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 
 export const MAX_PARTS = 10_000;
 export const MIN_PART_INPUT_BYTES = 64 * 1024;

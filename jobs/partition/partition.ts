@@ -12,14 +12,14 @@
 import { availableParallelism } from 'node:os';
 import type { DatasetContract } from '../../datasets/index.ts';
 import { QualityEvaluator, qualityErrorFrom, type FallbackCount, type QualityReport } from '../../data-quality/index.ts';
-import { LoadError, QualityError } from '../errors.ts';
+import { LoadError, QualityError } from '../../core/errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { sourceFileEntry, writeManifest, type Manifest } from '../manifest.ts';
 import { formatOf, listBatchFiles, openSource } from '../readers/index.ts';
 import { openParquet } from '../readers/parquet.ts';
 import { countDataPages } from '../readers/parquet-pages.ts';
 import type { ObjectInfo, ObjectStore } from '../store/object-store.ts';
-import type { FileSchema } from '../values.ts';
+import type { FileSchema } from '../../core/values.ts';
 import { ChecksumAccumulator } from './checksums.ts';
 import { CSV_DIALECT } from './csv.ts';
 import { FallbackCounter } from './fallback.ts';

@@ -5,7 +5,7 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ConfigError, DriftError, LoadError, QualityError, type Where } from '../errors.ts';
+import { ConfigError, DriftError, LoadError, QualityError, type Where } from '../../core/errors.ts';
 import { UnitProcessor, type ParquetFileInfo, type Unit, type UnitConfig, type UnitResult } from './unit.ts';
 import type { SerializedError, WorkerMessage, WorkerReply } from './worker.ts';
 

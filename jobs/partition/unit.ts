@@ -16,7 +16,7 @@ import { QualityEvaluator, type QualityPartial } from '../../data-quality/evalua
 import { decimalText, parquetLayout, readRowGroup, type OpenParquet } from '../readers/parquet.ts';
 import { ChunkScratch, PageDecodeError, type DecodedColumn } from '../readers/parquet-pages.ts';
 import type { RandomAccess } from '../store/object-store.ts';
-import type { ColumnBatch, Value } from '../values.ts';
+import type { ColumnBatch, Value } from '../../core/values.ts';
 import { ChecksumAccumulator, type ChecksumPartial } from './checksums.ts';
 import { CSV_DIALECT, csvField } from './csv.ts';
 import { BlockWriter } from './csv-bytes.ts';

@@ -13,7 +13,7 @@
  *
  * The same rules hold for a local folder and an S3 prefix (S3 "subfolders" are its common prefixes).
  */
-import { ConfigError, QualityError } from '../errors.ts';
+import { ConfigError, QualityError } from '../../core/errors.ts';
 import type { FolderEntry, ObjectInfo, ObjectStore } from '../store/index.ts';
 import { formatOf } from './format.ts';
 

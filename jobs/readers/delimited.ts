@@ -10,8 +10,8 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { DelimitedSourceOptions } from '../../datasets/contract.ts';
-import { ConfigError, QualityError } from '../errors.ts';
-import type { ColumnBatch, FileSchema } from '../values.ts';
+import { ConfigError, QualityError } from '../../core/errors.ts';
+import type { ColumnBatch, FileSchema } from '../../core/values.ts';
 
 export interface DelimitedReadOptions extends DelimitedSourceOptions {
   /** URI or path of the file: named in every error, and a `.gz` name means gzip. */

@@ -2,11 +2,11 @@
  * The source readers' public face: which files of a batch folder are data, and a reader for each.
  */
 import type { DatasetContract } from '../../datasets/contract.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { listBatch } from './batch-listing.ts';
 import { formatOf } from './format.ts';
 import type { ObjectInfo, ObjectStore } from '../store/index.ts';
-import type { ColumnBatch, FileSchema } from '../values.ts';
+import type { ColumnBatch, FileSchema } from '../../core/values.ts';
 import { readDelimitedBatches, readDelimitedSchema, type DelimitedReadOptions } from './delimited.ts';
 import { readParquetBatches, readParquetSchema } from './parquet.ts';
 

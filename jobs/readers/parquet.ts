@@ -9,9 +9,9 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { DriftError, QualityError } from '../errors.ts';
+import { DriftError, QualityError } from '../../core/errors.ts';
 import type { RandomAccess } from '../store/index.ts';
-import type { ColumnBatch, FileColumn, FileSchema, Value } from '../values.ts';
+import type { ColumnBatch, FileColumn, FileSchema, Value } from '../../core/values.ts';
 
 export interface ParquetReadOptions {
   /** Row groups larger than this are handed on in several batches (default 65536). */

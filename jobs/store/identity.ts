@@ -8,7 +8,7 @@
  * - S3 objects: size, ETag and (in a versioned bucket) VersionId, from one HeadObject per listed file;
  *   reads ask for that VersionId, or for that ETag (If-Match) when the bucket is not versioned.
  */
-import { LoadError } from '../errors.ts';
+import { LoadError } from '../../core/errors.ts';
 
 export interface SourceIdentity {
   size: number;

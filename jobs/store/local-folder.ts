@@ -7,7 +7,7 @@
 import type { BigIntStats } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { escapeName, utf8Name } from './file-name.ts';
 import type { SourceIdentity } from './identity.ts';
 import type { FolderEntry } from './object-store.ts';

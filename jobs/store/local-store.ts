@@ -5,7 +5,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import type { SourceIdentity } from './identity.ts';
 import { listedBytes, listedRandomAccess, listedStream, openListed } from './local-checked-read.ts';
 import { listLocalFolder } from './local-folder.ts';

@@ -10,7 +10,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ConfigError, isUserError, LoadError } from '../errors.ts';
+import { ConfigError, isUserError, LoadError } from '../../core/errors.ts';
 
 const NOT_WRITABLE: Record<string, string> = {
   EACCES: 'permission denied',

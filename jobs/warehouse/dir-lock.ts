@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { LoadError } from '../errors.ts';
+import { LoadError } from '../../core/errors.ts';
 import { duration } from './limits.ts';
 import { anotherRunError, parseRunTag } from './load-lock.ts';
 

@@ -7,7 +7,7 @@
  *   redshift://<host>[:5439]/<db>?secret=<arn> | postgres://…?dialect=redshift   Redshift's own endpoint
  *   redshift-data:cluster/<id>/<db> | redshift-data:workgroup/<name>/<db>   Redshift via the Data API
  */
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { DEFAULT_PGLITE_DIR, PgliteWarehouse, type PgliteWarehouseOptions } from './pglite.ts';
 import { PostgresWarehouse, redactUri, type PostgresWarehouseOptions } from './postgres.ts';
 import type { Warehouse } from './warehouse.ts';

@@ -15,7 +15,7 @@
  * A second run waits, polling, up to --lock-timeout and then proceeds; past it, LoadError (exit 5)
  * "another run of supplier 2026-01-02 (run id …) is loading".
  */
-import { LoadError } from '../errors.ts';
+import { LoadError } from '../../core/errors.ts';
 import type { Logger } from '../log.ts';
 import { duration, LOCK_WAIT_LOG_MS } from './limits.ts';
 import { describeHolder, type LockHolder } from './lock-holder.ts';

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { ConfigError, LoadError } from '../errors.ts';
+import { ConfigError, LoadError } from '../../core/errors.ts';
 import type { ManifestEntry } from '../manifest.ts';
 import type { CopyManifestArgs } from './warehouse.ts';
 import type { ObjectStore } from '../store/object-store.ts';

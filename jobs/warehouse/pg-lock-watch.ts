@@ -12,7 +12,7 @@
  * error mapping, for its own session timeouts).
  */
 import pg from 'pg';
-import { LoadError } from '../errors.ts';
+import { LoadError } from '../../core/errors.ts';
 import type { Logger } from '../log.ts';
 import { duration, LOCK_WAIT_LOG_MS, type WarehouseLimits } from './limits.ts';
 import { describeHolders, type LockHolder } from './lock-holder.ts';

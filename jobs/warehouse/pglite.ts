@@ -22,7 +22,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { LoadError, isUserError } from '../errors.ts';
+import { LoadError, isUserError } from '../../core/errors.ts';
 import { localCopyStatement, toLocalDialect } from '../../sql/local.ts';
 import { checkRedshiftTransaction } from '../../sql/transaction.ts';
 import { csvChunks, type CsvChunk } from './csv-chunks.ts';

@@ -9,7 +9,7 @@
  * connect time (sslcert, sslkey, sslrootcert) can be read.
  */
 import { accessSync, constants } from 'node:fs';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { redactUri } from './postgres.ts';
 
 const SHAPE = 'write postgres://user:password@host:5432/db (a socket: postgres://user@localhost/db?host=/var/run/postgresql)';

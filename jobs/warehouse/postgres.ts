@@ -23,7 +23,7 @@
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ConfigError, LoadError, isUserError } from '../errors.ts';
+import { ConfigError, LoadError, isUserError } from '../../core/errors.ts';
 import { localCopyStatement, toLocalDialect } from '../../sql/local.ts';
 import { checkRedshiftTransaction } from '../../sql/transaction.ts';
 import {

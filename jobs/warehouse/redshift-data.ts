@@ -48,9 +48,9 @@ import {
   type Field,
   type RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
-import { awsErrorInfo, redshiftDataClient, type AwsClientOptions } from '../aws/clients.ts';
-import { jobEnv } from '../config/env.ts';
-import { ConfigError, LoadError, UserError } from '../errors.ts';
+import { awsErrorInfo, redshiftDataClient, type AwsClientOptions } from '../../core/aws/clients.ts';
+import { jobEnv } from '../../core/env.ts';
+import { ConfigError, LoadError, UserError } from '../../core/errors.ts';
 import type { Manifest } from '../manifest.ts';
 import { ident, literal, qualifiedName } from '../../sql/sql-text.ts';
 import { checkRedshiftTransaction } from '../../sql/transaction.ts';

@@ -4,7 +4,7 @@
  */
 import { formatTimestamp } from '../../sql/sql-text.ts';
 import { claimStatements, holderQuery, loadLockTable, releaseStatement } from '../../sql/load-lock.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import type { WarehouseLimits } from './limits.ts';
 import type { LockHolder } from './lock-holder.ts';
 import { pollLoadLock, type LoadLock, type LoadLockClaim } from './load-lock.ts';

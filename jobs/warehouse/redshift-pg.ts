@@ -24,10 +24,10 @@
  */
 import { inspect } from 'node:util';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { AwsClientOptions } from '../aws/clients.ts';
-import { getDbCredentials } from '../aws/secrets.ts';
-import { jobEnv } from '../config/env.ts';
-import { ConfigError, LoadError, isUserError } from '../errors.ts';
+import type { AwsClientOptions } from '../../core/aws/clients.ts';
+import { getDbCredentials } from '../../core/aws/secrets.ts';
+import { jobEnv } from '../../core/env.ts';
+import { ConfigError, LoadError, isUserError } from '../../core/errors.ts';
 import type { Manifest } from '../manifest.ts';
 import { PostgresWarehouse } from './postgres.ts';
 import {

@@ -1,4 +1,4 @@
-import { LoadError } from '../errors.ts';
+import { LoadError } from '../../core/errors.ts';
 
 /**
  * A statement of a query or transaction failed: names which one (0-based `index`) and carries the

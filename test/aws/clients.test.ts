@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { ListBucketsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetDatabasesCommand } from '@aws-sdk/client-glue';
-import { awsRegion, configuredEndpoint, glueClient, s3Client } from '../../jobs/aws/clients.ts';
+import { awsRegion, configuredEndpoint, glueClient, s3Client } from '../../core/aws/clients.ts';
 import { motoEndpoint, requireMoto } from '../support/services.ts';
 import { captureRequests, createBucket, motoOptions } from './moto.ts';
 

@@ -55,7 +55,7 @@ import {
 } from '@aws-sdk/client-redshift-data';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import pg from 'pg';
-import { isUserError } from '../../jobs/errors.ts';
+import { isUserError } from '../../core/errors.ts';
 import type { Manifest } from '../../jobs/manifest.ts';
 import type { S3Store } from '../../jobs/store/s3-store.ts';
 import { PostgresWarehouse } from '../../jobs/warehouse/postgres.ts';

@@ -11,8 +11,8 @@ import {
   type TableInput,
 } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
-import { glueClient } from '../../jobs/aws/clients.ts';
-import { ConfigError, LoadError, UserError } from '../../jobs/errors.ts';
+import { glueClient } from '../../core/aws/clients.ts';
+import { ConfigError, LoadError, UserError } from '../../core/errors.ts';
 import { GlueCatalog, glueCatalogFor, startCrawlerAndWait } from '../../crawler/glue-catalog.ts';
 import { requireMoto } from '../support/services.ts';
 import { TEST_CREDENTIALS, motoOptions, uniqueName, userError } from './moto.ts';

@@ -2,8 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
-import type { AwsClientOptions } from '../../jobs/aws/clients.ts';
-import { UserError } from '../../jobs/errors.ts';
+import type { AwsClientOptions } from '../../core/aws/clients.ts';
+import { UserError } from '../../core/errors.ts';
 import { motoEndpoint } from '../support/services.ts';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };

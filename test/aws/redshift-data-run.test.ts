@@ -19,7 +19,7 @@ import { DescribeStatementCommand, GetStatementResultCommand, RedshiftDataClient
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import pg from 'pg';
 import { supplier } from '../../datasets/supplier.ts';
-import { LoadError } from '../../jobs/errors.ts';
+import { LoadError } from '../../core/errors.ts';
 import type { Locations } from '../../jobs/locations.ts';
 import type { Manifest } from '../../jobs/manifest.ts';
 import type { RunReport } from '../../jobs/report.ts';

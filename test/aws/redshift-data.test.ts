@@ -13,7 +13,7 @@ import {
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ConfigError, LoadError, UserError } from '../../jobs/errors.ts';
+import { ConfigError, LoadError, UserError } from '../../core/errors.ts';
 import type { Manifest } from '../../jobs/manifest.ts';
 import {
   MAX_BATCH_STATEMENTS,

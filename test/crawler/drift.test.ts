@@ -11,7 +11,7 @@ import {
   type DriftFinding,
   type DriftReport,
 } from '../../crawler/drift.ts';
-import { DriftError } from '../../jobs/errors.ts';
+import { DriftError } from '../../core/errors.ts';
 import { NOW, catalogVersion, cleanCatalogColumns, cleanWarehouse, file, withPolicy } from './fixtures.ts';
 
 function of(report: DriftReport, kind: DriftFinding['kind']): DriftFinding[] {

@@ -2,7 +2,7 @@
 import type { DatasetContract, DriftPolicy } from '../../datasets/contract.ts';
 import { supplier } from '../../datasets/supplier.ts';
 import type { CatalogTable } from '../../crawler/catalog.ts';
-import type { FileColumn, FileSchema } from '../../jobs/values.ts';
+import type { FileColumn, FileSchema } from '../../core/values.ts';
 
 /** The SUPPLIER columns as a faithful Parquet export types them (Glue names). */
 export const CLEAN: FileColumn[] = [

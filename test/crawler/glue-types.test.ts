@@ -13,7 +13,7 @@ import {
   parseGlueType,
 } from '../../crawler/glue-types.ts';
 import { formatWarehouseType, parseWarehouseType } from '../../crawler/warehouse-types.ts';
-import { DriftError } from '../../jobs/errors.ts';
+import { DriftError } from '../../core/errors.ts';
 
 describe('parseGlueType / formatGlueType', () => {
   test('round-trips every Glue type name the loader maps, in canonical spelling', () => {

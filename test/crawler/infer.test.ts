@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { canonicalGlueType, inferCatalogTable, widerGlueType } from '../../crawler/infer.ts';
-import { ConfigError } from '../../jobs/errors.ts';
-import type { FileSchema } from '../../jobs/values.ts';
+import { ConfigError } from '../../core/errors.ts';
+import type { FileSchema } from '../../core/values.ts';
 import { CLEAN, file } from './fixtures.ts';
 
 const base = { database: 'landing', table: 'supplier', location: '/landing/supplier/20260101/' };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { inferCatalogTable } from '../../crawler/infer.ts';
 import { LocalCatalog, parseCatalogUri } from '../../crawler/local-catalog.ts';
-import { ConfigError } from '../../jobs/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { file } from './fixtures.ts';
 
 const dirs: string[] = [];

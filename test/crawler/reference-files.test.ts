@@ -15,7 +15,7 @@ import { LocalCatalog } from '../../crawler/local-catalog.ts';
 import { readDelimitedSchema } from '../../jobs/readers/delimited.ts';
 import { readParquetSchema } from '../../jobs/readers/parquet.ts';
 import { LocalStore } from '../../jobs/store/local-store.ts';
-import type { FileSchema } from '../../jobs/values.ts';
+import type { FileSchema } from '../../core/values.ts';
 
 const TPCH = resolve(import.meta.dirname, '../../../shared/data/tpch');
 const SNAPPY = [0, 1, 2].map((i) => join(TPCH, 'duckdb-snappy', `data_${i}.parquet`));

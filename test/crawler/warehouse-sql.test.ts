@@ -8,7 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { supplier } from '../../datasets/supplier.ts';
 import { compareSchemas } from '../../crawler/drift.ts';
-import { ConfigError } from '../../jobs/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { evolveStatements, warehouseColumnsFrom, warehouseColumnsQuery } from '../../sql/catalog.ts';
 import { freshDatabase, requirePostgres } from '../support/services.ts';
 import { NOW, cleanWarehouse, file, withPolicy } from './fixtures.ts';

@@ -5,7 +5,7 @@
  * hands over for DECIMAL) and as a double (a DOUBLE column), and coercion alone for comparison.
  */
 import { supplier } from '../../datasets/index.ts';
-import type { ColumnBatch, Value } from '../../jobs/values.ts';
+import type { ColumnBatch, Value } from '../../core/values.ts';
 import { QualityEvaluator, coercerFor } from '../../data-quality/index.ts';
 
 const total = Number(process.argv[2] ?? 1_000_000);

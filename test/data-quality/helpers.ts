@@ -1,6 +1,6 @@
 /** Shared builders for the data-quality tests. */
 import { supplier, type DatasetContract, type QualityRule } from '../../datasets/index.ts';
-import type { ColumnBatch, Value } from '../../jobs/values.ts';
+import type { ColumnBatch, Value } from '../../core/values.ts';
 import { QualityEvaluator, type QualityEvaluatorOptions, type QualityReport, type RuleResult } from '../../data-quality/index.ts';
 
 /** SUPPLIER with its own rules replaced (columns as declared). */

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { supplier } from '../../datasets/index.ts';
-import { QualityError } from '../../jobs/errors.ts';
+import { QualityError } from '../../core/errors.ts';
 import { qualityErrorFrom, renderQualityMarkdown } from '../../data-quality/index.ts';
 import { batchOf, evaluate, rows, rule, supplierWith } from './helpers.ts';
 

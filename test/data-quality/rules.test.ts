@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { supplier, type QualityRule } from '../../datasets/index.ts';
-import { ConfigError } from '../../jobs/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { QualityEvaluator, qualityErrorFrom } from '../../data-quality/index.ts';
 import { batchOf, evaluate, rows, rule, supplierWith } from './helpers.ts';
 

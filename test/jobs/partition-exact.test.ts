@@ -19,7 +19,7 @@ import { decimalText, type CanonicalBatch } from '../../data-quality/coerce.ts';
 import { QualityEvaluator, type QualityReport } from '../../data-quality/index.ts';
 import type { ColumnFigures } from '../../jobs/manifest.ts';
 import { NULL_MARKER_CANDIDATES } from '../../jobs/partition/null-marker.ts';
-import { UserError } from '../../jobs/errors.ts';
+import { UserError } from '../../core/errors.ts';
 import { SUPPLIER_PARQUET_SCHEMA } from '../../tpch/index.ts';
 import { CsvRowEncoder } from '../../jobs/partition/csv.ts';
 import { partition } from '../../jobs/partition/partition.ts';

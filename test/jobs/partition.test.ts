@@ -16,7 +16,7 @@ import { csvField, CsvRowEncoder } from '../../jobs/partition/csv.ts';
 import { partCount, partition } from '../../jobs/partition/partition.ts';
 import { LocalStore } from '../../jobs/store/index.ts';
 import type { Manifest } from '../../jobs/manifest.ts';
-import { QualityError } from '../../jobs/errors.ts';
+import { QualityError } from '../../core/errors.ts';
 import { SHARED_TPCH } from '../support/cli.ts';
 
 const store = new LocalStore();

@@ -9,7 +9,7 @@ import { parquetMetadata } from 'hyparquet';
 import { ByteWriter, ParquetWriter, parquetWriteBuffer, schemaFromColumnData } from 'hyparquet-writer';
 import type { DatasetContract } from '../../datasets/contract.ts';
 import { supplier } from '../../datasets/supplier.ts';
-import { ConfigError, DriftError, QualityError, type UserError } from '../../jobs/errors.ts';
+import { ConfigError, DriftError, QualityError, type UserError } from '../../core/errors.ts';
 import {
   formatOf,
   listBatch,
@@ -22,7 +22,7 @@ import {
   type DelimitedReadOptions,
 } from '../../jobs/readers/index.ts';
 import { LocalStore, type RandomAccess } from '../../jobs/store/index.ts';
-import type { ColumnBatch, Value } from '../../jobs/values.ts';
+import type { ColumnBatch, Value } from '../../core/values.ts';
 
 const TPCH = process.env.TPCH_DIR ?? '/work/shared/data/tpch';
 const TBL = join(TPCH, 'supplier_sf1.tbl');

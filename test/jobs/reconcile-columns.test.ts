@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { supplier } from '../../datasets/index.ts';
-import { LoadError } from '../../jobs/errors.ts';
+import { LoadError } from '../../core/errors.ts';
 import { SUPPLIER_PARQUET_SCHEMA } from '../../tpch/index.ts';
 import type { Manifest } from '../../jobs/manifest.ts';
 import { NULL_MARKER_CANDIDATES } from '../../jobs/partition/null-marker.ts';

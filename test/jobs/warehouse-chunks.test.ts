@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { supplier } from '../../datasets/index.ts';
-import { LoadError } from '../../jobs/errors.ts';
+import { LoadError } from '../../core/errors.ts';
 import { LocalStore } from '../../jobs/store/index.ts';
 import { CsvRowChunker, parseCopyContext, rowOfCopyLine } from '../../jobs/warehouse/csv-chunks.ts';
 import { renderDdl } from '../../sql/ddl.ts';

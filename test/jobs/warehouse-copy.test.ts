@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { supplier } from '../../datasets/index.ts';
-import { LoadError } from '../../jobs/errors.ts';
+import { LoadError } from '../../core/errors.ts';
 import { LocalStore } from '../../jobs/store/index.ts';
 import type { Warehouse } from '../../jobs/warehouse/warehouse.ts';
 import { renderDdl } from '../../sql/ddl.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import pg from 'pg';
-import { ConfigError, LoadError } from '../../jobs/errors.ts';
+import { ConfigError, LoadError } from '../../core/errors.ts';
 import { openWarehouse, SUPPORTED_WAREHOUSES } from '../../jobs/warehouse/index.ts';
 import { describeTarget, redactUri } from '../../jobs/warehouse/postgres.ts';
 import type { Warehouse } from '../../jobs/warehouse/warehouse.ts';

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { supplier } from '../../datasets/index.ts';
-import { LoadError } from '../../jobs/errors.ts';
+import { LoadError } from '../../core/errors.ts';
 import { LocalStore } from '../../jobs/store/index.ts';
 import { lockPathFor } from '../../jobs/warehouse/dir-lock.ts';
 import { PgliteWarehouse } from '../../jobs/warehouse/pglite.ts';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { DatasetContract } from '../../datasets/contract.ts';
 import { supplier } from '../../datasets/index.ts';
-import { ConfigError } from '../../jobs/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { createTableStatement, defaultEncoding, encodingFor, renderDdl, renderDdlScript, renderType } from '../../sql/ddl.ts';
 import { createUserStatement, grantStatements, setupPlan, setupScript, userExistsQuery } from '../../sql/setup.ts';
 import { loadLockDdl } from '../../sql/load-lock.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { supplier } from '../../datasets/index.ts';
-import { ConfigError, LoadError } from '../../jobs/errors.ts';
+import { ConfigError, LoadError } from '../../core/errors.ts';
 import { LocalStore } from '../../jobs/store/index.ts';
 import { PostgresWarehouse } from '../../jobs/warehouse/postgres.ts';
 import { StatementFailure } from '../../jobs/warehouse/statement-failure.ts';

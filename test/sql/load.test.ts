@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DatasetContract } from '../../datasets/contract.ts';
 import { supplier } from '../../datasets/index.ts';
-import { ConfigError, LoadError } from '../../jobs/errors.ts';
+import { ConfigError, LoadError } from '../../core/errors.ts';
 import type { Checksums as ManifestChecksums, Manifest } from '../../jobs/manifest.ts';
 import {
   checksAliases,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { supplier } from '../../datasets/index.ts';
-import { ConfigError } from '../../jobs/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { PgliteWarehouse } from '../../jobs/warehouse/pglite.ts';
 import { renderDdl } from '../../sql/ddl.ts';
 import { copyFromManifest, emptyStage } from '../../sql/load.ts';

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { supplier } from '../../datasets/index.ts';
 import { applySetup, createUserStatement, grantStatements } from '../../sql/setup.ts';
 import { toLocalDialect } from '../../sql/local.ts';
-import { ConfigError } from '../../jobs/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { openWarehouse } from '../../jobs/warehouse/index.ts';
 import { freshDatabase, pgUrl, requirePostgres } from '../support/services.ts';
 

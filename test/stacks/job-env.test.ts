@@ -2,7 +2,7 @@
 // leave unset (UNSET_JOB_ENV: RL_SECRET_ARN — the jobs log in through IAM), with locations and ARNs only.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { JOB_ENV } from '../../jobs/config/env.ts';
+import { JOB_ENV } from '../../core/env.ts';
 import { parseRedshiftDataUri } from '../../jobs/warehouse/redshift-data.ts';
 import { jobEnvironment, UNSET_JOB_ENV } from '../../stacks/job-environment.ts';
 import { resources } from './policy/tf.ts';

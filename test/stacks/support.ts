@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Testing, type TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { datasets as allDatasets, type DatasetContract } from '../../datasets/index.ts';
-import { JOB_ENV } from '../../jobs/config/env.ts';
+import { JOB_ENV } from '../../core/env.ts';
 import { buildApp } from '../../stacks/app.ts';
 import type { StackContext } from '../../stacks/context.ts';
 import { dev, type EnvironmentSettings } from '../../stacks/environments.ts';

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../jobs/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 
@@ -34,4 +34,4 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
 }
 
 /** The source rows of TPC-H's reference SUPPLIER table, as text fields. */
-export const SHARED_TPCH = fileURLToPath(new URL('../../../shared/data/tpch/', import.meta.url));
+export const SHARED_TPCH = fileURLToPath(new URL('../../../shared/data/tpch', import.meta.url));

@@ -16,7 +16,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
-import { ConfigError } from '../../jobs/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import {
   ADJECTIVES,
   ADVERBS,
@@ -38,7 +38,7 @@ import {
 } from '../../tpch/index.ts';
 
 const REFERENCE = '/work/shared/data/tpch/supplier_sf1.tbl';
-const REPO = new URL('../../', import.meta.url);
+const REPO = new URL('../..', import.meta.url);
 
 type Fields = [string, string, string, string, string, string, string];
 

@@ -1,7 +1,7 @@
 /** range as a module: compile (bounds read as the column type), per-value messages, byte-level bounds, verdict. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../../jobs/errors.ts';
+import { ConfigError } from '../../../core/errors.ts';
 import { QualityEvaluator } from '../../../data-quality/index.ts';
 import { batchOf, byteLevel, contractWith, evaluate, rows, rule } from './support.ts';
 

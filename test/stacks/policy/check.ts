@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasets } from '../../../datasets/index.ts';
-import { JOB_ENV } from '../../../jobs/config/env.ts';
+import { JOB_ENV } from '../../../core/env.ts';
 import { UNSET_JOB_ENV } from '../../../stacks/job-environment.ts';
 import { checkStack } from './rules.ts';
 import type { TfJson } from './tf.ts';
