@@ -11,7 +11,8 @@
  * a width in bytes, no NUL, a pattern. A rule without a byte-level form sends its column per value.
  */
 import type { ColumnCheck } from './evaluator.ts';
-import { encodeNumber, encodeString, fmix32, hash64, hashNumber, hashText, KEY, keyFromState, TEXT } from './hash.ts';
+import { fmix32 } from '../core/fmix32.ts';
+import { encodeNumber, encodeString, hash64, hashNumber, hashText, KEY, keyFromState, TEXT } from './hash.ts';
 import type { ByteLevelForm } from './rules/index.ts';
 
 const TWO32 = 4294967296;

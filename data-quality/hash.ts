@@ -12,6 +12,7 @@
  *   keys: ~3·10⁻⁶ for 10 million keys. A collision can only report a duplicate that is not there
  *   (never hide a real one), and the report then names the rows to look at.
  */
+import { fmix32 } from '../core/fmix32.ts';
 
 const f64 = new Float64Array(1);
 const i64 = new BigInt64Array(f64.buffer);
@@ -80,16 +81,6 @@ export function keyFromState(h1: number, h2: number): void {
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   KEY[0] = h2;
   KEY[1] = h1;
-}
-
-/** murmur3's 32-bit finaliser: a bijection with full avalanche. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** 32-bit hash of a 64-bit (hi, lo) pair, for the distinct-count sketch. */

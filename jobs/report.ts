@@ -1,7 +1,8 @@
-import type { Checksums } from './manifest.ts';
+import type { Checksums } from '../core/manifest.ts';
 import type { Locations } from './locations.ts';
 import type { IgnoredEntry } from './readers/batch-listing.ts';
-import { describeIdentity, type SourceIdentity } from './store/identity.ts';
+import type { SourceIdentity } from '../core/manifest.ts';
+import { describeIdentity } from './store/identity.ts';
 
 /** The run report (JSON), written to the reports location for every run, failed or not. */
 export interface RunReport {

@@ -13,7 +13,7 @@ import { checkDrift, type DriftOutcome } from './drift-check.ts';
 import { isUserError, LoadError, type UserError } from '../core/errors.ts';
 import { loadTimestamp, newRunId, packagePrefix, reportPrefix, type Locations } from './locations.ts';
 import { silentLogger, type Logger } from './log.ts';
-import type { Manifest } from './manifest.ts';
+import type { Manifest } from '../core/manifest.ts';
 import { partition } from './partition/partition.ts';
 import { parquetAsCsv, parquetPackage } from './load/parquet-package.ts';
 import { listBatch } from './readers/index.ts';

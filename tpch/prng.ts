@@ -9,7 +9,7 @@
  * - `RowRandom`: the sfc32 generator (small fast counting, 128 bits of state), seeded from four
  *   independent hashes of the inputs and warmed up before use.
  */
-import { fmix32 } from '../data-quality/hash.ts';
+import { fmix32 } from '../core/fmix32.ts';
 
 /** A seed, normalized to two unsigned 32-bit words. */
 export interface Seed {

@@ -12,7 +12,8 @@ import { coercerFor, CoerceFailure, type Canonical } from '../../data-quality/co
 import { QualityEvaluator, qualityErrorFrom } from '../../data-quality/index.ts';
 import { ConfigError, DriftError, LoadError } from '../../core/errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { sourceFileEntry, writeManifest, type Manifest, type ManifestEntry } from '../manifest.ts';
+import type { Manifest, ManifestEntry } from '../../core/manifest.ts';
+import { sourceFileEntry, writeManifest } from '../manifest.ts';
 import { ChecksumAccumulator } from '../partition/checksums.ts';
 import { CsvRowEncoder } from '../partition/csv.ts';
 import { withUnseenNullMarker } from '../partition/null-marker.ts';

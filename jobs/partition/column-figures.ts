@@ -11,7 +11,7 @@
  */
 import type { DatasetContract } from '../../datasets/index.ts';
 import { decimalText, type Canonical } from '../../data-quality/coerce.ts';
-import type { ColumnFigures } from '../manifest.ts';
+import type { ColumnFigures } from '../../core/manifest.ts';
 import type { MarkerWatch } from './null-marker.ts';
 
 export type FigureKind = 'text' | 'char' | 'number' | 'count';

@@ -1,23 +1,7 @@
-/**
- * The CSV dialect of the parts, one place for the writer and the loaders:
- * `|` between fields, `"` quotes, NULL as an unquoted marker: \N, or the package's own marker when a value
- * is \N (null-marker.ts; the manifest records it). A field is quoted when it holds the delimiter,
- * a quote, CR or LF, equals the NULL marker, or is empty (so '' never reads back as NULL anywhere).
- * Backslashes are ordinary characters in CSV mode, in PostgreSQL and in Redshift alike.
- */
+/** CSV lines of canonical values, in the parts' dialect (core/csv-dialect.ts). */
 import type { DatasetContract, RedshiftType } from '../../datasets/index.ts';
 import { canonicalText, type Canonical } from '../../data-quality/coerce.ts';
-
-export const CSV_DIALECT = { delimiter: '|', quote: '"', nullMarker: '\\N' } as const;
-
-const NEEDS_QUOTES = /[|"\r\n]/;
-const QUOTES = /"/g;
-
-export function csvField(text: string, nullMarker: string = CSV_DIALECT.nullMarker): string {
-  if (text === '' || text === CSV_DIALECT.nullMarker || text === nullMarker) return `"${text}"`;
-  if (NEEDS_QUOTES.test(text)) return `"${text.replace(QUOTES, '""')}"`;
-  return text;
-}
+import { CSV_DIALECT, csvField } from '../../core/csv-dialect.ts';
 
 /** Formats contract columns of canonical values into CSV lines. */
 export class CsvRowEncoder {

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import * as zlib from 'node:zlib';
-import type { ManifestEntry } from '../manifest.ts';
+import type { ManifestEntry } from '../../core/manifest.ts';
 import type { ObjectStore, WriteResult } from '../store/object-store.ts';
 import { crc32, crc32Combine } from './crc32.ts';
 

@@ -18,7 +18,7 @@ import { ChunkScratch, PageDecodeError, type DecodedColumn } from '../readers/pa
 import type { RandomAccess } from '../store/object-store.ts';
 import type { ColumnBatch, Value } from '../../core/values.ts';
 import { ChecksumAccumulator, type ChecksumPartial } from './checksums.ts';
-import { CSV_DIALECT, csvField } from './csv.ts';
+import { CSV_DIALECT, csvField } from '../../core/csv-dialect.ts';
 import { BlockWriter } from './csv-bytes.ts';
 import { CellScratch, checkFast, type Cells, type FastSource } from './fast-columns.ts';
 import { decodeUtf8, fallbackReason } from './fallback.ts';

@@ -9,19 +9,8 @@
  *   reads ask for that VersionId, or for that ETag (If-Match) when the bucket is not versioned.
  */
 import { LoadError } from '../../core/errors.ts';
+import type { SourceIdentity } from '../../core/manifest.ts';
 
-export interface SourceIdentity {
-  size: number;
-  /** Local: modification time in nanoseconds since the epoch, as decimal text. */
-  mtimeNs?: string;
-  /** Local: inode and device numbers, as decimal text. */
-  ino?: string;
-  dev?: string;
-  /** S3: the object's ETag (quotes included, as S3 gives it). */
-  etag?: string;
-  /** S3: the version listed, when the bucket is versioned. */
-  versionId?: string;
-}
 
 /** Whether two identities name the same content version (only the facts both sides know count). */
 export function sameIdentity(listed: SourceIdentity, now: SourceIdentity): boolean {

@@ -6,7 +6,8 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { changedError, sameIdentity, vanishedError, type SourceIdentity } from './identity.ts';
+import type { SourceIdentity } from '../../core/manifest.ts';
+import { changedError, sameIdentity, vanishedError } from './identity.ts';
 import { localIdentity } from './local-folder.ts';
 import type { RandomAccess } from './object-store.ts';
 

@@ -9,7 +9,7 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../../core/errors.ts';
 import { escapeName, utf8Name } from './file-name.ts';
-import type { SourceIdentity } from './identity.ts';
+import type { SourceIdentity } from '../../core/manifest.ts';
 import type { FolderEntry } from './object-store.ts';
 
 /** The identity of a local file from its (bigint) stat. */

@@ -6,7 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../core/errors.ts';
-import type { SourceIdentity } from './identity.ts';
+import type { SourceIdentity } from '../../core/manifest.ts';
 import { listedBytes, listedRandomAccess, listedStream, openListed } from './local-checked-read.ts';
 import { listLocalFolder } from './local-folder.ts';
 import type { FolderEntry, ObjectInfo, ObjectStore, RandomAccess, WriteResult } from './object-store.ts';

@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
 
-import type { SourceIdentity } from './identity.ts';
+import type { SourceIdentity } from '../../core/manifest.ts';
 
-export type { SourceIdentity } from './identity.ts';
 
 export interface ObjectInfo {
   /** Full URI of the object (a path for the local store, s3://bucket/key for S3). */

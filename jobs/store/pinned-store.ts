@@ -4,7 +4,7 @@
  * landing Parquet) cannot read anything but the batch as listed. Unlisted URIs read as before.
  */
 import type { Readable } from 'node:stream';
-import type { SourceIdentity } from './identity.ts';
+import type { SourceIdentity } from '../../core/manifest.ts';
 import type { ObjectInfo, ObjectStore, RandomAccess } from './object-store.ts';
 
 export function pinListed(store: ObjectStore, files: ObjectInfo[]): ObjectStore {

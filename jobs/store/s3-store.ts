@@ -36,7 +36,8 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { awsErrorInfo, s3Client, type AwsClientOptions } from '../../core/aws/clients.ts';
 import { jobEnv } from '../../core/env.ts';
 import { ConfigError, LoadError, UserError } from '../../core/errors.ts';
-import { changedError, vanishedError, type SourceIdentity } from './identity.ts';
+import type { SourceIdentity } from '../../core/manifest.ts';
+import { changedError, vanishedError } from './identity.ts';
 import type { FolderEntry, ObjectInfo, ObjectStore, RandomAccess, WriteResult } from './object-store.ts';
 import { claimBody, type ClaimedBody } from './write-body.ts';
 

@@ -9,13 +9,13 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { ConfigError, LoadError } from '../../core/errors.ts';
-import type { ManifestEntry } from '../manifest.ts';
+import type { ManifestEntry } from '../../core/manifest.ts';
 import type { CopyManifestArgs } from './warehouse.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { ident, qualifiedName } from '../../sql/sql-text.ts';
 import type { LocalCsv } from '../../sql/local.ts';
 import { parseCopyContext, rowOfCopyLine, CopyLineCounter } from './csv-chunks.ts';
-import { CSV_DIALECT } from '../partition/csv.ts';
+import { CSV_DIALECT } from '../../core/csv-dialect.ts';
 
 export type { CopyManifestArgs } from './warehouse.ts';
 

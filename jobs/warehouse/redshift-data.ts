@@ -51,11 +51,11 @@ import {
 import { awsErrorInfo, redshiftDataClient, type AwsClientOptions } from '../../core/aws/clients.ts';
 import { jobEnv } from '../../core/env.ts';
 import { ConfigError, LoadError, UserError } from '../../core/errors.ts';
-import type { Manifest } from '../manifest.ts';
+import type { Manifest } from '../../core/manifest.ts';
 import { ident, literal, qualifiedName } from '../../sql/sql-text.ts';
 import { checkRedshiftTransaction } from '../../sql/transaction.ts';
 import { copyStatement, type CopyStatementArgs } from '../../sql/load.ts';
-import { CSV_DIALECT } from '../partition/csv.ts';
+import { CSV_DIALECT } from '../../core/csv-dialect.ts';
 import { StatementFailure } from './statement-failure.ts';
 import type { Row, Warehouse } from './warehouse.ts';
 import type { Logger } from '../log.ts';

@@ -28,7 +28,7 @@ import type { AwsClientOptions } from '../../core/aws/clients.ts';
 import { getDbCredentials } from '../../core/aws/secrets.ts';
 import { jobEnv } from '../../core/env.ts';
 import { ConfigError, LoadError, isUserError } from '../../core/errors.ts';
-import type { Manifest } from '../manifest.ts';
+import type { Manifest } from '../../core/manifest.ts';
 import { PostgresWarehouse } from './postgres.ts';
 import {
   copyLoadError,

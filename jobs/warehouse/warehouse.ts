@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Manifest, ManifestEntry } from '../manifest.ts';
+import type { Manifest, ManifestEntry } from '../../core/manifest.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import type { LoadLock, LoadLockClaim } from './load-lock.ts';
 

@@ -56,7 +56,7 @@ import {
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import pg from 'pg';
 import { isUserError } from '../../core/errors.ts';
-import type { Manifest } from '../../jobs/manifest.ts';
+import type { Manifest } from '../../core/manifest.ts';
 import type { S3Store } from '../../jobs/store/s3-store.ts';
 import { PostgresWarehouse } from '../../jobs/warehouse/postgres.ts';
 import { segments, toLocalDialect, type Segment } from '../../sql/local.ts';

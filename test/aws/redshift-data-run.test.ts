@@ -21,7 +21,7 @@ import pg from 'pg';
 import { supplier } from '../../datasets/supplier.ts';
 import { LoadError } from '../../core/errors.ts';
 import type { Locations } from '../../jobs/locations.ts';
-import type { Manifest } from '../../jobs/manifest.ts';
+import type { Manifest } from '../../core/manifest.ts';
 import type { RunReport } from '../../jobs/report.ts';
 import { runBatch } from '../../jobs/run.ts';
 import { S3Store } from '../../jobs/store/s3-store.ts';

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-redshift-data';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConfigError, LoadError, UserError } from '../../core/errors.ts';
-import type { Manifest } from '../../jobs/manifest.ts';
+import type { Manifest } from '../../core/manifest.ts';
 import {
   MAX_BATCH_STATEMENTS,
   RedshiftDataWarehouse,

@@ -17,7 +17,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { supplier } from '../../datasets/index.ts';
 import { decimalText, type CanonicalBatch } from '../../data-quality/coerce.ts';
 import { QualityEvaluator, type QualityReport } from '../../data-quality/index.ts';
-import type { ColumnFigures } from '../../jobs/manifest.ts';
+import type { ColumnFigures } from '../../core/manifest.ts';
 import { NULL_MARKER_CANDIDATES } from '../../jobs/partition/null-marker.ts';
 import { UserError } from '../../core/errors.ts';
 import { SUPPLIER_PARQUET_SCHEMA } from '../../tpch/index.ts';

@@ -12,10 +12,11 @@ import { describe, it } from 'node:test';
 import { supplier } from '../../datasets/index.ts';
 import { coercerFor, type Canonical } from '../../data-quality/coerce.ts';
 import { generateSupplier } from '../../tpch/index.ts';
-import { csvField, CsvRowEncoder } from '../../jobs/partition/csv.ts';
+import { csvField } from '../../core/csv-dialect.ts';
+import { CsvRowEncoder } from '../../jobs/partition/csv.ts';
 import { partCount, partition } from '../../jobs/partition/partition.ts';
 import { LocalStore } from '../../jobs/store/index.ts';
-import type { Manifest } from '../../jobs/manifest.ts';
+import type { Manifest } from '../../core/manifest.ts';
 import { QualityError } from '../../core/errors.ts';
 import { SHARED_TPCH } from '../support/cli.ts';
 

@@ -18,7 +18,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { supplier } from '../../datasets/index.ts';
 import { LoadError } from '../../core/errors.ts';
 import { SUPPLIER_PARQUET_SCHEMA } from '../../tpch/index.ts';
-import type { Manifest } from '../../jobs/manifest.ts';
+import type { Manifest } from '../../core/manifest.ts';
 import { NULL_MARKER_CANDIDATES } from '../../jobs/partition/null-marker.ts';
 import { partition } from '../../jobs/partition/partition.ts';
 import { runBatch } from '../../jobs/run.ts';

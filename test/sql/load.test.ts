@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { DatasetContract } from '../../datasets/contract.ts';
 import { supplier } from '../../datasets/index.ts';
 import { ConfigError, LoadError } from '../../core/errors.ts';
-import type { Checksums as ManifestChecksums, Manifest } from '../../jobs/manifest.ts';
+import type { Checksums as ManifestChecksums, Manifest } from '../../core/manifest.ts';
 import {
   checksAliases,
   checksumMismatches,

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { ManifestEntry } from '../../jobs/manifest.ts';
+import type { ManifestEntry } from '../../core/manifest.ts';
 import type { CopyManifestArgs, Warehouse } from '../../jobs/warehouse/warehouse.ts';
 
 export interface FieldAlteration {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { DatasetContract } from '../../../datasets/contract.ts';
 import { supplier } from '../../../datasets/index.ts';
-import type { Checksums, Manifest, ManifestEntry } from '../../../jobs/manifest.ts';
+import type { Checksums, Manifest, ManifestEntry } from '../../../core/manifest.ts';
 
 export type Field = string | null;
 export type TestRow = Field[];

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { supplier } from '../../../datasets/index.ts';
-import type { Manifest } from '../../../jobs/manifest.ts';
+import type { Manifest } from '../../../core/manifest.ts';
 import { LocalStore } from '../../../jobs/store/index.ts';
 import { PgliteWarehouse } from '../../../jobs/warehouse/pglite.ts';
 import { publishStatements } from '../../../sql/load.ts';
