@@ -3,7 +3,7 @@
  * redshift-loader: the command line. The only place (with jobs/) that knows about flags, environment
  * variables, exit codes and terminals. Errors a user can cause end as ONE line (no stack without --debug).
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { ConfigError, isUserError } from '../core/errors.ts';
 import { createLogger } from './log.ts';

@@ -59,7 +59,7 @@ export class Storage extends Construct {
       });
     }
     // S3 delivers access logs as the logging service; only for this account's buckets.
-    this.bucketPolicy(ctx, this.accessLogs, keyArn, [
+    this.bucketPolicy(this.accessLogs, keyArn, [
       {
         Sid: 'S3ServerAccessLogDelivery',
         Effect: 'Allow',
@@ -72,7 +72,7 @@ export class Storage extends Construct {
         },
       },
     ]);
-    for (const b of [this.landing, this.staging, this.reports]) this.bucketPolicy(ctx, b, keyArn, []);
+    for (const b of [this.landing, this.staging, this.reports]) this.bucketPolicy(b, keyArn, []);
   }
 
   private secureBucket(
@@ -133,7 +133,7 @@ export class Storage extends Construct {
     return { purpose, bucket, name: bucket.bucket, arn: bucket.arn };
   }
 
-  private bucketPolicy(ctx: StackContext, b: SecureBucket, keyArn: string, extra: Statement[]): void {
+  private bucketPolicy(b: SecureBucket, keyArn: string, extra: Statement[]): void {
     const both = [b.arn, `${b.arn}/*`];
     const statements: Statement[] = [
       {

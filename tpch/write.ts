@@ -26,7 +26,7 @@ import {
   type SeedInput,
 } from './options.ts';
 import { tpchTable } from './tables.ts';
-import { planFile, removeStaleTemporaries, temporaryPath, writeTableFile, type FilePlan, type GeneratedFile, type WriteFileOptions } from './write-file.ts';
+import { planFile, removeStaleTemporaries, temporaryPath, writeTableFile, type FilePlan, type GeneratedFile } from './write-file.ts';
 
 export { fileKeyRange, partFileName, type GeneratedFile } from './write-file.ts';
 

@@ -5,7 +5,7 @@
  * values become), and the implicit checks the loader always makes (type fit; NOT NULL, width and
  * precision where the contract declares none).
  */
-import type { ColumnContract, DatasetContract, QualityRule } from '../../datasets/index.ts';
+import type { ColumnContract, DatasetContract } from '../../datasets/index.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { coercerFor, CoerceFailure, typeText, type Canonical } from '../coerce.ts';
 import type {

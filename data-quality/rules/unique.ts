@@ -10,7 +10,7 @@ export const unique: ColumnRuleModule<null> = {
   scope: 'column',
   counts: 'loadable',
   keys: true,
-  compile(decl, { column: c }) {
+  compile(_decl, { column: c }) {
     return { params: null, description: `${c.name} holds no value twice` };
   },
   judgeKeys(state, count, samples) {

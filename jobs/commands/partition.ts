@@ -4,7 +4,6 @@ import { newRunId, parseBatchDate, todayUtc } from '../locations.ts';
 import { storeFor } from '../store/index.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { DEFAULT_SLICES } from '../run.ts';
-import { jobEnv } from '../../core/env.ts';
 import { contractFor, intFlag, partFlags, str, type Command } from './command.ts';
 
 export const partition: Command = {

@@ -52,7 +52,7 @@ import { awsErrorInfo, redshiftDataClient, type AwsClientOptions } from '../../c
 import { jobEnv } from '../../core/env.ts';
 import { ConfigError, LoadError, UserError } from '../../core/errors.ts';
 import type { Manifest } from '../../core/manifest.ts';
-import { ident, literal, qualifiedName } from '../../sql/sql-text.ts';
+import { literal } from '../../sql/sql-text.ts';
 import { checkRedshiftTransaction } from '../../sql/transaction.ts';
 import { copyStatement, type CopyStatementArgs } from '../../sql/load.ts';
 import { CSV_DIALECT } from '../../core/csv-dialect.ts';

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { glueClient } from '../../core/aws/clients.ts';
-import { ConfigError, LoadError, UserError } from '../../core/errors.ts';
+import { ConfigError, LoadError } from '../../core/errors.ts';
 import { GlueCatalog, glueCatalogFor, startCrawlerAndWait } from '../../crawler/glue-catalog.ts';
 import { requireMoto } from '../support/services.ts';
 import { TEST_CREDENTIALS, motoOptions, uniqueName, userError } from './moto.ts';

@@ -13,7 +13,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { s3Client } from '../../core/aws/clients.ts';
-import { ConfigError, LoadError, UserError } from '../../core/errors.ts';
+import { ConfigError, LoadError } from '../../core/errors.ts';
 import { S3Store, parseS3Uri } from '../../jobs/store/s3-store.ts';
 import { requireMoto } from '../support/services.ts';
 import { TEST_CREDENTIALS, TEST_KMS_KEY, captureRequests, createBucket, motoOptions, uniqueName, userError } from './moto.ts';

@@ -10,7 +10,7 @@ import { Compute, JOB_COMMANDS } from '../../stacks/compute.ts';
 import { EnvironmentKey, KEY_SERVICES } from '../../stacks/encryption.ts';
 import { dev, prod, type EnvironmentSettings } from '../../stacks/environments.ts';
 import { INTERFACE_ENDPOINTS, Network, subnetCidr } from '../../stacks/network.ts';
-import { nightlyCron, Orchestration } from '../../stacks/orchestration.ts';
+import { nightlyCron } from '../../stacks/orchestration.ts';
 import { Storage } from '../../stacks/storage.ts';
 import { Warehouse } from '../../stacks/warehouse.ts';
 import { block, blocks, parsePolicy, refersTo, resources, type PolicyStatement } from './policy/tf.ts';
