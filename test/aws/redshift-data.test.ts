@@ -15,10 +15,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConfigError, LoadError, UserError } from '../../core/errors.ts';
 import type { Manifest } from '../../core/manifest.ts';
+import { copyStatement as copyManifestSql } from '../../sql/copy.ts';
+import { MAX_TRANSACTION_STATEMENTS as MAX_BATCH_STATEMENTS } from '../../sql/transaction.ts';
 import {
-  MAX_BATCH_STATEMENTS,
   RedshiftDataWarehouse,
-  copyManifestSql,
   parseRedshiftDataUri,
   type Clock,
   type RedshiftDataOptions,
