@@ -159,17 +159,26 @@ export function loadErrorSql(kind: RedshiftKind, queryId: number | undefined, ta
         'ORDER BY start_time DESC, line_number LIMIT 1';
 }
 
+/** A load-error column as text: the columns are text or numbers (loadErrorSql selects nothing else). */
+function fieldText(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : JSON.stringify(v);
+}
+
 /** A row of loadErrorSql as a LoadErrorDetail (undefined for no row). */
 export function loadErrorFromRow(r: Record<string, unknown> | undefined): LoadErrorDetail | undefined {
   if (!r) return undefined;
-  const text = (v: unknown) => (v === null || v === undefined || String(v).trim() === '' ? undefined : String(v).trim());
+  const text = (v: unknown) => {
+    const t = fieldText(v)?.trim();
+    return t === '' ? undefined : t;
+  };
   const line = Number(r.line);
   return {
     file: text(r.file),
     line: Number.isSafeInteger(line) && line > 0 ? line : undefined,
     column: text(r.col),
     reason: text(r.reason),
-    ...(r.value !== undefined && r.value !== null ? { value: String(r.value).trimEnd() } : {}),
+    ...(fieldText(r.value) !== undefined ? { value: fieldText(r.value)!.trimEnd() } : {}),
   };
 }
 
