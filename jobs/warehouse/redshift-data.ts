@@ -24,7 +24,8 @@
  * - copyManifest runs [COPY … MANIFEST, SELECT pg_last_copy_count()] as one batch (one session, one
  *   transaction) and reads the count from the second sub-statement's result ("<batch-id>:2"). A failed
  *   COPY is explained from STL_LOAD_ERRORS (cluster) or SYS_LOAD_ERROR_DETAIL (workgroup): file, line,
- *   column, reason and (clusters) the raw field value.
+ *   column, reason and (clusters) the raw field value (sql/copy.ts: the COPY text and the explanation,
+ *   shared with redshift-pg.ts).
  * - slices(): COUNT(*) FROM STV_SLICES on a provisioned cluster; undefined on serverless (STV_SLICES is
  *   not available there — callers fall back to RL_SLICES).
  * - Limits (limits.ts), when given: every batch starts with `SET statement_timeout TO <ms>` (the server
@@ -50,6 +51,7 @@ import {
 } from '@aws-sdk/client-redshift-data';
 import { awsErrorInfo, redshiftDataClient, type AwsClientOptions } from '../../core/aws/clients.ts';
 import { jobEnv } from '../../core/env.ts';
+import { parseRedshiftDataUri, type RedshiftDataTarget } from './redshift-data-adapter.ts';
 import { ConfigError, LoadError, UserError } from '../../core/errors.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { head } from '../../sql/sql-text.ts';
@@ -64,39 +66,7 @@ import type { LoadLock, LoadLockClaim } from './load-lock.ts';
 import { acquireLedgerLock } from './redshift-load-lock.ts';
 import { lockWaitFromRows, lockWaitSql, type RedshiftLockWait } from './redshift-lock-report.ts';
 
-export type RedshiftDataTarget = (
-  | { kind: 'cluster'; clusterIdentifier: string; dbUser?: string }
-  | { kind: 'workgroup'; workgroupName: string }
-) & { database: string; secretArn?: string };
-
-/** Parses a `redshift-data:` warehouse URI (see the module comment). */
-export function parseRedshiftDataUri(uri: string, env: NodeJS.ProcessEnv = process.env): RedshiftDataTarget {
-  const usage = 'use redshift-data:cluster/<id>/<db> or redshift-data:workgroup/<name>/<db>, optionally ?secret=<arn> or (clusters) ?user=<db-user>';
-  const m = /^redshift-data:(cluster|workgroup)\/([^/?]+)\/([^/?]+)(?:\?(.*))?$/.exec(uri.trim());
-  if (!m) throw new ConfigError(`bad warehouse URI ${uri}`, {}, usage);
-  const [, kind, id, database, query] = m as unknown as [string, 'cluster' | 'workgroup', string, string, string?];
-  const params = new Map<string, string>();
-  for (const pair of (query ?? '').split('&').filter(Boolean)) {
-    const eq = pair.indexOf('=');
-    const k = eq < 0 ? pair : pair.slice(0, eq);
-    // decodeURIComponent, not URLSearchParams: secret names may contain '+', which must stay a '+'.
-    const v = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1));
-    if (k !== 'secret' && k !== 'user') throw new ConfigError(`unknown parameter "${k}" in warehouse URI ${uri}`, {}, usage);
-    if (!v) throw new ConfigError(`empty "${k}" in warehouse URI ${uri}`, {}, usage);
-    params.set(k, v);
-  }
-  const secret = params.get('secret');
-  const user = params.get('user');
-  if (secret && user) throw new ConfigError(`warehouse URI ${uri} gives both ?secret= and ?user=; choose one`);
-  if (user && kind === 'workgroup') {
-    throw new ConfigError(`?user= is for provisioned clusters; a workgroup (${id}) authenticates with ?secret= or the job role's IAM identity`);
-  }
-  const secretArn = secret ?? (user ? undefined : jobEnv('RL_SECRET_ARN', env));
-  const auth = { ...(secretArn ? { secretArn } : {}) };
-  return kind === 'cluster'
-    ? { kind, clusterIdentifier: id, database, ...auth, ...(user ? { dbUser: user } : {}) }
-    : { kind, workgroupName: id, database, ...auth };
-}
+export { parseRedshiftDataUri, type RedshiftDataTarget } from './redshift-data-adapter.ts';
 
 /** A clock the poller sleeps on; tests pass a fake one. */
 export interface Clock {

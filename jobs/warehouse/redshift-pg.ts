@@ -12,7 +12,7 @@
  *
  * Everything but COPY is jobs/warehouse/postgres.ts with dialect 'redshift' (one connection = one
  * session; statements untranslated; its errors already redact the password). copyManifest runs
- * `COPY … MANIFEST` server-side from S3 (the same text as the Data API adapter), then
+ * `COPY … MANIFEST` server-side from S3 (sql/copy.ts: the same text as the Data API adapter), then
  * `pg_last_copy_count()` in the same session; a failed COPY is explained from STL_LOAD_ERRORS
  * (SYS_LOAD_ERROR_DETAIL on serverless endpoints) for `pg_last_query_id()`.
  *

@@ -62,6 +62,9 @@ describe('warehouse adapters: which URI goes where', () => {
     assert.throws(() => checkWarehouseUri('pglite://x'), /bad warehouse URI pglite:\/\/x/);
     assert.throws(() => checkWarehouseUri('postgres://h:99999/db'), /port 99999 is out of range/);
     assert.throws(() => checkWarehouseUri('redshift://h:0/db'), /port 0 is out of range|bad warehouse URI/);
+    assert.throws(() => checkWarehouseUri('redshift-data:cluster/only-an-id'), /bad warehouse URI redshift-data:cluster\/only-an-id/);
+    assert.throws(() => checkWarehouseUri('redshift-data:workgroup/wg/db?user=u'), /\?user= is for provisioned clusters/);
+    checkWarehouseUri('redshift-data:cluster/dev-rs/loads?user=etl');
   });
 
   test("an opened local warehouse speaks its adapter's declared dialect", async () => {
