@@ -42,7 +42,7 @@ describe('warehouse adapters: which URI goes where', () => {
     assert.equal(SUPPORTED_WAREHOUSES, WAREHOUSE_ADAPTERS.flatMap((a) => a.examples).join(', '));
     for (const a of WAREHOUSE_ADAPTERS) {
       assert.ok(a.examples.length > 0, a.name);
-      for (const example of a.examples) assert.equal(warehouseAdapterFor(example.split(' ')[0]!).name, a.name, example);
+      for (const example of a.examples) assert.equal(warehouseAdapterFor(example.split(' ')[0]).name, a.name, example);
     }
     assert.deepEqual(
       Object.fromEntries(WAREHOUSE_ADAPTERS.map((a) => [a.name, a.capabilities.copyFrom])),
