@@ -3,6 +3,7 @@ export * from './sql-text.ts';
 export * from './ddl.ts';
 export * from './setup.ts';
 export * from './load.ts';
+export * from './copy.ts';
 export * from './local.ts';
 export * from './transaction.ts';
 export * from './catalog.ts';

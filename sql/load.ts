@@ -1,6 +1,6 @@
 /**
- * The load's statements, in Redshift's dialect: empty the stage, COPY the manifest into it, check what
- * it staged, and publish it exactly once.
+ * The load's statements, in Redshift's dialect: empty the stage, check what the COPY (sql/copy.ts)
+ * staged, and publish it exactly once.
  *
  * Exactly-once publish. The stage step (TRUNCATE, then COPY) runs on its own: TRUNCATE commits on
  * Redshift, so it can never share the publish transaction. The publish is ONE transaction
@@ -35,7 +35,6 @@ import {
   decimalLiteral,
   ident,
   literal,
-  qualifiedName,
   timestampLiteral,
   utf8Bytes,
 } from './sql-text.ts';
@@ -53,117 +52,11 @@ export interface Checksums {
   columns?: Record<string, ColumnFigures>;
 }
 
-/** The CSV layout of the parts: `manifest.package.csv` in jobs/manifest.ts. */
-export interface CsvFormat {
-  delimiter: string;
-  quote: string;
-  nullMarker: string;
-  gzip: boolean;
-  columns: string[];
-}
-
-/** The most statements one BatchExecuteStatement (one transaction) may carry. */
-export const MAX_TRANSACTION_STATEMENTS = 40;
-
 // ---------------------------------------------------------------------------------------------- stage
 
 /** Empties the stage. A step of its own: TRUNCATE commits the open transaction on Redshift. */
 export function emptyStage(contract: DatasetContract): string {
   return `TRUNCATE ${tablesOf(contract).stage}`;
-}
-
-const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/;
-
-/** Checks the manifest's CSV layout against the contract and Redshift's COPY rules. */
-export function checkCsvFormat(contract: DatasetContract, csv: CsvFormat): void {
-  const cols = businessColumns(contract);
-  if (!Array.isArray(csv.columns) || csv.columns.join(',') !== cols.join(',')) {
-    throw new LoadError(
-      `the manifest's columns (${(csv.columns ?? []).join(', ')}) are not the contract's (${cols.join(', ')})`,
-      {},
-      'the load package was written for another version of the contract: rebuild it',
-    );
-  }
-  checkCsvCharacters(csv);
-}
-
-/** Redshift's rules for the CSV delimiter, quote and null marker. */
-function checkCsvCharacters(csv: { delimiter: string; quote: string; nullMarker: string }): void {
-  const single = (v: string, what: string): void => {
-    if (typeof v !== 'string' || [...v].length !== 1 || v === '\n' || v === '\r' || v === '\0') {
-      throw new LoadError(`the manifest's CSV ${what} must be one character other than CR, LF or NUL, got ${JSON.stringify(v)}`);
-    }
-  };
-  single(csv.delimiter, 'delimiter');
-  single(csv.quote, 'quote');
-  if (csv.delimiter === csv.quote) throw new LoadError('the CSV delimiter and quote must differ');
-  if (typeof csv.nullMarker !== 'string' || /[\r\n\0]/.test(csv.nullMarker)) {
-    throw new LoadError(`bad CSV null marker ${JSON.stringify(csv.nullMarker)}`);
-  }
-  if (csv.nullMarker.includes(csv.delimiter) || csv.nullMarker.includes(csv.quote)) {
-    throw new LoadError('the CSV null marker may not contain the delimiter or the quote');
-  }
-}
-
-export interface CopyStatementArgs {
-  table: string;
-  columns: string[];
-  manifestUrl: string;
-  /** An IAM role ARN, or 'default' (the cluster's default role). */
-  iamRoleArn: string;
-  /** 'parquet': the manifest lists Parquet files, which columnar COPY maps to the table by position. */
-  format?: 'csv' | 'parquet';
-  csv?: { delimiter: string; quote: string; nullMarker: string };
-  dateFormat?: boolean;
-  timeFormat?: boolean;
-}
-
-/**
- * The one COPY … MANIFEST text every Redshift adapter sends. CSV: explicit column list, the package's
- * own delimiter/quote/null marker, GZIP, no EMPTYASNULL/BLANKSASNULL/TRUNCATECOLUMNS/ACCEPTINVCHARS (bad
- * data must fail, not be bent), COMPUPDATE OFF STATUPDATE OFF (encodings are in the DDL; stats are not
- * worth a COPY's time). Parquet: FORMAT AS PARQUET, which takes no column list and no CSV options.
- */
-export function copyStatement(a: CopyStatementArgs): string {
-  if (typeof a.manifestUrl !== 'string' || !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/.test(a.manifestUrl)) {
-    throw new ConfigError(`Redshift COPY reads its manifest from S3, not ${JSON.stringify(a.manifestUrl)}`, {}, 'stage the load package under an s3:// location');
-  }
-  if (a.iamRoleArn !== 'default' && !IAM_ROLE_ARN.test(a.iamRoleArn)) {
-    throw new ConfigError(`the COPY role is not an IAM role ARN: ${JSON.stringify(a.iamRoleArn)}`, {}, 'set RL_COPY_ROLE_ARN to arn:aws:iam::<account>:role/<name>');
-  }
-  if (a.columns.length === 0) throw new ConfigError(`COPY into ${a.table} needs an explicit column list`);
-  const table = qualifiedName(a.table);
-  const cols = a.columns.map((c) => ident(c, 'column name')).join(', ');
-  const head = [`FROM ${literal(a.manifestUrl)}`, `IAM_ROLE ${a.iamRoleArn === 'default' ? 'default' : literal(a.iamRoleArn)}`];
-  if (a.format === 'parquet') return [`COPY ${table}`, ...head, 'FORMAT AS PARQUET MANIFEST'].join(' ');
-  const csv = a.csv ?? { delimiter: '|', quote: '"', nullMarker: '\\N' };
-  checkCsvCharacters(csv);
-  const parts = [
-    `COPY ${table} (${cols})`,
-    ...head,
-    `MANIFEST CSV DELIMITER ${literal(csv.delimiter)} QUOTE ${literal(csv.quote)} GZIP`,
-    `NULL AS ${literal(csv.nullMarker)}`,
-  ];
-  if (a.dateFormat) parts.push(`DATEFORMAT 'auto'`);
-  if (a.timeFormat) parts.push(`TIMEFORMAT 'auto'`);
-  parts.push('COMPUPDATE OFF STATUPDATE OFF');
-  return parts.join(' ');
-}
-
-/** COPY of a load package into the contract's stage table, its CSV layout checked against the contract. */
-export function copyFromManifest(contract: DatasetContract, manifestUrl: string, iamRoleArn: string, csv: CsvFormat): string {
-  checkCsvFormat(contract, csv);
-  if (!csv.gzip) throw new LoadError('the load package parts must be gzip CSV');
-  const kinds = new Set(contract.columns.map((c) => c.type.kind));
-  return copyStatement({
-    table: tablesOf(contract).stage,
-    columns: businessColumns(contract),
-    manifestUrl,
-    iamRoleArn,
-    csv,
-    dateFormat: kinds.has('date'),
-    timeFormat: kinds.has('timestamp'),
-  });
 }
 
 // ------------------------------------------------------------------------------------------ checksums

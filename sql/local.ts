@@ -16,7 +16,7 @@
  *   the manifest's parts through `localCopyStatement` instead. Asking for it throws.
  */
 import { ConfigError } from '../core/errors.ts';
-import { ident, qualifiedName } from './sql-text.ts';
+import { head, ident, qualifiedName } from './sql-text.ts';
 
 export type Segment =
   | { kind: 'code'; text: string }
@@ -82,12 +82,6 @@ export function segments(sql: string): Segment[] {
   }
   flush();
   return out;
-}
-
-/** The first line of a statement, shortened, for messages. */
-export function head(sql: string, max = 120): string {
-  const one = sql.replace(/\s+/g, ' ').trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
 /** The statement's code with literals, identifiers and comments blanked out (for matching). */

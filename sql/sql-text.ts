@@ -163,3 +163,13 @@ export function formatTimestamp(d: Date): string {
   const iso = d.toISOString(); // 2024-05-01T02:03:04.567Z
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
 }
+
+/** Text cut to at most `max` characters, the cut marked with "…" (for messages). */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A statement on one line, shortened, for messages. */
+export function head(sql: string | undefined, max = 120): string {
+  return clip((sql ?? '').replace(/\s+/g, ' ').trim(), max);
+}

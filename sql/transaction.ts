@@ -4,8 +4,11 @@
  * check here too: a statement list that would break on Redshift fails locally first.
  */
 import { ConfigError } from '../core/errors.ts';
-import { MAX_TRANSACTION_STATEMENTS } from './load.ts';
-import { head, segments } from './local.ts';
+import { segments } from './local.ts';
+import { head } from './sql-text.ts';
+
+/** The most statements one Redshift transaction (one BatchExecuteStatement) may carry: every adapter checks here. */
+export const MAX_TRANSACTION_STATEMENTS = 40;
 
 /** Statements that commit or cannot run inside a Redshift transaction block. */
 const NOT_IN_TRANSACTION = /^(TRUNCATE|VACUUM|BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|CREATE\s+DATABASE|DROP\s+DATABASE|CREATE\s+EXTERNAL\s+TABLE|ALTER\s+TABLE\s+\S+\s+APPEND)\b/i;

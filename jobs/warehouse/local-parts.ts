@@ -13,6 +13,7 @@ import type { ManifestEntry } from '../../core/manifest.ts';
 import type { CopyManifestArgs } from './warehouse.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { ident, qualifiedName } from '../../sql/sql-text.ts';
+import { packageLayout } from '../../sql/copy.ts';
 import type { LocalCsv } from '../../sql/local.ts';
 import { parseCopyContext, rowOfCopyLine, CopyLineCounter } from './csv-chunks.ts';
 import { CSV_DIALECT } from '../../core/csv-dialect.ts';
@@ -47,17 +48,11 @@ export function copyPlan(args: CopyManifestArgs): { table: string; columns: stri
   if (columns.length === 0) throw new ConfigError(`COPY into ${table} needs an explicit column list`);
   const pkg = args.manifest?.package;
   if (!pkg || !Array.isArray(args.manifest.entries)) throw new LoadError(`${args.manifestUri} is not a load package manifest`, { file: args.manifestUri });
-  if (pkg.format === 'parquet') return { table, columns, csv: { ...PARQUET_AS_CSV, nullMarker: pkg.nullMarker ?? PARQUET_AS_CSV.nullMarker } };
-  if (pkg.format !== 'csv' || !pkg.csv) throw new LoadError(`${args.manifestUri}: parts are ${pkg.format}, not CSV`, { file: args.manifestUri });
-  if (pkg.csv.columns && pkg.csv.columns.join(',') !== columns.join(',')) {
-    throw new LoadError(
-      `the parts hold columns (${pkg.csv.columns.join(', ')}), the load asks for (${columns.join(', ')})`,
-      { file: args.manifestUri },
-      'the load package was written for another version of the contract: rebuild it',
-    );
-  }
-  if (!pkg.csv.gzip) throw new LoadError(`${args.manifestUri}: parts must be gzip CSV`, { file: args.manifestUri });
-  return { table, columns, csv: { delimiter: pkg.csv.delimiter, quote: pkg.csv.quote, nullMarker: pkg.csv.nullMarker } };
+  if (pkg.format !== 'parquet' && pkg.format !== 'csv') throw new LoadError(`${args.manifestUri}: parts are ${pkg.format}, not CSV`, { file: args.manifestUri });
+  // The same layout checks as the Redshift adapters' COPY (sql/copy.ts).
+  const layout = packageLayout(args);
+  if (layout.format === 'parquet') return { table, columns, csv: { ...PARQUET_AS_CSV, nullMarker: pkg.nullMarker ?? PARQUET_AS_CSV.nullMarker } };
+  return { table, columns, csv: layout.csv };
 }
 
 export function partLabel(entry: ManifestEntry, index: number, total: number): string {

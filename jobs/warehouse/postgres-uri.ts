@@ -10,7 +10,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { ConfigError } from '../../core/errors.ts';
-import { redactUri } from './postgres.ts';
+import { redactUri } from './redact.ts';
 
 const SHAPE = 'write postgres://user:password@host:5432/db (a socket: postgres://user@localhost/db?host=/var/run/postgresql)';
 const CERT_PARAMS = ['sslcert', 'sslkey', 'sslrootcert'] as const;

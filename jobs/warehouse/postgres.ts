@@ -6,10 +6,10 @@
  *   sql/local.ts, transactions are checked against Redshift's rules first (sql/transaction.ts).
  *   copyManifest streams each part (gunzipped, with back-pressure) through COPY … FROM STDIN
  *   (pg-copy-streams), all parts in ONE transaction.
- * - dialect 'redshift': EXTENSION POINT for pointing this adapter at a Redshift cluster's own
- *   endpoint. Statements then go through untranslated and slices() reads STV_SLICES; copyManifest
- *   still has to be written (COPY … MANIFEST with an IAM role, then pg_last_copy_count() in the same
- *   session) — it throws until then.
+ * - dialect 'redshift': the session under RedshiftPgWarehouse (redshift-pg.ts), which wraps this
+ *   adapter for Redshift's own endpoint: statements go through untranslated and slices() reads
+ *   STV_SLICES. Loading is the wrapper's: it runs COPY … MANIFEST from S3 (sql/copy.ts) through query();
+ *   this copyManifest streams parts FROM STDIN, which only a local PostgreSQL takes.
  * - One connection (one session): pg_last_copy_count() and SET ROLE keep working between calls.
  * - Values: NUMERIC, BIGINT, DATE and TIMESTAMP come back as text, never as floats or JS Dates.
  * - The password never appears in `name` or in any error message.
@@ -36,6 +36,7 @@ import {
   type CopyManifestArgs,
 } from './local-parts.ts';
 import { parseCopyContext } from './csv-chunks.ts';
+import { redactSecrets, redactUri } from './redact.ts';
 import { statementFailure } from './statement-failure.ts';
 import type { Row, Warehouse } from './warehouse.ts';
 import type { Logger } from '../log.ts';
@@ -65,22 +66,6 @@ export interface PostgresWarehouseOptions {
   log?: Logger;
 }
 
-/** The URI without its password (`postgres://user:***@host/db`). */
-export function redactUri(uri: string): string {
-  try {
-    const u = new URL(uri);
-    if (u.password) u.password = '***';
-    for (const k of ['password', 'sslpassword', 'sslkey']) if (u.searchParams.has(k)) u.searchParams.set(k, '***');
-    return u.toString();
-  } catch {
-    // Not a URL: mask everything from the user's ":" to the LAST "@" (a password may hold "@" or "/"),
-    // and the secret query parameters.
-    return uri
-      .replace(/\/\/([^:/@]*):.*@/, '//$1:***@')
-      .replace(/([?&](?:password|sslpassword|sslkey)=)[^&#]*/gi, '$1***');
-  }
-}
-
 /** Where the URI points, for messages: `host:port/db` or `socket-dir/db`. */
 export function describeTarget(uri: string): string {
   try {
@@ -94,11 +79,11 @@ export function describeTarget(uri: string): string {
   }
 }
 
+/** The secrets a connection URI carries (its password, raw and decoded; a ?password= parameter). */
 function secretsOf(uri: string): string[] {
   try {
     const u = new URL(uri);
-    const out = [u.password, decodeURIComponent(u.password), u.searchParams.get('password') ?? ''];
-    return out.filter((s) => s.length >= 3);
+    return [u.password, decodeURIComponent(u.password), u.searchParams.get('password') ?? ''];
   } catch {
     return [];
   }
@@ -157,9 +142,7 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   private redact(text: string): string {
-    let out = text;
-    for (const s of secretsOf(this.uri)) out = out.split(s).join('***');
-    return out;
+    return redactSecrets(text, secretsOf(this.uri));
   }
 
   private sql(statement: string): string {
@@ -215,10 +198,6 @@ export class PostgresWarehouse implements Warehouse {
 
   async copyManifest(args: CopyManifestArgs): Promise<number> {
     this.assertOpen();
-    if (this.dialect === 'redshift') {
-      // Extension point: COPY … MANIFEST (sql/load.ts copyFromManifest) + pg_last_copy_count().
-      throw new ConfigError(`copyManifest over the Redshift wire endpoint is not implemented yet (${this.name})`, {}, 'use a redshift-data: warehouse URI');
-    }
     const { table, columns, csv } = copyPlan(args);
     const sql = localCopyStatement(table, columns, csv, 'STDIN');
     const entries = args.manifest.entries;

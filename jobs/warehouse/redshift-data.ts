@@ -24,7 +24,8 @@
  * - copyManifest runs [COPY … MANIFEST, SELECT pg_last_copy_count()] as one batch (one session, one
  *   transaction) and reads the count from the second sub-statement's result ("<batch-id>:2"). A failed
  *   COPY is explained from STL_LOAD_ERRORS (cluster) or SYS_LOAD_ERROR_DETAIL (workgroup): file, line,
- *   column, reason and (clusters) the raw field value.
+ *   column, reason and (clusters) the raw field value (sql/copy.ts: the COPY text and the explanation,
+ *   shared with redshift-pg.ts).
  * - slices(): COUNT(*) FROM STV_SLICES on a provisioned cluster; undefined on serverless (STV_SLICES is
  *   not available there — callers fall back to RL_SLICES).
  * - Limits (limits.ts), when given: every batch starts with `SET statement_timeout TO <ms>` (the server
@@ -50,12 +51,12 @@ import {
 } from '@aws-sdk/client-redshift-data';
 import { awsErrorInfo, redshiftDataClient, type AwsClientOptions } from '../../core/aws/clients.ts';
 import { jobEnv } from '../../core/env.ts';
+import { parseRedshiftDataUri, type RedshiftDataTarget } from './redshift-data-adapter.ts';
 import { ConfigError, LoadError, UserError } from '../../core/errors.ts';
 import type { Manifest } from '../../core/manifest.ts';
-import { literal } from '../../sql/sql-text.ts';
-import { checkRedshiftTransaction } from '../../sql/transaction.ts';
-import { copyStatement, type CopyStatementArgs } from '../../sql/load.ts';
-import { CSV_DIALECT } from '../../core/csv-dialect.ts';
+import { head } from '../../sql/sql-text.ts';
+import { checkRedshiftTransaction, MAX_TRANSACTION_STATEMENTS } from '../../sql/transaction.ts';
+import { copyLoadError, copyPackageSql, loadErrorFromRow, loadErrorSql, type LoadErrorDetail } from '../../sql/copy.ts';
 import { StatementFailure } from './statement-failure.ts';
 import type { Row, Warehouse } from './warehouse.ts';
 import type { Logger } from '../log.ts';
@@ -65,72 +66,7 @@ import type { LoadLock, LoadLockClaim } from './load-lock.ts';
 import { acquireLedgerLock } from './redshift-load-lock.ts';
 import { lockWaitFromRows, lockWaitSql, type RedshiftLockWait } from './redshift-lock-report.ts';
 
-/** Redshift's limit on the statements of one BatchExecuteStatement. */
-export const MAX_BATCH_STATEMENTS = 40;
-
-export type RedshiftDataTarget = (
-  | { kind: 'cluster'; clusterIdentifier: string; dbUser?: string }
-  | { kind: 'workgroup'; workgroupName: string }
-) & { database: string; secretArn?: string };
-
-/** Parses a `redshift-data:` warehouse URI (see the module comment). */
-export function parseRedshiftDataUri(uri: string, env: NodeJS.ProcessEnv = process.env): RedshiftDataTarget {
-  const usage = 'use redshift-data:cluster/<id>/<db> or redshift-data:workgroup/<name>/<db>, optionally ?secret=<arn> or (clusters) ?user=<db-user>';
-  const m = /^redshift-data:(cluster|workgroup)\/([^/?]+)\/([^/?]+)(?:\?(.*))?$/.exec(uri.trim());
-  if (!m) throw new ConfigError(`bad warehouse URI ${uri}`, {}, usage);
-  const [, kind, id, database, query] = m as unknown as [string, 'cluster' | 'workgroup', string, string, string?];
-  const params = new Map<string, string>();
-  for (const pair of (query ?? '').split('&').filter(Boolean)) {
-    const eq = pair.indexOf('=');
-    const k = eq < 0 ? pair : pair.slice(0, eq);
-    // decodeURIComponent, not URLSearchParams: secret names may contain '+', which must stay a '+'.
-    const v = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1));
-    if (k !== 'secret' && k !== 'user') throw new ConfigError(`unknown parameter "${k}" in warehouse URI ${uri}`, {}, usage);
-    if (!v) throw new ConfigError(`empty "${k}" in warehouse URI ${uri}`, {}, usage);
-    params.set(k, v);
-  }
-  const secret = params.get('secret');
-  const user = params.get('user');
-  if (secret && user) throw new ConfigError(`warehouse URI ${uri} gives both ?secret= and ?user=; choose one`);
-  if (user && kind === 'workgroup') {
-    throw new ConfigError(`?user= is for provisioned clusters; a workgroup (${id}) authenticates with ?secret= or the job role's IAM identity`);
-  }
-  const secretArn = secret ?? (user ? undefined : jobEnv('RL_SECRET_ARN', env));
-  const auth = { ...(secretArn ? { secretArn } : {}) };
-  return kind === 'cluster'
-    ? { kind, clusterIdentifier: id, database, ...auth, ...(user ? { dbUser: user } : {}) }
-    : { kind, workgroupName: id, database, ...auth };
-}
-
-/** The CSV settings of a load package, as COPY spells them. */
-export interface CopyCsv {
-  delimiter: string;
-  quote: string;
-  nullMarker: string;
-}
-
-export const DEFAULT_COPY_CSV: CopyCsv = { delimiter: CSV_DIALECT.delimiter, quote: CSV_DIALECT.quote, nullMarker: CSV_DIALECT.nullMarker };
-
-/** The COPY of a load package as both Redshift adapters send it: the package's own layout, the COPY role. */
-export function copyPackageSql(args: { table: string; columns: string[]; manifestUri: string; manifest: Manifest }, copyRoleArn: string | undefined): string {
-  if (!copyRoleArn) {
-    throw new ConfigError('no IAM role for COPY', {}, 'set RL_COPY_ROLE_ARN to the role Redshift assumes to read the staging bucket');
-  }
-  const pkgCsv = args.manifest.package?.csv;
-  return copyManifestSql({
-    table: args.table,
-    columns: args.columns,
-    manifestUrl: args.manifestUri,
-    iamRoleArn: copyRoleArn,
-    csv: pkgCsv ? { delimiter: pkgCsv.delimiter, quote: pkgCsv.quote, nullMarker: pkgCsv.nullMarker } : undefined,
-    format: args.manifest.package?.format,
-  });
-}
-
-/** The COPY text for a load package (sql/load.ts copyStatement), the parts' CSV layout by default. */
-export function copyManifestSql(args: CopyStatementArgs): string {
-  return copyStatement({ ...args, csv: args.csv ?? DEFAULT_COPY_CSV });
-}
+export { parseRedshiftDataUri, type RedshiftDataTarget } from './redshift-data-adapter.ts';
 
 /** A clock the poller sleeps on; tests pass a fake one. */
 export interface Clock {
@@ -171,11 +107,6 @@ export interface RedshiftDataOptions {
   log?: Logger;
 }
 
-function head(sql: string | undefined, max = 120): string {
-  const one = (sql ?? '').replace(/\s+/g, ' ').trim();
-  return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
-}
-
 function seconds(ms: number): string {
   return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 100) / 10} s`;
 }
@@ -192,15 +123,6 @@ export function fieldValue(f: Field, column?: ColumnMetadata): unknown {
   if (f.booleanValue !== undefined) return f.booleanValue;
   if (f.blobValue !== undefined) return Buffer.from(f.blobValue);
   return null;
-}
-
-/** Where a failed COPY broke, from the load-error system table. */
-export interface LoadErrorDetail {
-  file?: string;
-  line?: number;
-  column?: string;
-  reason?: string;
-  value?: string;
 }
 
 export class RedshiftDataWarehouse implements Warehouse {
@@ -283,17 +205,10 @@ export class RedshiftDataWarehouse implements Warehouse {
   /** Submits statements as one BatchExecuteStatement and waits for it; returns the final description. */
   private async batch(statements: string[], timeoutMs: number): Promise<DescribeStatementResponse | undefined> {
     if (statements.length === 0) return undefined;
-    if (statements.length > MAX_BATCH_STATEMENTS) {
-      throw new ConfigError(
-        `a Redshift transaction holds at most ${MAX_BATCH_STATEMENTS} statements (BatchExecuteStatement); got ${statements.length}`,
-        {},
-        'split the work, or combine statements',
-      );
-    }
     this.stopIfCancelled();
     const deadline = this.clock.now() + timeoutMs;
     // Server-side bound on every statement of the batch (kept out of the statement numbering in errors).
-    const set = this.limits && statements.length < MAX_BATCH_STATEMENTS ? [`SET statement_timeout TO ${Math.round(this.limits.statementTimeoutMs)}`] : [];
+    const set = this.limits && statements.length < MAX_TRANSACTION_STATEMENTS ? [`SET statement_timeout TO ${Math.round(this.limits.statementTimeoutMs)}`] : [];
     const started = await this.call('BatchExecuteStatement', () =>
       this.client.send(
         new BatchExecuteStatementCommand({ ...this.connection(), Sqls: [...set, ...statements], StatementName: this.statementName, ClientToken: randomUUID() }),
@@ -502,65 +417,6 @@ export class RedshiftDataWarehouse implements Warehouse {
         return new LoadError(`Redshift Data API ${op} failed for ${where}: ${name}: ${message}`);
     }
   }
-}
-
-/** Provisioned clusters log load errors in STL_LOAD_ERRORS; serverless only in SYS_LOAD_ERROR_DETAIL. */
-export type RedshiftKind = 'provisioned' | 'serverless';
-
-/**
- * The first load error of a COPY: by its query id when known, else the latest for the table.
- * Provisioned: STL_LOAD_ERRORS (with the raw field value); serverless: SYS_LOAD_ERROR_DETAIL (no raw
- * value there). Result columns: file, line, col, reason[, value].
- */
-export function loadErrorSql(kind: RedshiftKind, queryId: number | undefined, table: string): string {
-  const bare = table.split('.').pop()!;
-  const byQuery = queryId !== undefined && Number.isSafeInteger(queryId) && queryId > 0;
-  const ofTable = `IN (SELECT oid FROM pg_class WHERE relname = ${literal(bare)})`;
-  return kind === 'provisioned'
-    ? 'SELECT TRIM(filename) AS file, line_number AS line, TRIM(colname) AS col, TRIM(err_reason) AS reason, ' +
-        `TRIM(raw_field_value) AS value FROM stl_load_errors WHERE ${byQuery ? `query = ${queryId}` : `tbl ${ofTable}`} ` +
-        'ORDER BY starttime DESC, line_number LIMIT 1'
-    : 'SELECT TRIM(file_name) AS file, line_number AS line, TRIM(column_name) AS col, TRIM(error_message) AS reason ' +
-        `FROM sys_load_error_detail WHERE ${byQuery ? `query_id = ${queryId}` : `table_id ${ofTable}`} ` +
-        'ORDER BY start_time DESC, line_number LIMIT 1';
-}
-
-/** A row of loadErrorSql as a LoadErrorDetail (undefined for no row). */
-export function loadErrorFromRow(r: Row | undefined): LoadErrorDetail | undefined {
-  if (!r) return undefined;
-  const text = (v: unknown) => (v === null || v === undefined || String(v).trim() === '' ? undefined : String(v).trim());
-  const line = Number(r.line);
-  return {
-    file: text(r.file),
-    line: Number.isSafeInteger(line) && line > 0 ? line : undefined,
-    column: text(r.col),
-    reason: text(r.reason),
-    ...(r.value !== undefined && r.value !== null ? { value: String(r.value).trimEnd() } : {}),
-  };
-}
-
-/** The one-line LoadError for a failed COPY: the load error's file, line, column, reason and value. */
-export function copyLoadError(
-  table: string,
-  engineError: string,
-  detail: LoadErrorDetail | undefined,
-  kind: RedshiftKind,
-  queryId?: number,
-): LoadError {
-  if (!detail) {
-    const view = kind === 'provisioned' ? 'STL_LOAD_ERRORS' : 'SYS_LOAD_ERROR_DETAIL';
-    return new LoadError(`COPY into ${table} failed: ${engineError}`, {}, `see ${view}${queryId ? ` for query ${queryId}` : ''}`);
-  }
-  const value = detail.value !== undefined ? `, value ${JSON.stringify(truncate(detail.value, 60))}` : '';
-  return new LoadError(
-    `COPY into ${table} failed: ${detail.reason ?? engineError}${value}`,
-    { file: detail.file, row: detail.line, column: detail.column },
-    'fix the file or the contract, then rerun the batch',
-  );
-}
-
-function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
 /**

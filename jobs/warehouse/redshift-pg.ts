@@ -12,7 +12,7 @@
  *
  * Everything but COPY is jobs/warehouse/postgres.ts with dialect 'redshift' (one connection = one
  * session; statements untranslated; its errors already redact the password). copyManifest runs
- * `COPY … MANIFEST` server-side from S3 (the same text as the Data API adapter), then
+ * `COPY … MANIFEST` server-side from S3 (sql/copy.ts: the same text as the Data API adapter), then
  * `pg_last_copy_count()` in the same session; a failed COPY is explained from STL_LOAD_ERRORS
  * (SYS_LOAD_ERROR_DETAIL on serverless endpoints) for `pg_last_query_id()`.
  *
@@ -30,19 +30,16 @@ import { jobEnv } from '../../core/env.ts';
 import { ConfigError, LoadError, isUserError } from '../../core/errors.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { PostgresWarehouse } from './postgres.ts';
-import {
-  copyLoadError,
-  copyPackageSql,
-  loadErrorFromRow,
-  loadErrorSql,
-  type LoadErrorDetail,
-  type RedshiftKind,
-} from './redshift-data.ts';
+import { copyLoadError, copyPackageSql, loadErrorFromRow, loadErrorSql, type LoadErrorDetail, type RedshiftKind } from '../../sql/copy.ts';
+import { redactSecrets, redactUri } from './redact.ts';
+import { isRedshiftPgUri } from './redshift-pg-adapter.ts';
 import { StatementFailure } from './statement-failure.ts';
 import type { Row, Warehouse } from './warehouse.ts';
 import { DEFAULT_LIMITS, type WarehouseLimits } from './limits.ts';
 import type { LoadLock, LoadLockClaim } from './load-lock.ts';
 import { acquireLedgerLock } from './redshift-load-lock.ts';
+
+export { isRedshiftPgUri } from './redshift-pg-adapter.ts';
 
 export const REDSHIFT_PORT = 5439;
 
@@ -53,27 +50,22 @@ export interface RedshiftPgTarget {
   secretId: string;
 }
 
-/** True for the URIs this adapter serves: redshift://…, or postgres(ql)://…?dialect=redshift. */
-export function isRedshiftPgUri(uri: string): boolean {
-  return /^redshift:\/\//i.test(uri) || (/^postgres(ql)?:\/\//i.test(uri) && /[?&]dialect=redshift(&|$)/i.test(uri));
-}
-
 /** Parses a redshift:// (or postgres://…?dialect=redshift) URI; the secret id is required. */
 export function parseRedshiftPgUri(uri: string, env: NodeJS.ProcessEnv = process.env): RedshiftPgTarget {
   const usage = 'use redshift://<host>:5439/<db>?secret=<secret-arn> (or set RL_SECRET_ARN)';
-  if (!isRedshiftPgUri(uri)) throw new ConfigError(`not a Redshift endpoint URI: ${redactAny(uri)}`, {}, usage);
+  if (!isRedshiftPgUri(uri)) throw new ConfigError(`not a Redshift endpoint URI: ${redactUri(uri)}`, {}, usage);
   let u: URL;
   try {
     // A non-special scheme: `redshift:///?secret=…` (host and database from the secret) stays parseable.
     u = new URL(uri.replace(/^[a-z]+:\/\//i, 'pg://'));
   } catch {
-    throw new ConfigError(`bad warehouse URI ${redactAny(uri)}`, {}, usage);
+    throw new ConfigError(`bad warehouse URI ${redactUri(uri)}`, {}, usage);
   }
   if (u.password) {
-    throw new ConfigError(`the warehouse URI carries a password (${redactAny(uri)})`, {}, 'keep it in Secrets Manager and pass ?secret=<arn>');
+    throw new ConfigError(`the warehouse URI carries a password (${redactUri(uri)})`, {}, 'keep it in Secrets Manager and pass ?secret=<arn>');
   }
   for (const k of u.searchParams.keys()) {
-    if (!['secret', 'dialect', 'sslmode'].includes(k)) throw new ConfigError(`unknown parameter "${k}" in warehouse URI ${redactAny(uri)}`, {}, usage);
+    if (!['secret', 'dialect', 'sslmode'].includes(k)) throw new ConfigError(`unknown parameter "${k}" in warehouse URI ${redactUri(uri)}`, {}, usage);
   }
   const sslmode = u.searchParams.get('sslmode');
   if (sslmode && sslmode !== 'verify-full' && sslmode !== 'require') {
@@ -82,7 +74,7 @@ export function parseRedshiftPgUri(uri: string, env: NodeJS.ProcessEnv = process
   // The secret id is read raw: a secret name may hold '+', which URLSearchParams would turn into a space.
   const raw = /[?&]secret=([^&]*)/.exec(uri)?.[1];
   const secretId = (raw ? decodeURIComponent(raw) : undefined) ?? jobEnv('RL_SECRET_ARN', env);
-  if (!secretId) throw new ConfigError(`no secret for the Redshift credentials of ${redactAny(uri)}`, {}, usage);
+  if (!secretId) throw new ConfigError(`no secret for the Redshift credentials of ${redactUri(uri)}`, {}, usage);
   const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
   return {
     ...(u.hostname ? { host: u.hostname } : {}),
@@ -90,10 +82,6 @@ export function parseRedshiftPgUri(uri: string, env: NodeJS.ProcessEnv = process
     ...(database ? { database } : {}),
     secretId,
   };
-}
-
-function redactAny(uri: string): string {
-  return uri.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
 }
 
 export interface RedshiftPgOptions {
@@ -154,7 +142,7 @@ export class RedshiftPgWarehouse implements Warehouse {
       const inner = await PostgresWarehouse.open(conn.toString(), { dialect: 'redshift', connectTimeoutMs: opts.connectTimeoutMs, limits: opts.limits });
       return new RedshiftPgWarehouse(name, inner, kind, opts.copyRoleArn ?? jobEnv('RL_COPY_ROLE_ARN', env), password, opts.limits);
     } catch (e) {
-      const msg = redact(String((e as Error)?.message ?? e), password).replace('cannot connect to PostgreSQL at', 'cannot connect to Redshift at');
+      const msg = redactSecrets(String((e as Error)?.message ?? e), [password]).replace('cannot connect to PostgreSQL at', 'cannot connect to Redshift at');
       throw new LoadError(msg, {}, `check the endpoint, the security group, and the credentials in secret ${target.secretId}`);
     }
   }
@@ -237,13 +225,8 @@ export class RedshiftPgWarehouse implements Warehouse {
   /** Defense in depth: the inner adapter redacts already; make sure no error text holds the password. */
   private redacted(e: unknown): unknown {
     if (!(e instanceof Error) || this.password.length < 3 || !e.message.includes(this.password)) return e;
-    e.message = redact(e.message, this.password);
+    e.message = redactSecrets(e.message, [this.password]);
     if (isUserError(e)) return e;
     return new LoadError(e.message);
   }
-}
-
-function redact(text: string, password: string): string {
-  if (password.length < 3) return text;
-  return [password, encodeURIComponent(password)].reduce((t, p) => t.split(p).join('***'), text);
 }

@@ -15,10 +15,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConfigError, LoadError, UserError } from '../../core/errors.ts';
 import type { Manifest } from '../../core/manifest.ts';
+import { copyStatement as copyManifestSql } from '../../sql/copy.ts';
+import { MAX_TRANSACTION_STATEMENTS as MAX_BATCH_STATEMENTS } from '../../sql/transaction.ts';
 import {
-  MAX_BATCH_STATEMENTS,
   RedshiftDataWarehouse,
-  copyManifestSql,
   parseRedshiftDataUri,
   type Clock,
   type RedshiftDataOptions,
@@ -322,6 +322,17 @@ describe('redshift-data: COPY and slices', () => {
     assert.throws(() => copyManifestSql({ table: 't', columns: ['a'], manifestUrl: '/tmp/manifest.json', iamRoleArn: ROLE }), /reads its manifest from S3/);
     assert.throws(() => copyManifestSql({ table: 't', columns: ['a'], manifestUrl: 's3://b/m', iamRoleArn: "x' --" }), ConfigError);
     assert.throws(() => copyManifestSql({ table: 't; DROP TABLE x', columns: ['a'], manifestUrl: 's3://b/m', iamRoleArn: ROLE }), ConfigError);
+  });
+
+  test('copyManifest checks the package against the load before sending anything (sql/copy.ts packageLayout)', async () => {
+    const w = warehouse('redshift-data:cluster/dev-rs/loads');
+    const other = { ...manifest, package: { csv: { ...manifest.package.csv!, columns: ['s_name', 's_suppkey'] } } } as Manifest;
+    const e = await userError(w.copyManifest({ ...copyArgs, manifest: other }));
+    assert.ok(e instanceof LoadError);
+    assert.match(e.oneLine(), /the parts hold columns \(s_name, s_suppkey\), the load asks for \(s_suppkey, s_name\)/);
+    const plain = { ...manifest, package: { csv: { ...manifest.package.csv!, gzip: false } } } as unknown as Manifest;
+    assert.match((await userError(w.copyManifest({ ...copyArgs, manifest: plain }))).oneLine(), /parts must be gzip CSV/);
+    assert.equal(api.calls().length, 0, 'refused before any COPY');
   });
 
   test('copyManifest: COPY and pg_last_copy_count() in one batch; the count comes from sub-statement 2', async () => {

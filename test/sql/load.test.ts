@@ -3,12 +3,11 @@ import { describe, test } from 'node:test';
 import type { DatasetContract } from '../../datasets/contract.ts';
 import { supplier } from '../../datasets/index.ts';
 import { ConfigError, LoadError } from '../../core/errors.ts';
-import type { Checksums as ManifestChecksums, Manifest } from '../../core/manifest.ts';
+import type { Checksums as ManifestChecksums } from '../../core/manifest.ts';
 import {
   checksAliases,
   checksumMismatches,
   compareDecimal,
-  copyFromManifest,
   emptyStage,
   failedAuditStatement,
   auditChecksumsJson,
@@ -18,13 +17,11 @@ import {
   stageChecksQuery,
   truncateUtf8,
   type Checksums,
-  type CsvFormat,
   type PublishArgs,
 } from '../../sql/load.ts';
 import { formatTimestamp } from '../../sql/sql-text.ts';
 import { checkRedshiftTransaction } from '../../sql/transaction.ts';
 
-const csv: CsvFormat = { delimiter: '|', quote: '"', nullMarker: '\\N', gzip: true, columns: supplier.columns.map((c) => c.name) };
 const expected: Checksums = { rows: 10000, sums: { s_acctbal: '45103548.65' }, min: { s_suppkey: '1' }, max: { s_suppkey: '10000' } };
 
 function publishArgs(patch: Partial<PublishArgs> = {}): PublishArgs {
@@ -51,44 +48,6 @@ function publishArgs(patch: Partial<PublishArgs> = {}): PublishArgs {
 describe('sql/load: stage', () => {
   test('emptyStage is a TRUNCATE of its own', () => {
     assert.equal(emptyStage(supplier), 'TRUNCATE assignment.supplier_stage');
-  });
-
-  test('COPY from the manifest: explicit columns, the manifest CSV layout, GZIP, NULL AS \\\\N, no lenient options', () => {
-    const sql = copyFromManifest(supplier, 's3://dev-staging/supplier/batch=2024-01-01/run=r/manifest.json', 'arn:aws:iam::123456789012:role/rl-copy', csv);
-    assert.equal(
-      sql,
-      [
-        'COPY assignment.supplier_stage (s_suppkey, s_name, s_address, s_nationkey, s_phone, s_acctbal, s_comment)',
-        "FROM 's3://dev-staging/supplier/batch=2024-01-01/run=r/manifest.json'",
-        "IAM_ROLE 'arn:aws:iam::123456789012:role/rl-copy'",
-        `MANIFEST CSV DELIMITER '|' QUOTE '"' GZIP`,
-        "NULL AS '\\\\N'",
-        'COMPUPDATE OFF STATUPDATE OFF',
-      ].join(' '),
-    );
-    for (const never of ['EMPTYASNULL', 'BLANKSASNULL', 'TRUNCATECOLUMNS', 'ACCEPTINVCHARS', 'DATEFORMAT', 'TIMEFORMAT', 'MAXERROR']) {
-      assert.ok(!sql.includes(never), never);
-    }
-  });
-
-  test('COPY takes its delimiter, quote and null marker from the manifest, and date/time formats only when needed', () => {
-    const dated: DatasetContract = {
-      ...supplier,
-      columns: [...supplier.columns, { name: 'd', type: { kind: 'date' }, nullable: true }, { name: 't', type: { kind: 'timestamp' }, nullable: true }],
-    };
-    const sql = copyFromManifest(dated, 's3://b-1/m.json', 'default', { ...csv, delimiter: '\t', quote: "'", nullMarker: 'NUL', columns: dated.columns.map((c) => c.name) });
-    assert.match(sql, /CSV DELIMITER '\t' QUOTE ''''/);
-    assert.match(sql, /NULL AS 'NUL'/);
-    assert.match(sql, /IAM_ROLE default/);
-    assert.match(sql, /DATEFORMAT 'auto' TIMEFORMAT 'auto'/);
-  });
-
-  test('COPY refuses a manifest written for other columns, bad URLs and role ARNs', () => {
-    assert.throws(() => copyFromManifest(supplier, 's3://b-1/m.json', 'default', { ...csv, columns: ['s_suppkey'] }), LoadError);
-    assert.throws(() => copyFromManifest(supplier, '/tmp/m.json', 'default', csv), ConfigError);
-    assert.throws(() => copyFromManifest(supplier, "s3://b-1/m.json' CREDENTIALS 'x", 'default', csv), ConfigError);
-    assert.throws(() => copyFromManifest(supplier, 's3://b-1/m.json', "arn:aws:iam::1:role/x' x", csv), ConfigError);
-    assert.throws(() => copyFromManifest(supplier, 's3://b-1/m.json', 'default', { ...csv, delimiter: '"' }), LoadError);
   });
 });
 
@@ -176,9 +135,7 @@ describe('sql/load: checksums', () => {
     // Compile-time: both assignments must type-check (npx tsc); at run time they are the same object.
     const fromManifest = (c: ManifestChecksums): Checksums => c;
     const toManifest = (c: Checksums): ManifestChecksums => c;
-    const csvFromManifest = (m: Manifest): CsvFormat => m.package.csv!;
     assert.equal(toManifest(fromManifest(expected)), expected);
-    assert.equal(typeof csvFromManifest, 'function');
   });
 });
 

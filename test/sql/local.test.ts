@@ -5,7 +5,8 @@ import { supplier } from '../../datasets/index.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { PgliteWarehouse } from '../../jobs/warehouse/pglite.ts';
 import { renderDdl } from '../../sql/ddl.ts';
-import { copyFromManifest, emptyStage } from '../../sql/load.ts';
+import { copyStatement } from '../../sql/copy.ts';
+import { emptyStage } from '../../sql/load.ts';
 import { localCopyStatement, segments, toLocalDialect } from '../../sql/local.ts';
 import { literal } from '../../sql/sql-text.ts';
 import { checkRedshiftTransaction } from '../../sql/transaction.ts';
@@ -54,12 +55,11 @@ describe('sql/local: one rule at a time', () => {
   });
 
   test('COPY from S3 is not translated: asking for it throws', () => {
-    const copy = copyFromManifest(supplier, 's3://bucket-1/p/manifest.json', 'arn:aws:iam::123456789012:role/r', {
-      delimiter: '|',
-      quote: '"',
-      nullMarker: '\\N',
-      gzip: true,
+    const copy = copyStatement({
+      table: 'assignment.supplier_stage',
       columns: supplier.columns.map((c) => c.name),
+      manifestUrl: 's3://bucket-1/p/manifest.json',
+      iamRoleArn: 'arn:aws:iam::123456789012:role/r',
     });
     assert.throws(() => toLocalDialect(copy), ConfigError);
     const local = localCopyStatement('assignment.supplier_stage', ['s_suppkey'], { delimiter: '|', quote: '"', nullMarker: '\\N' }, 'STDIN');
