@@ -10,7 +10,8 @@
  * Every value that starts with `\N` is shown to the pass's MarkerWatch (null-marker.ts) on the way.
  */
 import type { DatasetContract } from '../../datasets/index.ts';
-import { decimalText, type Canonical } from '../../data-quality/coerce.ts';
+import type { Canonical } from '../../data-quality/coerce.ts';
+import { decimalText } from '../../core/decimal-text.ts';
 import type { ColumnFigures } from '../../core/manifest.ts';
 import type { MarkerWatch } from './null-marker.ts';
 

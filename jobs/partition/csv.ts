@@ -1,5 +1,5 @@
 /** CSV lines of canonical values, in the parts' dialect (core/csv-dialect.ts). */
-import type { DatasetContract, RedshiftType } from '../../datasets/index.ts';
+import { isTextValued, type DatasetContract, type RedshiftType } from '../../datasets/index.ts';
 import { canonicalText, type Canonical } from '../../data-quality/coerce.ts';
 import { CSV_DIALECT, csvField } from '../../core/csv-dialect.ts';
 
@@ -12,7 +12,7 @@ export class CsvRowEncoder {
     private readonly nullMarker: string = CSV_DIALECT.nullMarker,
   ) {
     this.types = contract.columns.map((c) => c.type);
-    this.textual = this.types.map((t) => t.kind === 'varchar' || t.kind === 'char' || t.kind === 'date' || t.kind === 'timestamp');
+    this.textual = this.types.map(isTextValued);
   }
 
   /** CSV text of row `r` of `columns`, with its trailing LF. */

@@ -8,6 +8,7 @@
  */
 import type { ByteLevelColumnCheck, QualityEvaluator } from '../../data-quality/index.ts';
 import type { BytesColumn, DecodedColumn } from '../readers/parquet-pages.ts';
+import { isCharacterType } from '../../datasets/index.ts';
 
 /** How the partitioner reads a Parquet column (from its physical and logical type), when it can. */
 export type FastSource =
@@ -73,7 +74,7 @@ export function checkFast(
     } else if (source.kind === 'double' && col.physical === 'DOUBLE' && t.precision <= 15) {
       cells = decimalsFromDoubles(col.values, col.valid, n, t.precision, t.scale, scratch.numbers(n));
     }
-  } else if ((t.kind === 'varchar' || t.kind === 'char') && source.kind === 'text' && col.physical === 'BYTE_ARRAY') {
+  } else if (isCharacterType(t) && source.kind === 'text' && col.physical === 'BYTE_ARRAY') {
     return texts(chk, col, base, scratch.flags(n));
   }
   // Only the number cells are left: the byte-level check vouches for them, or the column goes per value.

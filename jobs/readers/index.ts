@@ -10,7 +10,7 @@ import type { ColumnBatch, FileSchema } from '../../core/values.ts';
 import { readDelimitedBatches, readDelimitedSchema, type DelimitedReadOptions } from './delimited.ts';
 import { readParquetBatches, readParquetSchema } from './parquet.ts';
 
-export { decimalText, readParquetBatches, readParquetSchema, type ParquetReadOptions } from './parquet.ts';
+export { readParquetBatches, readParquetSchema, type ParquetReadOptions } from './parquet.ts';
 export { readDelimitedBatches, readDelimitedSchema, type DelimitedReadOptions } from './delimited.ts';
 
 export { formatOf, type SourceFormat } from './format.ts';
