@@ -19,7 +19,7 @@ export class CsvRowEncoder {
   line(columns: Canonical[][], r: number): string {
     let out = '';
     for (let c = 0; c < columns.length; c++) {
-      if (c > 0) out += '|';
+      if (c > 0) out += CSV_DIALECT.delimiter;
       const v = columns[c][r];
       if (v === null) out += this.nullMarker;
       else if (this.textual[c]) out += csvField(v as string, this.nullMarker);
