@@ -26,6 +26,7 @@
  */
 import type { DatasetContract, RedshiftType } from '../datasets/contract.ts';
 import { ConfigError, LoadError } from '../core/errors.ts';
+import { CSV_DIALECT } from '../core/csv-dialect.ts';
 import { columnFigureConditions, columnFigureItems, columnFigureMismatches, type ColumnFigures } from './column-checks.ts';
 import { businessColumns, tablesOf } from './ddl.ts';
 import {
@@ -136,7 +137,7 @@ export function copyStatement(a: CopyStatementArgs): string {
   const cols = a.columns.map((c) => ident(c, 'column name')).join(', ');
   const head = [`FROM ${literal(a.manifestUrl)}`, `IAM_ROLE ${a.iamRoleArn === 'default' ? 'default' : literal(a.iamRoleArn)}`];
   if (a.format === 'parquet') return [`COPY ${table}`, ...head, 'FORMAT AS PARQUET MANIFEST'].join(' ');
-  const csv = a.csv ?? { delimiter: '|', quote: '"', nullMarker: '\\N' };
+  const csv = a.csv ?? CSV_DIALECT;
   checkCsvCharacters(csv);
   const parts = [
     `COPY ${table} (${cols})`,
