@@ -7,6 +7,12 @@
  */
 export const CSV_DIALECT = { delimiter: '|', quote: '"', nullMarker: '\\N' } as const;
 
+/** The dialect's delimiter and quote as bytes, for the writers and checks that work on UTF-8 bytes (all ASCII). */
+export const DELIMITER_BYTE = CSV_DIALECT.delimiter.charCodeAt(0);
+export const QUOTE_BYTE = CSV_DIALECT.quote.charCodeAt(0);
+/** The default NULL marker as bytes: [0x5c, 0x4e] for `\N`. */
+export const NULL_MARKER_BYTES: readonly number[] = Array.from(CSV_DIALECT.nullMarker, (c) => c.charCodeAt(0));
+
 const NEEDS_QUOTES = /[|"\r\n]/;
 const QUOTES = /"/g;
 

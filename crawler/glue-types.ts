@@ -20,7 +20,7 @@
  *                       hold it exactly; timestamp into date; binary anywhere but binary.
  */
 import type { RedshiftType } from '../datasets/contract.ts';
-import { typeText, VARCHAR_MAX_BYTES } from '../datasets/contract.ts';
+import { isCharacterType, typeText, VARCHAR_MAX_BYTES } from '../datasets/contract.ts';
 import { DriftError } from '../core/errors.ts';
 
 export type NormalizedType =
@@ -174,7 +174,7 @@ export function normalizeContractType(t: RedshiftType): NormalizedType {
  * decimal(p,s) → decimal(p,s), varchar/char → string (Parquet and CSV carry no widths), …
  */
 export function glueTypeOfContract(t: RedshiftType): string {
-  if (t.kind === 'varchar' || t.kind === 'char') return 'string';
+  if (isCharacterType(t)) return 'string';
   return formatGlueType(normalizeContractType(t));
 }
 

@@ -10,6 +10,7 @@
  *   date/timestamp   -> string 'YYYY-MM-DD' / 'YYYY-MM-DD HH:MM:SS[.ffffff]'
  */
 import { typeText, VARCHAR_MAX_BYTES, type ColumnContract, type RedshiftType } from '../datasets/index.ts';
+import { decimalText } from '../core/decimal-text.ts';
 
 export { typeText };
 
@@ -207,14 +208,6 @@ function typeCoercer(t: RedshiftType): Coercer {
         return new CoerceFailure('type', `${showValue(v)} is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff])`);
       };
   }
-}
-
-/** Decimal text of a canonical decimal (unscaled bigint) at exactly `scale` places: 575594n, 2 -> "5755.94". */
-export function decimalText(unscaled: bigint, scale: number): string {
-  if (scale === 0) return unscaled.toString();
-  const neg = unscaled < 0n;
-  const digits = (neg ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
-  return `${neg ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
 /** Text of a canonical value as COPY reads it (NULL is the caller's business). */

@@ -10,7 +10,8 @@
  */
 import type { ColumnContract, DatasetContract } from '../datasets/index.ts';
 import type { ColumnBatch, Value } from '../core/values.ts';
-import { coercerFor, decimalText, showValue, type Canonical, type CanonicalBatch, type CoerceFailure, type Coercer } from './coerce.ts';
+import { decimalText } from '../core/decimal-text.ts';
+import { coercerFor, showValue, type Canonical, type CanonicalBatch, type CoerceFailure, type Coercer } from './coerce.ts';
 import {
   decodeBigint, decodeNumber, encodeBigint, encodeNumber, encodeString, hashBigint, hashNumber, hashText, KEY, TEXT,
 } from './hash.ts';

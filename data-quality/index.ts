@@ -20,6 +20,6 @@ export { compilePattern } from './pattern.ts';
 export { HyperLogLog } from './hyperloglog.ts';
 export { UniqueKeys, type UniqueKeysOptions } from './unique-keys.ts';
 export {
-  coercerFor, canonicalText, decimalText, showValue, typeText, CoerceFailure,
+  coercerFor, canonicalText, showValue, typeText, CoerceFailure,
   type Canonical, type CanonicalBatch, type Coercer,
 } from './coerce.ts';

@@ -5,7 +5,8 @@
  * memory on the cluster in every sort, hash and join that touches them.
  */
 import { VARCHAR_MAX_BYTES, type ColumnContract } from '../datasets/index.ts';
-import { decimalText, typeText, type Canonical } from './coerce.ts';
+import { typeText, type Canonical } from './coerce.ts';
+import { decimalText } from '../core/decimal-text.ts';
 import { HyperLogLog } from './hyperloglog.ts';
 import type { ColumnProfile, StorageNote } from './report.ts';
 import type { ColumnKind } from './rules/index.ts';

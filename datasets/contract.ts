@@ -31,6 +31,19 @@ export function typeText(t: RedshiftType): string {
   }
 }
 
+/** A character type (varchar or char): it holds text whose width Redshift counts in UTF-8 bytes. */
+export function isCharacterType(t: RedshiftType): t is Extract<RedshiftType, { kind: 'varchar' | 'char' }> {
+  return t.kind === 'varchar' || t.kind === 'char';
+}
+
+/**
+ * A type whose canonical value is a string (character types, date, timestamp): COPY reads it as a CSV
+ * field, quoted when needed. Every other type is written as its canonical text, never quoted.
+ */
+export function isTextValued(t: RedshiftType): boolean {
+  return isCharacterType(t) || t.kind === 'date' || t.kind === 'timestamp';
+}
+
 /** Redshift's maximum VARCHAR width in bytes (what `varchar(max)` means). */
 export const VARCHAR_MAX_BYTES = 65535;
 

@@ -4,7 +4,7 @@
  */
 import type { DatasetContract } from '../datasets/index.ts';
 import type { Catalog } from '../crawler/catalog.ts';
-import { catalogInput, compareSchemas, driftErrorFrom, renderDriftMarkdown, type DriftReport } from '../crawler/drift.ts';
+import { catalogInput, compareSchemas, driftErrorFrom, renderDriftJson, renderDriftMarkdown, type DriftReport } from '../crawler/drift.ts';
 import { LocalCatalog, parseCatalogUri } from '../crawler/local-catalog.ts';
 import { evolveStatements, warehouseColumnsFrom, warehouseColumnsQuery } from '../sql/catalog.ts';
 import { ConfigError, type DriftError } from '../core/errors.ts';
@@ -15,6 +15,8 @@ import type { Warehouse } from './warehouse/warehouse.ts';
 
 export interface DriftOutcome {
   report: DriftReport;
+  /** The report as written to drift.json and drift.md (crawler/drift.ts renders both). */
+  json: string;
   markdown: string;
   /** Set when the run must stop (exit 3). */
   error?: DriftError;
@@ -71,6 +73,7 @@ export async function checkDrift(args: {
   const blocked = report.decision === 'block';
   return {
     report,
+    json: renderDriftJson(report),
     markdown: renderDriftMarkdown(report),
     error: blocked ? driftErrorFrom(report) : undefined,
     evolveStatements: !blocked && report.addColumns.length ? evolveStatements(contract, report.addColumns) : [],

@@ -63,6 +63,11 @@ export function reportPrefix(reports: string, dataset: string, batchDate: string
   return `${trimSlash(reports)}/${dataset}/batch=${batchDate}/run=${runId}`;
 }
 
+/** The reports prefix of a drift check without a batch (the `drift` command): <reports>/<dataset>/drift/<generatedAt, compact>. */
+export function driftReportPrefix(reports: string, dataset: string, generatedAt: string): string {
+  return `${trimSlash(reports)}/${dataset}/drift/${generatedAt.replace(/[-:.]/g, '')}`;
+}
+
 export function resolveLocations(
   contract: DatasetContract,
   batchDate: string,

@@ -263,7 +263,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
   async function writeDriftReport(d: DriftOutcome): Promise<void> {
     report.reports.driftJson = reportStore.join(reportsAt, 'drift.json');
     report.reports.driftMarkdown = reportStore.join(reportsAt, 'drift.md');
-    await reportStore.write(report.reports.driftJson, `${JSON.stringify(d.report, null, 2)}\n`, 'application/json');
+    await reportStore.write(report.reports.driftJson, d.json, 'application/json');
     await reportStore.write(report.reports.driftMarkdown, d.markdown, 'text/markdown');
   }
 

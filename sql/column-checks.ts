@@ -12,14 +12,9 @@ import type { DatasetContract, RedshiftType } from '../datasets/contract.ts';
 import { LoadError } from '../core/errors.ts';
 import { countLiteral, decimalLiteral, ident } from './sql-text.ts';
 
-/** The shape of `ColumnFigures` in jobs/manifest.ts (sql/ does not import jobs/). */
-export interface ColumnFigures {
-  count: number;
-  bytes?: string | null;
-  sum?: string | null;
-  min?: string | null;
-  max?: string | null;
-}
+import type { ColumnFigures } from '../core/manifest.ts';
+
+export type { ColumnFigures };
 
 type Figure = 'bytes' | 'sum' | 'min' | 'max';
 

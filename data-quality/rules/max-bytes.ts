@@ -4,13 +4,10 @@
  * varchar and char column. Byte level: the value's byte length against the width. Always an error: a
  * value over the width would be rejected by COPY (or cut).
  */
-import { VARCHAR_MAX_BYTES, type ColumnContract } from '../../datasets/index.ts';
+import { isCharacterType, VARCHAR_MAX_BYTES } from '../../datasets/index.ts';
 import { typeText } from '../coerce.ts';
 import type { ColumnRuleModule } from './rule-module.ts';
 
-function isText(c: ColumnContract): boolean {
-  return c.type.kind === 'varchar' || c.type.kind === 'char';
-}
 
 export const maxBytes: ColumnRuleModule<null> = {
   type: 'max_bytes',
@@ -18,11 +15,11 @@ export const maxBytes: ColumnRuleModule<null> = {
   counts: 'values',
   claims: 'max_bytes',
   compile(_decl, { column: c, bad }) {
-    if (!isText(c)) bad(`max_bytes on ${c.name}: the column is ${typeText(c.type)}, not varchar or char`);
+    if (!isCharacterType(c.type)) bad(`max_bytes on ${c.name}: the column is ${typeText(c.type)}, not varchar or char`);
     return { params: null, description: `${c.name} fits ${typeText(c.type)} in UTF-8 bytes`, severity: 'error' };
   },
   implicit(c) {
-    return isText(c) ? { params: null, description: `${c.name} fits ${typeText(c.type)} in UTF-8 bytes` } : undefined;
+    return isCharacterType(c.type) ? { params: null, description: `${c.name} fits ${typeText(c.type)} in UTF-8 bytes` } : undefined;
   },
   byteLevel(_state, c) {
     const t = c.type;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { checkDrift } from '../drift-check.ts';
 import { jobEnv } from '../../core/env.ts';
-import { LOCAL_DEFAULTS } from '../locations.ts';
+import { driftReportPrefix, LOCAL_DEFAULTS } from '../locations.ts';
 import { storeFor } from '../store/index.ts';
 import { openWarehouse } from '../warehouse/index.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
@@ -22,11 +22,10 @@ export const drift: Command = {
       wh = whUri ? await openWarehouse(whUri) : undefined;
       const outcome = await checkDrift({ contract, catalogUri, requireCatalogTable: true, warehouse: wh });
       const store = await storeFor(reports);
-      const stamp = outcome.report.generatedAt.replace(/[-:.]/g, '');
-      const prefix = `${reports.replace(/\/+$/, '')}/${contract.name}/drift/${stamp}`;
+      const prefix = driftReportPrefix(reports, contract.name, outcome.report.generatedAt);
       const jsonUri = store.join(prefix, 'drift.json');
       const mdUri = store.join(prefix, 'drift.md');
-      await store.write(jsonUri, `${JSON.stringify(outcome.report, null, 2)}\n`, 'application/json');
+      await store.write(jsonUri, outcome.json, 'application/json');
       await store.write(mdUri, outcome.markdown, 'text/markdown');
       const s = outcome.report.summary;
       const line = `drift ${outcome.report.decision === 'block' ? 'BLOCKS' : 'allows'} loading ${contract.name}: ${s.breaking} breaking, ${s.warn} warn, ${s.info} info — report: ${mdUri}`;

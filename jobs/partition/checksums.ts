@@ -1,5 +1,6 @@
 import type { DatasetContract } from '../../datasets/index.ts';
-import { decimalText, type Canonical } from '../../data-quality/coerce.ts';
+import type { Canonical } from '../../data-quality/coerce.ts';
+import { decimalText } from '../../core/decimal-text.ts';
 import type { Checksums } from '../../core/manifest.ts';
 import { ColumnFigureAccumulator, type FiguresPartial, type Share } from './column-figures.ts';
 import { MarkerWatch, NULL_MARKER_CANDIDATES, NullMarkerTaken } from './null-marker.ts';

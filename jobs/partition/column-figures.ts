@@ -10,9 +10,11 @@
  * Every value that starts with `\N` is shown to the pass's MarkerWatch (null-marker.ts) on the way.
  */
 import type { DatasetContract } from '../../datasets/index.ts';
-import { decimalText, type Canonical } from '../../data-quality/coerce.ts';
+import type { Canonical } from '../../data-quality/coerce.ts';
+import { decimalText } from '../../core/decimal-text.ts';
 import type { ColumnFigures } from '../../core/manifest.ts';
 import type { MarkerWatch } from './null-marker.ts';
+import { NULL_MARKER_BYTES } from '../../core/csv-dialect.ts';
 
 export type FigureKind = 'text' | 'char' | 'number' | 'count';
 
@@ -52,8 +54,8 @@ export interface Share {
 const NO_SHARE: Share = { sum: null, min: null, max: null };
 
 const BLANK = 0x20;
-const BACKSLASH = 0x5c;
-const N = 0x4e;
+/** The first two bytes of every package NULL marker (null-marker.ts): only a value starting with them can equal one. */
+const [BACKSLASH, N] = NULL_MARKER_BYTES;
 
 export class ColumnFigureAccumulator {
   readonly kinds: FigureKind[];

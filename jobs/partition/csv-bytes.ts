@@ -5,11 +5,12 @@
  * The rows of a unit are cut into blocks of about `blockBytes` (whole rows), and each block is
  * compressed on its own (see part-set.ts).
  */
+import { CSV_DIALECT, DELIMITER_BYTE, QUOTE_BYTE } from '../../core/csv-dialect.ts';
 import type { Cells } from './fast-columns.ts';
 import { BlockDeflater, type DeflatedBlock } from './part-set.ts';
 
-const PIPE = 0x7c;
-const QUOTE = 0x22;
+const PIPE = DELIMITER_BYTE;
+const QUOTE = QUOTE_BYTE;
 const LF = 0x0a;
 const MINUS = 0x2d;
 const DOT = 0x2e;
@@ -91,7 +92,7 @@ export class BlockWriter {
   constructor(
     private readonly blockBytes: number,
     gzipLevel: number,
-    nullMarker = '\\N',
+    nullMarker: string = CSV_DIALECT.nullMarker,
   ) {
     this.deflater = new BlockDeflater(gzipLevel);
     this.marker = Buffer.from(nullMarker, 'utf8');

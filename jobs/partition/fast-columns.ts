@@ -8,6 +8,8 @@
  */
 import type { ByteLevelColumnCheck, QualityEvaluator } from '../../data-quality/index.ts';
 import type { BytesColumn, DecodedColumn } from '../readers/parquet-pages.ts';
+import { isCharacterType } from '../../datasets/index.ts';
+import { DELIMITER_BYTE, NULL_MARKER_BYTES, QUOTE_BYTE } from '../../core/csv-dialect.ts';
 
 /** How the partitioner reads a Parquet column (from its physical and logical type), when it can. */
 export type FastSource =
@@ -27,10 +29,13 @@ const TWO32 = 4294967296;
 /** Largest high word of a safe integer (|v| < 2^53). */
 const SAFE_HI = 0x200000;
 
+/** The default NULL marker's two bytes (`\\N`): a value equal to it is quoted, as csvField does. */
+const [MARKER_0, MARKER_1] = NULL_MARKER_BYTES;
+
 /** Byte classes for the byte-level check to OR per value: 1 = needs CSV quotes (| " CR LF). */
 const CLASS = (() => {
   const t = new Uint8Array(256);
-  for (const c of [0x7c, 0x22, 0x0d, 0x0a]) t[c] = 1;
+  for (const c of [DELIMITER_BYTE, QUOTE_BYTE, 0x0d, 0x0a]) t[c] = 1;
   return t;
 })();
 
@@ -73,7 +78,7 @@ export function checkFast(
     } else if (source.kind === 'double' && col.physical === 'DOUBLE' && t.precision <= 15) {
       cells = decimalsFromDoubles(col.values, col.valid, n, t.precision, t.scale, scratch.numbers(n));
     }
-  } else if ((t.kind === 'varchar' || t.kind === 'char') && source.kind === 'text' && col.physical === 'BYTE_ARRAY') {
+  } else if (isCharacterType(t) && source.kind === 'text' && col.physical === 'BYTE_ARRAY') {
     return texts(chk, col, base, scratch.flags(n));
   }
   // Only the number cells are left: the byte-level check vouches for them, or the column goes per value.
@@ -129,7 +134,7 @@ function texts(chk: ByteLevelColumnCheck, col: BytesColumn, base: number, quote:
     if (len > maxLength) maxLength = len;
     if (valid !== null && valid[row] === 0) continue;
     const o = offsets[row];
-    quote[row] |= (len === 0 ? 1 : 0) | (len === 2 && data[o] === 0x5c && data[o + 1] === 0x4e ? 1 : 0);
+    quote[row] |= (len === 0 ? 1 : 0) | (len === 2 && data[o] === MARKER_0 && data[o + 1] === MARKER_1 ? 1 : 0);
   }
   return { kind: 'text', data, offsets, lengths, quote, valid, maxLength };
 }

@@ -15,15 +15,17 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { LoadError } from '../../core/errors.ts';
+import { CSV_DIALECT, NULL_MARKER_BYTES } from '../../core/csv-dialect.ts';
 
 /** `\N` first; then fixed, unlikely texts (deterministic: the same input gives the same parts). */
 export const NULL_MARKER_CANDIDATES: readonly string[] = [
-  '\\N',
-  ...Array.from({ length: 7 }, (_, k) => `\\N${createHash('sha256').update(`redshift-loader null marker ${k + 1}`).digest('hex').slice(0, 12)}`),
+  CSV_DIALECT.nullMarker,
+  ...Array.from({ length: 7 }, (_, k) => `${CSV_DIALECT.nullMarker}${createHash('sha256').update(`redshift-loader null marker ${k + 1}`).digest('hex').slice(0, 12)}`),
 ];
 
 /** Every marker starts with this: a value that does not cannot equal one. */
-export const MARKER_PREFIX = '\\N';
+export const MARKER_PREFIX = CSV_DIALECT.nullMarker;
+const [PREFIX_0, PREFIX_1] = NULL_MARKER_BYTES;
 
 /** Passes with a marker a value turned out to equal, before giving up (only a changing source gets there). */
 const MAX_PASSES = 3;
@@ -42,7 +44,7 @@ export class MarkerWatch {
 
   /** A value, given as a string. */
   text(v: string): void {
-    if (v.charCodeAt(0) !== 0x5c || v.charCodeAt(1) !== 0x4e) return;
+    if (v.charCodeAt(0) !== PREFIX_0 || v.charCodeAt(1) !== PREFIX_1) return;
     const i = this.watched.indexOf(v);
     if (i >= 0) this.seen |= 1 << i;
   }

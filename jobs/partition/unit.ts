@@ -10,15 +10,16 @@
  * the reader's exact message for a damaged file.
  */
 import type { FileMetaData, SchemaElement } from 'hyparquet';
-import type { DatasetContract } from '../../datasets/index.ts';
+import { isTextValued, type DatasetContract } from '../../datasets/index.ts';
 import { canonicalText, type Canonical } from '../../data-quality/coerce.ts';
 import { QualityEvaluator, type QualityPartial } from '../../data-quality/evaluator.ts';
-import { decimalText, parquetLayout, readRowGroup, type OpenParquet } from '../readers/parquet.ts';
+import { parquetLayout, readRowGroup, type OpenParquet } from '../readers/parquet.ts';
 import { ChunkScratch, PageDecodeError, type DecodedColumn } from '../readers/parquet-pages.ts';
 import type { RandomAccess } from '../store/object-store.ts';
 import type { ColumnBatch, Value } from '../../core/values.ts';
 import { ChecksumAccumulator, type ChecksumPartial } from './checksums.ts';
 import { CSV_DIALECT, csvField } from '../../core/csv-dialect.ts';
+import { decimalText } from '../../core/decimal-text.ts';
 import { BlockWriter } from './csv-bytes.ts';
 import { CellScratch, checkFast, type Cells, type FastSource } from './fast-columns.ts';
 import { decodeUtf8, fallbackReason } from './fallback.ts';
@@ -196,8 +197,7 @@ export class UnitProcessor {
     this.cellScratch = contract.columns.map(() => new CellScratch());
     this.field = contract.columns.map((c) => {
       const t = c.type;
-      const textual = t.kind === 'varchar' || t.kind === 'char' || t.kind === 'date' || t.kind === 'timestamp';
-      return textual ? (v) => csvField(v as string, marker) : (v) => canonicalText(t, v);
+      return isTextValued(t) ? (v) => csvField(v as string, marker) : (v) => canonicalText(t, v);
     });
   }
 

@@ -15,7 +15,7 @@
  */
 import { ConfigError, QualityError } from '../../core/errors.ts';
 import type { FolderEntry, ObjectInfo, ObjectStore } from '../store/index.ts';
-import { formatOf } from './format.ts';
+import { readableFormat } from './format.ts';
 
 export interface IgnoredEntry {
   uri: string;
@@ -53,14 +53,7 @@ export async function listBatch(store: ObjectStore, folderUri: string): Promise<
       throw new ConfigError(`not a regular file in the batch folder: ${entry.uri} is ${entry.what ?? 'not a file'}`, { file: entry.uri },
         'a batch folder holds data files (or symbolic links to them): remove it, or point the link at the file');
     }
-    const format = formatOf(entry.uri);
-    if (format === 'orc') {
-      throw new ConfigError(`ORC is not supported: ${entry.uri}`, { file: entry.uri }, 'convert the batch to Parquet (or gzip CSV) before it lands');
-    }
-    if (format === undefined) {
-      throw new ConfigError(`unknown file type in the batch folder: ${entry.uri}`, { file: entry.uri },
-        'batch folders hold .parquet/.parq/.pq or .csv/.tbl/.txt/.psv (optionally .gz) files; move anything else out');
-    }
+    readableFormat(entry.uri);
     if (entry.info.size === 0) {
       throw new QualityError(`0-byte data file: ${entry.uri}`, { file: entry.uri },
         'an empty file is an interrupted export: re-export it (an empty table is a CSV with its header, or a Parquet file of 0 rows) or remove it');

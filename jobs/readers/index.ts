@@ -4,16 +4,16 @@
 import type { DatasetContract } from '../../datasets/contract.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { listBatch } from './batch-listing.ts';
-import { formatOf } from './format.ts';
+import { readableFormat } from './format.ts';
 import type { ObjectInfo, ObjectStore } from '../store/index.ts';
 import type { ColumnBatch, FileSchema } from '../../core/values.ts';
 import { readDelimitedBatches, readDelimitedSchema, type DelimitedReadOptions } from './delimited.ts';
 import { readParquetBatches, readParquetSchema } from './parquet.ts';
 
-export { decimalText, readParquetBatches, readParquetSchema, type ParquetReadOptions } from './parquet.ts';
+export { readParquetBatches, readParquetSchema, type ParquetReadOptions } from './parquet.ts';
 export { readDelimitedBatches, readDelimitedSchema, type DelimitedReadOptions } from './delimited.ts';
 
-export { formatOf, type SourceFormat } from './format.ts';
+export { formatOf, readableFormat, type ReadableFormat, type SourceFormat } from './format.ts';
 export { ignoredBecause, listBatch, type BatchListing, type IgnoredEntry } from './batch-listing.ts';
 
 export interface Source {
@@ -29,11 +29,7 @@ export async function listBatchFiles(store: ObjectStore, prefixUri: string): Pro
 
 /** Opens one data file of a batch with the reader its format needs. */
 export async function openSource(store: ObjectStore, file: ObjectInfo, contract: DatasetContract): Promise<Source> {
-  const format = formatOf(file.uri);
-  if (format !== 'parquet' && format !== 'csv') {
-    throw new ConfigError(format === 'orc' ? `ORC is not supported: ${file.uri}` : `unknown file type: ${file.uri}`, { file: file.uri },
-      'convert the batch to Parquet');
-  }
+  const format = readableFormat(file.uri);
   if (!contract.source.formats.includes(format)) {
     throw new ConfigError(`dataset ${contract.name} does not accept ${format} files: ${file.uri}`, { file: file.uri },
       `the contract accepts ${contract.source.formats.join(', ')}`);

@@ -10,6 +10,7 @@ import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { DriftError, QualityError } from '../../core/errors.ts';
+import { decimalText } from '../../core/decimal-text.ts';
 import type { RandomAccess } from '../store/index.ts';
 import type { ColumnBatch, FileColumn, FileSchema, Value } from '../../core/values.ts';
 
@@ -68,15 +69,6 @@ function wrap(file: string, e: unknown, text: string): never {
   if (e instanceof ReadFailure) throw e.original;
   if (e instanceof QualityError) throw e;
   throw bad(file, `${text} (${message(e)})`, e);
-}
-
-/** Exact decimal text of an unscaled integer: (-10n, 2) -> "-0.10". */
-export function decimalText(unscaled: bigint, scale: number): string {
-  const negative = unscaled < 0n;
-  const digits = (negative ? -unscaled : unscaled).toString();
-  if (scale <= 0) return (negative ? '-' : '') + digits + '0'.repeat(-scale);
-  const padded = digits.padStart(scale + 1, '0');
-  return `${negative ? '-' : ''}${padded.slice(0, -scale)}.${padded.slice(-scale)}`;
 }
 
 /** Big-endian two's-complement bytes as a bigint (an empty array is 0). */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli, SHARED_TPCH } from '../support/cli.ts';
+import { renderDriftJson, type DriftReport } from '../../crawler/drift.ts';
 
 describe('crawl and drift commands', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rl-crawl-'));
@@ -45,8 +46,14 @@ describe('crawl and drift commands', () => {
     const out = JSON.parse(r.stdout);
     assert.equal(out.status, 'proceed');
     assert.ok(out.summary.warn > 0);
-    const report = JSON.parse(readFileSync(out.report, 'utf8'));
+    const written = out as { report: string; markdown: string };
+    const text = readFileSync(written.report, 'utf8');
+    const report = JSON.parse(text) as DriftReport;
     assert.equal(report.decision, 'proceed');
+    // The same place and the same text as any drift report: <reports>/<dataset>/drift/<stamp>/, renderDriftJson.
+    const at = join(reports, 'supplier', 'drift', report.generatedAt.replace(/[-:.]/g, ''));
+    assert.deepEqual([written.report, written.markdown], [join(at, 'drift.json'), join(at, 'drift.md')]);
+    assert.equal(text, renderDriftJson(report));
     assert.match(readFileSync(out.markdown, 'utf8'), /s_acctbal/);
   });
 

@@ -695,4 +695,25 @@ describe('readers index', () => {
     const orc = await tmpFile('open/x.orc', 'x');
     await rejectsWith(openSource(store, { uri: orc, size: 0 }, supplier), ConfigError, orc, /ORC is not supported/);
   });
+
+  it('says "not a format we read" the same way when listing a batch and when opening a source', async () => {
+    const refusal = async (p: Promise<unknown>) => {
+      try {
+        await p;
+      } catch (e) {
+        assert.ok(e instanceof ConfigError, String(e));
+        return { message: e.message, hint: e.hint, file: e.where.file };
+      }
+      assert.fail('expected a ConfigError');
+    };
+    for (const name of ['part-0.orc', 'rows.json', 'part-0.parquet.gz']) {
+      const uri = await tmpFile(`one-refusal-${name}/20240101/${name}`, 'x');
+      const listed = await refusal(listBatchFiles(store, join(tmp, `one-refusal-${name}`, '20240101')));
+      const opened = await refusal(openSource(store, { uri, size: 1 }, supplier));
+      assert.deepEqual(opened, listed, name);
+      assert.equal(listed.file, uri);
+      // Both name every format the loader reads, CSV included (opening once said only "convert the batch to Parquet").
+      assert.match(listed.hint!, name.endsWith('.orc') ? /Parquet \(or gzip CSV\)/ : /\.parquet.*\.csv/, name);
+    }
+  });
 });

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { runCli, SHARED_TPCH } from '../support/cli.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { published, referenceRows } from '../support/supplier.ts';
+import { renderDriftJson, type DriftReport } from '../../crawler/drift.ts';
 
 const reference = referenceRows();
 const SOURCES: Record<string, string> = {
@@ -67,6 +68,8 @@ for (const engine of ENGINES) {
       assert.equal(run.status, 'published');
       assert.ok(readFileSync(summary.reports.qualityMarkdown, 'utf8').length > 0);
       assert.ok(readFileSync(summary.reports.driftMarkdown, 'utf8').length > 0);
+      const driftText = readFileSync(summary.reports.driftJson, 'utf8');
+      assert.equal(driftText, renderDriftJson(JSON.parse(driftText) as DriftReport), 'the run writes drift.json as the drift command does');
     });
 
     it('an empty batch folder ends with one line, exit 4, and publishes nothing', async (t) => {
