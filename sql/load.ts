@@ -26,7 +26,8 @@
  */
 import type { DatasetContract, RedshiftType } from '../datasets/contract.ts';
 import { ConfigError, LoadError } from '../core/errors.ts';
-import { columnFigureConditions, columnFigureItems, columnFigureMismatches, type ColumnFigures } from './column-checks.ts';
+import type { Checksums } from '../core/manifest.ts';
+import { columnFigureConditions, columnFigureItems, columnFigureMismatches } from './column-checks.ts';
 import { businessColumns, tablesOf } from './ddl.ts';
 import {
   checkTimestamp,
@@ -38,19 +39,6 @@ import {
   timestampLiteral,
   utf8Bytes,
 } from './sql-text.ts';
-
-/**
- * Exact aggregates of a load package: the same shape as `Checksums` in jobs/manifest.ts (sql/ does
- * not import jobs/; test/sql/load.test.ts checks the two stay assignable both ways).
- */
-export interface Checksums {
-  rows: number;
-  sums: Record<string, string | null>;
-  min: Record<string, string | null>;
-  max: Record<string, string | null>;
-  /** Every column's figures (sql/column-checks.ts); packages written before them lack it. */
-  columns?: Record<string, ColumnFigures>;
-}
 
 // ---------------------------------------------------------------------------------------------- stage
 
