@@ -191,7 +191,7 @@ function truncate(s: string, max: number): string {
 export function glueCatalogFor(uri: string, opts: Omit<GlueCatalogOptions, 'database'> = {}): GlueCatalog {
   const m = /^glue:([a-z0-9_]{1,255})$/.exec(uri.trim());
   if (!m) throw new ConfigError(`bad catalog ${uri}`, {}, 'use glue:<database> (lower-case letters, digits, underscores)');
-  return new GlueCatalog({ ...opts, database: m[1]! });
+  return new GlueCatalog({ ...opts, database: m[1] });
 }
 
 /**

@@ -310,7 +310,7 @@ export function toModel(t: NormalizedType | RedshiftType): NormalizedType {
     case 'float':
     case 'string':
     case 'binary':
-      return t as NormalizedType;
+      return t;
     default:
       return normalizeContractType(t);
   }

@@ -410,7 +410,7 @@ export class QualityEvaluator {
           nulls++;
           nullFailed++;
         } else bad++;
-        this.coerceFailed(p, c as CoerceFailure, b, r, v);
+        this.coerceFailed(p, c, b, r, v);
         continue;
       }
       out[r] = c;

@@ -62,9 +62,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!command) throw new ConfigError(`unknown command "${name}"`, {}, 'run "redshift-loader --help"');
     let parsed: { values: CommandContext['values'] };
     try {
-      parsed = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: false, strict: true }) as {
-        values: CommandContext['values'];
-      };
+      parsed = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: false, strict: true });
     } catch (e) {
       throw new ConfigError((e as Error).message.replace(/\. To specify.*$/s, ''), {}, `usage: ${command.usage}`);
     }
@@ -74,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     termination = onTermination({ graceful: command.stopsOnSignal === true, log });
     const code = await command.run({
-      values: parsed.values as CommandContext['values'],
+      values: parsed.values,
       log,
       json: Boolean(parsed.values.json),
       print: (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),

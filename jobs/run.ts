@@ -10,7 +10,7 @@ import type { QualityReport } from '../data-quality/index.ts';
 import { renderQualityMarkdown, type FallbackCount } from '../data-quality/index.ts';
 import { withFallbacks } from './partition/fallback.ts';
 import { checkDrift, type DriftOutcome } from './drift-check.ts';
-import { isUserError, LoadError, type UserError } from '../core/errors.ts';
+import { isUserError, LoadError } from '../core/errors.ts';
 import { loadTimestamp, newRunId, packagePrefix, reportPrefix, type Locations } from './locations.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { Manifest } from '../core/manifest.ts';
@@ -202,7 +202,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
         batchDate,
         loadTs,
         expected: manifest.package.checksums,
-        audit: { ...auditFacts(), source_rows: report.rows.source!, part_rows: report.rows.parts!, manifest_rows: report.rows.manifest!, staged_rows: report.rows.staged!, manifest_url: manifestUri },
+        audit: { ...auditFacts(), source_rows: report.rows.source, part_rows: report.rows.parts, manifest_rows: report.rows.manifest, staged_rows: report.rows.staged, manifest_url: manifestUri },
       }),
     );
     published = true;
@@ -219,8 +219,8 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     // Stopped by a signal before the publish committed: that is the reason, whatever the step threw.
     const e = opts.signal?.aborted && !published ? opts.signal.reason : caught;
     report.status = 'failed';
-    report.error = isUserError(e) ? (e as UserError).oneLine() : `unexpected: ${(e as Error).message}`;
-    report.exitCode = isUserError(e) ? (e as UserError).exitCode : 1;
+    report.error = isUserError(e) ? (e).oneLine() : `unexpected: ${(e as Error).message}`;
+    report.exitCode = isUserError(e) ? (e).exitCode : 1;
     if (warehouse && !published) {
       await pausePoint('audit');
       await warehouse

@@ -111,7 +111,7 @@ function parseDecimal(text: string): { digits: bigint; scale: number } {
   const m = /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(text.trim());
   if (!m) throw new LoadError(`not a decimal number: ${JSON.stringify(text)}`);
   const frac = m[3] ?? '';
-  const digits = BigInt(m[2]! + frac);
+  const digits = BigInt(m[2] + frac);
   return { digits: m[1] === '-' ? -digits : digits, scale: frac.length };
 }
 

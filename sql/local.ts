@@ -37,13 +37,13 @@ export function segments(sql: string): Segment[] {
     code = '';
   };
   while (i < sql.length) {
-    const c = sql[i]!;
+    const c = sql[i];
     if (c === "'") {
       // A literal may carry an E / e prefix already (PostgreSQL form); it stays with the code before it.
       let j = i + 1;
       for (;;) {
         if (j >= sql.length) throw new ConfigError(`unterminated string literal in SQL: ${head(sql)}`);
-        const d = sql[j]!;
+        const d = sql[j];
         if (d === '\\') j += 2;
         else if (d === "'" && sql[j + 1] === "'") j += 2;
         else if (d === "'") break;
@@ -116,14 +116,14 @@ export function toLocalDialect(sql: string): string {
 
   const lock = /^LOCK\s+(?:TABLE\s+)?([A-Za-z0-9_.,\s]+?)\s*;?$/i.exec(code);
   if (lock && !/\bMODE\b/i.test(code)) {
-    const tables = lock[1]!.split(',').map((s) => qualifiedName(s.trim()));
+    const tables = lock[1].split(',').map((s) => qualifiedName(s.trim()));
     return `LOCK TABLE ${tables.join(', ')} IN EXCLUSIVE MODE`;
   }
 
   const user = /^CREATE\s+USER\s+([A-Za-z0-9_]+|\?)\s+PASSWORD\s+DISABLE\s*;?$/i.exec(code);
   if (user) {
     // A quoted name is an IAM identity (sql-text.ts userIdent): kept quoted, as PostgreSQL needs it too.
-    const name = user[1] === '?' ? parts.find((p) => p.kind === 'identifier')!.text : ident(user[1]!, 'user name');
+    const name = user[1] === '?' ? parts.find((p) => p.kind === 'identifier')!.text : ident(user[1], 'user name');
     return `CREATE ROLE ${name} LOGIN`;
   }
 

@@ -127,7 +127,7 @@ const TIMESTAMP_TEXT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,
 /** Validates 'YYYY-MM-DD' (a real calendar date). */
 export function checkDate(value: string, what: string): string {
   const m = typeof value === 'string' ? DATE_TEXT.exec(value) : null;
-  if (!m || !realDate(+m[1]!, +m[2]!, +m[3]!)) {
+  if (!m || !realDate(+m[1], +m[2], +m[3])) {
     throw new ConfigError(`${what} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
   }
   return value;
@@ -136,7 +136,7 @@ export function checkDate(value: string, what: string): string {
 /** Validates 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC, as the run's clock writes it). */
 export function checkTimestamp(value: string, what: string): string {
   const m = typeof value === 'string' ? TIMESTAMP_TEXT.exec(value) : null;
-  if (!m || !realDate(+m[1]!, +m[2]!, +m[3]!) || +m[4]! > 23 || +m[5]! > 59 || +m[6]! > 59) {
+  if (!m || !realDate(+m[1], +m[2], +m[3]) || +m[4] > 23 || +m[5] > 59 || +m[6] > 59) {
     throw new ConfigError(`${what} must be a timestamp 'YYYY-MM-DD HH:MM:SS.ffffff', got ${JSON.stringify(value)}`);
   }
   return value;

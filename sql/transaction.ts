@@ -29,7 +29,7 @@ export function checkRedshiftTransaction(statements: readonly string[]): void {
       .trim();
     const m = NOT_IN_TRANSACTION.exec(code);
     if (m) {
-      const why = m[1]!.toUpperCase() === 'TRUNCATE' ? ': TRUNCATE commits on Redshift (use DELETE, or run it as a step of its own)' : '';
+      const why = m[1].toUpperCase() === 'TRUNCATE' ? ': TRUNCATE commits on Redshift (use DELETE, or run it as a step of its own)' : '';
       throw new ConfigError(`statement ${i + 1} (${head(sql, 60)}) cannot run inside a Redshift transaction${why}`);
     }
     if (code.replace(/;\s*$/, '').includes(';')) {

@@ -102,10 +102,10 @@ export class ChecksumAccumulator {
       if (s !== null) this.sums[k] = (this.sums[k] ?? 0n) + s;
     });
     p.mins.forEach((m, k) => {
-      if (m !== null && (this.mins[k] === null || m < this.mins[k]!)) this.mins[k] = m;
+      if (m !== null && (this.mins[k] === null || m < this.mins[k])) this.mins[k] = m;
     });
     p.maxs.forEach((m, k) => {
-      if (m !== null && (this.maxs[k] === null || m > this.maxs[k]!)) this.maxs[k] = m;
+      if (m !== null && (this.maxs[k] === null || m > this.maxs[k])) this.maxs[k] = m;
     });
   }
 

@@ -143,8 +143,8 @@ export class ColumnFigureAccumulator {
   private addShare(ci: number, share: Share): Share {
     const p = this.p;
     p.sum[ci] = (p.sum[ci] ?? 0n) + share.sum!;
-    if (p.min[ci] === null || share.min! < p.min[ci]!) p.min[ci] = share.min;
-    if (p.max[ci] === null || share.max! > p.max[ci]!) p.max[ci] = share.max;
+    if (p.min[ci] === null || share.min! < p.min[ci]) p.min[ci] = share.min;
+    if (p.max[ci] === null || share.max! > p.max[ci]) p.max[ci] = share.max;
     return share;
   }
 

@@ -41,7 +41,7 @@ export class BlockDeflater {
   private error: unknown;
 
   constructor(private readonly level: number) {
-    this.stream = zlib.createDeflateRaw({ level, memLevel: MEM_LEVEL }) as zlib.DeflateRaw & ZlibInternals;
+    this.stream = zlib.createDeflateRaw({ level, memLevel: MEM_LEVEL });
     this.stream.on('error', (e) => {
       this.error = e;
     });

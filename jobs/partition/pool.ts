@@ -61,7 +61,7 @@ export function reviveError(s: SerializedError): Error {
     QualityError, DriftError, ConfigError, LoadError,
   };
   const Ctor = typed[s.name];
-  const e = Ctor ? new Ctor(s.message, (s.where ?? {}) as Where, s.hint) : Object.assign(new Error(s.message), { name: s.name });
+  const e = Ctor ? new Ctor(s.message, (s.where ?? {}), s.hint) : Object.assign(new Error(s.message), { name: s.name });
   if (s.stack) e.stack = s.stack;
   return e;
 }

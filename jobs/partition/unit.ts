@@ -172,7 +172,7 @@ function bufferAccess(uri: string, size: number, bytes: Uint8Array, start: numbe
       if (from < start) throw new PageDecodeError(`read of ${from} before the row group at ${start}`);
       const a = Math.min(from - start, bytes.length);
       const b = Math.max(a, Math.min(to - start, bytes.length));
-      return bytes.slice(a, b).buffer as ArrayBuffer;
+      return bytes.slice(a, b).buffer;
     },
   };
 }

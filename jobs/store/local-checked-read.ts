@@ -86,7 +86,7 @@ export function listedRandomAccess(path: string, listed: SourceIdentity): Random
           done += bytesRead;
         }
         await checkHandle(h, path, listed);
-        return buf.buffer.slice(buf.byteOffset, buf.byteOffset + done) as ArrayBuffer;
+        return buf.buffer.slice(buf.byteOffset, buf.byteOffset + done);
       } finally {
         await h.close();
       }

@@ -71,7 +71,7 @@ export class LocalStore implements ObjectStore {
             if (bytesRead === 0) break;
             done += bytesRead;
           }
-          return buf.buffer.slice(buf.byteOffset, buf.byteOffset + done) as ArrayBuffer;
+          return buf.buffer.slice(buf.byteOffset, buf.byteOffset + done);
         } finally {
           await h.close();
         }

@@ -24,7 +24,7 @@ export interface CsvChunk {
 function quoteByte(quote: string): number {
   const b = Buffer.from(quote, 'utf8');
   if (b.length !== 1) throw new Error(`the CSV quote must be a single ASCII character, got ${JSON.stringify(quote)}`);
-  return b[0]!;
+  return b[0];
 }
 
 export class CsvRowChunker {
@@ -135,7 +135,7 @@ export class CopyLineCounter {
 
   /** Feeds bytes; returns the 1-based row holding the target line once it is passed. */
   push(buf: Buffer): number | undefined {
-    for (let i = 0; i < buf.length && this.found === undefined; i++) this.step(buf[i]!);
+    for (let i = 0; i < buf.length && this.found === undefined; i++) this.step(buf[i]);
     return this.found;
   }
 

@@ -148,7 +148,7 @@ export class PgliteWarehouse implements Warehouse {
         for (at = 0; at < local.length; at++) {
           await this.opts.onProgress?.({ kind: 'statement', index: at, total: local.length });
           this.stopIfCancelled();
-          await tx.query(local[at]!);
+          await tx.query(local[at]);
         }
         await pausePoint('commit');
         this.stopIfCancelled();
@@ -157,7 +157,7 @@ export class PgliteWarehouse implements Warehouse {
     } catch (e) {
       if (isUserError(e)) throw e;
       const i = Math.min(at, statements.length - 1);
-      throw limitError(e, statements[i]!, this.opts.limits ?? DEFAULT_LIMITS, undefined) ?? statementFailure(e, i, statements);
+      throw limitError(e, statements[i], this.opts.limits ?? DEFAULT_LIMITS, undefined) ?? statementFailure(e, i, statements);
     }
   }
 

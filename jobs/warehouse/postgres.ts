@@ -53,7 +53,7 @@ const textTypes = {
     if (TEXT_TYPES.has(oid) && format !== 'binary') return (v: string) => v;
     return (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format);
   },
-} as unknown as pg.CustomTypesConfig;
+};
 
 export interface PostgresWarehouseOptions {
   /** 'postgres' (default): translate for PostgreSQL. 'redshift': the URI is a Redshift endpoint. */
@@ -184,7 +184,7 @@ export class PostgresWarehouse implements Warehouse {
       await this.client.query('BEGIN');
       for (at = 0; at < local.length; at++) {
         this.stopIfCancelled();
-        await this.watched(local[at]!, () => this.client.query(local[at]!));
+        await this.watched(local[at], () => this.client.query(local[at]));
       }
       await pausePoint('commit');
       this.stopIfCancelled();
