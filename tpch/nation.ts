@@ -40,7 +40,7 @@ class NationRows extends KeyedRows<NationBatch> {
     const out: NationBatch = { firstKey, numRows: count, nationkey: new Int32Array(count), name: [], regionkey: new Int32Array(count), comment: [] };
     for (let i = 0; i < count; i++) {
       const key = firstKey + i;
-      const [name, region] = NATIONS[key - 1]!;
+      const [name, region] = NATIONS[key - 1];
       this.rng.reset(key);
       out.nationkey[i] = key - 1;
       out.name.push(name);

@@ -190,8 +190,8 @@ export class OrderLinesRows extends KeyedRows<OrderLinesBatch> {
         const status = shipdate > CURRENTDATE ? 'O' : 'F';
         if (status === 'F') shipped++;
         d.linestatus.push(status);
-        d.shipinstruct.push(SHIP_INSTRUCTIONS[rng.int(0, SHIP_INSTRUCTIONS.length - 1)]!);
-        d.shipmode.push(SHIP_MODES[rng.int(0, SHIP_MODES.length - 1)]!);
+        d.shipinstruct.push(SHIP_INSTRUCTIONS[rng.int(0, SHIP_INSTRUCTIONS.length - 1)]);
+        d.shipmode.push(SHIP_MODES[rng.int(0, SHIP_MODES.length - 1)]);
         d.lcomment.push(poolText(pool, rng, 10, 43));
       }
       d.totalCents[o] = total;

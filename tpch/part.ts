@@ -37,7 +37,7 @@ const DOMAIN = 0x50415254; // "PART"
 
 /** One element of a list, uniformly. */
 function pick(rng: RowRandom, list: readonly string[]): string {
-  return list[rng.int(0, list.length - 1)]!;
+  return list[rng.int(0, list.length - 1)];
 }
 
 class PartRows extends KeyedRows<PartBatch> {
@@ -92,7 +92,7 @@ class PartRows extends KeyedRows<PartBatch> {
       while (chosen.subarray(0, w).includes(c));
       chosen[w] = c;
     }
-    return `${COLORS[chosen[0]!]} ${COLORS[chosen[1]!]} ${COLORS[chosen[2]!]} ${COLORS[chosen[3]!]} ${COLORS[chosen[4]!]}`;
+    return `${COLORS[chosen[0]]} ${COLORS[chosen[1]]} ${COLORS[chosen[2]]} ${COLORS[chosen[3]]} ${COLORS[chosen[4]]}`;
   }
 }
 

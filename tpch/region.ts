@@ -40,7 +40,7 @@ class RegionRows extends KeyedRows<RegionBatch> {
       const key = firstKey + i;
       this.rng.reset(key);
       out.regionkey[i] = key - 1;
-      out.name.push(REGIONS[key - 1]!);
+      out.name.push(REGIONS[key - 1]);
       out.comment.push(poolText(this.pool, this.rng, 31, 115));
     }
     return out;

@@ -15,7 +15,7 @@ export function int64Column<B extends TpchBatch>(name: string, maxTblBytes: numb
     parquetData(batch) {
       const v = values(batch);
       const out = new BigInt64Array(batch.numRows);
-      for (let i = 0; i < batch.numRows; i++) out[i] = BigInt(v[i]!);
+      for (let i = 0; i < batch.numRows; i++) out[i] = BigInt(v[i]);
       return { data: out };
     },
     tblText(batch) {
@@ -34,7 +34,7 @@ export function dateColumn<B extends TpchBatch>(name: string, values: (batch: B)
     parquetData: (batch) => ({ data: values(batch) }),
     tblText(batch) {
       const v = values(batch);
-      return (i) => dateText(v[i]!);
+      return (i) => dateText(v[i]);
     },
   };
 }

@@ -121,7 +121,7 @@ describe('DuckDB reads the Parquet of all eight tables', () => {
         await con.run(`CREATE VIEW ${table} AS SELECT * FROM read_parquet('${folder(table, 'parquet')}/*.parquet')`);
         const described = (await con.runAndReadAll(`DESCRIBE ${table}`)).getRows().map((r) => [String(r[0]), String(r[1])]);
         assert.deepEqual(described, SHAPES[table], table);
-        const count = (await con.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRows()[0]![0];
+        const count = (await con.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRows()[0][0];
         assert.equal(Number(count), tblLines(table), `${table}: Parquet and .tbl rows`);
       }
       for (const [rule, sql] of Object.entries(BROKEN)) {
@@ -129,13 +129,13 @@ describe('DuckDB reads the Parquet of all eight tables', () => {
         assert.equal(Number(broken), 0, `DuckDB: ${rule}`);
       }
       duckAnswers = [];
-      for (const sql of AGGREGATES) duckAnswers.push(text((await con.runAndReadAll(sql)).getRows() as unknown[][]));
+      for (const sql of AGGREGATES) duckAnswers.push(text((await con.runAndReadAll(sql)).getRows()));
       const [lineitem, orders] = duckAnswers as [string[][], string[][]];
-      assert.equal(Number(lineitem[0]![0]), tblLines('lineitem'));
-      assert.equal(lineitem[0]![6], '15000', 'every order has lines');
-      assert.equal(orders[0]![0], '15000');
-      assert.equal(orders[0]![5], String(Math.floor((15000 - 1) / 8) * 32 + ((15000 - 1) % 8) + 1), 'sparse keys: the last order key');
-      assert.ok(Number(orders[0]![6]) > 0, 'some orders are partly shipped (status P)');
+      assert.equal(Number(lineitem[0][0]), tblLines('lineitem'));
+      assert.equal(lineitem[0][6], '15000', 'every order has lines');
+      assert.equal(orders[0][0], '15000');
+      assert.equal(orders[0][5], String(Math.floor((15000 - 1) / 8) * 32 + ((15000 - 1) % 8) + 1), 'sparse keys: the last order key');
+      assert.ok(Number(orders[0][6]) > 0, 'some orders are partly shipped (status P)');
     } finally {
       con.closeSync();
       db.closeSync();
@@ -157,7 +157,7 @@ function tblLines(table: string): number {
 
 /** PostgreSQL DDL of a table from its DuckDB shape, plus a last column for the .tbl line's trailing "|". */
 function ddl(table: string): string {
-  const cols = SHAPES[table]!.map(([name, type]) => `${name} ${type === 'VARCHAR' ? 'text' : type}`);
+  const cols = SHAPES[table].map(([name, type]) => `${name} ${type === 'VARCHAR' ? 'text' : type}`);
   return `CREATE TABLE ${table} (${cols.join(', ')}, tbl_end text)`;
 }
 

@@ -90,14 +90,14 @@ const DOMAINS: Record<string, { columns: Array<(v: string) => boolean>; row?: (f
   customer: {
     columns: [int(1, 150_000), /^Customer#\d{9}$/.test.bind(/^Customer#\d{9}$/), (v) => /^[0-9a-zA-Z, ]{10,40}$/.test(v), int(0, 24), (v) => phone.test(v),
       money(-99_999, 999_999), oneOf('AUTOMOBILE|BUILDING|FURNITURE|MACHINERY|HOUSEHOLD'), text(29, 116)],
-    row: (f) => (f[1] !== `Customer#${f[0]!.padStart(9, '0')}` ? 'c_name' : Number(phone.exec(f[4]!)![1]) !== Number(f[3]) + 10 ? 'c_phone country code' : undefined),
+    row: (f) => (f[1] !== `Customer#${f[0].padStart(9, '0')}` ? 'c_name' : Number(phone.exec(f[4])![1]) !== Number(f[3]) + 10 ? 'c_phone country code' : undefined),
   },
   part: {
     columns: [int(1, 200_000), (v) => { const w = v.split(' '); return w.length === 5 && new Set(w).size === 5 && w.every((c) => COLORS.includes(c)); },
       (v) => /^Manufacturer#[1-5]$/.test(v), (v) => /^Brand#[1-5][1-5]$/.test(v),
       (v) => /^(STANDARD|SMALL|MEDIUM|LARGE|ECONOMY|PROMO) (ANODIZED|BURNISHED|PLATED|POLISHED|BRUSHED) (TIN|NICKEL|BRASS|STEEL|COPPER)$/.test(v),
       int(1, 50), (v) => /^(SM|LG|MED|JUMBO|WRAP) (CASE|BOX|BAG|JAR|PKG|PACK|CAN|DRUM)$/.test(v), money(90_000, 209_999), text(5, 22)],
-    row: (f) => (f[3]![6] !== f[2]!.at(-1) ? 'p_brand starts with p_mfgr' : Math.round(Number(f[7]) * 100) !== retailCents(Number(f[0])) ? 'p_retailprice formula' : undefined),
+    row: (f) => (f[3][6] !== f[2].at(-1) ? 'p_brand starts with p_mfgr' : Math.round(Number(f[7]) * 100) !== retailCents(Number(f[0])) ? 'p_retailprice formula' : undefined),
   },
   partsupp: {
     columns: [int(1, 200_000), int(1, 10_000), int(1, 9999), money(100, 100_000), text(49, 198)],
@@ -120,9 +120,9 @@ const DOMAINS: Record<string, { columns: Array<(v: string) => boolean>; row?: (f
     row: (f) => {
       const current = day('1995-06-17');
       if (Math.round(Number(f[5]) * 100) !== Number(f[4]) * retailCents(Number(f[1]))) return 'l_extendedprice = l_quantity × p_retailprice';
-      if ((day(f[12]!) <= current) !== (f[8] !== 'N')) return 'l_returnflag against CURRENTDATE';
-      if ((day(f[10]!) > current) !== (f[9] === 'O')) return 'l_linestatus against CURRENTDATE';
-      const receipt = day(f[12]!) - day(f[10]!);
+      if ((day(f[12]) <= current) !== (f[8] !== 'N')) return 'l_returnflag against CURRENTDATE';
+      if ((day(f[10]) > current) !== (f[9] === 'O')) return 'l_linestatus against CURRENTDATE';
+      const receipt = day(f[12]) - day(f[10]);
       return receipt >= 1 && receipt <= 30 ? undefined : 'l_receiptdate − l_shipdate in 1 … 30';
     },
   },
@@ -136,17 +136,17 @@ describe('value domains (clause 4.2.3) on a sample of dbgen text', () => {
       for (const f of rows) {
         assert.equal(f.length, domain.columns.length, `${name}: fields of ${f.join('|')}`);
         domain.columns.forEach((check, i) => {
-          assert.ok(check(f[i]!), `${name}.${tpchTable(name).columns[i]!.name} = "${f[i]}" out of its domain (row ${f.join('|')})`);
-          seen[i]!.add(f[i]!);
+          assert.ok(check(f[i]), `${name}.${tpchTable(name).columns[i].name} = "${f[i]}" out of its domain (row ${f.join('|')})`);
+          seen[i].add(f[i]);
         });
         const broken = domain.row?.(f);
         assert.equal(broken, undefined, `${name}: ${broken} (row ${f.join('|')})`);
       }
-      const distinct = (column: string): number => seen[tpchTable(name).columns.findIndex((c) => c.name === column)]!.size;
+      const distinct = (column: string): number => seen[tpchTable(name).columns.findIndex((c) => c.name === column)].size;
       if (name === 'customer') assert.equal(distinct('c_mktsegment'), 5);
       if (name === 'part') {
         assert.deepEqual([distinct('p_type'), distinct('p_container'), distinct('p_brand'), distinct('p_size')], [150, 40, 25, 50]);
-        assert.equal(new Set(rows.flatMap((f) => f[1]!.split(' '))).size, 92, 'all 92 colours');
+        assert.equal(new Set(rows.flatMap((f) => f[1].split(' '))).size, 92, 'all 92 colours');
       }
       if (name === 'orders') assert.deepEqual([distinct('o_orderpriority'), distinct('o_orderstatus')], [5, 3]);
       if (name === 'lineitem') {
@@ -202,15 +202,15 @@ describe('Parquet and .tbl carry the same values', () => {
       for (const f of readdirSync(pqDir).sort()) {
         const rows = await parquetReadObjects({ file: await asyncBufferFromFile(join(pqDir, f)) });
         for (const row of rows) {
-          const fields = lines[at++]!.slice(0, -1).split('|');
+          const fields = lines[at++].slice(0, -1).split('|');
           Object.values(row).forEach((v, i) => {
             let shown: string;
             if (v instanceof Date) {
               shown = v.toISOString().slice(0, 10);
               dates++;
-            } else if (typeof v === 'number' && fields[i]!.includes('.')) shown = Number(fields[i]).toString() === v.toString() ? fields[i]! : String(v);
+            } else if (typeof v === 'number' && fields[i].includes('.')) shown = Number(fields[i]).toString() === v.toString() ? fields[i] : String(v);
             else shown = String(v);
-            assert.equal(shown, fields[i], `${table} row ${at} column ${tpchTable(table).columns[i]!.name}`);
+            assert.equal(shown, fields[i], `${table} row ${at} column ${tpchTable(table).columns[i].name}`);
           });
         }
       }
