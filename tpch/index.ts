@@ -50,3 +50,14 @@ export {
   type GenerateResult,
   type GenerateSupplierOptions,
 } from './write.ts';
+export { regionTable } from './region.ts';
+export { nationTable } from './nation.ts';
+export { customerTable, customerName, CUSTOMER_ROWS_PER_SF } from './customer.ts';
+export { partTable, PART_ROWS_PER_SF } from './part.ts';
+export { partsuppTable, SUPPLIERS_PER_PART } from './partsupp.ts';
+export { ordersTable } from './orders.ts';
+export { lineitemTable } from './lineitem.ts';
+export { MAX_LINES_PER_ORDER, ORDER_ROWS_PER_SF, OrderLinesRows, orderableCustomer, sparseOrderKey, type OrderLines, type OrderLinesBatch } from './order-lines.ts';
+export { partSupplier, retailPriceCents } from './part-formulas.ts';
+export { CURRENTDATE, ENDDATE, STARTDATE, dateText, epochDay } from './calendar.ts';
+export { dateColumn, int64Column } from './value-columns.ts';

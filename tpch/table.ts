@@ -7,7 +7,10 @@
  */
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 
-/** A run of consecutive rows, column by column: row i has key firstKey + i. */
+/**
+ * A run of consecutive rows, column by column: row i has key firstKey + i — or, for a table with
+ * rowsPerKey, the rows of consecutive keys from firstKey (numRows counts rows, not keys).
+ */
 export interface TpchBatch {
   firstKey: number;
   numRows: number;
@@ -15,11 +18,14 @@ export interface TpchBatch {
 
 /** The rows of one table at one (scale, seed): any key range alone gives the same values. */
 export interface TpchRowGenerator<B extends TpchBatch = TpchBatch> {
-  /** Rows in the table: keys run from 1 to rows. */
+  /** Keys in the table, which run from 1 to rows: its rows, unless the table has rowsPerKey. */
   readonly rows: number;
-  /** `count` consecutive rows from `firstKey`. */
+  /** The rows of `count` consecutive keys from `firstKey`. */
   batch(firstKey: number, count: number): B;
-  /** Keys firstKey … lastKey (default: all) in batches of at most batchSize rows, built as they are asked for. */
+  /**
+   * Keys firstKey … lastKey (default: all) in batches of at most batchSize rows (of about batchSize rows
+   * for a table with rowsPerKey: whole keys), built as they are asked for.
+   */
   batches(options?: { firstKey?: number; lastKey?: number; batchSize?: number }): Generator<B>;
 }
 
@@ -41,6 +47,11 @@ export interface TpchTable<B extends TpchBatch = TpchBatch> {
   readonly name: string;
   /** Rows per unit of scale factor (SUPPLIER 10,000); dbgen truncates SF × this, and writes at least one. */
   readonly rowsPerScaleFactor: number;
+  /**
+   * Rows per key when not one (PARTSUPP 4 per part, LINEITEM 1–7 per order): the key is then the parent's
+   * (a file's key range is a range of parts or orders) and rowsPerScaleFactor counts keys, not rows.
+   */
+  readonly rowsPerKey?: { readonly min: number; readonly max: number };
   /** Rows whatever the scale factor (NATION 25, REGION 5); rowsPerScaleFactor is then not used. */
   readonly fixedRows?: number;
   /** The columns, in table order. */

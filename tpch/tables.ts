@@ -3,11 +3,25 @@
  * here; `generate --dataset NAME` and `start` find it through this map, worker threads too.
  */
 import { ConfigError } from '../core/errors.ts';
+import { customerTable } from './customer.ts';
+import { lineitemTable } from './lineitem.ts';
+import { nationTable } from './nation.ts';
+import { ordersTable } from './orders.ts';
+import { partTable } from './part.ts';
+import { partsuppTable } from './partsupp.ts';
+import { regionTable } from './region.ts';
 import { supplierTable } from './supplier.ts';
 import type { TpchTable } from './table.ts';
 
 export const tpchTables: Readonly<Record<string, TpchTable>> = {
+  region: regionTable,
+  nation: nationTable,
   supplier: supplierTable,
+  customer: customerTable,
+  part: partTable,
+  partsupp: partsuppTable,
+  orders: ordersTable,
+  lineitem: lineitemTable,
 };
 
 /** The names the generator knows, sorted. */

@@ -18,7 +18,7 @@ export interface FilePlan {
   index: number;
   /** Absolute path of the finished file. */
   path: string;
-  /** Row keys of the file's first and last row (inclusive). */
+  /** Keys of the file's first and last row (inclusive): parent keys for a table with rowsPerKey. */
   firstKey: number;
   lastKey: number;
 }
@@ -88,14 +88,19 @@ export async function writeTableFile<B extends TpchBatch>(
   options: WriteFileOptions,
 ): Promise<GeneratedFile> {
   const { firstKey, lastKey } = plan;
-  const rows = lastKey - firstKey + 1;
+  const keys = lastKey - firstKey + 1;
+  let rows = 0;
   const tmp = options.temporaryPath ?? temporaryPath(plan.path);
   const bytes = await writeAtomically(tmp, plan.path, async (handle) => {
     if (options.format === 'csv') {
-      const batchSize = Math.min(CSV_BATCH_ROWS, rows);
-      const buffer = Buffer.allocUnsafe(batchSize * maxTblLineBytes(table));
+      const batchSize = Math.min(CSV_BATCH_ROWS, keys * (table.rowsPerKey?.max ?? 1));
+      const lineBytes = maxTblLineBytes(table);
+      let buffer = Buffer.allocUnsafe(batchSize * lineBytes);
       for (const batch of generator.batches({ firstKey, lastKey, batchSize })) {
+        // Whole keys per batch: a table with several rows per key may pass batchSize rows.
+        if (buffer.length < batch.numRows * lineBytes) buffer = Buffer.allocUnsafe(batch.numRows * lineBytes);
         const text = encodeTbl(table, batch, buffer);
+        rows += batch.numRows;
         let done = 0;
         while (done < text.length) done += (await handle.write(text, done, text.length - done)).bytesWritten;
         options.onRows?.(batch.numRows);
@@ -104,6 +109,7 @@ export async function writeTableFile<B extends TpchBatch>(
       const sink = new TableParquetSink(table, handle, { metadata: options.metadata });
       for (const batch of generator.batches({ firstKey, lastKey, batchSize: options.rowGroupSize })) {
         await sink.write(batch);
+        rows += batch.numRows;
         options.onRows?.(batch.numRows);
       }
       await sink.finish();

@@ -57,7 +57,7 @@ export interface GenerateOptions {
 export interface GenerateProgress {
   /** Rows written so far in this call. */
   rows: number;
-  /** Rows this call writes in all. */
+  /** Rows this call writes in all (for a table with 1–7 rows per key, LINEITEM, the expected count). */
   totalRows: number;
   /** The file a batch was just written to (its final path). */
   file: string;
@@ -101,7 +101,9 @@ export async function generateTable(tableName: string, options: GenerateOptions)
 
   const dir = outputFolder(options.outDir);
   const plans = indexes.map((index) => planFile(dir, rows, files, index, format));
-  const totalRows = plans.reduce((sum, p) => sum + p.lastKey - p.firstKey + 1, 0);
+  const totalKeys = plans.reduce((sum, p) => sum + p.lastKey - p.firstKey + 1, 0);
+  // Rows are counted as written; with several rows per key (LINEITEM) the total shown in progress is the mean.
+  const totalRows = Math.round(totalKeys * ((table.rowsPerKey?.min ?? 1) + (table.rowsPerKey?.max ?? 1)) / 2);
   const concurrency = chooseConcurrency(options.concurrency, plans.length, totalRows);
   await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
     throw new ConfigError(`cannot create the output folder ${dir}: ${e.code ?? e.message}`, { file: dir }, 'check the path and its permissions');
@@ -147,7 +149,7 @@ export async function generateTable(tableName: string, options: GenerateOptions)
       progress,
     );
   }
-  return { files: written, rows: totalRows };
+  return { files: written, rows: written.reduce((sum, f) => sum + f.rows, 0) };
 }
 
 function chooseConcurrency(requested: unknown, files: number, rows: number): number {
