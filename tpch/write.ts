@@ -210,7 +210,7 @@ async function writeInWorkers(
     const feed = (worker: Worker): void => {
       if (failure) return;
       if (next < tasks.length) {
-        const task = tasks[next++]!;
+        const task = tasks[next++];
         const tmp = temporaryPath(task.plan.path);
         inFlight.set(task.plan.index, tmp);
         worker.postMessage({ ...task, options: { ...task.options, temporaryPath: tmp } } satisfies FileTask);

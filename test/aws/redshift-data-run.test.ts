@@ -69,7 +69,7 @@ function assertLines(lines: Line[], expected: Expect[], what: string): void {
   const show = (l: Line[]) => l.map((x) => `${x.at}: ${x.sql.replace(/\s+/g, ' ').slice(0, 110)}`).join('\n');
   assert.equal(lines.length, expected.length, `${what}: ${lines.length} statements sent, ${expected.length} expected:\n${show(lines)}`);
   expected.forEach(([at, sql], k) => {
-    const l = lines[k]!;
+    const l = lines[k];
     assert.equal(l.at, at, `${what}, statement ${k + 1}: sent as ${l.at}, expected ${at}:\n${show(lines)}`);
     if (typeof sql === 'string') assert.equal(l.sql, sql, `${what}, statement ${k + 1}`);
     else assert.match(l.sql, sql, `${what}, statement ${k + 1}`);
@@ -295,7 +295,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     assert.ok(manifest.entries.every((e) => e.mandatory === true && e.url.startsWith(`s3://${staging}/`)));
 
     // Results came back page by page: the drift query's 8 columns in pages of 3.
-    const drift = lines[1]!;
+    const drift = lines[1];
     const pages = api!.stub.commandCalls(GetStatementResultCommand).filter((c) => c.args[0].input.Id === drift.id);
     assert.deepEqual(pages.map((c) => c.args[0].input.NextToken), [undefined, '3', '6']);
   });
@@ -370,8 +370,8 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
 
     // Sent in order; after the failed publish, one batch writes the failed audit row; no history check.
     const failedAudit = lines.at(-2)!;
-    const loadTs = /CAST\('([0-9 :.-]+)' AS TIMESTAMP\)/.exec(lines.find((l) => l.at === 'B8/9')!.sql)![1]!;
-    const manifestUri = /FROM '([^']+)'/.exec(lines.find((l) => l.at === 'B2/3')!.sql)![1]!;
+    const loadTs = /CAST\('([0-9 :.-]+)' AS TIMESTAMP\)/.exec(lines.find((l) => l.at === 'B8/9')!.sql)![1];
+    const manifestUri = /FROM '([^']+)'/.exec(lines.find((l) => l.at === 'B2/3')!.sql)![1];
     assertLines(lines.slice(0, -3), [...loadPrefix(manifestUri), ...publishBatch(loadTs)], 'the failing run');
     assertLines(lines.slice(-3), [['B1/2', SET_TIMEOUT], ['B2/2', /^INSERT INTO assignment\.load_audit /], RELEASE], 'the failed audit row, then the load lock released');
     assert.equal(failedAudit.at, 'B2/2');
@@ -407,7 +407,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     const publishId = lines.find((l) => l.at === 'B2/9')!.id.replace(/:2$/, '');
     const d = await describeStatement(publishId);
     assert.deepEqual(d.SubStatements!.map((s) => s.Status), ['FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FAILED']);
-    assert.equal(d.SubStatements![7]!.ResultRows, 10_000, 'the insert ran…');
+    assert.equal(d.SubStatements![7].ResultRows, 10_000, 'the insert ran…');
     const after = await published(db!.url);
     assert.deepEqual(after.rows, before.rows, '…and was rolled back with the delete of the published copy');
     assert.deepEqual(after.loadTs, before.loadTs);

@@ -114,7 +114,7 @@ describe('bounded lock waits on PostgreSQL', () => {
 
     const audit = await auditRows(fx.warehouse);
     assert.deepEqual(audit.map((a) => a.status), ['published', 'failed']);
-    assert.match(audit[1]!.message ?? '', /gave up waiting 2 s for a lock on assignment\.supplier_stage held by pid/);
+    assert.match(audit[1].message ?? '', /gave up waiting 2 s for a lock on assignment\.supplier_stage held by pid/);
     const after = await published(fx.warehouse);
     assert.deepEqual(after.rows, before.rows, 'the published copy is untouched');
     assert.deepEqual(after.loadTs, before.loadTs);
@@ -132,7 +132,7 @@ describe('bounded lock waits on PostgreSQL', () => {
     assert.equal(r.code, 5, r.stderr);
     const waits = r.stderr.split('\n').filter((l) => l.startsWith('{') && l.includes('for a lock on'));
     assert.equal(waits.length, 1, `one wait line: ${r.stderr}`);
-    const msg = JSON.parse(waits[0]!).msg as string;
+    const msg = JSON.parse(waits[0]).msg as string;
     assert.match(
       msg,
       new RegExp(`^waiting 1[0-3](\\.\\d)? s for a lock on assignment\\.supplier_stage: TRUNCATE assignment\\.supplier_stage — blocked by pid ${analyst.pid} \\(user [a-z_]+, application analyst, idle in transaction since .* UTC\\) \\(gives up after 13 s\\)$`),

@@ -610,7 +610,7 @@ describe('delimited reader', () => {
     assert.equal(first.value!.numRows, 1000);
     assert.equal(first.value!.columns.k[999], '999');
     assert.ok(pulled < 40, `pulled ${pulled} of ${total} chunks before the first batch`);
-    await it.return!(undefined);
+    await it.return(undefined);
     assert.ok(source.destroyed, 'stopping early releases the input');
     assert.ok(pulled < 40);
   });

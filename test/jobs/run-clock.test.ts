@@ -47,7 +47,7 @@ for (const engine of ENGINES) {
       });
       assert.equal(report.status, 'published');
       assert.ok(clock.readings.length >= 2, 'the clock is read at the start and at the finish');
-      const [first, last] = [clock.readings[0]!, clock.readings.at(-1)!];
+      const [first, last] = [clock.readings[0], clock.readings.at(-1)!];
       assert.equal(report.startedAt, first.toISOString());
       assert.equal(report.finishedAt, last.toISOString());
       assert.equal(report.timings.total, last.getTime() - first.getTime());

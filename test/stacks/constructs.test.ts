@@ -109,8 +109,8 @@ describe('Network', () => {
     const warehouse = sgs.find((g) => g.attrs.name === 'redshift-loader-dev-redshift')!;
     const ingress = resources(tf, 'aws_vpc_security_group_ingress_rule').filter((r) => refersTo(r.attrs.security_group_id, warehouse));
     assert.equal(ingress.length, 1);
-    assert.equal(ingress[0]!.attrs.from_port, 5439);
-    assert.ok(refersTo(ingress[0]!.attrs.referenced_security_group_id, batch), 'from the Batch security group');
+    assert.equal(ingress[0].attrs.from_port, 5439);
+    assert.ok(refersTo(ingress[0].attrs.referenced_security_group_id, batch), 'from the Batch security group');
     for (const r of [...resources(tf, 'aws_vpc_security_group_ingress_rule'), ...resources(tf, 'aws_vpc_security_group_egress_rule')]) {
       assert.equal(r.attrs.cidr_ipv4, undefined, r.id);
     }
@@ -213,7 +213,7 @@ describe('Warehouse (provisioned)', () => {
     const read = st.find((s) => s.Sid === 'ReadStagedParts')!;
     assert.deepEqual(read.Action, ['s3:GetObject']);
     assert.equal((read.Resource as string[]).length, DATASETS.length);
-    assert.match((read.Resource as string[])[0]!, /aws_s3_bucket\.storage_staging_.*\.arn\}\/supplier\/\*$/);
+    assert.match((read.Resource as string[])[0], /aws_s3_bucket\.storage_staging_.*\.arn\}\/supplier\/\*$/);
     assert.deepEqual(st.find((s) => s.Sid === 'DecryptStagedParts')!.Action, ['kms:Decrypt']);
     assert.deepEqual(
       st.flatMap((s) => [s.Action].flat()).sort(),
@@ -229,7 +229,7 @@ describe('Warehouse (ETL user)', () => {
     assert.equal(stack.warehouse.jobDatabaseUser, 'supply_loader');
     const job = resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-run-and-drift')!;
     const creds = statementsOf(job.attrs.policy).find((s) => s.Sid === 'TemporaryCredentialsForTheEtlUser')!;
-    assert.match((creds.Resource as string[])[0]!, /:dbuser:redshift-loader-dev-warehouse\/supply_loader$/);
+    assert.match((creds.Resource as string[])[0], /:dbuser:redshift-loader-dev-warehouse\/supply_loader$/);
     assert.equal(synthStack(dev).stack.warehouse.jobDatabaseUser, 'etl_loader');
     assert.throws(() => synthStack({ ...dev, etlUser: 'rl_admin' }), /etlUser must not be the admin/);
     assert.throws(() => synthStack({ ...dev, etlUser: 'IAMR:x' }), /etlUser must be lower-case/);
@@ -509,7 +509,7 @@ describe('Orchestration', () => {
     const events = resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-submit-drift')!;
     const st = statementsOf(events.attrs.policy);
     assert.deepEqual(st.flatMap((s) => [s.Action].flat()), ['batch:SubmitJob']);
-    assert.ok((st[0]!.Resource as string[]).every((r) => !r.includes('job-definition/redshift-loader-dev-run')), 'drift only');
+    assert.ok((st[0].Resource as string[]).every((r) => !r.includes('job-definition/redshift-loader-dev-run')), 'drift only');
   });
 
   it('applies the stack-level settings: provider, backend with a lock file, image tag variable', () => {

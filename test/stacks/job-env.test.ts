@@ -54,7 +54,7 @@ describe('job environment', () => {
       });
 
       it('carries locations and ARNs in the forms jobs/ parses', () => {
-        const env = Object.fromEntries(defs[0]!.props.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
+        const env = Object.fromEntries(defs[0].props.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
         for (const k of ['RL_LANDING', 'RL_STAGING', 'RL_REPORTS']) assert.match(env[k], new RegExp(`^s3://\\$\\{aws_s3_bucket\\.storage_${k.slice(3).toLowerCase()}_[A-Z0-9]+\\.bucket\\}$`), k);
         // The ETL user through IAM (temporary credentials), not the admin through its secret.
         assert.equal(env.RL_WAREHOUSE, `redshift-data:cluster/redshift-loader-${name}-warehouse/supply_chain?user=etl_loader`);

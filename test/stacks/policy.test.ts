@@ -69,7 +69,7 @@ function addResource(tf: TfJson, type: string, id: string, attrs: Attrs): void {
 }
 
 function removeType(tf: TfJson, type: string, pred: (a: Attrs) => boolean = () => true): void {
-  for (const [id, a] of Object.entries(tf.resource![type] ?? {})) if (pred(a)) delete tf.resource![type]![id];
+  for (const [id, a] of Object.entries(tf.resource![type] ?? {})) if (pred(a)) delete tf.resource![type][id];
 }
 
 function jobDef(tf: TfJson, kind: 'run' | 'drift'): { attrs: Attrs; props: Attrs; save(): void } {
@@ -195,7 +195,7 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
   {
     rule: 'WAREHOUSE-IAM-LOGIN',
     fault: 'the key usable through Secrets Manager',
-    apply: (tf) => jobStatement(tf, 'UseKeyThroughServices', (s) => (s.Condition!.StringEquals!['kms:ViaService'] as string[]).push('secretsmanager.eu-west-1.amazonaws.com')),
+    apply: (tf) => jobStatement(tf, 'UseKeyThroughServices', (s) => (s.Condition!.StringEquals['kms:ViaService'] as string[]).push('secretsmanager.eu-west-1.amazonaws.com')),
   },
   {
     rule: 'WAREHOUSE-IAM-LOGIN',
@@ -229,7 +229,7 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
     fault: "anyone's Data API statements",
     apply: (tf) => editPolicy(jobPolicy(tf), 'policy', (s) => delete s.find((x) => x.Sid === 'DataApiOwnStatementsOnly')!.Condition),
   },
-  { rule: 'IAM-PRINCIPALS', fault: 'trust without aws:SourceAccount', apply: (tf) => editPolicy(named(tf, 'aws_iam_role', 'redshift-loader-dev-batch-job'), 'assume_role_policy', (s) => delete s[0]!.Condition) },
+  { rule: 'IAM-PRINCIPALS', fault: 'trust without aws:SourceAccount', apply: (tf) => editPolicy(named(tf, 'aws_iam_role', 'redshift-loader-dev-batch-job'), 'assume_role_policy', (s) => delete s[0].Condition) },
   { rule: 'IAM-PRINCIPALS', fault: 'bucket open to "*"', apply: (tf) => editPolicy(find(tf, 'aws_s3_bucket_policy', (a) => a.bucket.includes('reports')), 'policy', (s) => s.push({ Sid: 'Open', Effect: 'Allow', Principal: '*', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::x'] })) },
 ];
 

@@ -41,7 +41,7 @@ describe('the table registry', () => {
     it(`${name}: registered under its own name, one Parquet column per column, rows as the scale says`, () => {
       assert.equal(table.name, name);
       assert.deepEqual(parquetSchema(table).slice(1).map((e) => e.name), table.columns.map((c) => c.name));
-      assert.equal(parquetSchema(table)[0]!.num_children, table.columns.length);
+      assert.equal(parquetSchema(table)[0].num_children, table.columns.length);
       for (const scale of [0.00001, 0.01, 0.3001, 1, 7.5]) {
         assert.equal(table.generator({ scale, seed: 1n }).rows, tableRowCount(table, scale), `SF ${scale}`);
       }
@@ -54,7 +54,7 @@ describe('the table registry', () => {
       for (const line of lines) {
         const fields = line.slice(0, -1).split('|');
         assert.equal(fields.length, table.columns.length);
-        table.columns.forEach((c, i) => assert.ok(fields[i]!.length <= c.maxTblBytes, `${c.name} "${fields[i]}" over ${c.maxTblBytes} bytes`));
+        table.columns.forEach((c, i) => assert.ok(fields[i].length <= c.maxTblBytes, `${c.name} "${fields[i]}" over ${c.maxTblBytes} bytes`));
       }
     });
   }
@@ -105,7 +105,7 @@ class RegionRows implements TpchRowGenerator<RegionBatch> {
     return {
       firstKey,
       numRows: count,
-      name: keys.map((k) => NAMES[k - 1]!),
+      name: keys.map((k) => NAMES[k - 1]),
       code: Int32Array.from(keys, (k) => k * 7),
       cents: Int32Array.from(keys, (k) => (k % 2 ? -1 : 1) * k * 12_345),
     };

@@ -137,7 +137,7 @@ function bucketsByPurpose(tf: TfJson, env: string): Map<string, Resource> {
   const out = new Map<string, Resource>();
   for (const b of resources(tf, 'aws_s3_bucket')) {
     const m = new RegExp(`-${env}-(.+)-\\$\\{`).exec(String(b.attrs.bucket ?? ''));
-    out.set(m ? m[1]! : String(b.attrs.bucket), b);
+    out.set(m ? m[1] : String(b.attrs.bucket), b);
   }
   return out;
 }
@@ -366,7 +366,7 @@ export const RULES: Rule[] = [
         for (const r of ingress) {
           const from = refs(r.attrs.referenced_security_group_id, 'aws_security_group');
           if (r.attrs.from_port !== 5439 || r.attrs.to_port !== 5439 || r.attrs.ip_protocol !== 'tcp') v.push(`${named(r)} is not tcp/5439`);
-          if (from.length !== 1 || !batchSgIds.includes(from[0]!)) v.push(`${named(r)} admits something other than the Batch security group`);
+          if (from.length !== 1 || !batchSgIds.includes(from[0])) v.push(`${named(r)} admits something other than the Batch security group`);
         }
       }
       return v;
@@ -799,7 +799,7 @@ export const RULES: Rule[] = [
         if (!it) continue;
         const defined = Object.keys(it.input_paths ?? {});
         for (const m of String(it.input_template).matchAll(/<([^<>]+)>/g)) {
-          if (!defined.includes(m[1]!) && m[1] !== 'aws.events.event' && m[1] !== 'aws.events.event.json') v.push(`${named(t)}: placeholder <${m[1]}> has no input path`);
+          if (!defined.includes(m[1]) && m[1] !== 'aws.events.event' && m[1] !== 'aws.events.event.json') v.push(`${named(t)}: placeholder <${m[1]}> has no input path`);
         }
       }
       const topicPolicy = resources(tf, 'aws_sns_topic_policy').find((p) => refersTo(p.attrs.arn, topic));
@@ -858,7 +858,7 @@ export const RULES: Rule[] = [
         for (const uri of uris) {
           const m = /^redshift-data:cluster\/([^/?]+)\/([^/?]+)\?user=([a-z_][a-z0-9_]*)$/.exec(uri);
           if (!m || m[1] !== id || m[2] !== db) v.push(`RL_WAREHOUSE ${uri} is not redshift-data:cluster/${id}/${db}?user=<etl user>`);
-          else users.add(m[3]!);
+          else users.add(m[3]);
         }
         if (users.size > 1) v.push(`the job definitions log in as different users: ${[...users].join(', ')}`);
         const user = [...users][0];

@@ -32,7 +32,7 @@ export function refs(value: unknown, type: string): string[] {
   const out: string[] = [];
   const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
   const re = new RegExp(`\\$\\{${type.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.([A-Za-z0-9_-]+)\\.`, 'g');
-  for (const m of text.matchAll(re)) out.push(m[1]!);
+  for (const m of text.matchAll(re)) out.push(m[1]);
   return out;
 }
 
@@ -43,13 +43,13 @@ export function refersTo(value: unknown, r: Resource): boolean {
 /** A Terraform block written as a list of one object (or an object): its first object. */
 export function block(v: unknown): Attrs | undefined {
   if (Array.isArray(v)) return v[0] as Attrs | undefined;
-  if (v && typeof v === 'object') return v as Attrs;
+  if (v && typeof v === 'object') return v;
   return undefined;
 }
 
 export function blocks(v: unknown): Attrs[] {
   if (Array.isArray(v)) return v as Attrs[];
-  if (v && typeof v === 'object') return [v as Attrs];
+  if (v && typeof v === 'object') return [v];
   return [];
 }
 
