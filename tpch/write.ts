@@ -27,6 +27,7 @@ import {
 } from './options.ts';
 import { tpchTable } from './tables.ts';
 import { planFile, removeStaleTemporaries, temporaryPath, writeTableFile, type FilePlan, type GeneratedFile } from './write-file.ts';
+import { inspect } from 'node:util';
 
 export { fileKeyRange, partFileName, type GeneratedFile } from './write-file.ts';
 
@@ -153,7 +154,7 @@ export async function generateTable(tableName: string, options: GenerateOptions)
 function chooseConcurrency(requested: unknown, files: number, rows: number): number {
   if (requested !== undefined) {
     if (typeof requested !== 'number' || !Number.isSafeInteger(requested) || requested < 1) {
-      throw new ConfigError(`concurrency must be a whole number of at least 1, got ${String(requested)}`, {}, 'e.g. 4');
+      throw new ConfigError(`concurrency must be a whole number of at least 1, got ${typeof requested === 'number' || typeof requested === 'string' ? String(requested) : inspect(requested)}`, {}, 'e.g. 4');
     }
     return Math.min(requested, files);
   }

@@ -351,7 +351,7 @@ export class DataApiOnPostgres {
 
   /** Waits for every statement still running, then restores the RedshiftDataClient class. */
   async stop(): Promise<void> {
-    await Promise.all([...this.statements.values()].map((s) => s.done));
+    await Promise.all([...this.statements.values()].flatMap((s) => (s.done ? [s.done] : [])));
     this.stub.restore();
   }
 
@@ -491,7 +491,7 @@ export class DataApiOnPostgres {
       for (const f of [p.dateformat, p.timeformat]) if (f !== undefined && f.toLowerCase() !== 'auto') throw new Error(`the stand-in emulates DATEFORMAT/TIMEFORMAT 'auto' only`);
       let json: { entries?: unknown; package?: Record<string, unknown> };
       try {
-        json = JSON.parse((await this.opts.s3.readAll(p.from)).toString('utf8'));
+        json = JSON.parse((await this.opts.s3.readAll(p.from)).toString('utf8')) as typeof json;
       } catch (e) {
         throw new Error(`Problem reading manifest file - S3ServiceException:${(e as Error).message}`);
       }

@@ -357,7 +357,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     }
     const { error, lines } = outcome;
     assert.equal(tampered, 1);
-    assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? error}`);
+    assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? String(error)}`);
     assert.equal(error.exitCode, 5);
     assert.match(error.message, new RegExp(`^statement 2 of 8 failed: ERROR: division by zero — /\\* ${esc(PUBLISH_STEPS[1])} \\*/ SELECT 1`));
 
@@ -401,7 +401,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
       await api!.admin('DROP FUNCTION public.rl_skew()');
     }
     const { error, lines } = outcome;
-    assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? error}`);
+    assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? String(error)}`);
     assert.equal(error.exitCode, 5);
     assert.match(error.message, new RegExp(`^statement 8 of 8 failed: ERROR: division by zero — /\\* ${esc(PUBLISH_STEPS[7])} \\*/`));
     const publishId = lines.find((l) => l.at === 'B2/9')!.id.replace(/:2$/, '');
@@ -422,7 +422,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
     await api!.admin(`INSERT INTO assignment.load_lock VALUES ('supplier', 'other-run', '2026-11-24', '${iso(Date.now())}', '${iso(Date.now() + 3_600_000)}')`);
     const { error, lines } = await run({ lockTimeoutMs: 3_000, statementTimeoutMs: 60_000 });
-    assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? error}`);
+    assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? String(error)}`);
     assert.match(error.oneLine(), /^LoadError: another run of supplier 2026-11-24 \(run id other-run, lease until [0-9 :.-]+ UTC\) is loading into redshift-data:cluster\/test-cluster\/dev; gave up after waiting 3 s/);
     assert.ok(!lines.some((l) => /^TRUNCATE|^COPY/.test(l.sql)), 'the stage was never touched');
     assert.deepEqual((await api!.admin('SELECT run_id FROM assignment.load_lock')).rows, [{ run_id: 'other-run' }], 'its claim stands');

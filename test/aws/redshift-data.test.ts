@@ -35,9 +35,10 @@ function fakeClock(): Clock & { sleeps: number[]; t: number } {
     t: 1_000_000,
     sleeps: [] as number[],
     now: () => c.t,
-    sleep: async (ms: number) => {
+    sleep: (ms: number): Promise<void> => {
       c.sleeps.push(ms);
       c.t += ms;
+      return Promise.resolve();
     },
   };
   return c;

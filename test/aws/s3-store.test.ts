@@ -323,13 +323,9 @@ describe('S3Store error mapping over HTTP (a server that denies everything)', ()
 
 describe('S3Store reads exactly the version listed (moto)', () => {
   let client: S3Client;
-  let ready: Promise<void> | undefined;
   const skip = async (t: TestContext): Promise<boolean> => {
     if (!(await requireMoto(t))) return true;
-    ready ??= (async () => {
-      client = s3Client(motoOptions());
-    })();
-    await ready;
+    client ??= s3Client(motoOptions());
     return false;
   };
   const put = (bucket: string, key: string, body: string | Buffer) => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));

@@ -24,7 +24,7 @@ const BAD_ROW = '1|Supplier#000000001| N kD4on9OM Ipw3,gf0JBoQDd7tgrzrddZ| 5|27-
 
 for (const engine of ENGINES) {
   describe(`quality failure on a first run into a missing staging root, on ${engine}`, () => {
-    const fx = warehouseFixture(engine, 'abort', async (dir) => {
+    const fx = warehouseFixture(engine, 'abort', (dir) => {
       mkdirSync(join(dir, 'landing'));
       writeFileSync(join(dir, 'landing', 'supplier.tbl'), BAD_ROW);
     });

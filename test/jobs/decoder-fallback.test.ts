@@ -57,7 +57,7 @@ function humanLines(stderr: string): string[] {
 
 for (const engine of ENGINES) {
   describe(`decoder fallbacks on ${engine}`, () => {
-    const fx = warehouseFixture(engine, 'fallback', async (dir) => {
+    const fx = warehouseFixture(engine, 'fallback', (dir) => {
       writeSupplier(join(dir, 'clean'));
       writeSupplier(join(dir, 'delta'), { s_suppkey: 'DELTA_BINARY_PACKED' });
     });

@@ -42,7 +42,7 @@ async function failedAudit(url: string): Promise<string[]> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return (await c.query("SELECT message FROM assignment.load_audit WHERE status = 'failed' ORDER BY load_ts")).rows.map((r) => String(r.message));
+    return (await c.query<{ message: string | null }>("SELECT message FROM assignment.load_audit WHERE status = 'failed' ORDER BY load_ts")).rows.map((r) => String(r.message));
   } finally {
     await c.end();
   }
@@ -143,11 +143,11 @@ async function holdLoadLock(engine: string, fx: WarehouseFixture): Promise<{ pid
   if (engine === 'postgres') {
     const c = new pg.Client({ connectionString: fx.warehouse, application_name: tag });
     await c.connect();
-    const pid = Number((await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+    const pid = Number((await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid);
     await c.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, loadLockKey('supplier')]);
     return { pid, release: () => c.end() };
   }
   const lock = `${fx.warehouse.slice('pglite:'.length)}.lock`;
   writeFileSync(lock, `${process.pid} ${hostname()} feedc0de\n${tag}\n`, { flag: 'wx' });
-  return { pid: process.pid, release: async () => rmSync(lock, { force: true }) };
+  return { pid: process.pid, release: () => Promise.resolve(rmSync(lock, { force: true })) };
 }

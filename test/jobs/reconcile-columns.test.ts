@@ -110,7 +110,7 @@ const FAULTS: Array<{ what: string; column: string; figure: RegExp; alteration: 
 for (const engine of ENGINES) {
   describe(`every column reconciled, on ${engine}`, () => {
     let sources: { tbl: string; parquet: string };
-    const fx = warehouseFixture(engine, 'reconcile', async (dir) => {
+    const fx = warehouseFixture(engine, 'reconcile', (dir) => {
       sources = writeSources(dir);
     });
 

@@ -38,7 +38,7 @@ function runCliWithin(args: string[], opts: { cwd?: string }, ms = 60_000): Prom
 
 for (const engine of ENGINES) {
   describe(`refused before any work, on ${engine}`, () => {
-    const fx = warehouseFixture(engine, 'atonce', async (dir) => {
+    const fx = warehouseFixture(engine, 'atonce', (dir) => {
       mkdirSync(join(dir, 'landing'));
       writeFileSync(join(dir, 'landing', 'supplier.tbl'), THREE_ROWS);
     });

@@ -107,7 +107,7 @@ async function state(wh: Warehouse): Promise<{ stage: string; history: Record<st
   const [s] = await wh.query('SELECT CAST(COUNT(*) AS VARCHAR(20)) AS n FROM assignment.supplier_stage');
   const h = await wh.query('SELECT CAST(load_ts AS VARCHAR(40)) AS ts, CAST(COUNT(*) AS VARCHAR(20)) AS n FROM assignment.supplier_data GROUP BY load_ts ORDER BY load_ts');
   const a = await wh.query(`SELECT CAST(load_ts AS VARCHAR(40)) AS ts, status FROM assignment.load_audit ORDER BY load_ts, status`);
-  return { stage: String(s.n), history: Object.fromEntries(h.map((r) => [String(r.ts), String(r.n)])), audit: a.map((r) => `${r.ts} ${r.status}`) };
+  return { stage: String(s.n), history: Object.fromEntries(h.map((r) => [String(r.ts), String(r.n)])), audit: a.map((r) => `${String(r.ts)} ${String(r.status)}`) };
 }
 
 /** A data directory with the tables, one published batch (50 rows) and an empty stage. */

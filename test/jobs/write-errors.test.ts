@@ -20,7 +20,7 @@ for (const engine of ENGINES) {
   describe(`write errors on ${engine}`, () => {
     const mounts: TinyFs[] = [];
     let mountable = true;
-    const fx = warehouseFixture(engine, 'wrerr', async (dir) => {
+    const fx = warehouseFixture(engine, 'wrerr', (dir) => {
       mkdirSync(join(dir, 'landing'));
       writeFileSync(join(dir, 'landing', 'supplier.tbl'), GOOD_ROWS);
     });

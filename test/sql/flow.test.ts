@@ -26,6 +26,8 @@ import {
 import { applySetup } from '../../sql/setup.ts';
 import { dropRoles, ENGINES, openEngine } from './support/engines.ts';
 import { supplierRows, writePackage, type TestPackage } from './support/parts.ts';
+import { parseJson } from '../support/json.ts';
+import type { Checksums } from '../../core/manifest.ts';
 
 const store = new LocalStore();
 const COLUMNS = supplier.columns.map((c) => c.name);
@@ -99,7 +101,7 @@ async function flow(t: TestContext, wh: Warehouse, dir: string, etlUser: string)
       { status: 'published', published: '50', replaced: '0' },
     );
     const [full] = await wh.query(batchAuditQuery(supplier, '2024-01-01'));
-    assert.equal(JSON.parse(String(full.checksums)).sums.s_acctbal, a1.manifest.package.checksums.sums.s_acctbal);
+    assert.equal(parseJson<Checksums>(String(full.checksums)).sums.s_acctbal, a1.manifest.package.checksums.sums.s_acctbal);
     assert.deepEqual(JSON.parse(String(full.timings)), { stage: 12 });
     assert.equal(full.manifest_url, a1.manifestUri);
     assert.equal(full.staged_rows, '50');

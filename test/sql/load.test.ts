@@ -23,6 +23,7 @@ import {
 } from '../../sql/load.ts';
 import { formatTimestamp } from '../../sql/sql-text.ts';
 import { checkRedshiftTransaction } from '../../sql/transaction.ts';
+import { parseJson } from '../support/json.ts';
 
 const csv: CsvFormat = { delimiter: '|', quote: '"', nullMarker: '\\N', gzip: true, columns: supplier.columns.map((c) => c.name) };
 const expected: Checksums = { rows: 10000, sums: { s_acctbal: '45103548.65' }, min: { s_suppkey: '1' }, max: { s_suppkey: '10000' } };
@@ -167,7 +168,7 @@ describe('sql/load: checksums', () => {
     const small: Checksums = { ...expected, columns: { s_suppkey: { count: 1, sum: '1', min: '1', max: '1' } } };
     assert.equal(auditChecksumsJson(small), JSON.stringify(small));
     const wide: Checksums = { ...expected, columns: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`c_${i}`, { count: 10000, bytes: '123456789' }])) };
-    const json = JSON.parse(auditChecksumsJson(wide));
+    const json = parseJson<{ columns: unknown; sums: Checksums['sums'] }>(auditChecksumsJson(wide));
     assert.equal(json.columns, 'per-column figures: see the manifest');
     assert.equal(json.sums.s_acctbal, '45103548.65');
   });

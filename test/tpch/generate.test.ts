@@ -227,7 +227,7 @@ describe('SF 1 distributions match dbgen’s within sampling noise', () => {
     const top = (m: Map<string, number>, k: number): string[] => [...m].sort((x, y) => y[1] - x[1]).slice(0, k).map(([w]) => w);
     const overlap = (k: number): number => top(wb, k).filter((w) => top(wa, k).includes(w)).length;
     // Ranks within the top 20 are close calls (e.g. final/ironic differ by 2%), membership is not.
-    assert.equal(overlap(20), 20, `top-20 words: dbgen ${top(wa, 20)} / ours ${top(wb, 20)}`);
+    assert.equal(overlap(20), 20, `top-20 words: dbgen ${top(wa, 20).join(',')} / ours ${top(wb, 20).join(',')}`);
     assert.ok(overlap(50) >= 48, `top-50 overlap ${overlap(50)}`);
 
     // Total variation distance between the two word distributions, against the same distance between

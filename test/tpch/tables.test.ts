@@ -155,7 +155,7 @@ describe('the writers take any table', () => {
       [['r_regionkey', 'INT64', 'INT_64'], ['r_name', 'BYTE_ARRAY', 'UTF8'], ['r_code', 'INT32', 'INT_32'], ['r_money', 'INT64', 'DECIMAL']],
     );
     assert.deepEqual(meta.key_value_metadata, [{ key: 'origin', value: 'test' }]);
-    const rows = await parquetReadObjects({ file });
+    const rows: Array<Record<string, unknown>> = await parquetReadObjects({ file });
     assert.deepEqual(
       rows.map((r) => [r.r_regionkey, r.r_name, r.r_code, r.r_money]),
       [[1n, 'AFRICA', 7, -123.45], [2n, 'AMERICA', 14, 246.9], [3n, 'ASIA', 21, -370.35], [4n, 'EUROPE', 28, 493.8], [5n, 'MIDDLE EAST', 35, -617.25]],
@@ -186,7 +186,7 @@ describe('generate --dataset through the CLI', () => {
     assert.match(r.stderr, /wrote 100 SUPPLIER_COPY rows into 2 parquet file\(s\)/);
     assert.deepEqual(readdirSync(out), ['part-00000.parquet', 'part-00001.parquet']);
     const meta = await parquetMetadataAsync(await asyncBufferFromFile(join(out, 'part-00001.parquet')));
-    const provenance = JSON.parse(meta.key_value_metadata!.find((kv) => kv.key === 'redshift-loader.generate')!.value!);
+    const provenance: unknown = JSON.parse(meta.key_value_metadata!.find((kv) => kv.key === 'redshift-loader.generate')!.value!);
     assert.deepEqual(provenance, { dataset: 'supplier_copy', scale: 0.01, seed: '19920101', files: 2, file: 1, firstKey: 51, lastKey: 100 });
   });
 
