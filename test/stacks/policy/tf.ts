@@ -41,6 +41,27 @@ export function strs(v: unknown): string | string[] | undefined {
   return Array.isArray(v) ? v.map((x: unknown) => text(x)) : text(v);
 }
 
+/** The object at a path; throws naming the path when there is none (for tests that edit a stack). */
+export function objAt(v: unknown, ...path: Array<string | number>): Attrs {
+  const o = obj(at(v, ...path));
+  if (!o) throw new Error(`no JSON object at ${path.join('.')}`);
+  return o;
+}
+
+/** The list at a path; throws naming the path when there is none. */
+export function arrAt(v: unknown, ...path: Array<string | number>): unknown[] {
+  const a = at(v, ...path);
+  if (!Array.isArray(a)) throw new Error(`no JSON list at ${path.join('.')}`);
+  return a as unknown[];
+}
+
+/** The string at a path; throws naming the path when there is none. */
+export function strAt(v: unknown, ...path: Array<string | number>): string {
+  const s = at(v, ...path);
+  if (typeof s !== 'string') throw new Error(`no string at ${path.join('.')}`);
+  return s;
+}
+
 /** The value at a path of keys and list indexes, or undefined where the path leaves the JSON. */
 export function at(v: unknown, ...path: Array<string | number>): unknown {
   let cur = v;
@@ -106,7 +127,7 @@ export function blocks(v: unknown): Attrs[] {
 export interface ContainerProperties {
   image?: string;
   command?: string[];
-  environment?: Array<{ name: string; value?: unknown }>;
+  environment?: Array<{ name: string; value: string }>;
   secrets?: unknown[];
   privileged?: boolean;
   readonlyRootFilesystem?: boolean;
