@@ -8,6 +8,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.ts';
 import type { FileTask, WorkerReport } from './file-worker.ts';
@@ -27,7 +28,6 @@ import {
 } from './options.ts';
 import { tpchTable } from './tables.ts';
 import { planFile, removeStaleTemporaries, temporaryPath, writeTableFile, type FilePlan, type GeneratedFile } from './write-file.ts';
-import { inspect } from 'node:util';
 
 export { fileKeyRange, partFileName, type GeneratedFile } from './write-file.ts';
 

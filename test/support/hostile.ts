@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { openWarehouse } from '../../jobs/warehouse/index.ts';
 import type { CliResult } from './cli.ts';
-import { inspect } from 'node:util';
 
 /** Every file under `dir` (recursively); [] when it does not exist. */
 export function filesUnder(dir: string): string[] {
