@@ -45,7 +45,7 @@ describe('synth', () => {
       const text = readFileSync(join('stacks', f), 'utf8');
       assert.doesNotMatch(text, /from '@cdktf\/provider-aws'/, f);
       for (const m of text.matchAll(/from '(\.\.\/[^']+)'/g)) {
-        const ok = m[1].startsWith('../datasets/') || (m[1] === '../jobs/config/env.ts' && /import type \{ JobEnvName \}/.test(text));
+        const ok = m[1].startsWith('../datasets/') || (m[1] === '../core/env.ts' && /import type \{ JobEnvName \}/.test(text));
         assert.ok(ok, `${f} imports ${m[1]}`);
       }
     }
