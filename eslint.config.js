@@ -47,7 +47,18 @@ export default tseslint.config(
         'error',
         { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
       ],
+      // Tests drop a key from a fixture with `const { key: _key, ...rest } = …`; tsc's noUnusedLocals
+      // accepts the idiom (the name is what keeps the key out of `rest`), so the lint agrees with it.
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
     },
+  },
+  {
+    // hyparquet-writer's ParquetWriter returns (and our sink awaits) its writer's finish(): the Writer
+    // interface declares it `void | Promise<void>`, but ByteWriter's typings narrow it to `void`, so a
+    // subclass that flushes a file asynchronously looks like a misused promise. Only inherited methods
+    // are exempt, and only in this file; every other check of the rule stays on.
+    files: ['tpch/parquet-file.ts'],
+    rules: { '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { inheritedMethods: false } }] },
   },
   ...Object.entries(FLOORS).map(([folder, allowed]) => floorRules(folder, allowed)),
 );

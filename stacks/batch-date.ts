@@ -43,8 +43,8 @@ export function batchDateShift(at: string, timeZone: string, batchDateOffsetDays
   const [hh, mm] = at.split(':').map(Number) as [number, number];
   const local = hh * 60 + mm;
   const offsets = zoneOffsets(timeZone);
-  const oMin = offsets[0]!;
-  const oMax = offsets[offsets.length - 1]!;
+  const oMin = offsets[0];
+  const oMax = offsets[offsets.length - 1];
   if (oMax - oMin >= 1440) throw new Error(`time zone ${timeZone} spans a day of offsets`);
   const n = batchDateOffsetDays;
   const low = local - oMin + (n - 1) * 1440; // exclusive

@@ -24,7 +24,7 @@ function asciiBytes(values: string[]): Uint8Array[] {
   const out = new Array<Uint8Array>(values.length);
   let at = 0;
   for (let i = 0; i < values.length; i++) {
-    const n = buffer.write(values[i]!, at, 'latin1');
+    const n = buffer.write(values[i], at, 'latin1');
     out[i] = buffer.subarray(at, at + n);
     at += n;
   }
@@ -74,12 +74,12 @@ export function centsColumn<B extends TpchBatch>(
     parquetData(batch) {
       const v = values(batch);
       const cents = new BigInt64Array(v.length);
-      for (let i = 0; i < v.length; i++) cents[i] = BigInt(v[i]!);
+      for (let i = 0; i < v.length; i++) cents[i] = BigInt(v[i]);
       return { data: cents };
     },
     tblText(batch) {
       const v = values(batch);
-      return (i) => formatCents(v[i]!);
+      return (i) => formatCents(v[i]);
     },
   };
 }
@@ -93,7 +93,7 @@ export function textColumn<B extends TpchBatch>(name: string, maxTblBytes: numbe
     parquetData: (batch) => ({ data: asciiBytes(values(batch)), encoding: 'PLAIN' }),
     tblText(batch) {
       const v = values(batch);
-      return (i) => v[i]!;
+      return (i) => v[i];
     },
   };
 }

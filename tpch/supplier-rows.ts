@@ -138,12 +138,12 @@ export class SupplierGenerator implements TpchRowGenerator<SupplierBatch> {
     const b = this.batch(key, 1);
     return {
       s_suppkey: key,
-      s_name: b.name[0]!,
-      s_address: b.address[0]!,
-      s_nationkey: b.nationkey[0]!,
-      s_phone: b.phone[0]!,
-      s_acctbal: formatCents(b.acctbalCents[0]!),
-      s_comment: b.comment[0]!,
+      s_name: b.name[0],
+      s_address: b.address[0],
+      s_nationkey: b.nationkey[0],
+      s_phone: b.phone[0],
+      s_acctbal: formatCents(b.acctbalCents[0]),
+      s_comment: b.comment[0],
     };
   }
 

@@ -103,8 +103,8 @@ class Choice {
   pick(rng: RowRandom): string {
     const x = rng.int(0, this.total - 1);
     let i = 0;
-    while (this.cumulative[i]! <= x) i++;
-    return this.entries[i]![0];
+    while (this.cumulative[i] <= x) i++;
+    return this.entries[i][0];
   }
 }
 

@@ -74,7 +74,7 @@ export async function removeStaleTemporaries(dir: string, fileNames: string[]): 
   const wanted = new Set(fileNames);
   const stale = (await readdir(dir)).filter((name) => {
     const m = /^\.(.+)\.[0-9a-f]{12}\.partial$/.exec(name);
-    return m !== null && wanted.has(m[1]!);
+    return m !== null && wanted.has(m[1]);
   });
   await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
   return stale;

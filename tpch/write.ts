@@ -8,6 +8,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.ts';
 import type { FileTask, WorkerReport } from './file-worker.ts';
@@ -155,7 +156,7 @@ export async function generateTable(tableName: string, options: GenerateOptions)
 function chooseConcurrency(requested: unknown, files: number, rows: number): number {
   if (requested !== undefined) {
     if (typeof requested !== 'number' || !Number.isSafeInteger(requested) || requested < 1) {
-      throw new ConfigError(`concurrency must be a whole number of at least 1, got ${String(requested)}`, {}, 'e.g. 4');
+      throw new ConfigError(`concurrency must be a whole number of at least 1, got ${typeof requested === 'number' || typeof requested === 'string' ? String(requested) : inspect(requested)}`, {}, 'e.g. 4');
     }
     return Math.min(requested, files);
   }
@@ -212,7 +213,7 @@ async function writeInWorkers(
     const feed = (worker: Worker): void => {
       if (failure) return;
       if (next < tasks.length) {
-        const task = tasks[next++]!;
+        const task = tasks[next++];
         const tmp = temporaryPath(task.plan.path);
         inFlight.set(task.plan.index, tmp);
         worker.postMessage({ ...task, options: { ...task.options, temporaryPath: tmp } } satisfies FileTask);

@@ -30,7 +30,7 @@ for (const engine of ENGINES) {
     let s3: S3Client;
     let staging: string;
     let reports: string;
-    const fx = warehouseFixture(engine, 'aborts3', async (dir) => {
+    const fx = warehouseFixture(engine, 'aborts3', (dir) => {
       mkdirSync(join(dir, 'landing'));
       writeFileSync(join(dir, 'landing', 'supplier.tbl'), BAD_ROW);
     });

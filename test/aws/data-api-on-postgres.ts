@@ -204,9 +204,9 @@ export function redshiftLiteralValue(literal: string): string {
   const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
   let out = '';
   for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
+    const c = body[i];
     if (c === '\\') {
-      const d = body[++i]!;
+      const d = body[++i];
       out += escapes[d] ?? d;
     } else if (c === "'") {
       out += "'";
@@ -351,7 +351,7 @@ export class DataApiOnPostgres {
 
   /** Waits for every statement still running, then restores the RedshiftDataClient class. */
   async stop(): Promise<void> {
-    await Promise.all([...this.statements.values()].map((s) => s.done));
+    await Promise.all([...this.statements.values()].flatMap((s) => (s.done ? [s.done] : [])));
     this.stub.restore();
   }
 
@@ -434,7 +434,7 @@ export class DataApiOnPostgres {
       c = await this.session(user);
       if (st.batch) await c.query('BEGIN');
       for (at = 0; at < st.subs.length; at++) {
-        const sub = st.subs[at]!;
+        const sub = st.subs[at];
         sub.status = 'STARTED';
         if (isCopyFromS3(sub.sql)) {
           lastCopy = await this.copy(sub, user);
@@ -461,7 +461,7 @@ export class DataApiOnPostgres {
       st.status = 'FINISHED';
     } catch (e) {
       const message = isUserError(e) ? e.oneLine() : ((e as Error)?.message ?? String(e));
-      const sub = st.subs[Math.min(at, st.subs.length - 1)]!;
+      const sub = st.subs[Math.min(at, st.subs.length - 1)];
       sub.status = 'FAILED';
       sub.error = message.startsWith('ERROR:') ? message : `ERROR: ${message}`;
       for (const later of st.subs.slice(at + 1)) later.status = 'ABORTED';
@@ -491,7 +491,7 @@ export class DataApiOnPostgres {
       for (const f of [p.dateformat, p.timeformat]) if (f !== undefined && f.toLowerCase() !== 'auto') throw new Error(`the stand-in emulates DATEFORMAT/TIMEFORMAT 'auto' only`);
       let json: { entries?: unknown; package?: Record<string, unknown> };
       try {
-        json = JSON.parse((await this.opts.s3.readAll(p.from)).toString('utf8'));
+        json = JSON.parse((await this.opts.s3.readAll(p.from)).toString('utf8')) as typeof json;
       } catch (e) {
         throw new Error(`Problem reading manifest file - S3ServiceException:${(e as Error).message}`);
       }
@@ -552,8 +552,8 @@ export class DataApiOnPostgres {
       CreatedAt: s.createdAt,
       UpdatedAt: s.updatedAt,
     });
-    if (sub) return { ...common, ...subData(sub), Status: sub.status } as DescribeStatementResponse;
-    const only = st.subs[0]!;
+    if (sub) return { ...common, ...subData(sub), Status: sub.status };
+    const only = st.subs[0];
     return {
       ...common,
       Id: st.id,
@@ -573,7 +573,7 @@ export class DataApiOnPostgres {
     const id = input.Id ?? '';
     const { st, sub } = this.find(id);
     if (st.batch && !sub) throw apiError('ValidationException', `${id} is a batch: ask for a sub-statement's result (<id>:<n>)`);
-    const s = sub ?? st.subs[0]!;
+    const s = sub ?? st.subs[0];
     if (s.status !== 'FINISHED') throw apiError('ValidationException', `Query ${id} is not finished (${s.status})`);
     if (!s.hasResultSet || !s.records) throw apiError('ValidationException', 'Query does not have result. Please check query status with DescribeStatement.');
     const offset = input.NextToken ? Number(input.NextToken) : 0;

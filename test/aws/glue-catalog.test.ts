@@ -126,7 +126,7 @@ describe('GlueCatalog paging and the crawler wait (aws-sdk-client-mock)', () => 
   const api = mockClient(client);
 
   function fakeClock(start = Date.parse('2024-05-01T02:00:00Z')) {
-    const c = { t: start, sleeps: [] as number[], now: () => c.t, sleep: async (ms: number) => void (c.sleeps.push(ms), (c.t += ms)) };
+    const c = { t: start, sleeps: [] as number[], now: () => c.t, sleep: (ms: number): Promise<void> => (c.sleeps.push(ms), (c.t += ms), Promise.resolve()) };
     return c;
   }
   const version = (v: string, cols: number) => ({

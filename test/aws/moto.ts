@@ -61,7 +61,7 @@ export async function userError(p: Promise<unknown>): Promise<UserError> {
   try {
     await p;
   } catch (e) {
-    assert.ok(e instanceof UserError, `expected a UserError, got ${(e as Error)?.stack ?? e}`);
+    assert.ok(e instanceof UserError, `expected a UserError, got ${(e as Error)?.stack ?? String(e)}`);
     return e;
   }
   assert.fail('expected the call to fail');

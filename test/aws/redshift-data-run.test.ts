@@ -69,7 +69,7 @@ function assertLines(lines: Line[], expected: Expect[], what: string): void {
   const show = (l: Line[]) => l.map((x) => `${x.at}: ${x.sql.replace(/\s+/g, ' ').slice(0, 110)}`).join('\n');
   assert.equal(lines.length, expected.length, `${what}: ${lines.length} statements sent, ${expected.length} expected:\n${show(lines)}`);
   expected.forEach(([at, sql], k) => {
-    const l = lines[k]!;
+    const l = lines[k];
     assert.equal(l.at, at, `${what}, statement ${k + 1}: sent as ${l.at}, expected ${at}:\n${show(lines)}`);
     if (typeof sql === 'string') assert.equal(l.sql, sql, `${what}, statement ${k + 1}`);
     else assert.match(l.sql, sql, `${what}, statement ${k + 1}`);
@@ -295,7 +295,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     assert.ok(manifest.entries.every((e) => e.mandatory === true && e.url.startsWith(`s3://${staging}/`)));
 
     // Results came back page by page: the drift query's 8 columns in pages of 3.
-    const drift = lines[1]!;
+    const drift = lines[1];
     const pages = api!.stub.commandCalls(GetStatementResultCommand).filter((c) => c.args[0].input.Id === drift.id);
     assert.deepEqual(pages.map((c) => c.args[0].input.NextToken), [undefined, '3', '6']);
   });
@@ -357,7 +357,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     }
     const { error, lines } = outcome;
     assert.equal(tampered, 1);
-    assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? error}`);
+    assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? String(error)}`);
     assert.equal(error.exitCode, 5);
     assert.match(error.message, new RegExp(`^statement 2 of 8 failed: ERROR: division by zero — /\\* ${esc(PUBLISH_STEPS[1])} \\*/ SELECT 1`));
 
@@ -370,8 +370,8 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
 
     // Sent in order; after the failed publish, one batch writes the failed audit row; no history check.
     const failedAudit = lines.at(-2)!;
-    const loadTs = /CAST\('([0-9 :.-]+)' AS TIMESTAMP\)/.exec(lines.find((l) => l.at === 'B8/9')!.sql)![1]!;
-    const manifestUri = /FROM '([^']+)'/.exec(lines.find((l) => l.at === 'B2/3')!.sql)![1]!;
+    const loadTs = /CAST\('([0-9 :.-]+)' AS TIMESTAMP\)/.exec(lines.find((l) => l.at === 'B8/9')!.sql)![1];
+    const manifestUri = /FROM '([^']+)'/.exec(lines.find((l) => l.at === 'B2/3')!.sql)![1];
     assertLines(lines.slice(0, -3), [...loadPrefix(manifestUri), ...publishBatch(loadTs)], 'the failing run');
     assertLines(lines.slice(-3), [['B1/2', SET_TIMEOUT], ['B2/2', /^INSERT INTO assignment\.load_audit /], RELEASE], 'the failed audit row, then the load lock released');
     assert.equal(failedAudit.at, 'B2/2');
@@ -401,13 +401,13 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
       await api!.admin('DROP FUNCTION public.rl_skew()');
     }
     const { error, lines } = outcome;
-    assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? error}`);
+    assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? String(error)}`);
     assert.equal(error.exitCode, 5);
     assert.match(error.message, new RegExp(`^statement 8 of 8 failed: ERROR: division by zero — /\\* ${esc(PUBLISH_STEPS[7])} \\*/`));
     const publishId = lines.find((l) => l.at === 'B2/9')!.id.replace(/:2$/, '');
     const d = await describeStatement(publishId);
     assert.deepEqual(d.SubStatements!.map((s) => s.Status), ['FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FAILED']);
-    assert.equal(d.SubStatements![7]!.ResultRows, 10_000, 'the insert ran…');
+    assert.equal(d.SubStatements![7].ResultRows, 10_000, 'the insert ran…');
     const after = await published(db!.url);
     assert.deepEqual(after.rows, before.rows, '…and was rolled back with the delete of the published copy');
     assert.deepEqual(after.loadTs, before.loadTs);
@@ -422,7 +422,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
     await api!.admin(`INSERT INTO assignment.load_lock VALUES ('supplier', 'other-run', '2026-11-24', '${iso(Date.now())}', '${iso(Date.now() + 3_600_000)}')`);
     const { error, lines } = await run({ lockTimeoutMs: 3_000, statementTimeoutMs: 60_000 });
-    assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? error}`);
+    assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? String(error)}`);
     assert.match(error.oneLine(), /^LoadError: another run of supplier 2026-11-24 \(run id other-run, lease until [0-9 :.-]+ UTC\) is loading into redshift-data:cluster\/test-cluster\/dev; gave up after waiting 3 s/);
     assert.ok(!lines.some((l) => /^TRUNCATE|^COPY/.test(l.sql)), 'the stage was never touched');
     assert.deepEqual((await api!.admin('SELECT run_id FROM assignment.load_lock')).rows, [{ run_id: 'other-run' }], 'its claim stands');

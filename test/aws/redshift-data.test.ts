@@ -35,9 +35,10 @@ function fakeClock(): Clock & { sleeps: number[]; t: number } {
     t: 1_000_000,
     sleeps: [] as number[],
     now: () => c.t,
-    sleep: async (ms: number) => {
+    sleep: (ms: number): Promise<void> => {
       c.sleeps.push(ms);
       c.t += ms;
+      return Promise.resolve();
     },
   };
   return c;
@@ -519,10 +520,10 @@ describe('redshift-data: statement limits, lock waits and the load lock', () => 
     const waited = clock.t - start;
     assert.ok(waited >= 30_000 && waited < 36_000, `cancelled ${waited} ms after submitting, not at the 1 h statement deadline`);
     assert.deepEqual(lines.filter((l) => l.level === 'warn').length, 1, 'one line');
-    assert.match(lines[0]!.msg, /^waiting 1\d(\.\d)? s for a lock on assignment\.supplier_stage: LOCK assignment\.supplier_data.* — blocked by pid 2222 \(user analyst, since 2026-11-25 01:02:03 UTC\) \(gives up after 30 s\)$/);
+    assert.match(lines[0].msg, /^waiting 1\d(\.\d)? s for a lock on assignment\.supplier_stage: LOCK assignment\.supplier_data.* — blocked by pid 2222 \(user analyst, since 2026-11-25 01:02:03 UTC\) \(gives up after 30 s\)$/);
     const looks = api.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql!);
     assert.ok(looks.length >= 2 && looks.length <= 6, `looked every 5 s from 10 s on (${looks.length})`);
-    assert.match(looks[0]!, /FROM svv_transactions w LEFT JOIN svv_transactions h ON h\.relation = w\.relation AND h\.granted AND h\.pid <> w\.pid .*WHERE w\.pid = 1111 AND NOT w\.granted/);
+    assert.match(looks[0], /FROM svv_transactions w LEFT JOIN svv_transactions h ON h\.relation = w\.relation AND h\.granted AND h\.pid <> w\.pid .*WHERE w\.pid = 1111 AND NOT w\.granted/);
   });
 
   test('the statement deadline names the lock it was waiting for, even when the holder is not visible to the ETL user', async () => {
@@ -560,11 +561,11 @@ describe('redshift-data: statement limits, lock waits and the load lock', () => 
     const sqls = api.commandCalls(BatchExecuteStatementCommand)[0].args[0].input.Sqls!;
     assert.equal(sqls[0], 'SET statement_timeout TO 3600000');
     assert.equal(sqls[1], 'LOCK assignment.load_lock');
-    assert.match(sqls[2]!, /^DELETE FROM assignment\.load_lock WHERE dataset = 'supplier' AND \(lease_until < CAST\('\d{4}-\d\d-\d\d [0-9:.]+' AS TIMESTAMP\) OR run_id = 'run-1'\)$/);
-    assert.match(sqls[3]!, /^INSERT INTO assignment\.load_lock \(dataset, run_id, batch_date, claimed_at, lease_until\)\nSELECT 'supplier', 'run-1', CAST\('2026-01-02' AS DATE\), .*\nWHERE NOT EXISTS \(SELECT 1 FROM assignment\.load_lock WHERE dataset = 'supplier'\)$/);
+    assert.match(sqls[2], /^DELETE FROM assignment\.load_lock WHERE dataset = 'supplier' AND \(lease_until < CAST\('\d{4}-\d\d-\d\d [0-9:.]+' AS TIMESTAMP\) OR run_id = 'run-1'\)$/);
+    assert.match(sqls[3], /^INSERT INTO assignment\.load_lock \(dataset, run_id, batch_date, claimed_at, lease_until\)\nSELECT 'supplier', 'run-1', CAST\('2026-01-02' AS DATE\), .*\nWHERE NOT EXISTS \(SELECT 1 FROM assignment\.load_lock WHERE dataset = 'supplier'\)$/);
     // The lease: the run's clock + 4 statement timeouts + 10 min (no CURRENT_TIMESTAMP on Redshift).
-    const [, claimed, lease] = /SELECT .*, CAST\('([^']+)' AS TIMESTAMP\), CAST\('([^']+)' AS TIMESTAMP\)/.exec(sqls[3]!)!;
-    assert.equal(Date.parse(`${lease!.replace(' ', 'T')}Z`) - Date.parse(`${claimed!.replace(' ', 'T')}Z`), 4 * 3_600_000 + 600_000);
+    const [, claimed, lease] = /SELECT .*, CAST\('([^']+)' AS TIMESTAMP\), CAST\('([^']+)' AS TIMESTAMP\)/.exec(sqls[3])!;
+    assert.equal(Date.parse(`${lease.replace(' ', 'T')}Z`) - Date.parse(`${claimed.replace(' ', 'T')}Z`), 4 * 3_600_000 + 600_000);
     await lock.release();
     assert.equal(api.commandCalls(ExecuteStatementCommand).at(-1)!.args[0].input.Sql, "DELETE FROM assignment.load_lock WHERE dataset = 'supplier' AND run_id = 'run-1'");
   });

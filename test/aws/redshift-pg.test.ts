@@ -26,14 +26,14 @@ const ROLE = `rl_rspg_${process.pid}_${Math.random().toString(36).slice(2, 6)}`;
 async function captureConsole<T>(f: () => Promise<T>): Promise<{ result?: T; error?: unknown; output: string }> {
   const lines: string[] = [];
   const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
-  const saved = methods.map((m) => console[m]);
+  const saved = methods.map((m) => Object.getOwnPropertyDescriptor(console, m)!);
   for (const m of methods) console[m] = (...args: unknown[]) => void lines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' '));
   try {
     return { result: await f(), output: lines.join('\n') };
   } catch (error) {
     return { error, output: lines.join('\n') };
   } finally {
-    methods.forEach((m, i) => (console[m] = saved[i]!));
+    methods.forEach((m, i) => Object.defineProperty(console, m, saved[i]));
   }
 }
 

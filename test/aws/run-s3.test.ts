@@ -13,6 +13,7 @@ import { runCli, SHARED_TPCH } from '../support/cli.ts';
 import { freshDatabase, motoEndpoint, requireMoto, requirePostgres } from '../support/services.ts';
 import { published, referenceRows } from '../support/supplier.ts';
 import { createBucket, TEST_CREDENTIALS, TEST_KMS_KEY, uniqueName } from './moto.ts';
+import { lastJson, type RunSummary } from '../support/json.ts';
 
 const env = (): NodeJS.ProcessEnv => ({
   AWS_ENDPOINT_URL: motoEndpoint(),
@@ -92,7 +93,7 @@ describe('run against S3 and Glue (moto) into PostgreSQL', () => {
     ];
     const r = await runCli(args, { env: env() });
     assert.equal(r.code, 0, r.stderr);
-    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    const summary = lastJson<RunSummary>(r.stdout);
     assert.equal(summary.rows.published, 10_000);
     const p = await published(warehouse);
     assert.deepEqual(p.rows, referenceRows());
@@ -100,7 +101,7 @@ describe('run against S3 and Glue (moto) into PostgreSQL', () => {
       summary.ignored.map((i: { uri: string; reason: string }) => [i.uri, i.reason.split(' ')[0]]),
       [[`s3://${landing}/supplier/20261125/_SUCCESS`, 'marker'], [`s3://${landing}/supplier/20261125/backup/`, 'subfolder:']],
     );
-    for (const f of summary.files) assert.match(f.identity.etag, /^"[0-9a-f]{32}"$/, 'each file is listed with its ETag');
+    for (const f of summary.files) assert.match(f.identity?.etag ?? '(no identity)', /^"[0-9a-f]{32}"$/, 'each file is listed with its ETag');
 
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: staging, Prefix: 'supplier/' }));
     const keys = (listed.Contents ?? []).map((o) => o.Key!);

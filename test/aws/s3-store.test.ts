@@ -323,13 +323,9 @@ describe('S3Store error mapping over HTTP (a server that denies everything)', ()
 
 describe('S3Store reads exactly the version listed (moto)', () => {
   let client: S3Client;
-  let ready: Promise<void> | undefined;
   const skip = async (t: TestContext): Promise<boolean> => {
     if (!(await requireMoto(t))) return true;
-    ready ??= (async () => {
-      client = s3Client(motoOptions());
-    })();
-    await ready;
+    client ??= s3Client(motoOptions());
     return false;
   };
   const put = (bucket: string, key: string, body: string | Buffer) => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
@@ -382,7 +378,7 @@ describe('S3Store reads exactly the version listed (moto)', () => {
     assert.equal((await store.readAll(x.uri, x.identity)).toString(), 'listed\n');
     assert.equal((await drain(await store.readStream(x.uri, x.identity))).toString(), 'listed\n');
     assert.equal(Buffer.from(await (await store.open(x.uri, x.identity)).read(0, 6)).toString(), 'listed');
-    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'v/x.csv', VersionId: x.identity!.versionId }));
+    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'v/x.csv', VersionId: x.identity.versionId }));
     const gone = await userError(store.readAll(x.uri, x.identity));
     assert.ok(gone instanceof LoadError);
     assert.match(gone.oneLine(), /vanished during the run/);

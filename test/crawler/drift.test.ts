@@ -13,6 +13,7 @@ import {
 } from '../../crawler/drift.ts';
 import { DriftError } from '../../core/errors.ts';
 import { NOW, catalogVersion, cleanCatalogColumns, cleanWarehouse, file, withPolicy } from './fixtures.ts';
+import { parseJson } from '../support/json.ts';
 
 function of(report: DriftReport, kind: DriftFinding['kind']): DriftFinding[] {
   return report.findings.filter((f) => f.kind === kind);
@@ -530,13 +531,13 @@ describe('the report', () => {
   });
 
   test('JSON is the report itself: dataset, generatedAt, inputs, findings most severe first', () => {
-    const json = JSON.parse(renderDriftJson(report));
+    const json = parseJson<DriftReport>(renderDriftJson(report));
     assert.equal(json.dataset, 'supplier');
     assert.equal(json.generatedAt, '2026-01-02T03:04:05.000Z');
     assert.equal(json.decision, 'block');
     assert.equal(json.inputs.files.length, 2);
     assert.deepEqual(json.inputs.files[0], { file: '/landing/supplier/20260101/a.parquet', format: 'parquet', columns: 7, rowCount: 10 });
-    assert.equal(json.inputs.catalog.latestVersion, '2');
+    assert.equal(json.inputs.catalog?.latestVersion, '2');
     assert.deepEqual(json.findings.map((f: DriftFinding) => f.severity), ['breaking', 'warn']);
     assert.deepEqual(json, JSON.parse(JSON.stringify(report)));
   });

@@ -3,10 +3,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import type { CatalogTable } from '../../crawler/catalog.ts';
 import { inferCatalogTable } from '../../crawler/infer.ts';
 import { LocalCatalog, parseCatalogUri } from '../../crawler/local-catalog.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { file } from './fixtures.ts';
+import { parseJson } from '../support/json.ts';
 
 const dirs: string[] = [];
 async function fresh(): Promise<string> {
@@ -79,7 +81,7 @@ describe('LocalCatalog', () => {
 
     // a new catalog object over the same folder reads the same history (versions live on disk)
     assert.equal((await new LocalCatalog({ dir }).getTable('supplier'))?.versionId, '3');
-    const json = JSON.parse(await readFile(join(dir, 'landing', 'supplier', 'v2.json'), 'utf8'));
+    const json = parseJson<CatalogTable>(await readFile(join(dir, 'landing', 'supplier', 'v2.json'), 'utf8'));
     assert.equal(json.versionId, '2');
     assert.equal(json.database, 'landing');
   });

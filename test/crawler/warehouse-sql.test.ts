@@ -148,7 +148,7 @@ describe('warehouse columns and evolve DDL', () => {
     await client.connect();
     try {
       await scenario({
-        rows: async (sql) => (await client.query(sql)).rows,
+        rows: async (sql) => (await client.query<Record<string, unknown>>(sql)).rows,
         exec: async (sql) => {
           await client.query(sql);
         },

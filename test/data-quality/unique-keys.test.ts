@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { UniqueKeys } from '../../data-quality/index.ts';
 import { radixSort } from '../../data-quality/unique-keys.ts';
 import { decodeBigint, decodeNumber, encodeBigint, encodeNumber, KEY } from '../../data-quality/hash.ts';
+import { lastJson } from '../support/json.ts';
 
 /** Deterministic pseudo-random numbers (xorshift32). */
 function rng(seed: number): () => number {
@@ -114,7 +115,7 @@ describe('UniqueKeys', () => {
       env: { ...process.env, NODE_NO_WARNINGS: '1' },
     });
     assert.equal(child.status, 0, child.stderr);
-    const result = JSON.parse(child.stdout.trim().split('\n').pop()!);
+    const result = lastJson<{ duplicates: number; firstDuplicate: { file: string; row: number }; peakRssMB: number }>(child.stdout);
     assert.equal(result.duplicates, 1);
     assert.equal(result.firstDuplicate.file, 'part-30.parquet');
     assert.equal(result.firstDuplicate.row, 2_000_000 - 30 * 65536 + 1);

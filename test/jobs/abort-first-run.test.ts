@@ -10,19 +10,21 @@
  * parts are always given up before their folder exists. No stub: the real store on the real filesystem.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { RunReport } from '../../jobs/report.ts';
 import { runCli } from '../support/cli.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { auditRows, filesUnder, oneErrorLine } from '../support/hostile.ts';
+import { readJson } from '../support/json.ts';
 
 // SUPPLIER, 7 fields and the trailing '|', with s_nationkey " 5" (not an integer).
 const BAD_ROW = '1|Supplier#000000001| N kD4on9OM Ipw3,gf0JBoQDd7tgrzrddZ| 5|27-918-335-1736|5755.94|each slyly above the careful|\n';
 
 for (const engine of ENGINES) {
   describe(`quality failure on a first run into a missing staging root, on ${engine}`, () => {
-    const fx = warehouseFixture(engine, 'abort', async (dir) => {
+    const fx = warehouseFixture(engine, 'abort', (dir) => {
       mkdirSync(join(dir, 'landing'));
       writeFileSync(join(dir, 'landing', 'supplier.tbl'), BAD_ROW);
     });
@@ -45,7 +47,7 @@ for (const engine of ENGINES) {
       for (const name of ['run.json', 'run.md', 'quality.json', 'quality.md', 'drift.json']) {
         assert.ok(written.some((f) => f.endsWith(`/${name}`)), `${name} in ${written.join(', ')}`);
       }
-      const run = JSON.parse(readFileSync(written.find((f) => f.endsWith('/run.json'))!, 'utf8'));
+      const run = readJson<RunReport>(written.find((f) => f.endsWith('/run.json'))!);
       assert.equal(run.status, 'failed');
       assert.equal(run.exitCode, 4);
       assert.deepEqual(filesUnder(fx.dir).filter((f) => f.endsWith('.partial')), [], 'no partial file anywhere');

@@ -12,6 +12,9 @@ import { describe, it } from 'node:test';
 import { runCli, SHARED_TPCH, type CliResult } from '../support/cli.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { published } from '../support/supplier.ts';
+import { lastJson, readJson, type RunSummary } from '../support/json.ts';
+import type { RunReport } from '../../jobs/report.ts';
+import type { Manifest } from '../../core/manifest.ts';
 
 const LINES = readFileSync(join(SHARED_TPCH, 'supplier_sf1.tbl'), 'utf8').split('\n').slice(0, 10).map((l) => `${l}\n`);
 const rows = (from: number, to: number): string => LINES.slice(from, to).join('');
@@ -22,13 +25,8 @@ function humanLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{'));
 }
 
-function lastJson(stdout: string): Record<string, any> {
-  const lines = stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]);
-}
-
 /** The run.json a failed run left under the reports folder (the only one there). */
-function onlyRunReport(reports: string): Record<string, any> {
+function onlyRunReport(reports: string): RunReport {
   const found: string[] = [];
   const walk = (d: string): void => {
     for (const n of readdirSync(d)) {
@@ -39,7 +37,7 @@ function onlyRunReport(reports: string): Record<string, any> {
   };
   walk(reports);
   assert.equal(found.length, 1, `one run report under ${reports}`);
-  return JSON.parse(readFileSync(found[0], 'utf8'));
+  return readJson<RunReport>(found[0]);
 }
 
 for (const engine of ENGINES) {
@@ -79,14 +77,14 @@ for (const engine of ENGINES) {
       symlinkSync(join(elsewhere, 'one.tbl'), join(b.dir, 'b.tbl'));
       const r = await run(b);
       assert.equal(r.code, 0, r.stderr);
-      const summary = lastJson(r.stdout);
+      const summary = lastJson<RunSummary>(r.stdout);
       assert.match(summary.message, /^published 3 rows/);
       assert.equal(summary.rows.published, 3);
       assert.deepEqual(summary.files.map((f: { uri: string }) => f.uri), [join(b.dir, 'a.tbl'), join(b.dir, 'b.tbl')]);
       const target = statSync(join(elsewhere, 'one.tbl'), { bigint: true });
-      assert.equal(summary.files[1].identity.ino, target.ino.toString(), 'a link is read as its target');
+      assert.equal(summary.files[1].identity?.ino, target.ino.toString(), 'a link is read as its target');
       assert.equal(summary.files[1].size, Number(target.size));
-      const manifest = JSON.parse(readFileSync(summary.manifest, 'utf8'));
+      const manifest = readJson<Manifest>(summary.manifest!);
       assert.deepEqual(manifest.package.sourceFiles[1].identity, summary.files[1].identity, 'the manifest records the identity read');
       assert.equal(manifest.entries.length > 0, true, 'COPY entries keep their shape');
     });
@@ -125,7 +123,7 @@ for (const engine of ENGINES) {
       writeFileSync(join(b.dir, '_temporary', 'part.tbl'), rows(6, 7));
       const r = await run(b);
       assert.equal(r.code, 0, r.stderr);
-      const summary = lastJson(r.stdout);
+      const summary = lastJson<RunSummary>(r.stdout);
       assert.equal(summary.rows.published, 2, 'only a.tbl is the batch');
       assert.equal(summary.files.length, 1);
       const ignored = Object.fromEntries(summary.ignored.map((i: { uri: string; reason: string }) => [i.uri.slice(b.dir.length + 1), i.reason]));
@@ -134,9 +132,9 @@ for (const engine of ENGINES) {
       assert.match(ignored._SUCCESS, /marker/);
       assert.match(ignored['.hidden.tbl'], /hidden/);
       assert.match(ignored['a.tbl.crc'], /checksum/);
-      const md = readFileSync(summary.reports.runMarkdown, 'utf8');
+      const md = readFileSync(summary.reports.runMarkdown!, 'utf8');
       for (const name of Object.keys(ignored)) assert.ok(md.includes(join(b.dir, name)), `run.md names ${name}`);
-      const json = JSON.parse(readFileSync(summary.reports.runJson, 'utf8'));
+      const json = readJson<RunReport>(summary.reports.runJson!);
       assert.equal(json.ignored.length, 6);
       for (const name of Object.keys(ignored)) assert.ok(r.stderr.includes(`ignored ${join(b.dir, name)}`), `a log line for ${name}`);
     });

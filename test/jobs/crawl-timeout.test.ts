@@ -35,7 +35,7 @@ describe('crawl --timeout-minutes', () => {
       assert.equal(r.code, 2, r.stderr);
       const lines = r.stderr.trim().split('\n');
       assert.equal(lines.length, 1, r.stderr);
-      assert.match(lines[0]!, /^ConfigError: --timeout-minutes must be a positive number of minutes, got ".*" — e\.g\. --timeout-minutes 30$/);
+      assert.match(lines[0], /^ConfigError: --timeout-minutes must be a positive number of minutes, got ".*" — e\.g\. --timeout-minutes 30$/);
       assert.doesNotMatch(r.stderr, /Glue crawler/, 'refused before Glue is asked');
     });
   }

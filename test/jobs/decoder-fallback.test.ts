@@ -14,6 +14,8 @@ import { SUPPLIER_PARQUET_SCHEMA } from '../../tpch/index.ts';
 import { ROOT, runCli, type CliResult } from '../support/cli.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { published } from '../support/supplier.ts';
+import { lastJson, readJson, type RunSummary } from '../support/json.ts';
+import type { QualityReport } from '../../data-quality/report.ts';
 
 const ROWS = 500;
 const FAULT = fileURLToPath(new URL('../support/decoder-fault.ts', import.meta.url));
@@ -55,7 +57,7 @@ function humanLines(stderr: string): string[] {
 
 for (const engine of ENGINES) {
   describe(`decoder fallbacks on ${engine}`, () => {
-    const fx = warehouseFixture(engine, 'fallback', async (dir) => {
+    const fx = warehouseFixture(engine, 'fallback', (dir) => {
       writeSupplier(join(dir, 'clean'));
       writeSupplier(join(dir, 'delta'), { s_suppkey: 'DELTA_BINARY_PACKED' });
     });
@@ -68,14 +70,14 @@ for (const engine of ENGINES) {
       if (fx.skip) return t.skip('no PostgreSQL');
       const r = await runCli(flags('delta', '2026-11-20'), { cwd: fx.dir });
       assert.equal(r.code, 0, r.stderr);
-      const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+      const summary = lastJson<RunSummary>(r.stdout);
       assert.equal(summary.rows.published, ROWS);
-      const q = JSON.parse(readFileSync(summary.reports.qualityJson, 'utf8'));
-      assert.equal(q.fallbacks.units, 1);
-      assert.equal(q.fallbacks.reasons.length, 1);
-      assert.match(q.fallbacks.reasons[0].reason, /^page decoder: encoding \d+$/);
-      assert.equal(q.fallbacks.reasons[0].units, 1);
-      assert.match(readFileSync(summary.reports.qualityMarkdown, 'utf8'),
+      const q = readJson<QualityReport>(summary.reports.qualityJson!);
+      assert.equal(q.fallbacks?.units, 1);
+      assert.equal(q.fallbacks?.reasons.length, 1);
+      assert.match(q.fallbacks?.reasons[0].reason, /^page decoder: encoding \d+$/);
+      assert.equal(q.fallbacks?.reasons[0].units, 1);
+      assert.match(readFileSync(summary.reports.qualityMarkdown!, 'utf8'),
         /## Decoder fallbacks\n\n1 unit read through hyparquet instead of the byte-level decoder: page decoder: encoding \d+ \(1 unit\)\./);
     });
 
@@ -83,10 +85,10 @@ for (const engine of ENGINES) {
       if (fx.skip) return t.skip('no PostgreSQL');
       const r = await runCli(flags('clean', '2026-11-21'), { cwd: fx.dir });
       assert.equal(r.code, 0, r.stderr);
-      const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-      const q = JSON.parse(readFileSync(summary.reports.qualityJson, 'utf8'));
+      const summary = lastJson<RunSummary>(r.stdout);
+      const q = readJson<QualityReport>(summary.reports.qualityJson!);
       assert.equal('fallbacks' in q, false);
-      assert.doesNotMatch(readFileSync(summary.reports.qualityMarkdown, 'utf8'), /Decoder fallbacks/);
+      assert.doesNotMatch(readFileSync(summary.reports.qualityMarkdown!, 'utf8'), /Decoder fallbacks/);
     });
 
     it('fails with exit 1 and one line when the decoder has a bug, instead of falling back quietly; nothing is published', async (t) => {

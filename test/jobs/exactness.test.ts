@@ -52,7 +52,7 @@ function expectedRows(): Array<Array<string | null>> {
 
 for (const engine of ENGINES) {
   describe(`exactness on ${engine}`, () => {
-    const fx = warehouseFixture(engine, 'exact', async (dir) => {
+    const fx = warehouseFixture(engine, 'exact', (dir) => {
       const landing = join(dir, 'landing');
       mkdirSync(landing, { recursive: true });
       const buf = parquetWriteBuffer({

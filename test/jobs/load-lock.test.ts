@@ -42,7 +42,7 @@ async function failedAudit(url: string): Promise<string[]> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return (await c.query("SELECT message FROM assignment.load_audit WHERE status = 'failed' ORDER BY load_ts")).rows.map((r) => String(r.message));
+    return (await c.query<{ message: string | null }>("SELECT message FROM assignment.load_audit WHERE status = 'failed' ORDER BY load_ts")).rows.map((r) => String(r.message));
   } finally {
     await c.end();
   }
@@ -79,7 +79,7 @@ for (const engine of ENGINES) {
           // The folder is held from open to close: whoever opened second waited for the other, and said so.
           const waited = [a, b].filter((r) => /warehouse \S+ is in use by process \d+ \(rl \S+ supplier 2026-01-02\): waiting up to 300 s for it/.test(r.stderr));
           assert.equal(waited.length, 1, `${a.stderr}\n----\n${b.stderr}`);
-          assert.equal(waited[0]!.code, 0, 'it then published');
+          assert.equal(waited[0].code, 0, 'it then published');
         }
       }
     });
@@ -143,11 +143,11 @@ async function holdLoadLock(engine: string, fx: WarehouseFixture): Promise<{ pid
   if (engine === 'postgres') {
     const c = new pg.Client({ connectionString: fx.warehouse, application_name: tag });
     await c.connect();
-    const pid = Number((await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+    const pid = Number((await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid);
     await c.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, loadLockKey('supplier')]);
     return { pid, release: () => c.end() };
   }
   const lock = `${fx.warehouse.slice('pglite:'.length)}.lock`;
   writeFileSync(lock, `${process.pid} ${hostname()} feedc0de\n${tag}\n`, { flag: 'wx' });
-  return { pid: process.pid, release: async () => rmSync(lock, { force: true }) };
+  return { pid: process.pid, release: () => Promise.resolve(rmSync(lock, { force: true })) };
 }

@@ -16,6 +16,7 @@ import pg from 'pg';
 import { runCli, SHARED_TPCH } from '../support/cli.ts';
 import { ENGINES, warehouseFixture, type WarehouseFixture } from '../support/engines.ts';
 import { published } from '../support/supplier.ts';
+import { parseJson } from '../support/json.ts';
 
 const SOURCE = join(SHARED_TPCH, 'duckdb-snappy');
 
@@ -52,7 +53,7 @@ async function auditRows(url: string): Promise<Array<{ status: string; message: 
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return (await c.query('SELECT status, message FROM assignment.load_audit ORDER BY load_ts')).rows;
+    return (await c.query<{ status: string; message: string | null }>('SELECT status, message FROM assignment.load_audit ORDER BY load_ts')).rows;
   } finally {
     await c.end();
   }
@@ -102,7 +103,7 @@ describe('bounded lock waits on PostgreSQL', () => {
     const ended = Date.now();
     assert.equal(r.code, 5, r.stderr);
     // From the manifest (the last step before the stage) to the end: the 2 s wait, not more.
-    const manifestAt = Date.parse(JSON.parse(r.stderr.split('\n').find((l) => l.includes('and the manifest'))!).ts);
+    const manifestAt = Date.parse(parseJson<{ ts: string }>(r.stderr.split('\n').find((l) => l.includes('and the manifest'))!).ts);
     assert.ok(ended - manifestAt < 10_000, `${ended - manifestAt} ms from the manifest to the end`);
     const line = lastLine(r.stderr);
     assert.match(
@@ -114,7 +115,7 @@ describe('bounded lock waits on PostgreSQL', () => {
 
     const audit = await auditRows(fx.warehouse);
     assert.deepEqual(audit.map((a) => a.status), ['published', 'failed']);
-    assert.match(audit[1]!.message ?? '', /gave up waiting 2 s for a lock on assignment\.supplier_stage held by pid/);
+    assert.match(audit[1].message ?? '', /gave up waiting 2 s for a lock on assignment\.supplier_stage held by pid/);
     const after = await published(fx.warehouse);
     assert.deepEqual(after.rows, before.rows, 'the published copy is untouched');
     assert.deepEqual(after.loadTs, before.loadTs);
@@ -132,7 +133,7 @@ describe('bounded lock waits on PostgreSQL', () => {
     assert.equal(r.code, 5, r.stderr);
     const waits = r.stderr.split('\n').filter((l) => l.startsWith('{') && l.includes('for a lock on'));
     assert.equal(waits.length, 1, `one wait line: ${r.stderr}`);
-    const msg = JSON.parse(waits[0]!).msg as string;
+    const msg = parseJson<{ msg: string }>(waits[0]).msg;
     assert.match(
       msg,
       new RegExp(`^waiting 1[0-3](\\.\\d)? s for a lock on assignment\\.supplier_stage: TRUNCATE assignment\\.supplier_stage — blocked by pid ${analyst.pid} \\(user [a-z_]+, application analyst, idle in transaction since .* UTC\\) \\(gives up after 13 s\\)$`),

@@ -59,7 +59,7 @@ function supplierColumns(n: number, first: number, edit: (c: Columns) => void = 
 const DUCK_SCHEMA: SchemaElement[] = SUPPLIER_PARQUET_SCHEMA.map((e) =>
   e.name === 's_acctbal' ? { name: 's_acctbal', type: 'DOUBLE', repetition_type: 'OPTIONAL' }
     : e.name === 's_nationkey' ? { name: 's_nationkey', type: 'INT64', converted_type: 'INT_64', repetition_type: 'OPTIONAL' } : e,
-) as SchemaElement[];
+);
 
 function duckColumns(n: number, first: number, edit: (c: Columns) => void = () => {}): Columns {
   return supplierColumns(n, first, (c) => {
@@ -249,7 +249,7 @@ describe('partition: exactly the reference, on every path', () => {
     });
     await same(join(root, 'badextra'));
     writeParquet('badbinary', 'a.parquet', {
-      schema: SUPPLIER_PARQUET_SCHEMA.map((e) => (e.name === 's_name' ? { name: 's_name', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' } : e)) as SchemaElement[],
+      schema: SUPPLIER_PARQUET_SCHEMA.map((e) => (e.name === 's_name' ? { name: 's_name', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' } : e)),
       columns: supplierColumns(100, 1, (c) => {
         c.s_name = c.s_name.map((s, i) => (i === 42 ? bad : s === null ? null : utf8.encode(s as string)));
       }),

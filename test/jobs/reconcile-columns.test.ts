@@ -60,7 +60,7 @@ function writeSources(dir: string): { tbl: string; parquet: string } {
     { name: 's_acctbal', data: col(5).map((v) => BigInt(v.replace('.', ''))) },
     { name: 's_comment', data: col(6) },
   ];
-  writeFileSync(join(parquet, 'supplier.parquet'), new Uint8Array(parquetWriteBuffer({ schema: SUPPLIER_PARQUET_SCHEMA, columnData } as never)));
+  writeFileSync(join(parquet, 'supplier.parquet'), new Uint8Array(parquetWriteBuffer({ schema: SUPPLIER_PARQUET_SCHEMA, columnData })));
   return { tbl, parquet };
 }
 
@@ -110,7 +110,7 @@ const FAULTS: Array<{ what: string; column: string; figure: RegExp; alteration: 
 for (const engine of ENGINES) {
   describe(`every column reconciled, on ${engine}`, () => {
     let sources: { tbl: string; parquet: string };
-    const fx = warehouseFixture(engine, 'reconcile', async (dir) => {
+    const fx = warehouseFixture(engine, 'reconcile', (dir) => {
       sources = writeSources(dir);
     });
 
@@ -175,7 +175,7 @@ for (const engine of ENGINES) {
         await wh.query(emptyStage(supplier));
         await wh.copyManifest({ table: 'assignment.supplier_stage', columns: supplier.columns.map((c) => c.name), manifestUri, manifest, store });
         const [checks] = await wh.query(stageChecksQuery(supplier));
-        assert.deepEqual(checksumMismatches(supplier, checks!, expected), []);
+        assert.deepEqual(checksumMismatches(supplier, checks, expected), []);
         const publish = (loadTs: string) =>
           wh.transaction(publishStatements({
             contract: supplier, runId: `guard-${loadTs.slice(-2)}`, batchDate: '2026-11-22', loadTs, expected,
@@ -187,10 +187,10 @@ for (const engine of ENGINES) {
         await wh.query(`UPDATE assignment.supplier_stage SET s_address = 'with a trailing blank ' WHERE s_suppkey = 5`);
         await publish('2026-11-22 01:00:00.000002');
         const [after] = await wh.query(historyChecksQuery(supplier, '2026-11-22 01:00:00.000002'));
-        assert.deepEqual(checksumMismatches(supplier, after!, expected, 'published'), []);
-        const changed = { ...after!, c6_bytes: String(Number(after!.c6_bytes) + 1) };
+        assert.deepEqual(checksumMismatches(supplier, after, expected, 'published'), []);
+        const changed = { ...after, c6_bytes: String(Number(after.c6_bytes) + 1) };
         assert.deepEqual(checksumMismatches(supplier, changed, expected, 'published'), [
-          `published column s_comment holds ${(Number(after!.c6_bytes) + 1).toLocaleString('en-US')} bytes, the manifest ${Number(expected.columns!.s_comment.bytes).toLocaleString('en-US')}`,
+          `published column s_comment holds ${(Number(after.c6_bytes) + 1).toLocaleString('en-US')} bytes, the manifest ${Number(expected.columns!.s_comment.bytes).toLocaleString('en-US')}`,
         ]);
       } finally {
         await wh.close();

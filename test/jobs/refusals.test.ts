@@ -79,7 +79,7 @@ const CASES: Array<{ name: string; code: number; pattern: RegExp; make(dir: stri
       write(
         d,
         { ...columns(), s_acctbal: columns().s_acctbal.map((c) => String(Number(c) / 100)) },
-        SUPPLIER_PARQUET_SCHEMA.map((e) => (e.name === 's_acctbal' ? { name: 's_acctbal', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' } : e)) as Schema,
+        SUPPLIER_PARQUET_SCHEMA.map<Schema[number]>((e) => (e.name === 's_acctbal' ? { name: 's_acctbal', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' } : e)),
       ),
   },
   {
@@ -90,9 +90,9 @@ const CASES: Array<{ name: string; code: number; pattern: RegExp; make(dir: stri
       write(
         d,
         { ...columns(), s_acctbal: columns().s_acctbal.map((c, i) => (i === 20 ? 123456789012345n : c)) },
-        SUPPLIER_PARQUET_SCHEMA.map((e) =>
+        SUPPLIER_PARQUET_SCHEMA.map<Schema[number]>((e) =>
           e.name === 's_acctbal' ? { ...element('s_acctbal'), precision: 15, logical_type: { type: 'DECIMAL', precision: 15, scale: 2 } } : e,
-        ) as Schema,
+        ),
       ),
   },
   {

@@ -13,6 +13,7 @@ import { runCli, SHARED_TPCH, spawnCli, type CliResult } from '../support/cli.ts
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { filesUnder, loaderTables, oneErrorLine } from '../support/hostile.ts';
 import { pgUrl } from '../support/services.ts';
+import { lastJson, type PartitionSummary, type RunSummary } from '../support/json.ts';
 
 const THREE_ROWS = '1|Supplier#000000001| N kD4on9OM Ipw3,gf0JBoQDd7tgrzrddZ|17|27-918-335-1736|5755.94|each slyly above the careful|\n'
   + '2|Supplier#000000002|89eJ5ksX3ImxJQBvxObC,|5|15-679-861-2259|4032.68| slyly bold instructions. idle dependen|\n'
@@ -37,7 +38,7 @@ function runCliWithin(args: string[], opts: { cwd?: string }, ms = 60_000): Prom
 
 for (const engine of ENGINES) {
   describe(`refused before any work, on ${engine}`, () => {
-    const fx = warehouseFixture(engine, 'atonce', async (dir) => {
+    const fx = warehouseFixture(engine, 'atonce', (dir) => {
       mkdirSync(join(dir, 'landing'));
       writeFileSync(join(dir, 'landing', 'supplier.tbl'), THREE_ROWS);
     });
@@ -86,7 +87,7 @@ for (const engine of ENGINES) {
       if (fx.skip) return t.skip('no PostgreSQL');
       const r = await run(['--slices', '10000', '--json']);
       assert.equal(r.code, 0, r.stderr);
-      const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+      const summary = lastJson<RunSummary>(r.stdout);
       assert.equal(summary.rows.published, 3);
       assert.equal(summary.parts, 1);
       assert.equal(filesUnder(join(fx.dir, 'staging')).filter((f) => f.endsWith('.csv.gz')).length, 1);
@@ -131,7 +132,7 @@ describe('part counts follow the input: a multiple of the slices when it can fil
       const dir = mkdtempSync(join(tmpdir(), 'rl-parts-'));
       const r = await runCli(['partition', '--dataset', 'supplier', '--source', tbl, '--out', join(dir, 'out'), '--json', ...flags]);
       assert.equal(r.code, 0, r.stderr);
-      const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+      const summary = lastJson<PartitionSummary>(r.stdout);
       assert.equal(summary.rows, 10_000);
       assert.equal(summary.parts, parts);
       assert.equal(filesUnder(join(dir, 'out')).filter((f) => f.endsWith('.csv.gz')).length, parts);

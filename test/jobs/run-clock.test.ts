@@ -4,13 +4,14 @@
  * The clock is injected in-process: the CLI always runs on the real one.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { supplier } from '../../datasets/index.ts';
+import type { RunReport } from '../../jobs/report.ts';
 import { runBatch } from '../../jobs/run.ts';
 import { generateSupplier } from '../../tpch/index.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
+import { readJson } from '../support/json.ts';
 
 /** 2031-01-02T03:04:05Z, then one minute and a half later at every reading. */
 function steppingClock(): { now: () => Date; readings: Date[] } {
@@ -47,11 +48,11 @@ for (const engine of ENGINES) {
       });
       assert.equal(report.status, 'published');
       assert.ok(clock.readings.length >= 2, 'the clock is read at the start and at the finish');
-      const [first, last] = [clock.readings[0]!, clock.readings.at(-1)!];
+      const [first, last] = [clock.readings[0], clock.readings.at(-1)!];
       assert.equal(report.startedAt, first.toISOString());
       assert.equal(report.finishedAt, last.toISOString());
       assert.equal(report.timings.total, last.getTime() - first.getTime());
-      const written = JSON.parse(readFileSync(report.reports.runJson!, 'utf8'));
+      const written = readJson<RunReport>(report.reports.runJson!);
       assert.deepEqual([written.startedAt, written.finishedAt, written.timings.total], [report.startedAt, report.finishedAt, report.timings.total]);
     });
   });

@@ -11,6 +11,8 @@ import { runCli, SHARED_TPCH } from '../support/cli.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { published, referenceRows } from '../support/supplier.ts';
 import { renderDriftJson, type DriftReport } from '../../crawler/drift.ts';
+import { parseJson, readJson, type RunSummary } from '../support/json.ts';
+import type { RunReport } from '../../jobs/report.ts';
 
 const reference = referenceRows();
 const SOURCES: Record<string, string> = {
@@ -52,7 +54,7 @@ for (const engine of ENGINES) {
       if (fx.skip) return t.skip('no PostgreSQL');
       const r = await runCli(flags(SOURCES['DuckDB zstd, DECIMAL(12,2)'], ['--json']), { cwd: fx.dir });
       assert.equal(r.code, 0, r.stderr);
-      const summary = JSON.parse(lastLine(r.stdout));
+      const summary = parseJson<RunSummary>(lastLine(r.stdout));
       assert.equal(summary.status, 'published');
       assert.deepEqual(
         [summary.rows.source, summary.rows.read, summary.rows.parts, summary.rows.manifest, summary.rows.staged, summary.rows.published],
@@ -64,12 +66,12 @@ for (const engine of ENGINES) {
       const statuses = p.audit.filter((a) => a.batch_date === '2026-11-24').map((a) => a.status);
       assert.equal(statuses.filter((s) => s === 'published').length, 1);
       assert.equal(statuses.filter((s) => s === 'replaced').length, Object.keys(SOURCES).length);
-      const run = JSON.parse(readFileSync(summary.reports.runJson, 'utf8'));
+      const run = readJson<RunReport>(summary.reports.runJson!);
       assert.equal(run.status, 'published');
-      assert.ok(readFileSync(summary.reports.qualityMarkdown, 'utf8').length > 0);
-      assert.ok(readFileSync(summary.reports.driftMarkdown, 'utf8').length > 0);
-      const driftText = readFileSync(summary.reports.driftJson, 'utf8');
-      assert.equal(driftText, renderDriftJson(JSON.parse(driftText) as DriftReport), 'the run writes drift.json as the drift command does');
+      assert.ok(readFileSync(summary.reports.qualityMarkdown!, 'utf8').length > 0);
+      assert.ok(readFileSync(summary.reports.driftMarkdown!, 'utf8').length > 0);
+      const driftText = readFileSync(summary.reports.driftJson!, 'utf8');
+      assert.equal(driftText, renderDriftJson(parseJson<DriftReport>(driftText)), 'the run writes drift.json as the drift command does');
     });
 
     it('an empty batch folder ends with one line, exit 4, and publishes nothing', async (t) => {

@@ -16,6 +16,8 @@ import { openWarehouse } from '../../jobs/warehouse/index.ts';
 import { runCli, spawnCli } from '../support/cli.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { published } from '../support/supplier.ts';
+import { readJson } from '../support/json.ts';
+import type { RunReport } from '../../jobs/report.ts';
 
 const ROWS = 30_000;
 const DATE = '2026-11-20';
@@ -150,10 +152,10 @@ for (const engine of ENGINES) {
       const audit = await auditOf(fx.warehouse, runId);
       assert.deepEqual(audit.map((a) => a.status), ['failed']);
       assert.match(String(audit[0].message), new RegExp(`^terminated by ${sig}`));
-      const report = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+      const report = readJson<RunReport>(join(dir, 'run.json'));
       assert.equal(report.status, 'failed');
       assert.equal(report.exitCode, code);
-      assert.match(report.error, new RegExp(`^terminated by ${sig}`));
+      assert.match(report.error ?? '(no error)', new RegExp(`^terminated by ${sig}`));
       assert.match(readFileSync(join(dir, 'run.md'), 'utf8'), new RegExp(`FAILED[\\s\\S]*terminated by ${sig}`));
       const p = await published(fx.warehouse);
       assert.equal(p.rows.length, ROWS, 'the previous copy is untouched');
@@ -252,7 +254,7 @@ for (const engine of ENGINES) {
       assert.match(s.stderr, /SIGTERM arrived after the work was committed: it stands \(exit 0\)/);
       const { runId, dir } = latestRun();
       assert.deepEqual((await auditOf(fx.warehouse, runId)).map((a) => a.status), ['published']);
-      assert.equal(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).status, 'published');
+      assert.equal(readJson<RunReport>(join(dir, 'run.json')).status, 'published');
       const p = await published(fx.warehouse);
       assert.equal(p.rows.length, ROWS, 'one copy');
       assert.equal(p.loadTs.length, 1);

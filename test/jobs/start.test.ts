@@ -18,7 +18,7 @@ async function historyRows(warehouse: string, table: string): Promise<number> {
   const wh = await openWarehouse(warehouse);
   try {
     const [row] = await wh.query(`SELECT CAST(COUNT(*) AS VARCHAR(20)) AS n FROM assignment.${table}`);
-    return Number(row!.n);
+    return Number(row.n);
   } finally {
     await wh.close();
   }
@@ -61,9 +61,9 @@ for (const engine of ENGINES) {
       assert.equal(r.code, 2, r.stderr);
       const lines = r.stderr.trim().split('\n');
       assert.equal(lines.length, 1, r.stderr);
-      assert.match(lines[0]!, /ConfigError: no batch for 2026-03-02, and the TPC-H generator cannot write a sample of dataset orphan_parts \(it knows: customer, lineitem, nation, orders, part, partsupp, region, supplier, supplier_copy\)/);
-      assert.match(lines[0]!, /landing\/orphan_parts\/20260302/, 'names the folder it looked in');
-      assert.match(lines[0]!, /put the batch's files there/);
+      assert.match(lines[0], /ConfigError: no batch for 2026-03-02, and the TPC-H generator cannot write a sample of dataset orphan_parts \(it knows: customer, lineitem, nation, orders, part, partsupp, region, supplier, supplier_copy\)/);
+      assert.match(lines[0], /landing\/orphan_parts\/20260302/, 'names the folder it looked in');
+      assert.match(lines[0], /put the batch's files there/);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
       assert.ok(!existsSync(join(fx.dir, '.local/landing/orphan_parts')), 'no sample written');
       assert.ok(!existsSync(join(fx.dir, '.local/reports/orphan_parts')), 'no run started');

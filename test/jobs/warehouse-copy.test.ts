@@ -34,7 +34,7 @@ async function staged(wh: Warehouse): Promise<TestRow[]> {
 
 async function stageCount(wh: Warehouse): Promise<number> {
   const [r] = await wh.query('SELECT CAST(COUNT(*) AS VARCHAR(20)) AS n FROM assignment.supplier_stage');
-  return Number(r!.n);
+  return Number(r.n);
 }
 
 function byKey(rows: TestRow[]): TestRow[] {
@@ -77,7 +77,7 @@ for (const c of CASES) {
       assert.deepEqual(got, byKey(pkg.rows));
       for (const [i, row] of byKey(pkg.rows).entries()) {
         row.forEach((v, j) => {
-          if (typeof v === 'string') assert.equal(Buffer.compare(Buffer.from(got[i]![j]!, 'utf8'), Buffer.from(v, 'utf8')), 0, `row ${row[0]} column ${COLUMNS[j]}`);
+          if (typeof v === 'string') assert.equal(Buffer.compare(Buffer.from(got[i][j]!, 'utf8'), Buffer.from(v, 'utf8')), 0, `row ${row[0]} column ${COLUMNS[j]}`);
         });
       }
       // The distinctions that matter, spelled out.
@@ -89,7 +89,7 @@ for (const c of CASES) {
       assert.equal(Buffer.byteLength(k('2')[1]!), 100);
       assert.equal(Buffer.byteLength(k('2')[2]!), 100);
       const [checks] = await wh.query(stageChecksQuery(supplier));
-      assert.deepEqual(checksumMismatches(supplier, checks!, pkg.manifest.package.checksums), []);
+      assert.deepEqual(checksumMismatches(supplier, checks, pkg.manifest.package.checksums), []);
       rmSync(pkg.dir, { recursive: true, force: true });
     });
   });
@@ -98,10 +98,10 @@ for (const c of CASES) {
     await withEngine(t, c, async (wh, dir) => {
       const parts = [supplierRows(30, 1), supplierRows(30, 31), supplierRows(30, 61), supplierRows(30, 91)];
       // Part 3 opens with quoted CR LF / CR / LF inside fields (PostgreSQL counts some of them as lines).
-      parts[2]![0]![6] = 'first\r\nrow\rwith\nbreaks';
-      parts[2]![3]![1] = 'multi\nline\nname';
-      parts[2]![9]![6] = 'crlf\r\ncrlf\r\n';
-      parts[2]![16]![5] = 'not-a-number';
+      parts[2][0][6] = 'first\r\nrow\rwith\nbreaks';
+      parts[2][3][1] = 'multi\nline\nname';
+      parts[2][9][6] = 'crlf\r\ncrlf\r\n';
+      parts[2][16][5] = 'not-a-number';
       const pkg = writePackage(dir, parts);
       await wh.query(emptyStage(supplier));
       const err = await copy(wh, pkg).then(
@@ -109,7 +109,7 @@ for (const c of CASES) {
         (e: unknown) => e,
       );
       assert.ok(err instanceof LoadError, String(err));
-      assert.equal(err.where.file, pkg.manifest.entries[2]!.url);
+      assert.equal(err.where.file, pkg.manifest.entries[2].url);
       assert.equal(err.where.row, 17);
       assert.equal(err.where.column, 's_acctbal');
       assert.match(err.message, /^part 3 of 4 \(part-00002\.csv\.gz\) failed to load at row 17, column s_acctbal: invalid input syntax for type numeric: "not-a-number"/);
@@ -122,17 +122,17 @@ for (const c of CASES) {
       const good = writePackage(join(dir, 'good'), [supplierRows(5, 1), supplierRows(5, 6)]);
 
       const tampered = structuredClone(good.manifest);
-      writeFileSync(tampered.entries[1]!.url.replace('good', 'good'), gzipSync(csvText(supplierRows(5, 6, 'x'))));
-      await assert.rejects(copy(wh, { ...good, manifest: tampered }), (e: LoadError) => e instanceof LoadError && /part 2 of 2 .*(bytes|sha256)/.test(e.message) && e.where.file === tampered.entries[1]!.url);
+      writeFileSync(tampered.entries[1].url.replace('good', 'good'), gzipSync(csvText(supplierRows(5, 6, 'x'))));
+      await assert.rejects(copy(wh, { ...good, manifest: tampered }), (e: LoadError) => e instanceof LoadError && /part 2 of 2 .*(bytes|sha256)/.test(e.message) && e.where.file === tampered.entries[1].url);
       assert.equal(await stageCount(wh), 0);
 
       const short = writePackage(join(dir, 'short'), [supplierRows(5, 1)]);
-      short.manifest.entries[0]!.meta.record_count = 6;
+      short.manifest.entries[0].meta.record_count = 6;
       await assert.rejects(copy(wh, short), /part 1 of 1 .*loaded 5 rows, the manifest lists 6/);
       assert.equal(await stageCount(wh), 0);
 
       const missing = writePackage(join(dir, 'missing'), [supplierRows(5, 1), supplierRows(5, 6)]);
-      rmSync(missing.manifest.entries[1]!.url);
+      rmSync(missing.manifest.entries[1].url);
       await assert.rejects(copy(wh, missing), (e: LoadError) => e instanceof LoadError && /cannot read part 2 of 2/.test(e.message));
       assert.equal(await stageCount(wh), 0);
 

@@ -98,7 +98,7 @@ test('a connection lost mid-run is a LoadError naming the host', async (t) => {
     const [me] = await wh.query('SELECT pg_backend_pid() AS pid');
     const admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
-    await admin.query('SELECT pg_terminate_backend($1)', [me!.pid]);
+    await admin.query('SELECT pg_terminate_backend($1)', [me.pid]);
     await admin.end();
     await assert.rejects(wh.query('SELECT 1 AS x'), (e: LoadError) => {
       assert.ok(e instanceof LoadError);

@@ -52,10 +52,10 @@ function startChild(args: string[]): Child {
   const lines: string[] = [];
   const waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
   let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => {
+  proc.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  createInterface({ input: proc.stdout! }).on('line', (line) => {
+  createInterface({ input: proc.stdout }).on('line', (line) => {
     lines.push(line);
     for (const w of [...waiters]) if (w.re.test(line)) w.resolve(line);
   });
@@ -86,7 +86,7 @@ async function stage(wh: Warehouse, pkg: TestPackage): Promise<void> {
   await wh.query(emptyStage(supplier));
   await wh.copyManifest({ table: 'assignment.supplier_stage', columns: COLUMNS, manifestUri: pkg.manifestUri, manifest: pkg.manifest, store });
   const [checks] = await wh.query(stageChecksQuery(supplier));
-  assert.deepEqual(checksumMismatches(supplier, checks!, pkg.manifest.package.checksums), []);
+  assert.deepEqual(checksumMismatches(supplier, checks, pkg.manifest.package.checksums), []);
 }
 
 async function publish(wh: Warehouse, pkg: TestPackage, batchDate: string, loadTs: string): Promise<void> {
@@ -107,7 +107,7 @@ async function state(wh: Warehouse): Promise<{ stage: string; history: Record<st
   const [s] = await wh.query('SELECT CAST(COUNT(*) AS VARCHAR(20)) AS n FROM assignment.supplier_stage');
   const h = await wh.query('SELECT CAST(load_ts AS VARCHAR(40)) AS ts, CAST(COUNT(*) AS VARCHAR(20)) AS n FROM assignment.supplier_data GROUP BY load_ts ORDER BY load_ts');
   const a = await wh.query(`SELECT CAST(load_ts AS VARCHAR(40)) AS ts, status FROM assignment.load_audit ORDER BY load_ts, status`);
-  return { stage: String(s!.n), history: Object.fromEntries(h.map((r) => [String(r.ts), String(r.n)])), audit: a.map((r) => `${r.ts} ${r.status}`) };
+  return { stage: String(s.n), history: Object.fromEntries(h.map((r) => [String(r.ts), String(r.n)])), audit: a.map((r) => `${String(r.ts)} ${String(r.status)}`) };
 }
 
 /** A data directory with the tables, one published batch (50 rows) and an empty stage. */

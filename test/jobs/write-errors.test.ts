@@ -11,6 +11,8 @@ import { runCli, SHARED_TPCH } from '../support/cli.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { auditRows, filesUnder, oneErrorLine } from '../support/hostile.ts';
 import { canMount, mountTinyFs, type TinyFs } from '../support/tiny-fs.ts';
+import { readJson } from '../support/json.ts';
+import type { RunReport } from '../../jobs/report.ts';
 
 const GOOD_ROWS = readFileSync(join(SHARED_TPCH, 'supplier_sf1.tbl'), 'utf8').split('\n').slice(0, 3).join('\n') + '\n';
 
@@ -18,7 +20,7 @@ for (const engine of ENGINES) {
   describe(`write errors on ${engine}`, () => {
     const mounts: TinyFs[] = [];
     let mountable = true;
-    const fx = warehouseFixture(engine, 'wrerr', async (dir) => {
+    const fx = warehouseFixture(engine, 'wrerr', (dir) => {
       mkdirSync(join(dir, 'landing'));
       writeFileSync(join(dir, 'landing', 'supplier.tbl'), GOOD_ROWS);
     });
@@ -50,7 +52,7 @@ for (const engine of ENGINES) {
       assert.match(audit[0].message ?? '', /ENOSPC/);
       const runJson = filesUnder(join(fx.dir, 'reports')).find((f) => f.includes('batch=2026-11-21') && f.endsWith('/run.json'));
       assert.ok(runJson, 'the run report is written');
-      assert.equal(JSON.parse(readFileSync(runJson, 'utf8')).exitCode, 5);
+      assert.equal(readJson<RunReport>(runJson).exitCode, 5);
       assert.deepEqual(filesUnder(join(fx.dir, 'full')).filter((f) => !f.endsWith('/filler')), [], 'no part, manifest or partial file');
     });
 

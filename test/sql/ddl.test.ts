@@ -24,14 +24,14 @@ describe('sql/ddl', () => {
     const ddl = renderDdl(supplier);
     assert.equal(ddl.length, 4);
     assert.equal(ddl[0], 'CREATE SCHEMA IF NOT EXISTS assignment');
-    assert.match(ddl[1]!, /^CREATE TABLE IF NOT EXISTS assignment\.supplier_stage \(/);
-    assert.match(ddl[2]!, /^CREATE TABLE IF NOT EXISTS assignment\.supplier_data \(/);
-    assert.match(ddl[3]!, /^CREATE TABLE IF NOT EXISTS assignment\.load_audit \(/);
+    assert.match(ddl[1], /^CREATE TABLE IF NOT EXISTS assignment\.supplier_stage \(/);
+    assert.match(ddl[2], /^CREATE TABLE IF NOT EXISTS assignment\.supplier_data \(/);
+    assert.match(ddl[3], /^CREATE TABLE IF NOT EXISTS assignment\.load_audit \(/);
     for (const s of ddl) assert.ok(!s.trimEnd().endsWith(';'), s);
   });
 
   test('stage: business columns only, same types/nullability, co-located DISTKEY, no sort key', () => {
-    const stage = renderDdl(supplier)[1]!;
+    const stage = renderDdl(supplier)[1];
     assert.ok(!stage.includes('load_ts'));
     assert.match(stage, /s_suppkey BIGINT ENCODE AZ64 NOT NULL,/);
     assert.match(stage, /s_comment VARCHAR\(MAX\) ENCODE ZSTD\n\)/);
@@ -40,7 +40,7 @@ describe('sql/ddl', () => {
   });
 
   test('history: business columns + load_ts NOT NULL, RAW on the first sort key column', () => {
-    const history = renderDdl(supplier)[2]!;
+    const history = renderDdl(supplier)[2];
     assert.match(history, /load_ts TIMESTAMP ENCODE RAW NOT NULL\n\)/);
     assert.match(history, /DISTSTYLE KEY\nDISTKEY\(s_suppkey\)\nCOMPOUND SORTKEY\(load_ts\)$/);
     assert.match(history, /s_acctbal DECIMAL\(12,2\) ENCODE AZ64,/);
@@ -48,7 +48,7 @@ describe('sql/ddl', () => {
   });
 
   test('audit: DISTSTYLE ALL, SORTKEY(dataset, batch_date), first sort key RAW', () => {
-    const audit = renderDdl(supplier)[3]!;
+    const audit = renderDdl(supplier)[3];
     assert.match(audit, /dataset VARCHAR\(128\) ENCODE RAW NOT NULL/);
     assert.match(audit, /batch_date DATE ENCODE AZ64 NOT NULL/);
     assert.match(audit, /DISTSTYLE ALL\nCOMPOUND SORTKEY\(dataset, batch_date\)$/);

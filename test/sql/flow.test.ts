@@ -26,6 +26,8 @@ import {
 import { applySetup } from '../../sql/setup.ts';
 import { dropRoles, ENGINES, openEngine } from './support/engines.ts';
 import { supplierRows, writePackage, type TestPackage } from './support/parts.ts';
+import { parseJson } from '../support/json.ts';
+import type { Checksums } from '../../core/manifest.ts';
 
 const store = new LocalStore();
 const COLUMNS = supplier.columns.map((c) => c.name);
@@ -34,7 +36,7 @@ async function stage(wh: Warehouse, pkg: TestPackage): Promise<number> {
   await wh.query(emptyStage(supplier));
   const n = await wh.copyManifest({ table: 'assignment.supplier_stage', columns: COLUMNS, manifestUri: pkg.manifestUri, manifest: pkg.manifest, store });
   const [checks] = await wh.query(stageChecksQuery(supplier));
-  assert.deepEqual(checksumMismatches(supplier, checks!, pkg.manifest.package.checksums), []);
+  assert.deepEqual(checksumMismatches(supplier, checks, pkg.manifest.package.checksums), []);
   return n;
 }
 
@@ -95,14 +97,14 @@ async function flow(t: TestContext, wh: Warehouse, dir: string, etlUser: string)
     assert.deepEqual(s.history, { '2024-01-02 01:00:00.000001': '50' });
     assert.equal(s.audit.length, 1);
     assert.deepEqual(
-      { status: s.audit[0]!.status, published: s.audit[0]!.published_rows, replaced: s.audit[0]!.replaced_rows },
+      { status: s.audit[0].status, published: s.audit[0].published_rows, replaced: s.audit[0].replaced_rows },
       { status: 'published', published: '50', replaced: '0' },
     );
     const [full] = await wh.query(batchAuditQuery(supplier, '2024-01-01'));
-    assert.equal(JSON.parse(String(full!.checksums)).sums.s_acctbal, a1.manifest.package.checksums.sums.s_acctbal);
-    assert.deepEqual(JSON.parse(String(full!.timings)), { stage: 12 });
-    assert.equal(full!.manifest_url, a1.manifestUri);
-    assert.equal(full!.staged_rows, '50');
+    assert.equal(parseJson<Checksums>(String(full.checksums)).sums.s_acctbal, a1.manifest.package.checksums.sums.s_acctbal);
+    assert.deepEqual(JSON.parse(String(full.timings)), { stage: 12 });
+    assert.equal(full.manifest_url, a1.manifestUri);
+    assert.equal(full.staged_rows, '50');
   });
 
   await t.test('publishing the same batch date again replaces it: one copy, audit published + replaced', async () => {
@@ -197,10 +199,10 @@ async function flow(t: TestContext, wh: Warehouse, dir: string, etlUser: string)
     ]);
     const rows = await wh.query(batchAuditQuery(supplier, '2024-01-06'));
     assert.equal(rows.length, 1);
-    assert.equal(rows[0]!.status, 'failed');
-    assert.equal(rows[0]!.message, message);
-    assert.equal(rows[0]!.staged_rows, '3');
-    assert.equal(rows[0]!.published_rows, null);
+    assert.equal(rows[0].status, 'failed');
+    assert.equal(rows[0].message, message);
+    assert.equal(rows[0].staged_rows, '3');
+    assert.equal(rows[0].published_rows, null);
   });
 }
 

@@ -20,6 +20,7 @@ import {
 } from '../../sql/load.ts';
 import { formatTimestamp } from '../../sql/sql-text.ts';
 import { checkRedshiftTransaction } from '../../sql/transaction.ts';
+import { parseJson } from '../support/json.ts';
 
 const expected: Checksums = { rows: 10000, sums: { s_acctbal: '45103548.65' }, min: { s_suppkey: '1' }, max: { s_suppkey: '10000' } };
 
@@ -125,7 +126,7 @@ describe('sql/load: checksums', () => {
     const small: Checksums = { ...expected, columns: { s_suppkey: { count: 1, sum: '1', min: '1', max: '1' } } };
     assert.equal(auditChecksumsJson(small), JSON.stringify(small));
     const wide: Checksums = { ...expected, columns: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`c_${i}`, { count: 10000, bytes: '123456789' }])) };
-    const json = JSON.parse(auditChecksumsJson(wide));
+    const json = parseJson<{ columns: unknown; sums: Checksums['sums'] }>(auditChecksumsJson(wide));
     assert.equal(json.columns, 'per-column figures: see the manifest');
     assert.equal(json.sums.s_acctbal, '45103548.65');
   });
@@ -137,17 +138,17 @@ describe('sql/load: publish', () => {
     assert.equal(s.length, PUBLISH_STEPS.length);
     checkRedshiftTransaction(s);
     assert.equal(s[0], 'LOCK assignment.supplier_data, assignment.load_audit, assignment.supplier_stage');
-    assert.match(s[1]!, /SELECT 1 \/ \(CASE WHEN COUNT\(\*\) = 10000 AND SUM\(s_acctbal\) = 45103548\.65 AND MIN\(s_suppkey\) = 1 AND MAX\(s_suppkey\) = 10000 THEN 1 ELSE 0 END\) AS stage_ok FROM assignment\.supplier_stage$/);
-    assert.match(s[2]!, /load_ts = CAST\('2024-01-02 03:04:05\.123456' AS TIMESTAMP\) AND batch_date <> CAST\('2024-01-01' AS DATE\)$/);
-    assert.match(s[3]!, /^UPDATE assignment\.load_audit SET status = 'replaced' WHERE dataset = 'supplier' AND batch_date = CAST\('2024-01-01' AS DATE\) AND status = 'published'$/);
-    assert.match(s[4]!, /^INSERT INTO assignment\.load_audit \(run_id, .*\)\nSELECT '20240102T030405123Z-abc123', 'supplier', .*'published'.* COUNT\(\*\), /s);
-    assert.match(s[4]!, /FROM assignment\.supplier_data WHERE load_ts IN \(SELECT load_ts FROM assignment\.load_audit WHERE .* AND status = 'replaced'\)$/);
-    assert.match(s[5]!, /^DELETE FROM assignment\.supplier_data WHERE load_ts IN \(SELECT load_ts FROM assignment\.load_audit WHERE dataset = 'supplier' AND batch_date = CAST\('2024-01-01' AS DATE\) AND status = 'replaced'\)$/);
+    assert.match(s[1], /SELECT 1 \/ \(CASE WHEN COUNT\(\*\) = 10000 AND SUM\(s_acctbal\) = 45103548\.65 AND MIN\(s_suppkey\) = 1 AND MAX\(s_suppkey\) = 10000 THEN 1 ELSE 0 END\) AS stage_ok FROM assignment\.supplier_stage$/);
+    assert.match(s[2], /load_ts = CAST\('2024-01-02 03:04:05\.123456' AS TIMESTAMP\) AND batch_date <> CAST\('2024-01-01' AS DATE\)$/);
+    assert.match(s[3], /^UPDATE assignment\.load_audit SET status = 'replaced' WHERE dataset = 'supplier' AND batch_date = CAST\('2024-01-01' AS DATE\) AND status = 'published'$/);
+    assert.match(s[4], /^INSERT INTO assignment\.load_audit \(run_id, .*\)\nSELECT '20240102T030405123Z-abc123', 'supplier', .*'published'.* COUNT\(\*\), /s);
+    assert.match(s[4], /FROM assignment\.supplier_data WHERE load_ts IN \(SELECT load_ts FROM assignment\.load_audit WHERE .* AND status = 'replaced'\)$/);
+    assert.match(s[5], /^DELETE FROM assignment\.supplier_data WHERE load_ts IN \(SELECT load_ts FROM assignment\.load_audit WHERE dataset = 'supplier' AND batch_date = CAST\('2024-01-01' AS DATE\) AND status = 'replaced'\)$/);
     assert.equal(
       s[6],
       "INSERT INTO assignment.supplier_data (s_suppkey, s_name, s_address, s_nationkey, s_phone, s_acctbal, s_comment, load_ts)\nSELECT s_suppkey, s_name, s_address, s_nationkey, s_phone, s_acctbal, s_comment, CAST('2024-01-02 03:04:05.123456' AS TIMESTAMP) FROM assignment.supplier_stage",
     );
-    assert.match(s[7]!, /AS history_ok FROM assignment\.supplier_data WHERE load_ts = CAST\('2024-01-02 03:04:05\.123456' AS TIMESTAMP\)$/);
+    assert.match(s[7], /AS history_ok FROM assignment\.supplier_data WHERE load_ts = CAST\('2024-01-02 03:04:05\.123456' AS TIMESTAMP\)$/);
     for (const stmt of s) {
       assert.ok(!/CURRENT_TIMESTAMP|GETDATE|SYSDATE|NOW\(\)|TRUNCATE/i.test(stmt.replace(/\/\*.*?\*\//g, '')), stmt);
     }
@@ -155,7 +156,7 @@ describe('sql/load: publish', () => {
 
   test('NULL sums and min/max become IS NULL in the guards', () => {
     const s = publishStatements(publishArgs({ expected: { rows: 3, sums: { s_acctbal: null }, min: { s_suppkey: '1' }, max: { s_suppkey: '3' } } }));
-    assert.match(s[1]!, /COUNT\(\*\) = 3 AND SUM\(s_acctbal\) IS NULL AND MIN/);
+    assert.match(s[1], /COUNT\(\*\) = 3 AND SUM\(s_acctbal\) IS NULL AND MIN/);
   });
 
   test('values that would be written into SQL unquoted are validated', () => {

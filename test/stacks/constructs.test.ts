@@ -13,7 +13,7 @@ import { INTERFACE_ENDPOINTS, Network, subnetCidr } from '../../stacks/network.t
 import { nightlyCron } from '../../stacks/orchestration.ts';
 import { Storage } from '../../stacks/storage.ts';
 import { Warehouse } from '../../stacks/warehouse.ts';
-import { block, blocks, parsePolicy, refersTo, resources, type PolicyStatement } from './policy/tf.ts';
+import { arrAt, at, block, blocks, parsePolicy, refersTo, resources, strAt, text, type ContainerProperties, type PolicyStatement } from './policy/tf.ts';
 import { ACCOUNT, DATASETS, KEY_ARN, only, synthScope, synthStack, testContext } from './support.ts';
 
 /**
@@ -27,8 +27,18 @@ function has(json: string, type: string, properties: Record<string, unknown>): b
   return true;
 }
 
-function statementsOf(policyJson: string): PolicyStatement[] {
-  return parsePolicy(policyJson);
+/** The parts of a Step Functions definition the tests read. */
+interface StateMachineDefinition {
+  QueryLanguage: string;
+  States: {
+    BatchDate: { Assign: { batchDate: string } };
+    SubmitRun: { Resource: string; Arguments: { Parameters: unknown; JobDefinition: string } };
+  };
+}
+
+/** A policy document's statements (JSON.parse reads the attribute as text, whatever it holds). */
+function statementsOf(policyJson: unknown): PolicyStatement[] {
+  return parsePolicy(String(policyJson));
 }
 
 describe('EnvironmentKey', () => {
@@ -109,8 +119,8 @@ describe('Network', () => {
     const warehouse = sgs.find((g) => g.attrs.name === 'redshift-loader-dev-redshift')!;
     const ingress = resources(tf, 'aws_vpc_security_group_ingress_rule').filter((r) => refersTo(r.attrs.security_group_id, warehouse));
     assert.equal(ingress.length, 1);
-    assert.equal(ingress[0]!.attrs.from_port, 5439);
-    assert.ok(refersTo(ingress[0]!.attrs.referenced_security_group_id, batch), 'from the Batch security group');
+    assert.equal(ingress[0].attrs.from_port, 5439);
+    assert.ok(refersTo(ingress[0].attrs.referenced_security_group_id, batch), 'from the Batch security group');
     for (const r of [...resources(tf, 'aws_vpc_security_group_ingress_rule'), ...resources(tf, 'aws_vpc_security_group_egress_rule')]) {
       assert.equal(r.attrs.cidr_ipv4, undefined, r.id);
     }
@@ -141,17 +151,17 @@ describe('Storage', () => {
       assert.equal(block(only(on('aws_s3_bucket_ownership_controls'), 'ownership').attrs.rule)?.object_ownership, 'BucketOwnerEnforced');
       assert.equal(block(only(on('aws_s3_bucket_versioning'), 'versioning').attrs.versioning_configuration)?.status, 'Enabled');
       const sse = block(only(on('aws_s3_bucket_server_side_encryption_configuration'), 'sse').attrs.rule)!;
-      if (b.attrs.bucket.includes('access-logs')) assert.equal(block(sse.apply_server_side_encryption_by_default)?.sse_algorithm, 'AES256');
+      if (text(b.attrs.bucket).includes('access-logs')) assert.equal(block(sse.apply_server_side_encryption_by_default)?.sse_algorithm, 'AES256');
       else assert.deepEqual(sse.apply_server_side_encryption_by_default, { sse_algorithm: 'aws:kms', kms_master_key_id: KEY_ARN });
       assert.equal(sse.bucket_key_enabled, true);
       const logging = only(on('aws_s3_bucket_logging'), 'logging');
-      assert.ok(refersTo(logging.attrs.target_bucket, buckets.find((x) => x.attrs.bucket.includes('access-logs'))!));
+      assert.ok(refersTo(logging.attrs.target_bucket, buckets.find((x) => text(x.attrs.bucket).includes('access-logs'))!));
       const deny = statementsOf(only(on('aws_s3_bucket_policy'), 'policy').attrs.policy).find((s) => s.Sid === 'DenyInsecureTransport')!;
       assert.equal(deny.Effect, 'Deny');
       assert.deepEqual(deny.Condition, { Bool: { 'aws:SecureTransport': false } });
       const rules = blocks(only(on('aws_s3_bucket_lifecycle_configuration'), 'lifecycle').attrs.rule);
-      assert.equal(rules.find((r) => r.id === 'abort-incomplete-multipart-uploads')?.abort_incomplete_multipart_upload[0].days_after_initiation, 1);
-      assert.equal(rules.find((r) => r.id === 'expire-noncurrent-versions')?.noncurrent_version_expiration[0].noncurrent_days, 7);
+      assert.equal(at(rules.find((r) => r.id === 'abort-incomplete-multipart-uploads'), 'abort_incomplete_multipart_upload', 0, 'days_after_initiation'), 1);
+      assert.equal(at(rules.find((r) => r.id === 'expire-noncurrent-versions'), 'noncurrent_version_expiration', 0, 'noncurrent_days'), 7);
     }
   });
 
@@ -160,7 +170,7 @@ describe('Storage', () => {
   });
 
   it('lets S3 deliver access logs from this account only', () => {
-    const logPolicy = resources(tf, 'aws_s3_bucket_policy').find((p) => p.attrs.policy.includes('logging.s3.amazonaws.com'))!;
+    const logPolicy = resources(tf, 'aws_s3_bucket_policy').find((p) => text(p.attrs.policy).includes('logging.s3.amazonaws.com'))!;
     const s = statementsOf(logPolicy.attrs.policy).find((x) => x.Sid === 'S3ServerAccessLogDelivery')!;
     assert.equal(s.Condition?.StringEquals?.['aws:SourceAccount'], ACCOUNT);
     assert.equal((s.Condition?.ArnLike?.['aws:SourceArn'] as string[]).length, 4);
@@ -213,7 +223,7 @@ describe('Warehouse (provisioned)', () => {
     const read = st.find((s) => s.Sid === 'ReadStagedParts')!;
     assert.deepEqual(read.Action, ['s3:GetObject']);
     assert.equal((read.Resource as string[]).length, DATASETS.length);
-    assert.match((read.Resource as string[])[0]!, /aws_s3_bucket\.storage_staging_.*\.arn\}\/supplier\/\*$/);
+    assert.match((read.Resource as string[])[0], /aws_s3_bucket\.storage_staging_.*\.arn\}\/supplier\/\*$/);
     assert.deepEqual(st.find((s) => s.Sid === 'DecryptStagedParts')!.Action, ['kms:Decrypt']);
     assert.deepEqual(
       st.flatMap((s) => [s.Action].flat()).sort(),
@@ -229,7 +239,7 @@ describe('Warehouse (ETL user)', () => {
     assert.equal(stack.warehouse.jobDatabaseUser, 'supply_loader');
     const job = resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-run-and-drift')!;
     const creds = statementsOf(job.attrs.policy).find((s) => s.Sid === 'TemporaryCredentialsForTheEtlUser')!;
-    assert.match((creds.Resource as string[])[0]!, /:dbuser:redshift-loader-dev-warehouse\/supply_loader$/);
+    assert.match((creds.Resource as string[])[0], /:dbuser:redshift-loader-dev-warehouse\/supply_loader$/);
     assert.equal(synthStack(dev).stack.warehouse.jobDatabaseUser, 'etl_loader');
     assert.throws(() => synthStack({ ...dev, etlUser: 'rl_admin' }), /etlUser must not be the admin/);
     assert.throws(() => synthStack({ ...dev, etlUser: 'IAMR:x' }), /etlUser must be lower-case/);
@@ -275,7 +285,7 @@ describe('Warehouse (serverless option)', () => {
     // The job role's own identity: no ?user=, no secret; the database user is IAMR:<job role name>.
     assert.equal(stack.warehouse.uri, 'redshift-data:workgroup/redshift-loader-dev-warehouse/supply_chain');
     assert.equal(stack.warehouse.jobDatabaseUser, 'IAMR:redshift-loader-dev-batch-job');
-    assert.ok(resources(whole, 'aws_iam_role').some((r) => `IAMR:${r.attrs.name}` === stack.warehouse.jobDatabaseUser), 'IAMR:<the job role>');
+    assert.ok(resources(whole, 'aws_iam_role').some((r) => `IAMR:${text(r.attrs.name)}` === stack.warehouse.jobDatabaseUser), 'IAMR:<the job role>');
   });
 });
 
@@ -304,9 +314,9 @@ describe('Catalog', () => {
       }),
     );
     const c = only(resources(tf, 'aws_glue_crawler'), 'crawler').attrs;
-    assert.match(c.security_configuration, /^\$\{aws_glue_security_configuration\./);
+    assert.match(strAt(c, 'security_configuration'), /^\$\{aws_glue_security_configuration\./);
     assert.ok(has(json, 'aws_glue_security_configuration', { name: 'redshift-loader-dev-glue' }));
-    assert.match(c.s3_target[0].path, /^s3:\/\/\$\{aws_s3_bucket\.storage_landing_.*\.bucket\}\/supplier\/$/);
+    assert.match(strAt(c, 's3_target', 0, 'path'), /^s3:\/\/\$\{aws_s3_bucket\.storage_landing_.*\.bucket\}\/supplier\/$/);
   });
 
   it('classifies the delimited files as the contract declares them', () => {
@@ -352,13 +362,13 @@ describe('Compute', () => {
     const catalog = new Catalog(s, 'catalog', ctx, { keyArn: KEY_ARN, storage, datasets: DATASETS });
     new Compute(s, 'compute', ctx, { keyArn: KEY_ARN, imageTag: 'abc123', network, storage, warehouse, catalog, datasets: DATASETS });
   });
-  const defs = resources(tf, 'aws_batch_job_definition').map((r) => ({ r, props: JSON.parse(r.attrs.container_properties) }));
+  const defs = resources(tf, 'aws_batch_job_definition').map((r) => ({ r, props: JSON.parse(strAt(r.attrs, 'container_properties')) as ContainerProperties }));
 
   it('runs on Fargate in the private subnets, behind the Batch security group', () => {
     const ce = only(resources(tf, 'aws_batch_compute_environment'), 'compute environment').attrs;
     assert.equal(ce.name, 'redshift-loader-dev-fargate');
-    assert.equal(ce.compute_resources.type, 'FARGATE');
-    assert.equal(ce.compute_resources.subnets.length, 2);
+    assert.equal(at(ce, 'compute_resources', 'type'), 'FARGATE');
+    assert.equal(arrAt(ce, 'compute_resources', 'subnets').length, 2);
     assert.ok(has(json, 'aws_batch_job_queue', { name: 'redshift-loader-dev-jobs', state: 'ENABLED' }));
   });
 
@@ -371,19 +381,19 @@ describe('Compute', () => {
         encryption_configuration: [{ encryption_type: 'KMS', kms_key: KEY_ARN }],
       }),
     );
-    for (const { props } of defs) assert.match(props.image, /repository_url\}:abc123$/);
+    for (const { props } of defs) assert.match(String(props.image), /repository_url\}:abc123$/);
   });
 
   it('logs the jobs in as the ETL user through IAM: RL_WAREHOUSE ?user=etl_loader, no RL_SECRET_ARN', () => {
     for (const { r, props } of defs) {
-      const env = Object.fromEntries(props.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
-      assert.equal(env.RL_WAREHOUSE, 'redshift-data:cluster/redshift-loader-dev-warehouse/supply_chain?user=etl_loader', r.attrs.name);
-      assert.equal(env.RL_SECRET_ARN, undefined, r.attrs.name);
+      const env = Object.fromEntries(props.environment!.map((e) => [e.name, e.value]));
+      assert.equal(env.RL_WAREHOUSE, 'redshift-data:cluster/redshift-loader-dev-warehouse/supply_chain?user=etl_loader', text(r.attrs.name));
+      assert.equal(env.RL_SECRET_ARN, undefined, text(r.attrs.name));
     }
   });
 
   it('defines run and drift with the CLI commands, unprivileged, without public IPs, read-only root', () => {
-    const byName = Object.fromEntries(defs.map((d) => [d.r.attrs.name, d.props]));
+    const byName = Object.fromEntries(defs.map((d) => [text(d.r.attrs.name), d.props]));
     assert.deepEqual(byName['redshift-loader-dev-run'].command, [...JOB_COMMANDS.run]);
     assert.deepEqual(byName['redshift-loader-dev-drift'].command, ['drift', '--dataset', 'Ref::dataset']);
     for (const { props } of defs) {
@@ -391,20 +401,21 @@ describe('Compute', () => {
       assert.equal(props.readonlyRootFilesystem, true);
       assert.deepEqual(props.networkConfiguration, { assignPublicIp: 'DISABLED' });
       assert.notEqual(props.jobRoleArn, props.executionRoleArn);
-      assert.equal(props.logConfiguration.logDriver, 'awslogs');
+      assert.equal(props.logConfiguration?.logDriver, 'awslogs');
     }
   });
 
   it('retries exit codes 1, 5 and 143 (SIGTERM, rolled back) only, and times out', () => {
     for (const { r } of defs) {
-      assert.deepEqual(r.attrs.retry_strategy.evaluate_on_exit, [
+      assert.deepEqual(at(r.attrs, 'retry_strategy', 'evaluate_on_exit'), [
         { action: 'RETRY', on_exit_code: '1' },
         { action: 'RETRY', on_exit_code: '5' },
         { action: 'RETRY', on_exit_code: '143' },
         { action: 'EXIT', on_exit_code: '*' },
         { action: 'EXIT', on_reason: '*' },
       ]);
-      assert.ok(r.attrs.timeout.attempt_duration_seconds >= 60, 'timeout');
+      const seconds = at(r.attrs, 'timeout', 'attempt_duration_seconds');
+      assert.ok(typeof seconds === 'number' && seconds >= 60, 'timeout');
     }
   });
 
@@ -450,9 +461,9 @@ describe('Alerts', () => {
 
   it('routes failed Batch jobs and breaking drift to the topic', () => {
     const rules = resources(tf, 'aws_cloudwatch_event_rule');
-    assert.deepEqual(JSON.parse(rules.find((r) => r.attrs.name === 'redshift-loader-dev-job-failed')!.attrs.event_pattern), jobFailedPattern('arn:queue'));
-    assert.deepEqual(JSON.parse(rules.find((r) => r.attrs.name === 'redshift-loader-dev-breaking-drift')!.attrs.event_pattern), breakingDriftPattern('arn:queue'));
-    for (const t of resources(tf, 'aws_cloudwatch_event_target')) assert.match(t.attrs.arn, /aws_sns_topic\.alerts_topic/);
+    assert.deepEqual(JSON.parse(strAt(rules.find((r) => r.attrs.name === 'redshift-loader-dev-job-failed')!.attrs, 'event_pattern')), jobFailedPattern('arn:queue'));
+    assert.deepEqual(JSON.parse(strAt(rules.find((r) => r.attrs.name === 'redshift-loader-dev-breaking-drift')!.attrs, 'event_pattern')), breakingDriftPattern('arn:queue'));
+    for (const t of resources(tf, 'aws_cloudwatch_event_target')) assert.match(strAt(t.attrs, 'arn'), /aws_sns_topic\.alerts_topic/);
   });
 
   it('lets only these rules publish, and only over TLS', () => {
@@ -477,39 +488,39 @@ describe('Orchestration', () => {
       }),
     );
     const s = only(resources(tf, 'aws_scheduler_schedule'), 'schedule').attrs;
-    assert.deepEqual(JSON.parse(s.target.input), { dataset: 'supplier', scheduledTime: '<aws.scheduler.scheduled-time>' });
-    assert.match(s.target.arn, /aws_sfn_state_machine\./);
+    assert.deepEqual(JSON.parse(strAt(s, 'target', 'input')), { dataset: 'supplier', scheduledTime: '<aws.scheduler.scheduled-time>' });
+    assert.match(strAt(s, 'target', 'arn'), /aws_sfn_state_machine\./);
   });
 
   it('runs the run job with the batch date, logged, traced and encrypted', () => {
     const m = only(resources(tf, 'aws_sfn_state_machine'), 'state machine').attrs;
-    const def = JSON.parse(m.definition);
+    const def = JSON.parse(strAt(m, 'definition')) as StateMachineDefinition;
     assert.equal(def.QueryLanguage, 'JSONata');
     assert.equal(def.States.SubmitRun.Resource, 'arn:aws:states:::batch:submitJob.sync');
     assert.deepEqual(def.States.SubmitRun.Arguments.Parameters, { dataset: '{% $dataset %}', date: '{% $batchDate %}' });
     assert.match(def.States.BatchDate.Assign.batchDate, /\$toMillis\(.*scheduledTime.*Execution\.StartTime\) - 45000000/);
     assert.match(def.States.SubmitRun.Arguments.JobDefinition, /aws_batch_job_definition\.compute_job-run_/);
-    assert.ok(!m.definition.includes('%{'), 'no Terraform template directive in the definition');
-    assert.equal(m.logging_configuration.level, 'ALL');
-    assert.equal(m.tracing_configuration.enabled, true);
-    assert.equal(m.encryption_configuration.type, 'CUSTOMER_MANAGED_KMS_KEY');
+    assert.ok(!strAt(m, 'definition').includes('%{'), 'no Terraform template directive in the definition');
+    assert.equal(at(m, 'logging_configuration', 'level'), 'ALL');
+    assert.equal(at(m, 'tracing_configuration', 'enabled'), true);
+    assert.equal(at(m, 'encryption_configuration', 'type'), 'CUSTOMER_MANAGED_KMS_KEY');
   });
 
   it('submits the drift job when a dataset crawler succeeds', () => {
     const rule = resources(tf, 'aws_cloudwatch_event_rule').find((r) => r.attrs.name === 'redshift-loader-dev-supplier-crawled')!;
-    assert.deepEqual(JSON.parse(rule.attrs.event_pattern), {
+    assert.deepEqual(JSON.parse(strAt(rule.attrs, 'event_pattern')), {
       source: ['aws.glue'],
       'detail-type': ['Glue Crawler State Change'],
       detail: { crawlerName: ['redshift-loader-dev-supplier'], state: ['Succeeded'] },
     });
     const target = resources(tf, 'aws_cloudwatch_event_target').find((t) => refersTo(t.attrs.rule, rule))!;
-    assert.match(target.attrs.arn, /aws_batch_job_queue\./);
-    assert.match(target.attrs.batch_target.job_definition, /compute_job-drift_/);
-    assert.deepEqual(JSON.parse(target.attrs.input), { dataset: 'supplier' });
+    assert.match(strAt(target.attrs, 'arn'), /aws_batch_job_queue\./);
+    assert.match(strAt(target.attrs, 'batch_target', 'job_definition'), /compute_job-drift_/);
+    assert.deepEqual(JSON.parse(strAt(target.attrs, 'input')), { dataset: 'supplier' });
     const events = resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-submit-drift')!;
     const st = statementsOf(events.attrs.policy);
     assert.deepEqual(st.flatMap((s) => [s.Action].flat()), ['batch:SubmitJob']);
-    assert.ok((st[0]!.Resource as string[]).every((r) => !r.includes('job-definition/redshift-loader-dev-run')), 'drift only');
+    assert.ok((st[0].Resource as string[]).every((r) => !r.includes('job-definition/redshift-loader-dev-run')), 'drift only');
   });
 
   it('applies the stack-level settings: provider, backend with a lock file, image tag variable', () => {

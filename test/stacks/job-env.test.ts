@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { JOB_ENV } from '../../core/env.ts';
 import { parseRedshiftDataUri } from '../../jobs/warehouse/redshift-data.ts';
 import { jobEnvironment, UNSET_JOB_ENV } from '../../stacks/job-environment.ts';
-import { resources } from './policy/tf.ts';
+import { resources, strAt, text, type ContainerProperties } from './policy/tf.ts';
 import { synthesizedEnvironments } from './support.ts';
 
 const unset: readonly string[] = UNSET_JOB_ENV;
@@ -37,24 +37,24 @@ describe('job environment', () => {
 
   for (const [name, tf] of synthesizedEnvironments()) {
     describe(name, () => {
-      const defs = resources(tf, 'aws_batch_job_definition').map((r) => ({ name: r.attrs.name as string, props: JSON.parse(r.attrs.container_properties) }));
+      const defs = resources(tf, 'aws_batch_job_definition').map((r) => ({ name: text(r.attrs.name), props: JSON.parse(strAt(r.attrs, 'container_properties')) as ContainerProperties }));
 
       it('sets exactly the variables jobs/ reads less UNSET_JOB_ENV, in both job definitions', () => {
         assert.equal(defs.length, 2);
         for (const d of defs) {
-          const names: string[] = d.props.environment.map((e: { name: string }) => e.name).sort();
+          const names: string[] = (d.props.environment ?? []).map((e) => e.name).sort();
           assert.deepEqual(names, expected, d.name);
           assert.deepEqual(names.filter((k) => !(k in JOB_ENV)), [], `${d.name}: only names jobs/ reads`);
           assert.ok(!names.includes('RL_SECRET_ARN'), `${d.name}: no RL_SECRET_ARN`);
           assert.equal(d.props.secrets, undefined, `${d.name} injects no secret values`);
-          for (const e of d.props.environment as Array<{ name: string; value: string }>) {
+          for (const e of d.props.environment ?? []) {
             assert.doesNotMatch(e.value, /secret|password/i, `${d.name}: ${e.name} refers to no secret`);
           }
         }
       });
 
       it('carries locations and ARNs in the forms jobs/ parses', () => {
-        const env = Object.fromEntries(defs[0]!.props.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
+        const env = Object.fromEntries((defs[0].props.environment ?? []).map((e) => [e.name, e.value]));
         for (const k of ['RL_LANDING', 'RL_STAGING', 'RL_REPORTS']) assert.match(env[k], new RegExp(`^s3://\\$\\{aws_s3_bucket\\.storage_${k.slice(3).toLowerCase()}_[A-Z0-9]+\\.bucket\\}$`), k);
         // The ETL user through IAM (temporary credentials), not the admin through its secret.
         assert.equal(env.RL_WAREHOUSE, `redshift-data:cluster/redshift-loader-${name}-warehouse/supply_chain?user=etl_loader`);

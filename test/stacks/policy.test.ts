@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkStack, RULES, STAR_ONLY_ACTIONS } from './policy/rules.ts';
-import { list, resources, type Attrs, type PolicyStatement, type TfJson } from './policy/tf.ts';
+import { arrAt, list, obj, objAt, resources, strAt, text, type Attrs, type ContainerProperties, type PolicyStatement, type TfJson } from './policy/tf.ts';
 import { dev as devSettings, type EnvironmentSettings } from '../../stacks/environments.ts';
 import { checkOptions, synthesizedEnvironments, synthStack } from './support.ts';
 
@@ -59,7 +59,7 @@ function named(tf: TfJson, type: string, name: string): Attrs {
 }
 
 function editPolicy(attrs: Attrs, attr: string, edit: (s: PolicyStatement[]) => void): void {
-  const doc = JSON.parse(attrs[attr]) as { Statement: PolicyStatement[] };
+  const doc = JSON.parse(strAt(attrs, attr)) as { Statement: PolicyStatement[] };
   edit(doc.Statement);
   attrs[attr] = JSON.stringify(doc);
 }
@@ -69,12 +69,12 @@ function addResource(tf: TfJson, type: string, id: string, attrs: Attrs): void {
 }
 
 function removeType(tf: TfJson, type: string, pred: (a: Attrs) => boolean = () => true): void {
-  for (const [id, a] of Object.entries(tf.resource![type] ?? {})) if (pred(a)) delete tf.resource![type]![id];
+  for (const [id, a] of Object.entries(tf.resource![type] ?? {})) if (pred(a)) delete tf.resource![type][id];
 }
 
-function jobDef(tf: TfJson, kind: 'run' | 'drift'): { attrs: Attrs; props: Attrs; save(): void } {
+function jobDef(tf: TfJson, kind: 'run' | 'drift'): { attrs: Attrs; props: ContainerProperties; save(): void } {
   const attrs = named(tf, 'aws_batch_job_definition', `redshift-loader-dev-${kind}`);
-  const props = JSON.parse(attrs.container_properties) as Attrs;
+  const props = JSON.parse(strAt(attrs, 'container_properties')) as ContainerProperties;
   return { attrs, props, save: () => (attrs.container_properties = JSON.stringify(props)) };
 }
 
@@ -87,15 +87,15 @@ function jobStatement(tf: TfJson, sid: string, edit: (s: PolicyStatement) => voi
 function setJobEnv(tf: TfJson, name: string, value: string): void {
   for (const kind of ['run', 'drift'] as const) {
     const j = jobDef(tf, kind);
-    const e = j.props.environment.find((x: { name: string }) => x.name === name);
+    const e = j.props.environment!.find((x) => x.name === name);
     if (e) e.value = value;
-    else j.props.environment.push({ name, value });
+    else j.props.environment!.push({ name, value });
     j.save();
   }
 }
 
 function jobEnvValue(tf: TfJson, name: string): string {
-  return jobDef(tf, 'run').props.environment.find((x: { name: string }) => x.name === name).value;
+  return text(jobDef(tf, 'run').props.environment!.find((x) => x.name === name)!.value);
 }
 
 const ADMIN_SECRET = '${aws_redshift_cluster.warehouse_cluster_1234ABCD.master_password_secret_arn}';
@@ -103,8 +103,8 @@ const ADMIN_SECRET = '${aws_redshift_cluster.warehouse_cluster_1234ABCD.master_p
 const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = [
   { rule: 'PRESENT-PARTS', fault: 'no alert topic', apply: (tf) => removeType(tf, 'aws_sns_topic') },
   { rule: 'PRESENT-PARTS', fault: 'no warehouse', apply: (tf) => removeType(tf, 'aws_redshift_cluster') },
-  { rule: 'NAMES-CARRY-ENV', fault: 'a log group without the environment', apply: (tf) => (find(tf, 'aws_cloudwatch_log_group', (a) => a.name.includes('batch')).name = '/loader/batch') },
-  { rule: 'STATE-BACKEND', fault: 'state without a lock', apply: (tf) => delete (tf.terraform!.backend.s3 as Attrs).use_lockfile },
+  { rule: 'NAMES-CARRY-ENV', fault: 'a log group without the environment', apply: (tf) => (find(tf, 'aws_cloudwatch_log_group', (a) => text(a.name).includes('batch')).name = '/loader/batch') },
+  { rule: 'STATE-BACKEND', fault: 'state without a lock', apply: (tf) => delete objAt(tf.terraform, 'backend', 's3').use_lockfile },
   { rule: 'NET-PRIVATE-SUBNETS', fault: 'public IPs on launch', apply: (tf) => (find(tf, 'aws_subnet', () => true).map_public_ip_on_launch = true) },
   { rule: 'NET-PRIVATE-SUBNETS', fault: 'one AZ', apply: (tf) => resources(tf, 'aws_subnet').forEach((s) => (s.attrs.availability_zone = 'eu-west-1a')) },
   {
@@ -115,8 +115,8 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
       addResource(tf, 'aws_route', 'default', { route_table_id: 'rt', destination_cidr_block: '0.0.0.0/0', gateway_id: '${aws_internet_gateway.igw.id}' });
     },
   },
-  { rule: 'NET-ENDPOINTS', fault: 'no KMS endpoint', apply: (tf) => removeType(tf, 'aws_vpc_endpoint', (a) => a.service_name.endsWith('.kms')) },
-  { rule: 'NET-ENDPOINTS', fault: 'endpoint without private DNS', apply: (tf) => (find(tf, 'aws_vpc_endpoint', (a) => a.service_name.endsWith('.sts')).private_dns_enabled = false) },
+  { rule: 'NET-ENDPOINTS', fault: 'no KMS endpoint', apply: (tf) => removeType(tf, 'aws_vpc_endpoint', (a) => text(a.service_name).endsWith('.kms')) },
+  { rule: 'NET-ENDPOINTS', fault: 'endpoint without private DNS', apply: (tf) => (find(tf, 'aws_vpc_endpoint', (a) => text(a.service_name).endsWith('.sts')).private_dns_enabled = false) },
   { rule: 'NET-FLOW-LOGS', fault: 'no flow log', apply: (tf) => removeType(tf, 'aws_flow_log') },
   { rule: 'NET-DEFAULT-SG-CLOSED', fault: 'default SG with a rule', apply: (tf) => (find(tf, 'aws_default_security_group', () => true).egress = [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['10.0.0.0/8'] }]) },
   { rule: 'NET-SG-DESCRIPTIONS', fault: 'rule without description', apply: (tf) => delete find(tf, 'aws_vpc_security_group_egress_rule', () => true).description },
@@ -130,8 +130,8 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
     fault: 'Redshift open to the endpoint security group',
     apply: (tf) => {
       const r = find(tf, 'aws_vpc_security_group_ingress_rule', (a) => a.from_port === 5439);
-      r.referenced_security_group_id = r.referenced_security_group_id.replace(/network_batch-sg_[A-Z0-9]+/, (m: string) => m.replace('batch-sg', 'endpoint-sg'));
-      const endpointSg = resources(tf, 'aws_security_group').find((g) => g.attrs.name.endsWith('-endpoints'))!;
+      r.referenced_security_group_id = strAt(r, 'referenced_security_group_id').replace(/network_batch-sg_[A-Z0-9]+/, (m: string) => m.replace('batch-sg', 'endpoint-sg'));
+      const endpointSg = resources(tf, 'aws_security_group').find((g) => text(g.attrs.name).endsWith('-endpoints'))!;
       r.referenced_security_group_id = `\${aws_security_group.${endpointSg.id}.id}`;
     },
   },
@@ -142,15 +142,15 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
     apply: (tf) => editPolicy(find(tf, 'aws_kms_key', () => true), 'policy', (s) => s.push({ Sid: 'Open', Effect: 'Allow', Principal: '*', Action: ['kms:Decrypt'], Resource: '*' })),
   },
   { rule: 'S3-BUCKETS', fault: 'a public access setting off', apply: (tf) => (find(tf, 'aws_s3_bucket_public_access_block', () => true).restrict_public_buckets = false) },
-  { rule: 'S3-BUCKETS', fault: 'versioning suspended', apply: (tf) => (find(tf, 'aws_s3_bucket_versioning', () => true).versioning_configuration.status = 'Suspended') },
-  { rule: 'S3-BUCKETS', fault: 'no TLS-only policy', apply: (tf) => editPolicy(find(tf, 'aws_s3_bucket_policy', (a) => a.bucket.includes('landing')), 'policy', (s) => s.splice(0, s.length, ...s.filter((x) => x.Sid !== 'DenyInsecureTransport'))) },
-  { rule: 'S3-BUCKETS', fault: 'SSE-S3 on staging', apply: (tf) => (find(tf, 'aws_s3_bucket_server_side_encryption_configuration', (a) => a.bucket.includes('staging')).rule[0].apply_server_side_encryption_by_default = { sse_algorithm: 'AES256' }) },
-  { rule: 'S3-BUCKETS', fault: 'no access logging for reports', apply: (tf) => removeType(tf, 'aws_s3_bucket_logging', (a) => a.bucket.includes('reports')) },
-  { rule: 'S3-BUCKETS', fault: 'staging parts kept forever', apply: (tf) => { const lc = find(tf, 'aws_s3_bucket_lifecycle_configuration', (a) => a.bucket.includes('staging')); lc.rule = lc.rule.filter((r: Attrs) => r.id !== 'expire-staging-parts'); } },
-  { rule: 'S3-BUCKETS', fault: 'ACL ownership', apply: (tf) => (find(tf, 'aws_s3_bucket_ownership_controls', () => true).rule.object_ownership = 'ObjectWriter') },
+  { rule: 'S3-BUCKETS', fault: 'versioning suspended', apply: (tf) => (objAt(find(tf, 'aws_s3_bucket_versioning', () => true), 'versioning_configuration').status = 'Suspended') },
+  { rule: 'S3-BUCKETS', fault: 'no TLS-only policy', apply: (tf) => editPolicy(find(tf, 'aws_s3_bucket_policy', (a) => text(a.bucket).includes('landing')), 'policy', (s) => s.splice(0, s.length, ...s.filter((x) => x.Sid !== 'DenyInsecureTransport'))) },
+  { rule: 'S3-BUCKETS', fault: 'SSE-S3 on staging', apply: (tf) => (objAt(find(tf, 'aws_s3_bucket_server_side_encryption_configuration', (a) => text(a.bucket).includes('staging')), 'rule', 0).apply_server_side_encryption_by_default = { sse_algorithm: 'AES256' }) },
+  { rule: 'S3-BUCKETS', fault: 'no access logging for reports', apply: (tf) => removeType(tf, 'aws_s3_bucket_logging', (a) => text(a.bucket).includes('reports')) },
+  { rule: 'S3-BUCKETS', fault: 'staging parts kept forever', apply: (tf) => { const lc = find(tf, 'aws_s3_bucket_lifecycle_configuration', (a) => text(a.bucket).includes('staging')); lc.rule = arrAt(lc, 'rule').filter((r) => obj(r)?.id !== 'expire-staging-parts'); } },
+  { rule: 'S3-BUCKETS', fault: 'ACL ownership', apply: (tf) => (objAt(find(tf, 'aws_s3_bucket_ownership_controls', () => true), 'rule').object_ownership = 'ObjectWriter') },
   { rule: 'REDSHIFT-CLUSTER', fault: 'publicly accessible', apply: (tf) => (find(tf, 'aws_redshift_cluster', () => true).publicly_accessible = true) },
   { rule: 'REDSHIFT-CLUSTER', fault: 'password in state', apply: (tf) => { const c = find(tf, 'aws_redshift_cluster', () => true); c.manage_master_password = false; c.master_password = 'hunter2'; } },
-  { rule: 'REDSHIFT-CLUSTER', fault: 'TLS not required', apply: (tf) => (find(tf, 'aws_redshift_parameter_group', () => true).parameter[0].value = 'false') },
+  { rule: 'REDSHIFT-CLUSTER', fault: 'TLS not required', apply: (tf) => (objAt(find(tf, 'aws_redshift_parameter_group', () => true), 'parameter', 0).value = 'false') },
   { rule: 'REDSHIFT-CLUSTER', fault: 'default admin user', apply: (tf) => (find(tf, 'aws_redshift_cluster', () => true).master_username = 'awsuser') },
   { rule: 'REDSHIFT-CLUSTER', fault: 'no audit logging', apply: (tf) => removeType(tf, 'aws_redshift_logging') },
   {
@@ -162,15 +162,15 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
     }),
   },
   { rule: 'GLUE-CRAWLERS', fault: 'crawler without schedule', apply: (tf) => delete find(tf, 'aws_glue_crawler', () => true).schedule },
-  { rule: 'GLUE-CRAWLERS', fault: 'incremental crawl with update-in-database', apply: (tf) => (find(tf, 'aws_glue_crawler', () => true).recrawl_policy.recrawl_behavior = 'CRAWL_NEW_FOLDERS_ONLY') },
-  { rule: 'GLUE-CRAWLERS', fault: 'no KMS for CloudWatch', apply: (tf) => (find(tf, 'aws_glue_security_configuration', () => true).encryption_configuration.cloudwatch_encryption.cloudwatch_encryption_mode = 'DISABLED') },
+  { rule: 'GLUE-CRAWLERS', fault: 'incremental crawl with update-in-database', apply: (tf) => (objAt(find(tf, 'aws_glue_crawler', () => true), 'recrawl_policy').recrawl_behavior = 'CRAWL_NEW_FOLDERS_ONLY') },
+  { rule: 'GLUE-CRAWLERS', fault: 'no KMS for CloudWatch', apply: (tf) => (objAt(find(tf, 'aws_glue_security_configuration', () => true), 'encryption_configuration', 'cloudwatch_encryption').cloudwatch_encryption_mode = 'DISABLED') },
   { rule: 'BATCH-JOBS', fault: 'privileged job', apply: (tf) => { const j = jobDef(tf, 'run'); j.props.privileged = true; j.save(); } },
-  { rule: 'BATCH-JOBS', fault: 'public IP', apply: (tf) => { const j = jobDef(tf, 'drift'); j.props.networkConfiguration.assignPublicIp = 'ENABLED'; j.save(); } },
-  { rule: 'BATCH-JOBS', fault: 'retries drift blocks (exit 3)', apply: (tf) => jobDef(tf, 'run').attrs.retry_strategy.evaluate_on_exit.push({ action: 'RETRY', on_exit_code: '3' }) },
-  { rule: 'BATCH-JOBS', fault: 'retries a Ctrl-C (exit 130)', apply: (tf) => jobDef(tf, 'run').attrs.retry_strategy.evaluate_on_exit.push({ action: 'RETRY', on_exit_code: '130' }) },
-  { rule: 'BATCH-JOBS', fault: 'does not retry a SIGTERM from the platform (exit 143)', apply: (tf) => { const e = jobDef(tf, 'drift').attrs.retry_strategy.evaluate_on_exit; e.splice(e.findIndex((c: { on_exit_code?: string }) => c.on_exit_code === '143'), 1); } },
-  { rule: 'BATCH-JOBS', fault: 'an environment variable jobs/ does not read', apply: (tf) => { const j = jobDef(tf, 'run'); j.props.environment.push({ name: 'RL_EXTRA', value: 'x' }); j.save(); } },
-  { rule: 'BATCH-JOBS', fault: 'a variable jobs/ reads is missing', apply: (tf) => { const j = jobDef(tf, 'drift'); j.props.environment.pop(); j.save(); } },
+  { rule: 'BATCH-JOBS', fault: 'public IP', apply: (tf) => { const j = jobDef(tf, 'drift'); j.props.networkConfiguration!.assignPublicIp = 'ENABLED'; j.save(); } },
+  { rule: 'BATCH-JOBS', fault: 'retries drift blocks (exit 3)', apply: (tf) => arrAt(jobDef(tf, 'run').attrs, 'retry_strategy', 'evaluate_on_exit').push({ action: 'RETRY', on_exit_code: '3' }) },
+  { rule: 'BATCH-JOBS', fault: 'retries a Ctrl-C (exit 130)', apply: (tf) => arrAt(jobDef(tf, 'run').attrs, 'retry_strategy', 'evaluate_on_exit').push({ action: 'RETRY', on_exit_code: '130' }) },
+  { rule: 'BATCH-JOBS', fault: 'does not retry a SIGTERM from the platform (exit 143)', apply: (tf) => { const e = arrAt(jobDef(tf, 'drift').attrs, 'retry_strategy', 'evaluate_on_exit'); e.splice(e.findIndex((c) => obj(c)?.on_exit_code === '143'), 1); } },
+  { rule: 'BATCH-JOBS', fault: 'an environment variable jobs/ does not read', apply: (tf) => { const j = jobDef(tf, 'run'); j.props.environment!.push({ name: 'RL_EXTRA', value: 'x' }); j.save(); } },
+  { rule: 'BATCH-JOBS', fault: 'a variable jobs/ reads is missing', apply: (tf) => { const j = jobDef(tf, 'drift'); j.props.environment!.pop(); j.save(); } },
   { rule: 'BATCH-JOBS', fault: 'RL_SECRET_ARN set', apply: (tf) => setJobEnv(tf, 'RL_SECRET_ARN', ADMIN_SECRET) },
   { rule: 'BATCH-JOBS', fault: 'one role for both', apply: (tf) => { const j = jobDef(tf, 'run'); j.props.jobRoleArn = j.props.executionRoleArn; j.save(); } },
   { rule: 'BATCH-JOBS', fault: 'no timeout', apply: (tf) => delete jobDef(tf, 'drift').attrs.timeout },
@@ -180,11 +180,11 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
   { rule: 'ENCRYPTED-AT-REST', fault: 'unencrypted topic', apply: (tf) => delete find(tf, 'aws_sns_topic', () => true).kms_master_key_id },
   { rule: 'SCHEDULES', fault: 'no time zone', apply: (tf) => delete find(tf, 'aws_scheduler_schedule', () => true).schedule_expression_timezone },
   { rule: 'SCHEDULES', fault: 'state machine without logging', apply: (tf) => delete find(tf, 'aws_sfn_state_machine', () => true).logging_configuration },
-  { rule: 'DRIFT-AFTER-CRAWL', fault: 'rule on failed crawls', apply: (tf) => { const r = find(tf, 'aws_cloudwatch_event_rule', (a) => a.name.endsWith('-crawled')); r.event_pattern = r.event_pattern.replace('Succeeded', 'Failed'); } },
-  { rule: 'DRIFT-AFTER-CRAWL', fault: 'submits the run job', apply: (tf) => { const t = find(tf, 'aws_cloudwatch_event_target', (a) => a.batch_target); t.batch_target.job_definition = t.batch_target.job_definition.replace('job-drift', 'job-run'); } },
-  { rule: 'ALERTS', fault: 'breaking drift not alerted', apply: (tf) => removeType(tf, 'aws_cloudwatch_event_rule', (a) => a.name.endsWith('-breaking-drift')) },
+  { rule: 'DRIFT-AFTER-CRAWL', fault: 'rule on failed crawls', apply: (tf) => { const r = find(tf, 'aws_cloudwatch_event_rule', (a) => text(a.name).endsWith('-crawled')); r.event_pattern = strAt(r, 'event_pattern').replace('Succeeded', 'Failed'); } },
+  { rule: 'DRIFT-AFTER-CRAWL', fault: 'submits the run job', apply: (tf) => { const t = objAt(find(tf, 'aws_cloudwatch_event_target', (a) => Boolean(a.batch_target)), 'batch_target'); t.job_definition = strAt(t, 'job_definition').replace('job-drift', 'job-run'); } },
+  { rule: 'ALERTS', fault: 'breaking drift not alerted', apply: (tf) => removeType(tf, 'aws_cloudwatch_event_rule', (a) => text(a.name).endsWith('-breaking-drift')) },
   { rule: 'ALERTS', fault: 'no e-mail subscription', apply: (tf) => removeType(tf, 'aws_sns_topic_subscription') },
-  { rule: 'ALERTS', fault: 'a message placeholder without an input path', apply: (tf) => (find(tf, 'aws_cloudwatch_event_target', (a) => a.input_transformer).input_transformer.input_template = '"batch <date>"') },
+  { rule: 'ALERTS', fault: 'a message placeholder without an input path', apply: (tf) => (objAt(find(tf, 'aws_cloudwatch_event_target', (a) => Boolean(a.input_transformer)), 'input_transformer').input_template = '"batch <date>"') },
   { rule: 'WAREHOUSE-IAM-LOGIN', fault: 'RL_SECRET_ARN back in the job environment', apply: (tf) => setJobEnv(tf, 'RL_SECRET_ARN', ADMIN_SECRET) },
   { rule: 'WAREHOUSE-IAM-LOGIN', fault: 'the admin secret in the warehouse URI', apply: (tf) => setJobEnv(tf, 'RL_WAREHOUSE', 'redshift-data:cluster/redshift-loader-dev-warehouse/supply_chain?secret=arn:aws:secretsmanager:eu-west-1:123456789012:secret:x') },
   {
@@ -195,7 +195,7 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
   {
     rule: 'WAREHOUSE-IAM-LOGIN',
     fault: 'the key usable through Secrets Manager',
-    apply: (tf) => jobStatement(tf, 'UseKeyThroughServices', (s) => (s.Condition!.StringEquals!['kms:ViaService'] as string[]).push('secretsmanager.eu-west-1.amazonaws.com')),
+    apply: (tf) => jobStatement(tf, 'UseKeyThroughServices', (s) => (s.Condition!.StringEquals['kms:ViaService'] as string[]).push('secretsmanager.eu-west-1.amazonaws.com')),
   },
   {
     rule: 'WAREHOUSE-IAM-LOGIN',
@@ -229,8 +229,8 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
     fault: "anyone's Data API statements",
     apply: (tf) => editPolicy(jobPolicy(tf), 'policy', (s) => delete s.find((x) => x.Sid === 'DataApiOwnStatementsOnly')!.Condition),
   },
-  { rule: 'IAM-PRINCIPALS', fault: 'trust without aws:SourceAccount', apply: (tf) => editPolicy(named(tf, 'aws_iam_role', 'redshift-loader-dev-batch-job'), 'assume_role_policy', (s) => delete s[0]!.Condition) },
-  { rule: 'IAM-PRINCIPALS', fault: 'bucket open to "*"', apply: (tf) => editPolicy(find(tf, 'aws_s3_bucket_policy', (a) => a.bucket.includes('reports')), 'policy', (s) => s.push({ Sid: 'Open', Effect: 'Allow', Principal: '*', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::x'] })) },
+  { rule: 'IAM-PRINCIPALS', fault: 'trust without aws:SourceAccount', apply: (tf) => editPolicy(named(tf, 'aws_iam_role', 'redshift-loader-dev-batch-job'), 'assume_role_policy', (s) => delete s[0].Condition) },
+  { rule: 'IAM-PRINCIPALS', fault: 'bucket open to "*"', apply: (tf) => editPolicy(find(tf, 'aws_s3_bucket_policy', (a) => text(a.bucket).includes('reports')), 'policy', (s) => s.push({ Sid: 'Open', Effect: 'Allow', Principal: '*', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::x'] })) },
 ];
 
 describe('each rule catches the fault it is about', () => {
@@ -252,7 +252,7 @@ describe('the "*" allow-list', () => {
   it('lists only actions with no resource type, and each is granted to some role', () => {
     const granted = new Set(
       [...envs.values()].flatMap((tf) =>
-        resources(tf, 'aws_iam_role_policy').flatMap((p) => (JSON.parse(p.attrs.policy).Statement as PolicyStatement[]).filter((s) => [s.Resource].flat().includes('*')).flatMap((s) => [s.Action].flat())),
+        resources(tf, 'aws_iam_role_policy').flatMap((p) => (JSON.parse(strAt(p.attrs, 'policy')) as { Statement: PolicyStatement[] }).Statement.filter((s) => [s.Resource].flat().includes('*')).flatMap((s) => [s.Action].flat())),
       ),
     );
     assert.deepEqual([...granted].filter((a) => !(a! in STAR_ONLY_ACTIONS)), []);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing, type TerraformStack } from 'cdktf';
+import { Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { datasets as allDatasets, type DatasetContract } from '../../datasets/index.ts';
 import { JOB_ENV } from '../../core/env.ts';
@@ -37,7 +37,7 @@ export function synthScope(fn: (scope: Construct) => void): Synth {
 
 export function synthStack(settings: EnvironmentSettings = dev, datasets: DatasetContract[] = DATASETS): Synth & { stack: LoaderStack } {
   const stack = new LoaderStack(Testing.app(), { settings, datasets, backend: settings.state });
-  const json = Testing.synth(stack as TerraformStack);
+  const json = Testing.synth(stack);
   return { stack, json, tf: JSON.parse(json) as TfJson };
 }
 
@@ -66,5 +66,5 @@ export function checkOptions(environment: string): CheckOptions {
 
 export function only<T>(items: T[], what: string): T {
   if (items.length !== 1) throw new Error(`expected exactly one ${what}, found ${items.length}`);
-  return items[0]!;
+  return items[0];
 }

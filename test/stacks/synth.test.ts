@@ -6,6 +6,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dev, validateEnvironment, type EnvironmentSettings } from '../../stacks/environments.ts';
+import { at, type TfJson } from './policy/tf.ts';
+import { readJson } from '../support/json.ts';
 
 describe('synth', () => {
   it('writes cdktf.out/stacks/<env>/cdk.tf.json for every environment and prints the paths', () => {
@@ -21,8 +23,8 @@ describe('synth', () => {
       const file = join(outdir, 'stacks', env, 'cdk.tf.json');
       assert.ok(existsSync(file), file);
       assert.ok(r.stdout.includes(`synthesized ${env}: ${file}`), r.stdout);
-      const tf = JSON.parse(readFileSync(file, 'utf8'));
-      assert.equal(tf.terraform.backend.s3.bucket, 'my-state-bucket');
+      const tf = readJson<TfJson>(file);
+      assert.equal(at(tf.terraform, 'backend', 's3', 'bucket'), 'my-state-bucket');
     }
     assert.match(r.stdout, new RegExp(`wrote 2 stacks to ${outdir} in \\d+ ms \\(\\d+ ms since the process started\\)`));
     assert.ok(ms < 30_000, `synth took ${ms} ms`);
@@ -43,7 +45,7 @@ describe('synth', () => {
       const text = readFileSync(join('stacks', f), 'utf8');
       assert.doesNotMatch(text, /from '@cdktf\/provider-aws'/, f);
       for (const m of text.matchAll(/from '(\.\.\/[^']+)'/g)) {
-        const ok = m[1]!.startsWith('../datasets/') || (m[1] === '../core/env.ts' && /import type \{ JobEnvName \}/.test(text));
+        const ok = m[1].startsWith('../datasets/') || (m[1] === '../core/env.ts' && /import type \{ JobEnvName \}/.test(text));
         assert.ok(ok, `${f} imports ${m[1]}`);
       }
     }

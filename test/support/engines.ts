@@ -20,7 +20,7 @@ export interface WarehouseFixture {
 }
 
 /** Registers before/after hooks in the current describe; `prepare` runs first, with the temp folder. */
-export function warehouseFixture(engine: Engine, name: string, prepare?: (dir: string) => Promise<void>): WarehouseFixture {
+export function warehouseFixture(engine: Engine, name: string, prepare?: (dir: string) => void | Promise<void>): WarehouseFixture {
   const fx: WarehouseFixture = { dir: '', warehouse: '', skip: false };
   let drop: (() => Promise<void>) | undefined;
   before(async (t) => {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { openWarehouse } from '../../jobs/warehouse/index.ts';
 import type { CliResult } from './cli.ts';
 
@@ -26,7 +27,7 @@ export async function auditRows(warehouse: string, batchDate: string): Promise<A
     const t = await wh.query("SELECT 1 AS x FROM information_schema.tables WHERE table_schema = 'assignment' AND table_name = 'load_audit'");
     if (t.length === 0) return [];
     const rows = await wh.query(`SELECT status, message FROM assignment.load_audit WHERE batch_date = DATE '${batchDate}' ORDER BY load_ts`);
-    return rows.map((r) => ({ status: String(r.status), message: r.message == null ? null : String(r.message) }));
+    return rows.map((r) => ({ status: String(r.status), message: r.message == null ? null : typeof r.message === 'string' ? r.message : inspect(r.message) }));
   } finally {
     await wh.close();
   }

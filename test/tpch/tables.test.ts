@@ -41,7 +41,7 @@ describe('the table registry', () => {
     it(`${name}: registered under its own name, one Parquet column per column, rows as the scale says`, () => {
       assert.equal(table.name, name);
       assert.deepEqual(parquetSchema(table).slice(1).map((e) => e.name), table.columns.map((c) => c.name));
-      assert.equal(parquetSchema(table)[0]!.num_children, table.columns.length);
+      assert.equal(parquetSchema(table)[0].num_children, table.columns.length);
       for (const scale of [0.00001, 0.01, 0.3001, 1, 7.5]) {
         assert.equal(table.generator({ scale, seed: 1n }).rows, tableRowCount(table, scale), `SF ${scale}`);
       }
@@ -55,7 +55,7 @@ describe('the table registry', () => {
       for (const line of lines) {
         const fields = line.slice(0, -1).split('|');
         assert.equal(fields.length, table.columns.length);
-        table.columns.forEach((c, i) => assert.ok(fields[i]!.length <= c.maxTblBytes, `${c.name} "${fields[i]}" over ${c.maxTblBytes} bytes`));
+        table.columns.forEach((c, i) => assert.ok(fields[i].length <= c.maxTblBytes, `${c.name} "${fields[i]}" over ${c.maxTblBytes} bytes`));
       }
     });
   }
@@ -106,7 +106,7 @@ class RegionRows implements TpchRowGenerator<RegionBatch> {
     return {
       firstKey,
       numRows: count,
-      name: keys.map((k) => NAMES[k - 1]!),
+      name: keys.map((k) => NAMES[k - 1]),
       code: Int32Array.from(keys, (k) => k * 7),
       cents: Int32Array.from(keys, (k) => (k % 2 ? -1 : 1) * k * 12_345),
     };
@@ -156,7 +156,7 @@ describe('the writers take any table', () => {
       [['r_regionkey', 'INT64', 'INT_64'], ['r_name', 'BYTE_ARRAY', 'UTF8'], ['r_code', 'INT32', 'INT_32'], ['r_money', 'INT64', 'DECIMAL']],
     );
     assert.deepEqual(meta.key_value_metadata, [{ key: 'origin', value: 'test' }]);
-    const rows = await parquetReadObjects({ file });
+    const rows: Array<Record<string, unknown>> = await parquetReadObjects({ file });
     assert.deepEqual(
       rows.map((r) => [r.r_regionkey, r.r_name, r.r_code, r.r_money]),
       [[1n, 'AFRICA', 7, -123.45], [2n, 'AMERICA', 14, 246.9], [3n, 'ASIA', 21, -370.35], [4n, 'EUROPE', 28, 493.8], [5n, 'MIDDLE EAST', 35, -617.25]],
@@ -187,7 +187,7 @@ describe('generate --dataset through the CLI', () => {
     assert.match(r.stderr, /wrote 100 SUPPLIER_COPY rows into 2 parquet file\(s\)/);
     assert.deepEqual(readdirSync(out), ['part-00000.parquet', 'part-00001.parquet']);
     const meta = await parquetMetadataAsync(await asyncBufferFromFile(join(out, 'part-00001.parquet')));
-    const provenance = JSON.parse(meta.key_value_metadata!.find((kv) => kv.key === 'redshift-loader.generate')!.value!);
+    const provenance: unknown = JSON.parse(meta.key_value_metadata!.find((kv) => kv.key === 'redshift-loader.generate')!.value!);
     assert.deepEqual(provenance, { dataset: 'supplier_copy', scale: 0.01, seed: '19920101', files: 2, file: 1, firstKey: 51, lastKey: 100 });
   });
 

@@ -24,7 +24,7 @@ let template: Promise<string> | undefined;
  */
 export async function pgliteDataDir(): Promise<{ dir: string; root: string }> {
   template ??= (async () => {
-    const version = JSON.parse(readFileSync(new URL('../../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')).version;
+    const { version } = JSON.parse(readFileSync(new URL('../../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')) as { version: string };
     const cached = join(tmpdir(), `redshift-loader-pglite-template-${version}`);
     if (existsSync(join(cached, 'READY'))) return join(cached, 'data');
     const root = mkdtempSync(join(tmpdir(), 'rl-pglite-template-'));

@@ -31,7 +31,7 @@ function scaled(text: string, scale: number): bigint {
   const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
   if (!m) throw new Error(`not a decimal: ${text}`);
   const frac = (m[3] ?? '').padEnd(scale, '0');
-  const v = BigInt(m[2]! + frac);
+  const v = BigInt(m[2] + frac);
   return m[1] ? -v : v;
 }
 
@@ -47,7 +47,7 @@ export function checksumsOf(rows: readonly TestRow[], contract: DatasetContract 
   const idx = (c: string): number => contract.columns.findIndex((x) => x.name === c);
   const sums: Record<string, string | null> = {};
   for (const c of contract.checksums.sum) {
-    const type = contract.columns[idx(c)]!.type;
+    const type = contract.columns[idx(c)].type;
     const scale = type.kind === 'decimal' ? type.scale : 0;
     // Values that are not numbers (rows written to fail on purpose) are left out.
     const vals = rows.map((r) => r[idx(c)]).filter((v): v is string => v !== null && /^-?\d+(\.\d+)?$/.test(v));

@@ -21,16 +21,16 @@ const say = (line: string): void => {
 };
 
 if (mode === 'hold') {
-  const wh = await PgliteWarehouse.open(dir!);
+  const wh = await PgliteWarehouse.open(dir);
   say(`ready ${process.pid} ${wh.name}`);
   await forever();
 }
 
-const manifest = JSON.parse(readFileSync(manifestUri!, 'utf8')) as Manifest;
+const manifest = JSON.parse(readFileSync(manifestUri, 'utf8')) as Manifest;
 
 if (mode === 'copy') {
   let chunks = 0;
-  const wh = await PgliteWarehouse.open(dir!, {
+  const wh = await PgliteWarehouse.open(dir, {
     chunkBytes: 256 << 10,
     onProgress: async (e) => {
       if (e.kind !== 'copy-chunk') return;
@@ -41,14 +41,14 @@ if (mode === 'copy') {
       }
     },
   });
-  const n = await wh.copyManifest({ table: 'assignment.supplier_stage', columns: supplier.columns.map((c) => c.name), manifestUri: manifestUri!, manifest, store: new LocalStore() });
+  const n = await wh.copyManifest({ table: 'assignment.supplier_stage', columns: supplier.columns.map((c) => c.name), manifestUri: manifestUri, manifest, store: new LocalStore() });
   say(`done ${n}`);
   await wh.close();
 }
 
 if (mode === 'publish') {
   const [batchDate, loadTs, hangAt] = rest;
-  const wh = await PgliteWarehouse.open(dir!, {
+  const wh = await PgliteWarehouse.open(dir, {
     onProgress: async (e) => {
       if (e.kind === 'statement' && e.index === Number(hangAt)) {
         say(`at ${e.index}`);
@@ -61,10 +61,10 @@ if (mode === 'publish') {
     publishStatements({
       contract: supplier,
       runId: 'child-run',
-      batchDate: batchDate!,
-      loadTs: loadTs!,
+      batchDate: batchDate,
+      loadTs: loadTs,
       expected: manifest.package.checksums,
-      audit: { started_at: loadTs!, source_files: 1, source_rows: rows, part_rows: rows, manifest_rows: rows, staged_rows: rows, manifest_url: manifestUri!, timings: {} },
+      audit: { started_at: loadTs, source_files: 1, source_rows: rows, part_rows: rows, manifest_rows: rows, staged_rows: rows, manifest_url: manifestUri, timings: {} },
     }),
   );
   say('done');

@@ -5,14 +5,23 @@
  */
 import {
   allResources,
+  at,
   block,
   blocks,
   list,
+  num,
+  obj,
+  parsePolicy,
   policies,
   refersTo,
   refs,
   resources,
+  str,
+  strs,
+  text,
   type Attrs,
+  type ContainerProperties,
+  type EventPattern,
   type FoundPolicy,
   type PolicyStatement,
   type Resource,
@@ -102,6 +111,21 @@ const OPEN_CIDRS = ['0.0.0.0/0', '::/0'];
 
 const named = (r: Resource) => `${r.type}.${r.id}`;
 
+/** Whether `v` is one of `options` (a JSON value against literals). */
+function isOneOf(v: unknown, options: readonly unknown[]): boolean {
+  return options.includes(v);
+}
+
+/** The dataset a schedule or an event target passes in its JSON input. */
+function inputDataset(input: unknown): unknown {
+  return (JSON.parse(str(input) ?? '{}') as { dataset?: unknown }).dataset;
+}
+
+/** An identity or resource policy's statements, from the JSON text an attribute holds. */
+function statementsIn(policy: unknown): PolicyStatement[] {
+  return parsePolicy(text(policy));
+}
+
 function truthy(v: unknown): boolean {
   return v === true || v === 'true';
 }
@@ -136,8 +160,8 @@ function statementsOf(found: FoundPolicy[], kinds: FoundPolicy['kind'][]) {
 function bucketsByPurpose(tf: TfJson, env: string): Map<string, Resource> {
   const out = new Map<string, Resource>();
   for (const b of resources(tf, 'aws_s3_bucket')) {
-    const m = new RegExp(`-${env}-(.+)-\\$\\{`).exec(String(b.attrs.bucket ?? ''));
-    out.set(m ? m[1]! : String(b.attrs.bucket), b);
+    const m = new RegExp(`-${env}-(.+)-\\$\\{`).exec(text(b.attrs.bucket ?? ''));
+    out.set(m ? m[1] : String(b.attrs.bucket), b);
   }
   return out;
 }
@@ -146,12 +170,12 @@ function attached(tf: TfJson, type: string, target: Resource, attr = 'bucket'): 
   return resources(tf, type).filter((r) => refersTo(r.attrs[attr], target));
 }
 
-function jobDefinitions(tf: TfJson): Array<{ r: Resource; props: Attrs }> {
-  return resources(tf, 'aws_batch_job_definition').map((r) => ({ r, props: JSON.parse(r.attrs.container_properties ?? '{}') as Attrs }));
+function jobDefinitions(tf: TfJson): Array<{ r: Resource; props: ContainerProperties }> {
+  return resources(tf, 'aws_batch_job_definition').map((r) => ({ r, props: JSON.parse(str(r.attrs.container_properties) ?? '{}') as ContainerProperties }));
 }
 
-function eventPattern(r: Resource): Attrs {
-  return JSON.parse(r.attrs.event_pattern ?? '{}') as Attrs;
+function eventPattern(r: Resource): EventPattern {
+  return JSON.parse(str(r.attrs.event_pattern) ?? '{}') as EventPattern;
 }
 
 // ------------------------------------------------------------------ rules
@@ -199,7 +223,7 @@ export const RULES: Rule[] = [
           if (!val.includes(o.environment)) v.push(`${named(r)}.${a} = ${val} does not carry ${o.environment}`);
         }
         if (r.type === 'aws_vpc' || r.type === 'aws_subnet') {
-          const tag = r.attrs.tags?.Name;
+          const tag = at(r.attrs.tags, 'Name');
           if (typeof tag !== 'string' || !tag.includes(o.environment)) v.push(`${named(r)} Name tag does not carry ${o.environment}`);
         }
       }
@@ -211,7 +235,7 @@ export const RULES: Rule[] = [
     source: 'issue 1: remote state in S3 with locking',
     title: 'S3 backend, encrypted, with a lock',
     check(tf) {
-      const s3 = tf.terraform?.backend?.s3 as Attrs | undefined;
+      const s3 = obj(at(tf.terraform, 'backend', 's3'));
       if (!s3) return ['no S3 backend'];
       const v: string[] = [];
       if (!truthy(s3.encrypt)) v.push('state not encrypted');
@@ -249,7 +273,7 @@ export const RULES: Rule[] = [
         ...resources(tf, 'aws_route_table').flatMap((r) => blocks(r.attrs.route).map((route) => ({ r, route }))),
       ];
       for (const { r, route } of routes) {
-        if (OPEN_CIDRS.includes(route.destination_cidr_block) || OPEN_CIDRS.includes(route.cidr_block) || OPEN_CIDRS.includes(route.destination_ipv6_cidr_block)) {
+        if (isOneOf(route.destination_cidr_block, OPEN_CIDRS) || isOneOf(route.cidr_block, OPEN_CIDRS) || isOneOf(route.destination_ipv6_cidr_block, OPEN_CIDRS)) {
           v.push(`${named(r)}: default route`);
         }
         if (route.gateway_id || route.nat_gateway_id || route.egress_only_gateway_id) v.push(`${named(r)}: route to a gateway`);
@@ -263,18 +287,18 @@ export const RULES: Rule[] = [
     title: 'Gateway endpoint for S3; private-DNS interface endpoints for every service the jobs call',
     check(tf) {
       const eps = resources(tf, 'aws_vpc_endpoint');
-      const service = (r: Resource) => String(r.attrs.service_name ?? '').replace(/^com\.amazonaws\.[a-z0-9-]+\./, '');
+      const service = (r: Resource) => text(r.attrs.service_name ?? '').replace(/^com\.amazonaws\.[a-z0-9-]+\./, '');
       const v: string[] = [];
       const s3 = eps.find((e) => service(e) === 's3' && e.attrs.vpc_endpoint_type === 'Gateway');
       if (!s3) v.push('no S3 gateway endpoint');
-      else if (!list(s3.attrs.route_table_ids).length) v.push('S3 gateway endpoint is on no route table');
+      else if (!list(strs(s3.attrs.route_table_ids)).length) v.push('S3 gateway endpoint is on no route table');
       for (const svc of INTERFACE_ENDPOINT_SERVICES) {
         const e = eps.find((x) => service(x) === svc && x.attrs.vpc_endpoint_type === 'Interface');
         if (!e) v.push(`no interface endpoint for ${svc}`);
         else {
           if (!truthy(e.attrs.private_dns_enabled)) v.push(`${svc} endpoint without private DNS`);
-          if (!list(e.attrs.security_group_ids).length) v.push(`${svc} endpoint without a security group`);
-          if (list(e.attrs.subnet_ids).length < 2) v.push(`${svc} endpoint in fewer than two subnets`);
+          if (!list(strs(e.attrs.security_group_ids)).length) v.push(`${svc} endpoint without a security group`);
+          if (list(strs(e.attrs.subnet_ids)).length < 2) v.push(`${svc} endpoint in fewer than two subnets`);
         }
       }
       return v;
@@ -316,7 +340,7 @@ export const RULES: Rule[] = [
     check(tf) {
       const v: string[] = [];
       for (const g of resources(tf, 'aws_security_group')) {
-        if (!g.attrs.description || /managed by terraform/i.test(g.attrs.description)) v.push(`${named(g)} has no description`);
+        if (!g.attrs.description || /managed by terraform/i.test(text(g.attrs.description))) v.push(`${named(g)} has no description`);
         for (const rule of [...blocks(g.attrs.ingress), ...blocks(g.attrs.egress)]) if (!rule.description) v.push(`${named(g)}: inline rule without description`);
       }
       for (const t of ['aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule']) {
@@ -332,7 +356,7 @@ export const RULES: Rule[] = [
     check(tf) {
       const v: string[] = [];
       const open = (r: Attrs) =>
-        [r.cidr_ipv4, r.cidr_ipv6, ...list(r.cidr_blocks), ...list(r.ipv6_cidr_blocks)].some((c) => OPEN_CIDRS.includes(c));
+        [r.cidr_ipv4, r.cidr_ipv6, ...list(strs(r.cidr_blocks)), ...list(strs(r.ipv6_cidr_blocks))].some((c) => isOneOf(c, OPEN_CIDRS));
       for (const t of ['aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule']) {
         for (const r of resources(tf, t)) if (open(r.attrs)) v.push(`${named(r)} is open to the internet`);
       }
@@ -349,10 +373,10 @@ export const RULES: Rule[] = [
     check(tf) {
       const v: string[] = [];
       const ce = resources(tf, 'aws_batch_compute_environment')[0];
-      const batchSgIds = list(block(ce?.attrs.compute_resources)?.security_group_ids).flatMap((s) => refs(s, 'aws_security_group'));
+      const batchSgIds = list(strs(block(ce?.attrs.compute_resources)?.security_group_ids)).flatMap((s) => refs(s, 'aws_security_group'));
       const warehouseSgIds = [
-        ...resources(tf, 'aws_redshift_cluster').flatMap((c) => list(c.attrs.vpc_security_group_ids)),
-        ...resources(tf, 'aws_redshiftserverless_workgroup').flatMap((w) => list(w.attrs.security_group_ids)),
+        ...resources(tf, 'aws_redshift_cluster').flatMap((c) => list(strs(c.attrs.vpc_security_group_ids))),
+        ...resources(tf, 'aws_redshiftserverless_workgroup').flatMap((w) => list(strs(w.attrs.security_group_ids))),
       ].flatMap((s) => refs(s, 'aws_security_group'));
       if (!batchSgIds.length) v.push('Batch compute environment has no security group');
       if (!warehouseSgIds.length) v.push('warehouse has no security group');
@@ -366,7 +390,7 @@ export const RULES: Rule[] = [
         for (const r of ingress) {
           const from = refs(r.attrs.referenced_security_group_id, 'aws_security_group');
           if (r.attrs.from_port !== 5439 || r.attrs.to_port !== 5439 || r.attrs.ip_protocol !== 'tcp') v.push(`${named(r)} is not tcp/5439`);
-          if (from.length !== 1 || !batchSgIds.includes(from[0]!)) v.push(`${named(r)} admits something other than the Batch security group`);
+          if (from.length !== 1 || !batchSgIds.includes(from[0])) v.push(`${named(r)} admits something other than the Batch security group`);
         }
       }
       return v;
@@ -384,12 +408,12 @@ export const RULES: Rule[] = [
       if (keys.length !== 1) v.push(`expected one KMS key per environment, found ${keys.length}`);
       for (const k of keys) {
         if (!truthy(k.attrs.enable_key_rotation)) v.push(`${named(k)} rotation off`);
-        if ((k.attrs.deletion_window_in_days ?? 30) < 7) v.push(`${named(k)} deletion window < 7 days`);
+        if ((num(k.attrs.deletion_window_in_days) ?? 30) < 7) v.push(`${named(k)} deletion window < 7 days`);
         if (!k.attrs.policy) {
           v.push(`${named(k)} has no key policy`);
           continue;
         }
-        const statements = JSON.parse(k.attrs.policy).Statement as PolicyStatement[];
+        const statements = statementsIn(k.attrs.policy);
         const viaServices = statements.flatMap((s) => list((s.Condition?.StringEquals?.['kms:ViaService'] as string | string[] | undefined) ?? []));
         if (!viaServices.length) v.push(`${named(k)} policy names no services (kms:ViaService)`);
         for (const s of statements) {
@@ -421,7 +445,7 @@ export const RULES: Rule[] = [
         const dflt = block(rule?.apply_server_side_encryption_by_default);
         if (!dflt) v.push(`${n}: no default encryption`);
         else if (purpose === 'access-logs') {
-          if (!['AES256', 'aws:kms'].includes(dflt.sse_algorithm)) v.push(`${n}: not encrypted`);
+          if (!isOneOf(dflt.sse_algorithm, ['AES256', 'aws:kms'])) v.push(`${n}: not encrypted`);
         } else {
           if (dflt.sse_algorithm !== 'aws:kms' || !keys.some((k) => refersTo(dflt.kms_master_key_id, k))) v.push(`${n}: not SSE-KMS with the environment key`);
           if (!truthy(rule?.bucket_key_enabled)) v.push(`${n}: bucket key off`);
@@ -440,7 +464,7 @@ export const RULES: Rule[] = [
         if (block(ver?.attrs.versioning_configuration)?.status !== 'Enabled') v.push(`${n}: versioning not enabled`);
         // TLS-only policy
         const pol = attached(tf, 'aws_s3_bucket_policy', b)[0];
-        const statements = pol ? (JSON.parse(pol.attrs.policy).Statement as PolicyStatement[]) : [];
+        const statements = pol ? statementsIn(pol.attrs.policy) : [];
         const denyTls = statements.some(
           (s) =>
             s.Effect === 'Deny' &&
@@ -482,34 +506,34 @@ export const RULES: Rule[] = [
         if (a.publicly_accessible !== false) v.push(`${n}: publicly_accessible is not false`);
         if (!truthy(a.enhanced_vpc_routing)) v.push(`${n}: no enhanced VPC routing`);
         if (!truthy(a.manage_master_password) || a.master_password !== undefined || a.master_password_wo !== undefined) v.push(`${n}: password not managed by Redshift`);
-        if (['awsuser', 'admin', undefined].includes(a.master_username)) v.push(`${n}: default admin user name`);
-        if (['dev', undefined].includes(a.database_name)) v.push(`${n}: default database name`);
-        if (!((a.automated_snapshot_retention_period ?? 1) >= 1)) v.push(`${n}: automated snapshots off`);
+        if (isOneOf(a.master_username, ['awsuser', 'admin', undefined])) v.push(`${n}: default admin user name`);
+        if (isOneOf(a.database_name, ['dev', undefined])) v.push(`${n}: default database name`);
+        if (!((num(a.automated_snapshot_retention_period) ?? 1) >= 1)) v.push(`${n}: automated snapshots off`);
         if (!a.cluster_subnet_group_name) v.push(`${n}: not in a subnet group of the VPC`);
-        if (!list(a.iam_roles).length) v.push(`${n}: no COPY role`);
+        if (!list(strs(a.iam_roles)).length) v.push(`${n}: no COPY role`);
         const pg = resources(tf, 'aws_redshift_parameter_group').find((p) => refersTo(a.cluster_parameter_group_name, p));
-        const params = Object.fromEntries(blocks(pg?.attrs.parameter).map((p) => [p.name, String(p.value)]));
+        const params = Object.fromEntries(blocks(pg?.attrs.parameter).map((p) => [text(p.name), String(p.value)]));
         if (params.require_ssl !== 'true') v.push(`${n}: require_ssl not set`);
         if (params.enable_user_activity_logging !== 'true') v.push(`${n}: enable_user_activity_logging not set`);
         const logging = resources(tf, 'aws_redshift_logging').find((l) => refersTo(l.attrs.cluster_identifier, c));
         if (!logging) v.push(`${n}: no audit logging`);
-        else if (!list(logging.attrs.log_exports).includes('useractivitylog')) v.push(`${n}: user activity not exported`);
+        else if (!list(strs(logging.attrs.log_exports)).includes('useractivitylog')) v.push(`${n}: user activity not exported`);
       }
       for (const ns of resources(tf, 'aws_redshiftserverless_namespace')) {
         const a = ns.attrs;
         const n = named(ns);
         if (!withKey(a.kms_key_id)) v.push(`${n}: not encrypted with the environment key`);
         if (!truthy(a.manage_admin_password) || a.admin_user_password !== undefined) v.push(`${n}: password not managed`);
-        if (['admin', 'awsuser', undefined].includes(a.admin_username)) v.push(`${n}: default admin user name`);
-        if (['dev', undefined].includes(a.db_name)) v.push(`${n}: default database name`);
-        if (!list(a.log_exports).includes('useractivitylog')) v.push(`${n}: no audit logging`);
+        if (isOneOf(a.admin_username, ['admin', 'awsuser', undefined])) v.push(`${n}: default admin user name`);
+        if (isOneOf(a.db_name, ['dev', undefined])) v.push(`${n}: default database name`);
+        if (!list(strs(a.log_exports)).includes('useractivitylog')) v.push(`${n}: no audit logging`);
       }
       for (const wg of resources(tf, 'aws_redshiftserverless_workgroup')) {
         const a = wg.attrs;
         const n = named(wg);
         if (a.publicly_accessible !== false) v.push(`${n}: publicly_accessible is not false`);
         if (!truthy(a.enhanced_vpc_routing)) v.push(`${n}: no enhanced VPC routing`);
-        const params = Object.fromEntries(blocks(a.config_parameter).map((p) => [p.parameter_key, String(p.parameter_value)]));
+        const params = Object.fromEntries(blocks(a.config_parameter).map((p) => [text(p.parameter_key), String(p.parameter_value)]));
         if (params.require_ssl !== 'true') v.push(`${n}: require_ssl not set`);
         if (params.enable_user_activity_logging !== 'true') v.push(`${n}: enable_user_activity_logging not set`);
       }
@@ -524,13 +548,13 @@ export const RULES: Rule[] = [
       const v: string[] = [];
       const staging = bucketsByPurpose(tf, o.environment).get('staging');
       const roleIds = [
-        ...resources(tf, 'aws_redshift_cluster').flatMap((c) => list(c.attrs.iam_roles)),
-        ...resources(tf, 'aws_redshiftserverless_namespace').flatMap((c) => list(c.attrs.iam_roles)),
+        ...resources(tf, 'aws_redshift_cluster').flatMap((c) => list(strs(c.attrs.iam_roles))),
+        ...resources(tf, 'aws_redshiftserverless_namespace').flatMap((c) => list(strs(c.attrs.iam_roles))),
       ].flatMap((x) => refs(x, 'aws_iam_role'));
       if (!roleIds.length) return ['no role associated with the warehouse'];
       for (const roleId of roleIds) {
         const pols = resources(tf, 'aws_iam_role_policy').filter((p) => refs(p.attrs.role, 'aws_iam_role').includes(roleId));
-        for (const s of pols.flatMap((p) => JSON.parse(p.attrs.policy).Statement as PolicyStatement[])) {
+        for (const s of pols.flatMap((p) => statementsIn(p.attrs.policy))) {
           if (s.Effect !== 'Allow') continue;
           for (const a of list(s.Action)) {
             if (a.startsWith('s3:') && !['s3:GetObject', 's3:ListBucket', 's3:GetBucketLocation'].includes(a)) v.push(`COPY role may ${a}`);
@@ -565,7 +589,7 @@ export const RULES: Rule[] = [
           continue;
         }
         const a = c.attrs;
-        if (!/^cron\(.+\)$/.test(a.schedule ?? '')) v.push(`crawler ${d}: no schedule`);
+        if (!/^cron\(.+\)$/.test(str(a.schedule) ?? '')) v.push(`crawler ${d}: no schedule`);
         const scp = block(a.schema_change_policy);
         if (scp?.update_behavior !== 'UPDATE_IN_DATABASE' || scp?.delete_behavior !== 'LOG') v.push(`crawler ${d}: schema change policy is not update-table / log-deletes`);
         const rp = block(a.recrawl_policy);
@@ -605,9 +629,9 @@ export const RULES: Rule[] = [
       const v: string[] = [];
       for (const ce of resources(tf, 'aws_batch_compute_environment')) {
         const cr = block(ce.attrs.compute_resources);
-        if (!['FARGATE', 'FARGATE_SPOT'].includes(cr?.type)) v.push(`${named(ce)}: not Fargate`);
-        if (!list(cr?.subnets).length || list(cr?.subnets).some((s) => !refs(s, 'aws_subnet').length)) v.push(`${named(ce)}: not in the VPC's subnets`);
-        if (!list(cr?.security_group_ids).length) v.push(`${named(ce)}: no security group`);
+        if (!isOneOf(cr?.type, ['FARGATE', 'FARGATE_SPOT'])) v.push(`${named(ce)}: not Fargate`);
+        if (!list(strs(cr?.subnets)).length || list(strs(cr?.subnets)).some((s) => !refs(s, 'aws_subnet').length)) v.push(`${named(ce)}: not in the VPC's subnets`);
+        if (!list(strs(cr?.security_group_ids)).length) v.push(`${named(ce)}: no security group`);
       }
       const defs = jobDefinitions(tf);
       for (const kind of ['run', 'drift']) {
@@ -618,14 +642,14 @@ export const RULES: Rule[] = [
         }
         const { r, props } = d;
         const n = named(r);
-        if (!list(r.attrs.platform_capabilities).includes('FARGATE')) v.push(`${n}: not Fargate`);
+        if (!list(strs(r.attrs.platform_capabilities)).includes('FARGATE')) v.push(`${n}: not Fargate`);
         if (props.privileged === true) v.push(`${n}: privileged`);
         if (props.networkConfiguration?.assignPublicIp !== 'DISABLED') v.push(`${n}: may get a public IP`);
         if (!props.jobRoleArn || !props.executionRoleArn || props.jobRoleArn === props.executionRoleArn) v.push(`${n}: needs separate job and execution roles`);
         if (!refs(props.image, 'aws_ecr_repository').length) v.push(`${n}: image not from the environment's ECR repository`);
         if (props.command?.[0] !== kind || !props.command?.includes('--dataset')) v.push(`${n}: command is not ${kind} --dataset …`);
         if (kind === 'run' && !props.command?.includes('--date')) v.push(`${n}: run command without --date`);
-        const names = (props.environment ?? []).map((e: Attrs) => e.name).sort();
+        const names = (props.environment ?? []).map((e) => e.name).sort();
         if (JSON.stringify(names) !== JSON.stringify([...o.jobEnvNames].sort())) v.push(`${n}: environment ${names.join(',')} != what jobs/ reads (${[...o.jobEnvNames].sort().join(',')})`);
         for (const e of props.environment ?? []) {
           const value = String(e.value);
@@ -637,15 +661,15 @@ export const RULES: Rule[] = [
         for (const e of props.environment ?? []) if ((o.unsetJobEnvNames ?? []).includes(e.name)) v.push(`${n}: sets ${e.name}, which the jobs must not get`);
         if (props.secrets?.length) v.push(`${n}: injects secrets into the environment`);
         if (props.logConfiguration?.logDriver !== 'awslogs') v.push(`${n}: logs not sent to CloudWatch`);
-        if (!(block(r.attrs.timeout)?.attempt_duration_seconds >= 60)) v.push(`${n}: no timeout`);
+        if (!((num(block(r.attrs.timeout)?.attempt_duration_seconds) ?? 0) >= 60)) v.push(`${n}: no timeout`);
         const retry = block(r.attrs.retry_strategy);
         const conds = blocks(retry?.evaluate_on_exit);
-        const retried = conds.filter((c) => c.action?.toUpperCase() === 'RETRY');
-        if (!(retry?.attempts > 1)) v.push(`${n}: no retries`);
+        const retried = conds.filter((c) => str(c.action)?.toUpperCase() === 'RETRY');
+        if (!((num(retry?.attempts) ?? 0) > 1)) v.push(`${n}: no retries`);
         if (JSON.stringify(retried.map((c) => c.on_exit_code).sort()) !== JSON.stringify(['1', '143', '5']) || retried.some((c) => c.on_reason || c.on_status_reason)) {
           v.push(`${n}: retries something other than exit codes 1, 5 and 143`);
         }
-        if (!conds.some((c) => c.action?.toUpperCase() === 'EXIT' && c.on_exit_code === '*')) v.push(`${n}: other exit codes are not told to EXIT`);
+        if (!conds.some((c) => str(c.action)?.toUpperCase() === 'EXIT' && c.on_exit_code === '*')) v.push(`${n}: other exit codes are not told to EXIT`);
       }
       return v;
     },
@@ -674,7 +698,7 @@ export const RULES: Rule[] = [
       for (const g of resources(tf, 'aws_cloudwatch_log_group')) {
         if (!resources(tf, 'aws_kms_key').some((k) => refersTo(g.attrs.kms_key_id, k))) v.push(`${named(g)}: not encrypted with the key`);
         const days = g.attrs.retention_in_days;
-        if (!CLOUDWATCH_RETENTION.includes(days) || days < 365) v.push(`${named(g)}: retention ${days}`);
+        if (typeof days !== 'number' || !CLOUDWATCH_RETENTION.includes(days) || days < 365) v.push(`${named(g)}: retention ${text(days)}`);
       }
       return v;
     },
@@ -707,13 +731,13 @@ export const RULES: Rule[] = [
       const schedules = resources(tf, 'aws_scheduler_schedule');
       const machines = resources(tf, 'aws_sfn_state_machine');
       for (const d of o.datasets) {
-        const s = schedules.find((x) => JSON.parse(block(x.attrs.target)?.input ?? '{}').dataset === d);
+        const s = schedules.find((x) => inputDataset(block(x.attrs.target)?.input) === d);
         if (!s) {
           v.push(`no schedule for dataset ${d}`);
           continue;
         }
         const n = named(s);
-        if (!/^cron\(\d+ \d+ \* \* \? \*\)$/.test(s.attrs.schedule_expression)) v.push(`${n}: not nightly (${s.attrs.schedule_expression})`);
+        if (!/^cron\(\d+ \d+ \* \* \? \*\)$/.test(text(s.attrs.schedule_expression))) v.push(`${n}: not nightly (${text(s.attrs.schedule_expression)})`);
         if (!s.attrs.schedule_expression_timezone) v.push(`${n}: no time zone`);
         if (s.attrs.state === 'DISABLED') v.push(`${n}: disabled`);
         const target = block(s.attrs.target)!;
@@ -721,8 +745,8 @@ export const RULES: Rule[] = [
         const direct = String(target.arn).includes('aws-sdk:batch:submitJob');
         if (!toMachine && !direct) v.push(`${n}: does not start the run`);
         if (toMachine) {
-          const def = JSON.parse(toMachine.attrs.definition);
-          const text = toMachine.attrs.definition as string;
+          const text = String(toMachine.attrs.definition);
+          const def = JSON.parse(text) as { StartAt?: unknown };
           if (!text.includes('batch:submitJob.sync')) v.push(`${named(toMachine)}: does not run the Batch job (.sync)`);
           if (!/\$batchDate|Execution\.StartTime/.test(text)) v.push(`${named(toMachine)}: does not compute the batch date`);
           const runDef = resources(tf, 'aws_batch_job_definition').find((j) => String(j.attrs.name).endsWith('-run'));
@@ -733,7 +757,7 @@ export const RULES: Rule[] = [
       }
       for (const m of machines) {
         const lc = block(m.attrs.logging_configuration);
-        if (!lc?.log_destination || !['ALL', 'ERROR', 'FATAL'].includes(lc.level)) v.push(`${named(m)}: no execution logging (CKV_AWS_285)`);
+        if (!lc?.log_destination || !isOneOf(lc.level, ['ALL', 'ERROR', 'FATAL'])) v.push(`${named(m)}: no execution logging (CKV_AWS_285)`);
         if (!truthy(block(m.attrs.tracing_configuration)?.enabled)) v.push(`${named(m)}: no X-Ray tracing (CKV_AWS_284)`);
       }
       return v;
@@ -759,7 +783,7 @@ export const RULES: Rule[] = [
             list(p['detail-type']).includes('Glue Crawler State Change') &&
             list(p.detail?.state).includes('Succeeded') &&
             crawler !== undefined &&
-            list(p.detail?.crawlerName).includes(crawler.attrs.name)
+            isOneOf(crawler.attrs.name, list(p.detail?.crawlerName))
           );
         });
         if (!rule) {
@@ -771,7 +795,7 @@ export const RULES: Rule[] = [
         else {
           if (!queue || !refersTo(t.attrs.arn, queue)) v.push(`${named(rule)}: target is not the job queue`);
           if (!driftDef || !refersTo(block(t.attrs.batch_target)?.job_definition, driftDef)) v.push(`${named(rule)}: does not submit the drift job`);
-          if (JSON.parse(t.attrs.input ?? '{}').dataset !== d) v.push(`${named(rule)}: does not pass dataset ${d}`);
+          if (inputDataset(t.attrs.input) !== d) v.push(`${named(rule)}: does not pass dataset ${d}`);
           if (!t.attrs.role_arn) v.push(`${named(rule)}: target has no role`);
         }
       }
@@ -786,12 +810,12 @@ export const RULES: Rule[] = [
       const v: string[] = [];
       const topic = resources(tf, 'aws_sns_topic')[0];
       if (!topic) return ['no alert topic'];
-      if (!resources(tf, 'aws_sns_topic_subscription').some((s) => s.attrs.protocol === 'email' && refersTo(s.attrs.topic_arn, topic) && /@/.test(s.attrs.endpoint))) {
+      if (!resources(tf, 'aws_sns_topic_subscription').some((s) => s.attrs.protocol === 'email' && refersTo(s.attrs.topic_arn, topic) && /@/.test(str(s.attrs.endpoint) ?? ''))) {
         v.push('no e-mail subscription to the alert topic');
       }
       const toTopic = resources(tf, 'aws_cloudwatch_event_target').filter((t) => refersTo(t.attrs.arn, topic));
       const patterns = toTopic.flatMap((t) => resources(tf, 'aws_cloudwatch_event_rule').filter((r) => refersTo(t.attrs.rule, r)).map(eventPattern));
-      const batchFailed = (p: Attrs) => list(p.source).includes('aws.batch') && list(p['detail-type']).includes('Batch Job State Change') && list(p.detail?.status).includes('FAILED');
+      const batchFailed = (p: EventPattern) => list(p.source).includes('aws.batch') && list(p['detail-type']).includes('Batch Job State Change') && list(p.detail?.status).includes('FAILED');
       if (!patterns.some(batchFailed)) v.push('Batch job failures do not reach the alert topic');
       if (!patterns.some((p) => batchFailed(p) && JSON.stringify(p.detail?.container?.exitCode) === '[3]')) v.push('breaking drift (exit 3) does not reach the alert topic');
       for (const t of resources(tf, 'aws_cloudwatch_event_target')) {
@@ -799,7 +823,7 @@ export const RULES: Rule[] = [
         if (!it) continue;
         const defined = Object.keys(it.input_paths ?? {});
         for (const m of String(it.input_template).matchAll(/<([^<>]+)>/g)) {
-          if (!defined.includes(m[1]!) && m[1] !== 'aws.events.event' && m[1] !== 'aws.events.event.json') v.push(`${named(t)}: placeholder <${m[1]}> has no input path`);
+          if (!defined.includes(m[1]) && m[1] !== 'aws.events.event' && m[1] !== 'aws.events.event.json') v.push(`${named(t)}: placeholder <${m[1]}> has no input path`);
         }
       }
       const topicPolicy = resources(tf, 'aws_sns_topic_policy').find((p) => refersTo(p.attrs.arn, topic));
@@ -821,9 +845,9 @@ export const RULES: Rule[] = [
       const onJobRole = (attr: unknown) => refs(attr, 'aws_iam_role').some((id) => roleIds.includes(id));
       const allows = resources(tf, 'aws_iam_role_policy')
         .filter((p) => onJobRole(p.attrs.role))
-        .flatMap((p) => (JSON.parse(p.attrs.policy).Statement as PolicyStatement[]).map((s) => ({ where: `${named(p)} ${s.Sid ?? ''}`, s })))
+        .flatMap((p) => statementsIn(p.attrs.policy).map((s) => ({ where: `${named(p)} ${s.Sid ?? ''}`, s })))
         .filter(({ s }) => s.Effect === 'Allow');
-      for (const r of resources(tf, 'aws_iam_role_policy_attachment')) if (onJobRole(r.attrs.role)) v.push(`${named(r)}: a managed policy on the job role (${r.attrs.policy_arn})`);
+      for (const r of resources(tf, 'aws_iam_role_policy_attachment')) if (onJobRole(r.attrs.role)) v.push(`${named(r)}: a managed policy on the job role (${text(r.attrs.policy_arn)})`);
       const granting = (action: string) => allows.filter(({ s }) => list(s.Action).some((a) => actionMatches(a, action)));
       const resourcesFor = (action: string) => granting(action).flatMap(({ s }) => list(s.Resource));
 
@@ -858,7 +882,7 @@ export const RULES: Rule[] = [
         for (const uri of uris) {
           const m = /^redshift-data:cluster\/([^/?]+)\/([^/?]+)\?user=([a-z_][a-z0-9_]*)$/.exec(uri);
           if (!m || m[1] !== id || m[2] !== db) v.push(`RL_WAREHOUSE ${uri} is not redshift-data:cluster/${id}/${db}?user=<etl user>`);
-          else users.add(m[3]!);
+          else users.add(m[3]);
         }
         if (users.size > 1) v.push(`the job definitions log in as different users: ${[...users].join(', ')}`);
         const user = [...users][0];
@@ -882,7 +906,7 @@ export const RULES: Rule[] = [
 
       for (const wg of resources(tf, 'aws_redshiftserverless_workgroup')) {
         const ns = resources(tf, 'aws_redshiftserverless_namespace').find((n) => refersTo(wg.attrs.namespace_name, n));
-        const expected = `redshift-data:workgroup/${wg.attrs.workgroup_name}/${ns?.attrs.db_name}`;
+        const expected = `redshift-data:workgroup/${text(wg.attrs.workgroup_name)}/${text(ns?.attrs.db_name)}`;
         for (const uri of uris) if (uri !== expected) v.push(`RL_WAREHOUSE ${uri} is not ${expected} (the job role's own identity, IAMR:<role>)`);
         const creds = resourcesFor('redshift-serverless:GetCredentials');
         if (!creds.length) v.push('the job role cannot redshift-serverless:GetCredentials');
@@ -963,7 +987,7 @@ export const RULES: Rule[] = [
         if (!conditionKeys(s).includes('aws:SourceAccount')) v.push(`${p.where}: trust without aws:SourceAccount (confused deputy)`);
       }
       for (const r of resources(tf, 'aws_iam_role_policy_attachment')) {
-        if (/AdministratorAccess|PowerUserAccess|FullAccess/.test(r.attrs.policy_arn ?? '')) v.push(`${named(r)}: broad managed policy ${r.attrs.policy_arn}`);
+        if (/AdministratorAccess|PowerUserAccess|FullAccess/.test(str(r.attrs.policy_arn) ?? '')) v.push(`${named(r)}: broad managed policy ${text(r.attrs.policy_arn)}`);
       }
       for (const r of resources(tf, 'aws_iam_role')) if (r.attrs.inline_policy) v.push(`${named(r)}: inline_policy block (use aws_iam_role_policy)`);
       return v;

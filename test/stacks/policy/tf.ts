@@ -3,7 +3,74 @@
  * policy documents inside them. Plain JSON in, plain data out.
  */
 
-export type Attrs = Record<string, any>;
+export type Attrs = Record<string, unknown>;
+
+// ------------------------------------------------------- reading JSON values
+// Synthesized attributes are whatever the constructs wrote: these read them without trusting a shape.
+
+/** A JSON object (not a list, not null), or undefined. */
+export function obj(v: unknown): Attrs | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Attrs) : undefined;
+}
+
+/** A JSON list, or [] for anything else. */
+export function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? (v as unknown[]) : [];
+}
+
+/** A string, or undefined for anything else. */
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A number (or numeric text, as Terraform accepts it), or undefined. */
+export function num(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
+
+/** A value as text: a string as it is, anything else as its JSON. */
+export function text(v: unknown): string {
+  return typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
+}
+
+/** A policy or Terraform field written as one string or a list of strings (each item as text). */
+export function strs(v: unknown): string | string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  return Array.isArray(v) ? v.map((x: unknown) => text(x)) : text(v);
+}
+
+/** The object at a path; throws naming the path when there is none (for tests that edit a stack). */
+export function objAt(v: unknown, ...path: Array<string | number>): Attrs {
+  const o = obj(at(v, ...path));
+  if (!o) throw new Error(`no JSON object at ${path.join('.')}`);
+  return o;
+}
+
+/** The list at a path; throws naming the path when there is none. */
+export function arrAt(v: unknown, ...path: Array<string | number>): unknown[] {
+  const a = at(v, ...path);
+  if (!Array.isArray(a)) throw new Error(`no JSON list at ${path.join('.')}`);
+  return a as unknown[];
+}
+
+/** The string at a path; throws naming the path when there is none. */
+export function strAt(v: unknown, ...path: Array<string | number>): string {
+  const s = at(v, ...path);
+  if (typeof s !== 'string') throw new Error(`no string at ${path.join('.')}`);
+  return s;
+}
+
+/** The value at a path of keys and list indexes, or undefined where the path leaves the JSON. */
+export function at(v: unknown, ...path: Array<string | number>): unknown {
+  let cur = v;
+  for (const k of path) {
+    if (typeof k === 'number') cur = Array.isArray(cur) ? (cur as unknown[])[k] : undefined;
+    else cur = obj(cur)?.[k];
+  }
+  return cur;
+}
 
 export interface TfJson {
   terraform?: Attrs;
@@ -32,7 +99,7 @@ export function refs(value: unknown, type: string): string[] {
   const out: string[] = [];
   const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
   const re = new RegExp(`\\$\\{${type.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.([A-Za-z0-9_-]+)\\.`, 'g');
-  for (const m of text.matchAll(re)) out.push(m[1]!);
+  for (const m of text.matchAll(re)) out.push(m[1]);
   return out;
 }
 
@@ -42,15 +109,44 @@ export function refersTo(value: unknown, r: Resource): boolean {
 
 /** A Terraform block written as a list of one object (or an object): its first object. */
 export function block(v: unknown): Attrs | undefined {
-  if (Array.isArray(v)) return v[0] as Attrs | undefined;
-  if (v && typeof v === 'object') return v as Attrs;
-  return undefined;
+  return Array.isArray(v) ? obj((v as unknown[])[0]) : obj(v);
 }
 
 export function blocks(v: unknown): Attrs[] {
-  if (Array.isArray(v)) return v as Attrs[];
-  if (v && typeof v === 'object') return [v as Attrs];
-  return [];
+  if (Array.isArray(v)) return (v as unknown[]).flatMap((x): Attrs[] => {
+      const o = obj(x);
+      return o ? [o] : [];
+    });
+  const o = obj(v);
+  return o ? [o] : [];
+}
+
+// ------------------------------------------------ JSON documents inside attributes
+
+/** A Batch job definition's container_properties, as far as the rules and tests read it. */
+export interface ContainerProperties {
+  image?: string;
+  command?: string[];
+  environment?: Array<{ name: string; value: string }>;
+  secrets?: unknown[];
+  privileged?: boolean;
+  readonlyRootFilesystem?: boolean;
+  networkConfiguration?: { assignPublicIp?: string };
+  jobRoleArn?: string;
+  executionRoleArn?: string;
+  logConfiguration?: { logDriver?: string; options?: Record<string, string> };
+}
+
+/** An EventBridge event pattern: each field a value or a list of values to match. */
+export interface EventPattern {
+  source?: string | string[];
+  'detail-type'?: string | string[];
+  detail?: {
+    state?: string | string[];
+    crawlerName?: string | string[];
+    status?: string | string[];
+    container?: { exitCode?: unknown };
+  };
 }
 
 // ---------------------------------------------------------------- policies
@@ -115,13 +211,13 @@ export function policies(tf: TfJson): FoundPolicy[] {
   }
   // aws_iam_policy_document data sources, if any are used.
   for (const [id, doc] of Object.entries(tf.data?.aws_iam_policy_document ?? {})) {
-    const statements = blocks(doc.statement).map((s) => ({
-      Sid: s.sid,
-      Effect: (s.effect ?? 'Allow') as 'Allow' | 'Deny',
-      Action: s.actions,
-      NotAction: s.not_actions,
-      Resource: s.resources,
-      NotResource: s.not_resources,
+    const statements = blocks(doc.statement).map((s): PolicyStatement => ({
+      Sid: str(s.sid),
+      Effect: s.effect === 'Deny' ? 'Deny' : 'Allow',
+      Action: strs(s.actions),
+      NotAction: strs(s.not_actions),
+      Resource: strs(s.resources),
+      NotResource: strs(s.not_resources),
       Principal: s.principals,
     }));
     found.push({ where: `data.aws_iam_policy_document.${id}`, kind: 'identity', statements });
