@@ -41,6 +41,7 @@ export function showValue(v: unknown, max = 40): string {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'bigint' || typeof v === 'number') return `${v}`;
   if (v instanceof Date) return v.toISOString();
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a source value of any type is shown as JavaScript prints it (readers yield no plain objects)
   const s = String(v);
   const cut = s.length > max ? `${s.slice(0, max)}…` : s;
   return JSON.stringify(cut);

@@ -244,12 +244,12 @@ export class QualityEvaluator {
     const base = this.begin(batch.file, batch.firstRow, n);
     const bySourceName = new Map<string, string>();
     for (const key of Object.keys(batch.columns)) bySourceName.set(key.toLowerCase(), key);
-    const columns: Canonical[][] = new Array(this.plans.length);
+    const columns = new Array<Canonical[]>(this.plans.length);
     let failedCells = 0;
     for (const p of this.plans) {
       const key = bySourceName.get(p.sourceKey);
       const src = key === undefined ? undefined : batch.columns[key];
-      const out: Canonical[] = new Array(n);
+      const out = new Array<Canonical>(n);
       failedCells += this.observePlan(p, src, out, batch, base);
       columns[p.index] = out;
     }

@@ -19,6 +19,16 @@ function jsonSafe(_k: string, v: unknown): unknown {
   return typeof v === 'bigint' ? v.toString() : v;
 }
 
+/** A field's value on a human line: objects (and null) as JSON, a function as its source, anything else as text. */
+function fieldText(v: unknown): string {
+  switch (typeof v) {
+    case 'object': return JSON.stringify(v, jsonSafe);
+    case 'string': return v;
+    case 'number': case 'bigint': case 'boolean': case 'undefined': return String(v);
+    case 'symbol': case 'function': return v.toString();
+  }
+}
+
 export interface LoggerOptions {
   json: boolean;
   debug?: boolean;
@@ -46,7 +56,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       clearBar();
       const extra = Object.entries(fields)
         .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v, jsonSafe) : String(v)}`)
+        .map(([k, v]) => `${k}=${fieldText(v)}`)
         .join(' ');
       const tag = level === 'info' ? '' : `${level}: `;
       out.write(`${tag}${msg}${extra ? `  ${extra}` : ''}\n`);

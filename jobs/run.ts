@@ -217,7 +217,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     return report;
   } catch (caught) {
     // Stopped by a signal before the publish committed: that is the reason, whatever the step threw.
-    const e = opts.signal?.aborted && !published ? opts.signal.reason : caught;
+    const e: unknown = opts.signal?.aborted && !published ? opts.signal.reason : caught;
     report.status = 'failed';
     report.error = isUserError(e) ? (e).oneLine() : `unexpected: ${(e as Error).message}`;
     report.exitCode = isUserError(e) ? (e).exitCode : 1;

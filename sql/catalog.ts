@@ -60,7 +60,7 @@ export function warehouseColumnsFrom(rows: ReadonlyArray<Record<string, unknown>
     const name = field(row, 'column_name');
     const dataType = field(row, 'data_type');
     if (typeof name !== 'string' || typeof dataType !== 'string') {
-      throw new ConfigError(`unexpected information_schema row: ${JSON.stringify(row, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+      throw new ConfigError(`unexpected information_schema row: ${JSON.stringify(row, (_key: string, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
     }
     return {
       name: name.trim(),

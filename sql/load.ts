@@ -129,6 +129,7 @@ function asText(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return v;
   if (typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v))) return String(v);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever a driver returned instead (a double, a boolean, bytes) is named as JavaScript prints it
   throw new LoadError(`checksum value ${String(v)} did not come back as exact text`);
 }
 

@@ -33,8 +33,8 @@ export interface ColumnRuleContext {
   kind: ColumnKind;
   /** A parameter read as the column's type reads values (a decimal bound becomes the unscaled bigint); ConfigError if it cannot be. */
   value(text: string): Canonical;
-  /** Throws the ConfigError that names the rule (and the column, in `what`). */
-  bad(what: string): never;
+  /** Throws the ConfigError that names the rule (and the column, in `what`). Free of `this`: rules destructure it. */
+  bad(this: void, what: string): never;
 }
 
 /** What a rule compiles to: the parameters it checks with, what it demands in words, and its severity. */

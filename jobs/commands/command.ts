@@ -9,8 +9,8 @@ export interface CommandContext {
   values: Record<string, string | boolean | undefined>;
   log: Logger;
   json: boolean;
-  /** Writes the command's result to stdout. */
-  print(text: string): void;
+  /** Writes the command's result to stdout (a plain function: commands destructure it). */
+  print: (text: string) => void;
   /** Aborted on SIGTERM/SIGINT (reason: a TerminatedError), for commands that declare stopsOnSignal. */
   signal?: AbortSignal;
 }

@@ -6,10 +6,10 @@ export const ddl: Command = {
   summary: "print the dataset's Redshift DDL (schema, stage, history and audit tables)",
   usage: 'redshift-loader ddl --dataset NAME [--local]',
   options: { dataset: { type: 'string' }, local: { type: 'boolean' } },
-  async run({ values, print }) {
+  run({ values, print }) {
     const contract = contractFor(values.dataset);
     const statements = renderDdl(contract).map((s) => (values.local ? toPostgres(s) : s));
     print(`${statements.join(';\n\n')};\n`);
-    return 0;
+    return Promise.resolve(0);
   },
 };

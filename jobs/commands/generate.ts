@@ -25,8 +25,9 @@ export const generate: Command = {
     const scale = /^\d+(\.\d+)?$/.test(scaleText) ? Number(scaleText) : NaN;
     const out = str(values.out);
     if (!out) throw new ConfigError('--out is required', {}, 'the folder to write the files into');
-    const format = (str(values.format) ?? 'parquet') as GenerateFormat;
-    if (format !== 'parquet' && format !== 'csv') throw new ConfigError(`--format must be parquet or csv, got "${format}"`);
+    const formatText = str(values.format) ?? 'parquet';
+    if (formatText !== 'parquet' && formatText !== 'csv') throw new ConfigError(`--format must be parquet or csv, got "${formatText}"`);
+    const format: GenerateFormat = formatText;
     const started = performance.now();
     const result = await generateTable(table.name, {
       scale,

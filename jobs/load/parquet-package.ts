@@ -163,7 +163,7 @@ export function parquetAsCsv(contract: DatasetContract, store: ObjectStore, null
       for await (const batch of source.batches()) {
         const columns: Canonical[][] = coercers.map((coerce, i) => {
           const values = batch.columns[names[i]];
-          const out: Canonical[] = new Array(batch.numRows);
+          const out = new Array<Canonical>(batch.numRows);
           for (let r = 0; r < batch.numRows; r++) {
             const v = coerce(values[r]);
             if (v instanceof CoerceFailure) {

@@ -71,7 +71,7 @@ export class ColumnFigureAccumulator {
 
   private fresh(): FiguresPartial {
     const n = this.contract.columns.length;
-    return { count: new Array(n).fill(0), bytes: new Array(n).fill(0), sum: new Array(n).fill(null), min: new Array(n).fill(null), max: new Array(n).fill(null), markers: 0 };
+    return { count: new Array<number>(n).fill(0), bytes: new Array<number>(n).fill(0), sum: new Array<bigint | null>(n).fill(null), min: new Array<bigint | null>(n).fill(null), max: new Array<bigint | null>(n).fill(null), markers: 0 };
   }
 
   /**

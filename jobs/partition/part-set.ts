@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { asError } from '../../core/as-error.ts';
 import type { ManifestEntry } from '../../core/manifest.ts';
 import type { ObjectStore, WriteResult } from '../store/object-store.ts';
 import { crc32, crc32Combine } from './crc32.ts';
@@ -38,7 +39,7 @@ interface ZlibInternals {
 export class BlockDeflater {
   private readonly stream: zlib.DeflateRaw & ZlibInternals;
   private out = Buffer.allocUnsafe(1 << 16);
-  private error: unknown;
+  private error: Error | undefined;
 
   constructor(private readonly level: number) {
     this.stream = zlib.createDeflateRaw({ level, memLevel: MEM_LEVEL });
@@ -101,7 +102,8 @@ function gzipHeader(level: number): Uint8Array {
  */
 export class PartSet {
   private readonly parts: Part[];
-  private failure: unknown;
+  /** The first store write that failed, thrown by every later call. */
+  private failure: Error | undefined;
 
   constructor(store: ObjectStore, outUri: string, count: number, gzipLevel: number) {
     this.parts = Array.from({ length: count }, (_, i) => {
@@ -112,8 +114,8 @@ export class PartSet {
       body.on('error', () => undefined);
       body.write(gzipHeader(gzipLevel));
       const done = store.write(uri, body, 'application/gzip');
-      done.catch((e) => {
-        this.failure ??= e;
+      done.catch((e: unknown) => {
+        this.failure ??= asError(e);
       });
       return { uri, body, done, rows: 0, textBytes: 0, crc: 0 };
     });
@@ -123,9 +125,14 @@ export class PartSet {
     return this.parts.length;
   }
 
+  /** Throws the first store write failure, if any (it may arrive while append waits for a drain). */
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
   /** Appends a compressed block to the smallest part; waits while that part's stream is full. */
   async append(block: DeflatedBlock): Promise<void> {
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
     let target = this.parts[0];
     for (const p of this.parts) if (p.textBytes < target.textBytes) target = p;
     target.rows += block.rows;
@@ -133,13 +140,13 @@ export class PartSet {
     target.textBytes += block.textBytes;
     if (!target.body.write(block.bytes)) {
       await Promise.race([once(target.body, 'drain'), target.done.then(() => undefined)]);
-      if (this.failure) throw this.failure;
+      this.throwIfFailed();
     }
   }
 
   /** Closes every part and returns the manifest entries, in part order. */
   async finish(): Promise<ManifestEntry[]> {
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
     for (const p of this.parts) {
       const trailer = Buffer.alloc(8);
       trailer.writeUInt32LE(p.crc, 0);

@@ -77,7 +77,7 @@ export class WorkerPool implements UnitRunner {
   private readonly idle: Worker[] = [];
   private readonly queue: Pending[] = [];
   private readonly running = new Map<Worker, Pending>();
-  private failure: unknown;
+  private failure: Error | undefined;
   private closed = false;
 
   constructor(size: number, config: UnitConfig) {
@@ -140,7 +140,7 @@ export class WorkerPool implements UnitRunner {
     this.dispatch();
   }
 
-  private onFailure(w: Worker, e: unknown): void {
+  private onFailure(w: Worker, e: Error): void {
     this.failure ??= e;
     const job = this.running.get(w);
     this.running.delete(w);

@@ -168,11 +168,11 @@ function bufferAccess(uri: string, size: number, bytes: Uint8Array, start: numbe
   return {
     uri,
     size,
-    async read(from: number, to: number): Promise<ArrayBuffer> {
-      if (from < start) throw new PageDecodeError(`read of ${from} before the row group at ${start}`);
+    read(from: number, to: number): Promise<ArrayBuffer> {
+      if (from < start) return Promise.reject(new PageDecodeError(`read of ${from} before the row group at ${start}`));
       const a = Math.min(from - start, bytes.length);
       const b = Math.max(a, Math.min(to - start, bytes.length));
-      return bytes.slice(a, b).buffer;
+      return Promise.resolve(bytes.slice(a, b).buffer);
     },
   };
 }

@@ -227,8 +227,8 @@ function firstInvalidUtf8(b: Uint8Array): number {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const looseUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** Feeds the input to a parser, yielding after each chunk; the consumer takes the parser's records. */
-async function* parse(input: Readable, o: DelimitedReadOptions, parser: RecordParser): AsyncGenerator<void> {
+/** Feeds the input to a parser, yielding after each chunk the records it completed. */
+async function* parse(input: Readable, o: DelimitedReadOptions, parser: RecordParser): AsyncGenerator<Field[][]> {
   let carry: Buffer | undefined;
   let first = true;
   for await (const chunk of bytesOf(input, o.file)) {
@@ -248,13 +248,13 @@ async function* parse(input: Readable, o: DelimitedReadOptions, parser: RecordPa
     if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // byte-order mark
     if (text) first = false;
     parser.push(text);
-    yield;
+    yield parser.take();
   }
   if (carry) {
     throw new QualityError(`row ${parser.row} is not valid UTF-8 text (the file ends inside a character)`, { file: o.file, row: parser.row });
   }
   parser.end();
-  yield;
+  yield parser.take();
 }
 
 function headerNames(fields: Field[], file: string): string[] {
@@ -283,8 +283,8 @@ export async function readDelimitedSchema(input: Readable, opts: DelimitedReadOp
   checkOptions(opts);
   const parser = new RecordParser(opts);
   let first: Field[] | undefined;
-  for await (const _ of parse(input, opts, parser)) {
-    first = parser.take()[0];
+  for await (const records of parse(input, opts, parser)) {
+    first = records[0];
     if (first) break;
   }
   let names: string[];
@@ -317,8 +317,8 @@ export async function* readDelimitedBatches(input: Readable, opts: DelimitedRead
     return out;
   };
   if (names) cols = names.map(() => []);
-  for await (const _ of parse(input, opts, parser)) {
-    for (const fields of parser.take()) {
+  for await (const records of parse(input, opts, parser)) {
+    for (const fields of records) {
       if (!names) {
         names = headerNames(fields, opts.file);
         cols = names.map(() => []);

@@ -20,9 +20,12 @@ export interface ParquetReadOptions {
 }
 
 interface ParquetColumn extends FileColumn {
-  /** Turns one non-null decoded value into the Value the pass sees; absent = as decoded. */
-  convert?: (v: any, row: number) => Value;
+  /** Turns one non-null decoded value (hyparquet types it `any`) into the Value the pass sees; absent = as decoded. */
+  convert?: (v: unknown, row: number) => Value;
 }
+
+/** What hyparquet decodes a physical INT32 or INT64 value to (annotations removed: see readMetadata). */
+type DecodedInteger = number | bigint;
 
 export interface OpenParquet {
   metadata: FileMetaData;
@@ -105,12 +108,12 @@ function describe(file: string, e: SchemaElement): ParquetColumn {
     const scale = (lt?.type === 'DECIMAL' ? lt.scale : e.scale) ?? 0;
     const precision = (lt?.type === 'DECIMAL' ? lt.precision : e.precision) ?? 0;
     return col(`decimal(${precision},${scale})`, (v) =>
-      decimalText(v instanceof Uint8Array ? twosComplement(v) : BigInt(v), scale),
+      decimalText(v instanceof Uint8Array ? twosComplement(v) : BigInt(v as DecodedInteger), scale),
     );
   }
-  const text = (v: Uint8Array, row: number): string => {
+  const text = (v: unknown, row: number): string => {
     try {
-      return utf8.decode(v);
+      return utf8.decode(v as Uint8Array);
     } catch {
       throw new QualityError(`column ${e.name} holds bytes that are not UTF-8 text`, { file, row, column: e.name });
     }
@@ -123,7 +126,7 @@ function describe(file: string, e: SchemaElement): ParquetColumn {
       if (ct?.startsWith('TIME_') || lt?.type === 'TIME') return unsupported(`INT32 ${ct ?? 'TIME'}`);
       const bits = lt?.type === 'INTEGER' ? lt.bitWidth : Number(ct?.match(/^U?INT_(\d+)$/)?.[1] ?? 32);
       const unsigned = lt?.type === 'INTEGER' ? !lt.isSigned : ct?.startsWith('UINT_') === true;
-      if (unsigned) return bits === 32 ? col('bigint', (v) => BigInt(v)) : col(bits === 16 ? 'int' : 'smallint');
+      if (unsigned) return bits === 32 ? col('bigint', (v) => BigInt(v as DecodedInteger)) : col(bits === 16 ? 'int' : 'smallint');
       return col(bits === 8 ? 'tinyint' : bits === 16 ? 'smallint' : 'int');
     }
     case 'INT64':

@@ -93,7 +93,8 @@ export class LocalStore implements ObjectStore {
     return readFile(localPath(uri));
   }
 
-  async write(uri: string, body: Readable | Buffer | string, _contentType?: string): Promise<WriteResult> {
+  // A local file has no content type: the third argument of ObjectStore.write is not taken.
+  async write(uri: string, body: Readable | Buffer | string): Promise<WriteResult> {
     const path = localPath(uri);
     // Own the body before the first await: its errors are this write's from now on (write-body.ts).
     const claimed = claimBody(typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body);

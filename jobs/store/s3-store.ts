@@ -34,6 +34,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { awsErrorInfo, s3Client, type AwsClientOptions } from '../../core/aws/clients.ts';
+import { asError } from '../../core/as-error.ts';
 import { jobEnv } from '../../core/env.ts';
 import { ConfigError, LoadError, UserError } from '../../core/errors.ts';
 import type { SourceIdentity } from '../../core/manifest.ts';
@@ -286,7 +287,7 @@ export class S3Store implements ObjectStore {
     // failing upload stops reading: the source is destroyed so nothing keeps producing.
     const piping = pipeline(source, tap).then(
       () => undefined,
-      (e: unknown) => e,
+      (e: unknown) => asError(e),
     );
     try {
       await upload.done();

@@ -48,7 +48,9 @@ export function copyPlan(args: CopyManifestArgs): { table: string; columns: stri
   if (columns.length === 0) throw new ConfigError(`COPY into ${table} needs an explicit column list`);
   const pkg = args.manifest?.package;
   if (!pkg || !Array.isArray(args.manifest.entries)) throw new LoadError(`${args.manifestUri} is not a load package manifest`, { file: args.manifestUri });
-  if (pkg.format !== 'parquet' && pkg.format !== 'csv') throw new LoadError(`${args.manifestUri}: parts are ${pkg.format}, not CSV`, { file: args.manifestUri });
+  // The manifest is JSON read from the store: its format is checked as the unknown value it may be.
+  const format: unknown = pkg.format;
+  if (format !== 'parquet' && format !== 'csv') throw new LoadError(`${args.manifestUri}: parts are ${String(format)}, not CSV`, { file: args.manifestUri });
   // The same layout checks as the Redshift adapters' COPY (sql/copy.ts).
   const layout = packageLayout(args);
   if (layout.format === 'parquet') return { table, columns, csv: { ...PARQUET_AS_CSV, nullMarker: pkg.nullMarker ?? PARQUET_AS_CSV.nullMarker } };

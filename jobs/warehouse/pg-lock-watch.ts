@@ -29,6 +29,23 @@ export interface LockWait {
   after: number;
 }
 
+/** A row of WAITING_SQL: pg hands text columns over as strings (NULL as null). */
+interface WaitingRow {
+  locktype: string;
+  relation: string | null;
+  mode: string;
+  classid: string | null;
+}
+
+/** A pg_stat_activity row as BLOCKERS_SQL (and the load lock's holder query) selects it. */
+export interface ActivityRow {
+  pid: number;
+  usename: string | null;
+  application_name: string | null;
+  state: string | null;
+  since: string | null;
+}
+
 /** The lock our backend waits for, if any. */
 const WAITING_SQL =
   'SELECT locktype, CAST(CAST(relation AS regclass) AS text) AS relation, mode, CAST(classid AS text) AS classid ' +
@@ -39,14 +56,14 @@ const BLOCKERS_SQL =
   "SELECT pid, usename, application_name, state, to_char(COALESCE(xact_start, backend_start) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC' AS since " +
   'FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids($1)) ORDER BY pid';
 
-export function holderFromActivity(r: Record<string, unknown>): LockHolder {
-  const tag = parseRunTag(String(r.application_name ?? ''));
+export function holderFromActivity(r: ActivityRow): LockHolder {
+  const tag = parseRunTag(r.application_name ?? '');
   return {
     pid: Number(r.pid),
-    user: r.usename ? String(r.usename) : undefined,
-    application: r.application_name ? String(r.application_name) : undefined,
-    state: r.state ? String(r.state) : undefined,
-    since: r.since ? String(r.since) : undefined,
+    user: r.usename || undefined,
+    application: r.application_name || undefined,
+    state: r.state || undefined,
+    since: r.since || undefined,
     ...(tag ?? {}),
   };
 }
@@ -98,16 +115,16 @@ export class PgLockWatch {
     const pid = this.backendPid();
     if (!pid) return undefined;
     const c = await this.connect();
-    const [w] = (await c.query(WAITING_SQL, [pid])).rows as Array<Record<string, unknown>>;
+    const [w] = (await c.query<WaitingRow>(WAITING_SQL, [pid])).rows;
     if (!w) return undefined;
-    const holders = ((await c.query(BLOCKERS_SQL, [pid])).rows as Array<Record<string, unknown>>).map(holderFromActivity);
+    const holders = (await c.query<ActivityRow>(BLOCKERS_SQL, [pid])).rows.map(holderFromActivity);
     const object =
       w.locktype === 'relation' && w.relation
-        ? String(w.relation)
+        ? w.relation
         : w.locktype === 'advisory' && Number(w.classid) === LOCK_CLASS
           ? 'the load lock'
-          : `a ${String(w.locktype)} lock`;
-    return { object, mode: w.mode ? String(w.mode) : undefined, holders, after };
+          : `a ${w.locktype} lock`;
+    return { object, mode: w.mode || undefined, holders, after };
   }
 
   private connect(): Promise<pg.Client> {

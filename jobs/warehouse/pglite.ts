@@ -228,12 +228,13 @@ export class PgliteWarehouse implements Warehouse {
     };
   }
 
-  async slices(): Promise<number | undefined> {
-    return undefined;
+  slices(): Promise<number | undefined> {
+    return Promise.resolve(undefined);
   }
 
-  async cancel(): Promise<void> {
+  cancel(): Promise<void> {
     this.cancelRequested = true;
+    return Promise.resolve();
   }
 
   private stopIfCancelled(): void {

@@ -42,7 +42,7 @@ import type { Row, Warehouse } from './warehouse.ts';
 import type { Logger } from '../log.ts';
 import { DEFAULT_LIMITS, type WarehouseLimits } from './limits.ts';
 import { LOCK_CLASS, loadLockKey, pollLoadLock, runTag, type LoadLock, type LoadLockClaim } from './load-lock.ts';
-import { holderFromActivity, limitError, PgLockWatch } from './pg-lock-watch.ts';
+import { holderFromActivity, limitError, PgLockWatch, type ActivityRow } from './pg-lock-watch.ts';
 import { pausePoint } from '../pause-point.ts';
 
 /** Type OIDs returned as text: int8, numeric, date, time, timestamp, timestamptz, timetz. */
@@ -260,7 +260,7 @@ export class PostgresWarehouse implements Warehouse {
         return r.rows[0]?.ok === true;
       },
       holder: async () => {
-        const r = await this.client.query(
+        const r = await this.client.query<ActivityRow>(
           "SELECT a.pid, a.usename, a.application_name, a.state, to_char(COALESCE(a.backend_start, a.xact_start) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC' AS since " +
             "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.classid = $1::oid AND l.objid = $2::oid AND l.objsubid = 2 LIMIT 1",
           [String(LOCK_CLASS), String(key)],

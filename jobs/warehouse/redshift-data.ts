@@ -248,17 +248,19 @@ export class RedshiftDataWarehouse implements Warehouse {
   }
 
   /** Cancels the running statement: the poller sends CancelStatement and waits for ABORTED (see wait). */
-  async cancel(): Promise<void> {
+  cancel(): Promise<void> {
     this.cancelRequested = true;
     this.wake?.();
+    return Promise.resolve();
   }
 
   private stopIfCancelled(): void {
     if (this.cancelRequested) throw new LoadError(`cancelled before the next statement was sent to ${this.name}`);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     if (this.ownsClient) this.client.destroy();
+    return Promise.resolve();
   }
 
   /** All rows of a finished statement (or sub-statement "<id>:<n>"), page by page. */

@@ -31,17 +31,29 @@ export interface RedshiftLockWait {
   holders: LockHolder[];
 }
 
+/** A row of lockWaitSql as the Data API returns it: text as strings, ids as numbers or text, NULL as null. */
+interface LockWaitRow extends Row {
+  schema_name: string | null;
+  table_name: string | null;
+  relation: number | string | null;
+  holder_pid: number | string | null;
+  holder_user: string | null;
+  holder_since: string | null;
+  holder_mode: string | null;
+}
+
 /** The rows of lockWaitSql as a wait (undefined when the statement waits for no lock). */
 export function lockWaitFromRows(rows: Row[]): RedshiftLockWait | undefined {
-  const first = rows[0];
+  const typed = rows as LockWaitRow[];
+  const first = typed[0];
   if (!first) return undefined;
-  const object = first.table_name ? `${first.schema_name ? `${String(first.schema_name)}.` : ''}${String(first.table_name)}` : `table id ${String(first.relation)}`;
-  const holders = rows
+  const object = first.table_name ? `${first.schema_name ? `${first.schema_name}.` : ''}${first.table_name}` : `table id ${String(first.relation)}`;
+  const holders = typed
     .filter((r) => r.holder_pid !== null && r.holder_pid !== undefined)
     .map((r) => ({
       pid: Number(r.holder_pid),
-      user: r.holder_user ? String(r.holder_user) : undefined,
-      since: r.holder_since ? `${String(r.holder_since)} UTC` : undefined,
+      user: r.holder_user || undefined,
+      since: r.holder_since ? `${r.holder_since} UTC` : undefined,
     }));
   return { object, holders };
 }
