@@ -68,6 +68,19 @@ export async function listedBytes(path: string, listed: SourceIdentity): Promise
   }
 }
 
+/** Bytes [start, end) of an open file of `size` bytes (fewer when the file ends first). */
+export async function readRange(h: FileHandle, start: number, end: number, size: number): Promise<ArrayBuffer> {
+  const length = Math.max(0, Math.min(end, size) - start);
+  const buf = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await h.read(buf, done, length - done, start + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + done);
+}
+
 /** Random access to the version listed: every range read opens, checks, reads and checks again. */
 export function listedRandomAccess(path: string, listed: SourceIdentity): RandomAccess {
   const size = listed.size;
@@ -77,16 +90,9 @@ export function listedRandomAccess(path: string, listed: SourceIdentity): Random
     async read(start: number, end: number): Promise<ArrayBuffer> {
       const h = await openListed(path, listed);
       try {
-        const length = Math.max(0, Math.min(end, size) - start);
-        const buf = Buffer.allocUnsafe(length);
-        let done = 0;
-        while (done < length) {
-          const { bytesRead } = await h.read(buf, done, length - done, start + done);
-          if (bytesRead === 0) break;
-          done += bytesRead;
-        }
+        const bytes = await readRange(h, start, end, size);
         await checkHandle(h, path, listed);
-        return buf.buffer.slice(buf.byteOffset, buf.byteOffset + done);
+        return bytes;
       } finally {
         await h.close();
       }

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../core/errors.ts';
 import type { SourceIdentity } from '../../core/manifest.ts';
-import { listedBytes, listedRandomAccess, listedStream, openListed } from './local-checked-read.ts';
+import { listedBytes, listedRandomAccess, listedStream, openListed, readRange } from './local-checked-read.ts';
 import { listLocalFolder } from './local-folder.ts';
 import type { FolderEntry, ObjectInfo, ObjectStore, RandomAccess, WriteResult } from './object-store.ts';
 import { claimBody } from './write-body.ts';
@@ -63,15 +63,7 @@ export class LocalStore implements ObjectStore {
       async read(start: number, end: number): Promise<ArrayBuffer> {
         const h = await open(path, 'r');
         try {
-          const length = Math.max(0, Math.min(end, size) - start);
-          const buf = Buffer.allocUnsafe(length);
-          let done = 0;
-          while (done < length) {
-            const { bytesRead } = await h.read(buf, done, length - done, start + done);
-            if (bytesRead === 0) break;
-            done += bytesRead;
-          }
-          return buf.buffer.slice(buf.byteOffset, buf.byteOffset + done);
+          return await readRange(h, start, end, size);
         } finally {
           await h.close();
         }
