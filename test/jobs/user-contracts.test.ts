@@ -56,7 +56,7 @@ const lastLine = (text: string): string => text.trim().split('\n').at(-1) ?? '';
 
 for (const engine of ENGINES) {
   describe(`user contracts on ${engine}`, () => {
-    const fx = warehouseFixture(engine, 'contracts', async (dir) => {
+    const fx = warehouseFixture(engine, 'contracts', (dir) => {
       mkdirSync(join(dir, 'contracts'));
       writeFileSync(join(dir, 'contracts', 'widgets.json'), JSON.stringify(widgets, null, 2));
       mkdirSync(join(dir, 'widgets-batch'));
@@ -69,6 +69,7 @@ for (const engine of ENGINES) {
       writeFileSync(join(dir, 'supplier-batch', 'supplier.tbl'), tbl);
       mkdirSync(join(dir, 'bad'));
       writeFileSync(join(dir, 'bad', 'widgets.json'), JSON.stringify({ ...widgets, key: ['w_nope'] }));
+      return Promise.resolve();
     });
     const flags = (dataset: string, source: string, extra: string[] = []): string[] => [
       'run', '--dataset', dataset, '--date', '2026-11-24', '--source', join(fx.dir, source),
@@ -93,7 +94,7 @@ for (const engine of ENGINES) {
       assert.equal(r.code, 0, r.stderr);
       assert.match(lastLine(r.stderr), /published 5 rows into assignment\.supplier_mine\b/);
       const got = await rows(fx.warehouse, 'SELECT COUNT(*) AS n FROM assignment.supplier_mine');
-      assert.equal(Number(got[0]!.n), 5);
+      assert.equal(Number(got[0].n), 5);
       const builtIn = await rows(fx.warehouse, "SELECT 1 AS x FROM information_schema.tables WHERE table_schema = 'assignment' AND table_name = 'supplier_data'");
       assert.equal(builtIn.length, 0, 'the built-in contract was not used');
     });
@@ -104,7 +105,7 @@ for (const engine of ENGINES) {
       assert.equal(r.code, 2, r.stderr);
       const lines = r.stderr.trim().split('\n');
       assert.equal(lines.length, 1, r.stderr);
-      assert.match(lines[0]!, /^ConfigError: .*bad\/widgets\.json: \$\.key\[0\] names "w_nope", which is not a column/);
+      assert.match(lines[0], /^ConfigError: .*bad\/widgets\.json: \$\.key\[0\] names "w_nope", which is not a column/);
     });
   });
 }
