@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { DatasetContract } from './contract.ts';
+import { jsonSyntaxPlace } from './json-syntax-place.ts';
 import { checkAgainstSchema, type JsonSchema } from './schema-check.ts';
 
 export class ContractFileError extends Error {
@@ -33,7 +34,7 @@ export function parseContract(text: string, file: string): DatasetContract {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new ContractFileError(file, '$', `not valid JSON at ${syntaxPlace(text, (e as Error).message)}: ${(e as Error).message.split('\n')[0]}`);
+    throw new ContractFileError(file, '$', `not valid JSON at ${jsonSyntaxPlace(text)}: ${(e as Error).message.split('\n')[0]}`);
   }
   const fault = checkAgainstSchema(value, contractSchema());
   if (fault) throw new ContractFileError(file, fault.path, fault.message);
@@ -52,14 +53,6 @@ export function readContractFile(path: string, shownAs = path): DatasetContract 
     throw new ContractFileError(shownAs, '$', `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   return parseContract(text, shownAs);
-}
-
-/** "line L, column C" of a JSON.parse error (V8 gives a position, or none at the end of the input). */
-function syntaxPlace(text: string, message: string): string {
-  const m = /position (\d+)/.exec(message);
-  const pos = m ? Number(m[1]) : text.length;
-  const before = text.slice(0, pos).split('\n');
-  return `line ${before.length}, column ${before.at(-1)!.length + 1}`;
 }
 
 function checkReferences(c: DatasetContract, file: string): void {
