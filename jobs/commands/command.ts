@@ -36,7 +36,7 @@ export async function contractFor(name: string | boolean | undefined, contracts?
     throw new ConfigError('--dataset is required', {}, `one of: ${Object.keys(all).join(', ')}`);
   }
   const c = Object.hasOwn(all, name) ? all[name] : undefined;
-  if (!c) throw new ConfigError(`unknown dataset "${name}"`, {}, `one of: ${Object.keys(all).join(', ')}${contracts === undefined && contractsLocation(undefined) === undefined ? ' (or a <dataset>.json in --contracts DIR)' : ''}`);
+  if (!c) throw new ConfigError(`unknown dataset "${name}"`, {}, `one of: ${Object.keys(all).join(', ')}`);
   return c;
 }
 
