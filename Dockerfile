@@ -15,6 +15,7 @@ COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` would run tsc before the sources are copied; the build is explicit below.
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+# datasets/*.json (the built-in contracts and their schema) go into dist/datasets/ with the build (npm run build).
 COPY datasets ./datasets
 COPY core ./core
 COPY jobs ./jobs

@@ -11,6 +11,7 @@ export const JOB_ENV = {
   RL_SECRET_ARN: 'ARN of the Secrets Manager secret holding the warehouse credentials (the ARN, not the secret)',
   RL_COPY_ROLE_ARN: 'IAM role Redshift assumes to COPY from the staging bucket',
   RL_KMS_KEY_ARN: 'KMS key every S3 write is encrypted with (SSE-KMS)',
+  RL_CONTRACTS: 'folder or s3:// prefix of the users\' own contracts (<dataset>.json); one named like a built-in replaces it (--contracts wins)',
   RL_SLICES: 'slice count of the cluster when it cannot be read from STV_SLICES',
   RL_LOCK_TIMEOUT: 'seconds any warehouse statement may wait for a lock (default 300; --lock-timeout wins)',
   RL_STATEMENT_TIMEOUT: 'seconds any warehouse statement may run (default 3600; --statement-timeout wins)',

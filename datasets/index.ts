@@ -2,9 +2,12 @@ import type { DatasetContract } from './contract.ts';
 import { supplier } from './supplier.ts';
 
 export * from './contract.ts';
-export { supplier } from './supplier.ts';
+export { ContractFileError, contractSchema, datasetNameOfFile, parseContract, readContractFile } from './contract-file.ts';
 
-/** Every dataset the loader knows, by name. A new dataset is a new contract here, not new code. */
+export { supplier } from './supplier.ts';
+export { builtInContract } from './built-in.ts';
+
+/** Every built-in dataset, by name. A new dataset is a new contract file here, not new code. */
 export const datasets: Readonly<Record<string, DatasetContract>> = { supplier };
 
 /**

@@ -60,9 +60,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     const command = commands[name];
     if (!command) throw new ConfigError(`unknown command "${name}"`, {}, 'run "redshift-loader --help"');
-    let parsed: { values: CommandContext['values'] };
+    let parsed: { values: CommandContext['values']; positionals: string[] };
     try {
-      parsed = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: false, strict: true });
+      parsed = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: command.positionals === true, strict: true });
     } catch (e) {
       throw new ConfigError((e as Error).message.replace(/\. To specify.*$/s, ''), {}, `usage: ${command.usage}`);
     }
@@ -73,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     termination = onTermination({ graceful: command.stopsOnSignal === true, log });
     const code = await command.run({
       values: parsed.values,
+      positionals: parsed.positionals,
       log,
       json: Boolean(parsed.values.json),
       print: (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),

@@ -9,7 +9,8 @@ import type { JobEnvName } from '../core/env.ts';
  * names no `?user=` (jobs/warehouse/redshift-data.ts). RL_LOCK_TIMEOUT, RL_STATEMENT_TIMEOUT: the jobs'
  * defaults (300 s, 3600 s) are the production values; set them only to override.
  */
-export const UNSET_JOB_ENV = ['RL_SECRET_ARN', 'RL_LOCK_TIMEOUT', 'RL_STATEMENT_TIMEOUT'] as const satisfies readonly JobEnvName[];
+// RL_CONTRACTS: the jobs use the contracts baked into the image (datasets/*.json).
+export const UNSET_JOB_ENV = ['RL_SECRET_ARN', 'RL_LOCK_TIMEOUT', 'RL_STATEMENT_TIMEOUT', 'RL_CONTRACTS'] as const satisfies readonly JobEnvName[];
 
 /** The variables the job definitions set. */
 export type SetJobEnvName = Exclude<JobEnvName, (typeof UNSET_JOB_ENV)[number]>;

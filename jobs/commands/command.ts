@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
-import { datasetNamed, datasets, type DatasetContract } from '../../datasets/index.ts';
+import type { DatasetContract } from '../../datasets/index.ts';
+import { contractsLocation, loadContracts } from '../contracts.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { jobEnv } from '../../core/env.ts';
 import { checkPartBound } from '../partition/part-count.ts';
@@ -7,6 +8,8 @@ import type { Logger } from '../log.ts';
 
 export interface CommandContext {
   values: Record<string, string | boolean | undefined>;
+  /** Words after the command, for commands that declare `positionals` (e.g. `contract check FILE`). */
+  positionals?: string[];
   log: Logger;
   json: boolean;
   /** Writes the command's result to stdout (a plain function: commands destructure it). */
@@ -22,14 +25,18 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
   /** Stops cleanly on ctx.signal (rolls back, records the failure); otherwise a signal exits at once. */
   stopsOnSignal?: boolean;
+  /** Takes words after the command (`contract check FILE`); every other command refuses them. */
+  positionals?: boolean;
 }
 
-export function contractFor(name: string | boolean | undefined): DatasetContract {
+/** The contract --dataset names, among the built-in ones and those of --contracts (or RL_CONTRACTS). */
+export async function contractFor(name: string | boolean | undefined, contracts?: string | boolean): Promise<DatasetContract> {
+  const all = await loadContracts(contractsLocation(contracts));
   if (typeof name !== 'string' || name === '') {
-    throw new ConfigError('--dataset is required', {}, `one of: ${Object.keys(datasets).join(', ')}`);
+    throw new ConfigError('--dataset is required', {}, `one of: ${Object.keys(all).join(', ')}`);
   }
-  const c = datasetNamed(name);
-  if (!c) throw new ConfigError(`unknown dataset "${name}"`, {}, `one of: ${Object.keys(datasets).join(', ')}`);
+  const c = Object.hasOwn(all, name) ? all[name] : undefined;
+  if (!c) throw new ConfigError(`unknown dataset "${name}"`, {}, `one of: ${Object.keys(all).join(', ')}`);
   return c;
 }
 
@@ -55,6 +62,7 @@ export function partFlags(values: CommandContext['values']): { slices?: number; 
 
 export const LOCATION_OPTIONS = {
   dataset: { type: 'string' },
+  contracts: { type: 'string' },
   date: { type: 'string' },
   source: { type: 'string' },
   staging: { type: 'string' },

@@ -10,9 +10,9 @@ import { minutesFlag } from './minutes-flag.ts';
 
 export const crawl: Command = {
   summary: "catalog a batch's files the way a Glue crawler does (local catalog), or start the dataset's Glue crawler and wait",
-  usage: 'redshift-loader crawl --dataset NAME [--source URI] [--date YYYY-MM-DD] [--catalog local:DIR|glue:DB] [--crawler NAME] [--timeout-minutes N]',
+  usage: 'redshift-loader crawl --dataset NAME [--contracts DIR|s3://…] [--source URI] [--date YYYY-MM-DD] [--catalog local:DIR|glue:DB] [--crawler NAME] [--timeout-minutes N]',
   options: {
-    dataset: { type: 'string' },
+    dataset: { type: 'string' }, contracts: { type: 'string' },
     source: { type: 'string' },
     date: { type: 'string' },
     catalog: { type: 'string' },
@@ -20,7 +20,7 @@ export const crawl: Command = {
     'timeout-minutes': { type: 'string' },
   },
   async run({ values, log, json, print }) {
-    const contract = contractFor(values.dataset);
+    const contract = await contractFor(values.dataset, values.contracts);
     const batchDate = parseBatchDate(str(values.date) ?? todayUtc());
     const minutes = minutesFlag('timeout-minutes', values['timeout-minutes'], 30);
     const loc = resolveLocations(contract, batchDate, { source: str(values.source), catalog: str(values.catalog) });

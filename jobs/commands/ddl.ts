@@ -4,12 +4,12 @@ import { contractFor, type Command } from './command.ts';
 
 export const ddl: Command = {
   summary: "print the dataset's Redshift DDL (schema, stage, history and audit tables)",
-  usage: 'redshift-loader ddl --dataset NAME [--local]',
-  options: { dataset: { type: 'string' }, local: { type: 'boolean' } },
-  run({ values, print }) {
-    const contract = contractFor(values.dataset);
+  usage: 'redshift-loader ddl --dataset NAME [--contracts DIR|s3://…] [--local]',
+  options: { dataset: { type: 'string' }, contracts: { type: 'string' }, local: { type: 'boolean' } },
+  async run({ values, print }) {
+    const contract = await contractFor(values.dataset, values.contracts);
     const statements = renderDdl(contract).map((s) => (values.local ? toPostgres(s) : s));
     print(`${statements.join(';\n\n')};\n`);
-    return Promise.resolve(0);
+    return 0;
   },
 };

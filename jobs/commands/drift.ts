@@ -9,10 +9,10 @@ import { contractFor, str, type Command } from './command.ts';
 
 export const drift: Command = {
   summary: "report schema drift without a batch: the catalog's versions against the contract and the warehouse (what a crawl triggers)",
-  usage: 'redshift-loader drift --dataset NAME [--catalog local:DIR|glue:DB] [--warehouse URI] [--reports URI] [--json]',
-  options: { dataset: { type: 'string' }, catalog: { type: 'string' }, warehouse: { type: 'string' }, reports: { type: 'string' } },
+  usage: 'redshift-loader drift --dataset NAME [--contracts DIR|s3://…] [--catalog local:DIR|glue:DB] [--warehouse URI] [--reports URI] [--json]',
+  options: { dataset: { type: 'string' }, contracts: { type: 'string' }, catalog: { type: 'string' }, warehouse: { type: 'string' }, reports: { type: 'string' } },
   async run({ values, log, json, print }) {
-    const contract = contractFor(values.dataset);
+    const contract = await contractFor(values.dataset, values.contracts);
     const catalogUri = str(values.catalog) ?? jobEnv('RL_CATALOG') ?? LOCAL_DEFAULTS.catalog;
     const reports = str(values.reports) ?? jobEnv('RL_REPORTS') ?? LOCAL_DEFAULTS.reports;
     // The warehouse is compared when named, or when the local default exists.

@@ -1,4 +1,5 @@
 import type { Command } from './command.ts';
+import { contract } from './contract.ts';
 import { crawl } from './crawl.ts';
 import { ddl } from './ddl.ts';
 import { drift } from './drift.ts';
@@ -11,4 +12,4 @@ import { start } from './start.ts';
 export type { Command, CommandContext } from './command.ts';
 
 /** Every command, in the order `--help` lists them. */
-export const commands: Record<string, Command> = { run, start, partition, generate, ddl, setup, crawl, drift };
+export const commands: Record<string, Command> = { run, start, partition, generate, ddl, setup, crawl, drift, contract };

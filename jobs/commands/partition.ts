@@ -8,9 +8,9 @@ import { contractFor, intFlag, partFlags, str, type Command } from './command.ts
 
 export const partition: Command = {
   summary: 'check a batch and cut it into gzip CSV parts plus manifest.json (no warehouse needed)',
-  usage: 'redshift-loader partition --dataset NAME --source DIR|s3://… --out DIR|s3://… [--date YYYY-MM-DD] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--workers N] [--json]',
+  usage: 'redshift-loader partition --dataset NAME [--contracts DIR|s3://…] --source DIR|s3://… --out DIR|s3://… [--date YYYY-MM-DD] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--workers N] [--json]',
   options: {
-    dataset: { type: 'string' },
+    dataset: { type: 'string' }, contracts: { type: 'string' },
     source: { type: 'string' },
     out: { type: 'string' },
     date: { type: 'string' },
@@ -21,7 +21,7 @@ export const partition: Command = {
   },
   stopsOnSignal: true,
   async run({ values, log, json, print, signal }) {
-    const contract = contractFor(values.dataset);
+    const contract = await contractFor(values.dataset, values.contracts);
     const source = str(values.source);
     const out = str(values.out);
     if (!source) throw new ConfigError('--source is required', {}, 'a batch folder: a path or s3://bucket/prefix');

@@ -20,7 +20,7 @@ export const RUN_OPTIONS = {
 /** Runs one batch and prints the summary; shared by `run` and `start`. */
 export async function runAndSummarize(ctx: CommandContext, overrides: { date?: string } = {}): Promise<number> {
   const { values, log } = ctx;
-  const contract = contractFor(values.dataset);
+  const contract = await contractFor(values.dataset, values.contracts);
   const batchDate = parseBatchDate(overrides.date ?? str(values.date) ?? todayUtc());
   const locations = resolveLocations(contract, batchDate, {
     source: str(values.source),
@@ -81,7 +81,7 @@ function printSummary(ctx: CommandContext, r: RunReport, table: string): void {
 
 export const run: Command = {
   summary: 'run the nightly job for one batch: drift, quality, partition, stage, publish, report',
-  usage: 'redshift-loader run --dataset NAME [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--workers N] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--json] [--debug]',
+  usage: 'redshift-loader run --dataset NAME [--contracts DIR|s3://…] [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--workers N] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--json] [--debug]',
   options: RUN_OPTIONS,
   run: (ctx) => runAndSummarize(ctx),
   stopsOnSignal: true,

@@ -6,10 +6,10 @@ import { contractFor, str, type Command } from './command.ts';
 
 export const setup: Command = {
   summary: "create the dataset's schema, tables, audit table and ETL user with its grants (idempotent; once per environment)",
-  usage: 'redshift-loader setup --dataset NAME [--warehouse URI] [--etl-user NAME]',
-  options: { dataset: { type: 'string' }, warehouse: { type: 'string' }, 'etl-user': { type: 'string' } },
+  usage: 'redshift-loader setup --dataset NAME [--contracts DIR|s3://…] [--warehouse URI] [--etl-user NAME]',
+  options: { dataset: { type: 'string' }, contracts: { type: 'string' }, warehouse: { type: 'string' }, 'etl-user': { type: 'string' } },
   async run({ values, log, json, print }) {
-    const contract = contractFor(values.dataset);
+    const contract = await contractFor(values.dataset, values.contracts);
     const uri = str(values.warehouse) ?? jobEnv('RL_WAREHOUSE') ?? LOCAL_DEFAULTS.warehouse;
     const etlUser = str(values['etl-user']) ?? 'etl_loader';
     const wh = await openWarehouse(uri);

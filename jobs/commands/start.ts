@@ -16,7 +16,7 @@ export const start: Command = {
   options: RUN_OPTIONS,
   async run(ctx) {
     const values: typeof ctx.values = { ...ctx.values, dataset: str(ctx.values.dataset) ?? 'supplier' };
-    const contract = contractFor(values.dataset);
+    const contract = await contractFor(values.dataset, values.contracts);
     const batchDate = parseBatchDate(str(values.date) ?? todayUtc());
     runNumbers(values); // bad flags fail before a sample batch is written
     const source = str(values.source) ?? batchFolder(jobEnv('RL_LANDING') ?? LOCAL_DEFAULTS.landing, contract, batchDate);
