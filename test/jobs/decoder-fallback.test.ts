@@ -4,14 +4,13 @@
  * quietly making it slower. Through the real command line, on PGlite and on PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { SUPPLIER_PARQUET_SCHEMA } from '../../tpch/index.ts';
-import { ROOT, runCli, type CliResult } from '../support/cli.ts';
+import { runCli, type CliResult } from '../support/cli.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { published } from '../support/supplier.ts';
 import { lastJson, readJson, type RunSummary } from '../support/json.ts';
@@ -38,17 +37,7 @@ function writeSupplier(dir: string, encodings: Record<string, string> = {}): voi
 
 /** The CLI with a module preloaded after tsx (the decoder fault). */
 function runCliWith(preload: string, args: string[], cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--import', preload, join(ROOT, 'jobs/main.ts'), ...args], {
-      cwd, env: { ...process.env, NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runCli(args, { cwd, preload: [preload] });
 }
 
 function humanLines(stderr: string): string[] {

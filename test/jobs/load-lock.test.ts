@@ -14,7 +14,7 @@ import { describe, it } from 'node:test';
 import pg from 'pg';
 import { generateSupplier } from '../../tpch/index.ts';
 import { LOCK_CLASS, loadLockKey } from '../../jobs/warehouse/load-lock.ts';
-import { runCli, spawnCli, type CliResult } from '../support/cli.ts';
+import { runCli, type CliResult } from '../support/cli.ts';
 import { ENGINES, warehouseFixture, type WarehouseFixture } from '../support/engines.ts';
 import { published } from '../support/supplier.ts';
 
@@ -27,15 +27,7 @@ function lastLine(text: string): string {
 }
 
 function start(args: string[], cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawnCli(args, { cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runCli(args, { cwd });
 }
 
 async function failedAudit(url: string): Promise<string[]> {

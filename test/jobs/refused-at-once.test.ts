@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli, SHARED_TPCH, spawnCli, type CliResult } from '../support/cli.ts';
+import { runCli, SHARED_TPCH, type CliResult } from '../support/cli.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { filesUnder, loaderTables, oneErrorLine } from '../support/hostile.ts';
 import { pgUrl } from '../support/services.ts';
@@ -21,19 +21,7 @@ const THREE_ROWS = '1|Supplier#000000001| N kD4on9OM Ipw3,gf0JBoQDd7tgrzrddZ|17|
 
 /** runCli, but a run still going after `ms` is killed (a flag that makes it run for ever fails, not hangs). */
 function runCliWithin(args: string[], opts: { cwd?: string }, ms = 60_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawnCli(args, opts);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  return runCli(args, { ...opts, killAfterMs: ms });
 }
 
 for (const engine of ENGINES) {

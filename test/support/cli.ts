@@ -13,23 +13,37 @@ export interface CliResult {
   stderr: string;
 }
 
-export function spawnCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+export interface CliOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Modules loaded after tsx, before the CLI (test-only hooks: faults, stand-in datasets). */
+  preload?: string[];
+  /** Kills a run still going after this long (a run that would never end fails instead of hanging). */
+  killAfterMs?: number;
+}
+
+export function spawnCli(args: string[], opts: CliOptions = {}): ChildProcess {
+  const preload = (opts.preload ?? []).flatMap((m) => ['--import', m]);
+  return spawn(process.execPath, ['--import', TSX, ...preload, MAIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, NODE_NO_WARNINGS: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, opts);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
+    const timer = opts.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs);
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
 }
 
