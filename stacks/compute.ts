@@ -13,6 +13,7 @@ import { landingRoot } from './catalog.ts';
 import { arn, type StackContext } from './context.ts';
 import type { JobSize } from './environments.ts';
 import { allow, policy, trustService } from './iam.ts';
+import { contractsPrefix, contractsUri, readContractsStatements } from './contracts-location.ts';
 import { jobEnvironment } from './job-environment.ts';
 import type { Network } from './network.ts';
 import type { Storage } from './storage.ts';
@@ -126,6 +127,7 @@ export class Compute extends Construct {
     const roots = deps.datasets.map(landingRoot);
     // Staging and reports keys start with the dataset name (jobs/locations.ts).
     const stagingPrefixes = deps.datasets.map((d) => `${d.name}/`);
+    const contracts = contractsPrefix(settings, deps.datasets);
     new IamRolePolicy(this, 'job-policy', {
       name: names.of('run-and-drift'),
       role: this.jobRole.name,
@@ -157,6 +159,7 @@ export class Compute extends Construct {
         ),
         allow('StartDatasetCrawlers', ['glue:StartCrawler', 'glue:GetCrawler'], catalog.crawlers.map((c) => c.arn)),
         ...warehouse.jobStatements,
+        ...(contracts !== undefined ? readContractsStatements(storage.landing.arn, contracts) : []),
       ),
     });
 
@@ -190,6 +193,7 @@ export class Compute extends Construct {
       copyRoleArn: warehouse.copyRole.arn,
       keyArn: deps.keyArn,
       slices: warehouse.slices,
+      ...(contracts !== undefined ? { contractsUri: contractsUri(storage.landing.name, contracts) } : {}),
     });
     const image = `${this.repository.repositoryUrl}:${deps.imageTag}`;
     const definition = (kind: JobKind, size: JobSize) =>

@@ -62,6 +62,13 @@ export interface EnvironmentSettings {
    * Not used on Serverless, where the database user is the job role's own (`IAMR:<job role name>`).
    */
   etlUser?: string;
+  /**
+   * Where the jobs read the users' own contracts (RL_CONTRACTS): a prefix of the landing bucket, e.g.
+   * `contracts/` (stacks/contracts-location.ts says why there). Unset: RL_CONTRACTS stays unset and the
+   * jobs use the contracts baked into the image. Contracts uploaded there are loaded by the jobs, but
+   * crawlers, schedules and job runs exist only for the built-in ones the stacks are synthesized from.
+   */
+  contractsPrefix?: string;
   /** IANA time zone the nightly schedule runs in. */
   timezone: string;
   nightly: {

@@ -9,11 +9,17 @@ import type { JobEnvName } from '../core/env.ts';
  * names no `?user=` (jobs/warehouse/redshift-data.ts). RL_LOCK_TIMEOUT, RL_STATEMENT_TIMEOUT: the jobs'
  * defaults (300 s, 3600 s) are the production values; set them only to override.
  */
-// RL_CONTRACTS: the jobs use the contracts baked into the image (datasets/*.json).
-export const UNSET_JOB_ENV = ['RL_SECRET_ARN', 'RL_LOCK_TIMEOUT', 'RL_STATEMENT_TIMEOUT', 'RL_CONTRACTS'] as const satisfies readonly JobEnvName[];
+export const UNSET_JOB_ENV = ['RL_SECRET_ARN', 'RL_LOCK_TIMEOUT', 'RL_STATEMENT_TIMEOUT'] as const satisfies readonly JobEnvName[];
 
-/** The variables the job definitions set. */
-export type SetJobEnvName = Exclude<JobEnvName, (typeof UNSET_JOB_ENV)[number]>;
+/**
+ * Variables the job definitions set only when the environment asks for them. RL_CONTRACTS: only with a
+ * `contractsPrefix` (stacks/contracts-location.ts); otherwise the jobs use the contracts baked into the
+ * image (datasets/*.json).
+ */
+export const OPTIONAL_JOB_ENV = ['RL_CONTRACTS'] as const satisfies readonly JobEnvName[];
+
+/** The variables the job definitions always set. */
+export type SetJobEnvName = Exclude<JobEnvName, (typeof UNSET_JOB_ENV)[number] | (typeof OPTIONAL_JOB_ENV)[number]>;
 
 export interface JobLocations {
   landingBucket: string;
@@ -24,10 +30,12 @@ export interface JobLocations {
   copyRoleArn: string;
   keyArn: string;
   slices: number;
+  /** RL_CONTRACTS, when the environment has a contracts prefix. */
+  contractsUri?: string;
 }
 
 /** The Batch job environment: locations and ARNs, never a secret or a secret's ARN. */
-export function jobEnvironment(l: JobLocations): Record<SetJobEnvName, string> {
+export function jobEnvironment(l: JobLocations): Record<SetJobEnvName, string> & { RL_CONTRACTS?: string } {
   return {
     RL_LANDING: `s3://${l.landingBucket}`,
     RL_STAGING: `s3://${l.stagingBucket}`,
@@ -37,5 +45,6 @@ export function jobEnvironment(l: JobLocations): Record<SetJobEnvName, string> {
     RL_COPY_ROLE_ARN: l.copyRoleArn,
     RL_KMS_KEY_ARN: l.keyArn,
     RL_SLICES: String(l.slices),
+    ...(l.contractsUri !== undefined ? { RL_CONTRACTS: l.contractsUri } : {}),
   };
 }

@@ -4,11 +4,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { JOB_ENV } from '../../core/env.ts';
 import { parseRedshiftDataUri } from '../../jobs/warehouse/redshift-data.ts';
-import { jobEnvironment, UNSET_JOB_ENV } from '../../stacks/job-environment.ts';
+import { jobEnvironment, OPTIONAL_JOB_ENV, UNSET_JOB_ENV } from '../../stacks/job-environment.ts';
 import { resources, strAt, text, type ContainerProperties } from './policy/tf.ts';
 import { synthesizedEnvironments } from './support.ts';
 
-const unset: readonly string[] = UNSET_JOB_ENV;
+const unset: readonly string[] = [...UNSET_JOB_ENV, ...OPTIONAL_JOB_ENV];
 const expected = Object.keys(JOB_ENV).filter((k) => !unset.includes(k)).sort();
 
 describe('job environment', () => {

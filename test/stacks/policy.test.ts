@@ -98,6 +98,12 @@ function jobEnvValue(tf: TfJson, name: string): string {
   return text(jobDef(tf, 'run').props.environment!.find((x) => x.name === name)!.value);
 }
 
+/** The landing bucket's ARN as the stack refers to it. */
+function landingArn(tf: TfJson): string {
+  const b = resources(tf, 'aws_s3_bucket').find((x) => text(x.attrs.bucket).includes('-landing-'))!;
+  return `\${aws_s3_bucket.${b.id}.arn}`;
+}
+
 const ADMIN_SECRET = '${aws_redshift_cluster.warehouse_cluster_1234ABCD.master_password_secret_arn}';
 
 const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = [
@@ -218,6 +224,12 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
   { rule: 'WAREHOUSE-IAM-LOGIN', fault: 'AutoCreate allowed', apply: (tf) => jobStatement(tf, 'TemporaryCredentialsForTheEtlUser', (s) => (s.Action = [...list(s.Action), 'redshift:CreateClusterUser'])) },
   { rule: 'WAREHOUSE-IAM-LOGIN', fault: 'IAMR users allowed', apply: (tf) => jobStatement(tf, 'TemporaryCredentialsForTheEtlUser', (s) => (s.Action = [...list(s.Action), 'redshift:GetClusterCredentialsWithIAM'])) },
   { rule: 'WAREHOUSE-IAM-LOGIN', fault: 'the Data API on every cluster', apply: (tf) => jobStatement(tf, 'DataApiOnThisCluster', (s) => (s.Resource = list(s.Resource).map((r) => r.replace(/cluster:.*$/, 'cluster:*')))) },
+  {
+    rule: 'CONTRACTS-LOCATION',
+    fault: 'a contracts read grant without a contractsPrefix',
+    apply: (tf) => editPolicy(jobPolicy(tf), 'policy', (s) => s.push({ Sid: 'ReadContracts', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${landingArn(tf)}/contracts/*`] })),
+  },
+  { rule: 'CONTRACTS-LOCATION', fault: 'RL_CONTRACTS without a contractsPrefix', apply: (tf) => setJobEnv(tf, 'RL_CONTRACTS', `${jobEnvValue(tf, 'RL_LANDING')}/contracts/`) },
   { rule: 'IAM-NO-WILDCARD-ACTIONS', fault: 's3:*', apply: (tf) => editPolicy(jobPolicy(tf), 'policy', (s) => s.push({ Sid: 'All', Effect: 'Allow', Action: ['s3:*'], Resource: ['arn:aws:s3:::x'] })) },
   { rule: 'IAM-NO-WILDCARD-ACTIONS', fault: '"*"', apply: (tf) => editPolicy(jobPolicy(tf), 'policy', (s) => s.push({ Sid: 'All', Effect: 'Allow', Action: '*', Resource: ['arn:aws:s3:::x'] })) },
   { rule: 'IAM-NO-DATA-ACTIONS-ON-STAR', fault: 's3:GetObject on "*"', apply: (tf) => editPolicy(jobPolicy(tf), 'policy', (s) => s.push({ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' })) },
@@ -246,6 +258,51 @@ describe('each rule catches the fault it is about', () => {
       assert.ok(violations.length > 0, `${f.rule} did not report "${f.fault}"`);
     });
   }
+});
+
+describe('an environment with a contracts prefix', () => {
+  const withContracts: EnvironmentSettings = { ...devSettings, contractsPrefix: 'config/contracts/' };
+  const { tf } = synthStack(withContracts);
+  const o = checkOptions('dev', 'config/contracts/');
+  for (const rule of RULES) {
+    it(`contracts: ${rule.id}`, () => {
+      assert.deepEqual(rule.check(tf, o), []);
+    });
+  }
+  it('gives both jobs RL_CONTRACTS = the prefix in the landing bucket, and the job role read-only access to it', () => {
+    for (const kind of ['run', 'drift'] as const) {
+      const env = jobDef(tf, kind).props.environment!;
+      const landing = text(env.find((e) => e.name === 'RL_LANDING')!.value);
+      assert.equal(text(env.find((e) => e.name === 'RL_CONTRACTS')?.value), `${landing}/config/contracts/`);
+    }
+    const doc = JSON.parse(strAt(jobPolicy(tf), 'policy')) as { Statement: PolicyStatement[] };
+    const bySid = Object.fromEntries(doc.Statement.map((x) => [x.Sid, x]));
+    assert.deepEqual(bySid.ReadContracts.Action, ['s3:GetObject']);
+    assert.deepEqual(bySid.ReadContracts.Resource, [`${landingArn(tf)}/config/contracts/*`]);
+    assert.deepEqual(bySid.ListContracts.Action, ['s3:ListBucket']);
+    assert.deepEqual(bySid.ListContracts.Condition, { StringLike: { 's3:prefix': ['config/contracts/*'] } });
+  });
+  const rule = RULES.filter((r) => r.id === 'CONTRACTS-LOCATION');
+  const faults: Array<[string, (t: TfJson) => void]> = [
+    ['write on the contracts prefix', (t) => jobStatement(t, 'ReadContracts', (s) => (s.Action = ['s3:GetObject', 's3:PutObject']))],
+    ['no read grant', (t) => editPolicy(jobPolicy(t), 'policy', (st) => st.splice(st.findIndex((x) => x.Sid === 'ReadContracts'), 1))],
+    ['no list grant', (t) => editPolicy(jobPolicy(t), 'policy', (st) => st.splice(st.findIndex((x) => x.Sid === 'ListContracts'), 1))],
+    ['reads the whole landing bucket', (t) => jobStatement(t, 'ReadContracts', (s) => (s.Resource = [`${landingArn(t)}/*`]))],
+    ['lists the whole landing bucket', (t) => jobStatement(t, 'ListContracts', (s) => delete s.Condition)],
+    ['RL_CONTRACTS names another prefix', (t) => setJobEnv(t, 'RL_CONTRACTS', `${jobEnvValue(t, 'RL_LANDING')}/other/`)],
+    ['no RL_CONTRACTS', (t) => ['run', 'drift'].forEach((k) => { const j = jobDef(t, k as 'run'); j.props.environment = j.props.environment!.filter((e) => e.name !== 'RL_CONTRACTS'); j.save(); })],
+  ];
+  for (const [fault, apply] of faults) {
+    it(`contracts: CONTRACTS-LOCATION catches: ${fault}`, () => {
+      const t = structuredClone(tf);
+      apply(t);
+      assert.ok(checkStack(t, o, rule).length > 0, fault);
+    });
+  }
+  it('refuses at synth a malformed prefix, or one overlapping a dataset landing root', () => {
+    assert.throws(() => synthStack({ ...devSettings, contractsPrefix: '/contracts' }), /contractsPrefix "\/contracts" must be lower-case key segments/);
+    assert.throws(() => synthStack({ ...devSettings, contractsPrefix: 'supplier/' }), /overlaps the landing root supplier\/ of dataset supplier/);
+  });
 });
 
 describe('the "*" allow-list', () => {

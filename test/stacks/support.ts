@@ -8,7 +8,7 @@ import { JOB_ENV } from '../../core/env.ts';
 import { buildApp } from '../../stacks/app.ts';
 import type { StackContext } from '../../stacks/context.ts';
 import { dev, type EnvironmentSettings } from '../../stacks/environments.ts';
-import { UNSET_JOB_ENV } from '../../stacks/job-environment.ts';
+import { OPTIONAL_JOB_ENV, UNSET_JOB_ENV } from '../../stacks/job-environment.ts';
 import { LoaderStack } from '../../stacks/loader-stack.ts';
 import { Names } from '../../stacks/naming.ts';
 import type { CheckOptions } from './policy/rules.ts';
@@ -54,13 +54,16 @@ export function synthesizedEnvironments(): Map<string, TfJson> {
   return written;
 }
 
-export function checkOptions(environment: string): CheckOptions {
-  const unset: readonly string[] = UNSET_JOB_ENV;
+/** What the rules expect of an environment; `contractsPrefix` as in its settings (RL_CONTRACTS set only then). */
+export function checkOptions(environment: string, contractsPrefix?: string): CheckOptions {
+  const optional: readonly string[] = OPTIONAL_JOB_ENV;
+  const unset: string[] = [...UNSET_JOB_ENV, ...(contractsPrefix === undefined ? optional : [])];
   return {
     environment,
     datasets: DATASETS.map((d) => d.name),
     jobEnvNames: Object.keys(JOB_ENV).filter((k) => !unset.includes(k)),
-    unsetJobEnvNames: [...unset],
+    unsetJobEnvNames: unset,
+    ...(contractsPrefix !== undefined ? { contractsPrefix } : {}),
   };
 }
 

@@ -37,6 +37,8 @@ export interface CheckOptions {
   jobEnvNames: string[];
   /** Variables jobs/ reads that the job definitions must NOT set (RL_SECRET_ARN: the jobs log in through IAM). */
   unsetJobEnvNames?: string[];
+  /** The environment's contractsPrefix: the job role reads exactly that landing prefix, RL_CONTRACTS names it. */
+  contractsPrefix?: string;
 }
 
 export interface Rule {
@@ -923,6 +925,55 @@ export const RULES: Rule[] = [
   },
 
   // ---------------------------------------------------------------- IAM
+  {
+    id: 'CONTRACTS-LOCATION',
+    source: 'issue 11 item 4; least privilege',
+    title: 'with a contractsPrefix the job role lists and reads exactly that landing prefix and RL_CONTRACTS names it; without one, neither',
+    check(tf, o) {
+      const v: string[] = [];
+      const landing = bucketsByPurpose(tf, o.environment).get('landing');
+      if (!landing) return ['no landing bucket'];
+      const prefix = o.contractsPrefix;
+      const datasetRoots = o.datasets.map((d) => `${d}/`);
+      let reads = false;
+      let lists = false;
+      for (const p of policies(tf).filter((x) => x.kind === 'identity')) {
+        for (const s of p.statements) {
+          const actions = list(strs(s.Action));
+          for (const res of list(strs(s.Resource))) {
+            if (!refersTo(res, landing)) continue;
+            const key = res.replace(/^\$\{[^}]+\}/, '');
+            if (key === '') {
+              // The bucket itself: listing, limited to dataset roots and the contracts prefix.
+              const listed = list(strs((s.Condition?.StringLike ?? {})['s3:prefix'] as string | string[] | undefined));
+              if (!listed.length) v.push(`${p.where} ${s.Sid}: lists the whole landing bucket`);
+              for (const l of listed) {
+                if (prefix !== undefined && l === `${prefix}*`) lists = lists || actions.includes('s3:ListBucket');
+                else if (!datasetRoots.some((r) => l === `${r}*`)) v.push(`${p.where} ${s.Sid}: lists landing prefix ${l}, neither a dataset root nor the contracts prefix`);
+              }
+            } else if (prefix !== undefined && key === `/${prefix}*`) {
+              const extra = actions.filter((a) => a !== 's3:GetObject');
+              if (extra.length) v.push(`${p.where} ${s.Sid}: ${extra.join(',')} on the contracts prefix (read only)`);
+              reads = reads || actions.includes('s3:GetObject');
+            } else if (!datasetRoots.some((r) => key === `/${r}*`)) {
+              v.push(`${p.where} ${s.Sid}: landing objects ${key}, neither a dataset root nor the contracts prefix`);
+            }
+          }
+        }
+      }
+      if (prefix !== undefined && !reads) v.push(`job role cannot read s3 objects under the contracts prefix ${prefix}`);
+      if (prefix !== undefined && !lists) v.push(`job role cannot list the contracts prefix ${prefix}`);
+      for (const { r, props } of jobDefinitions(tf)) {
+        const env = Object.fromEntries((props.environment ?? []).map((e) => [e.name, text(e.value)]));
+        if (prefix === undefined) {
+          if ('RL_CONTRACTS' in env) v.push(`${named(r)}: sets RL_CONTRACTS without a contractsPrefix`);
+        } else if (env.RL_CONTRACTS !== `${env.RL_LANDING}/${prefix}`) {
+          v.push(`${named(r)}: RL_CONTRACTS = ${env.RL_CONTRACTS} is not ${env.RL_LANDING}/${prefix}`);
+        }
+      }
+      return v;
+    },
+  },
   {
     id: 'IAM-NO-WILDCARD-ACTIONS',
     source: 'checkov CKV_AWS_62/63/286-290/355, CKV2_AWS_40; tfsec aws-iam-no-policy-wildcards; cdk-nag IAM5',
