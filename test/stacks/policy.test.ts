@@ -276,11 +276,11 @@ describe('an environment with a contracts prefix', () => {
       assert.equal(text(env.find((e) => e.name === 'RL_CONTRACTS')?.value), `${landing}/config/contracts/`);
     }
     const doc = JSON.parse(strAt(jobPolicy(tf), 'policy')) as { Statement: PolicyStatement[] };
-    const bySid = Object.fromEntries(doc.Statement.map((x) => [x.Sid, x]));
-    assert.deepEqual(bySid.ReadContracts.Action, ['s3:GetObject']);
-    assert.deepEqual(bySid.ReadContracts.Resource, [`${landingArn(tf)}/config/contracts/*`]);
-    assert.deepEqual(bySid.ListContracts.Action, ['s3:ListBucket']);
-    assert.deepEqual(bySid.ListContracts.Condition, { StringLike: { 's3:prefix': ['config/contracts/*'] } });
+    const bySid = new Map(doc.Statement.map((x) => [x.Sid, x] as const));
+    assert.deepEqual(bySid.get('ReadContracts')?.Action, ['s3:GetObject']);
+    assert.deepEqual(bySid.get('ReadContracts')?.Resource, [`${landingArn(tf)}/config/contracts/*`]);
+    assert.deepEqual(bySid.get('ListContracts')?.Action, ['s3:ListBucket']);
+    assert.deepEqual(bySid.get('ListContracts')?.Condition, { StringLike: { 's3:prefix': ['config/contracts/*'] } });
   });
   const rule = RULES.filter((r) => r.id === 'CONTRACTS-LOCATION');
   const faults: Array<[string, (t: TfJson) => void]> = [

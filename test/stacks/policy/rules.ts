@@ -945,7 +945,7 @@ export const RULES: Rule[] = [
             const key = res.replace(/^\$\{[^}]+\}/, '');
             if (key === '') {
               // The bucket itself: listing, limited to dataset roots and the contracts prefix.
-              const listed = list(strs((s.Condition?.StringLike ?? {})['s3:prefix'] as string | string[] | undefined));
+              const listed = list(strs((s.Condition?.StringLike ?? {})['s3:prefix']));
               if (!listed.length) v.push(`${p.where} ${s.Sid}: lists the whole landing bucket`);
               for (const l of listed) {
                 if (prefix !== undefined && l === `${prefix}*`) lists = lists || actions.includes('s3:ListBucket');
