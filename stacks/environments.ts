@@ -69,6 +69,12 @@ export interface EnvironmentSettings {
    * crawlers, schedules and job runs exist only for the built-in ones the stacks are synthesized from.
    */
   contractsPrefix?: string;
+  /**
+   * Extra contract files (paths in this repository, e.g. `contracts/acme_orders.json`) the stacks read at
+   * synth: each gets a crawler, schedule and crawler rule like a built-in one, and is uploaded to
+   * `contractsPrefix` (required with it) for the jobs (stacks/environment-contracts.ts).
+   */
+  contractFiles?: string[];
   /** IANA time zone the nightly schedule runs in. */
   timezone: string;
   nightly: {

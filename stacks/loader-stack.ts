@@ -6,6 +6,8 @@ import type { DatasetContract } from '../datasets/index.ts';
 import { Alerts } from './alerts.ts';
 import { Catalog } from './catalog.ts';
 import { Compute } from './compute.ts';
+import { ContractObjects } from './contract-objects.ts';
+import { readEnvironmentContracts, withExtraContracts } from './environment-contracts.ts';
 import type { StackContext } from './context.ts';
 import { EnvironmentKey } from './encryption.ts';
 import { PROJECT, validateEnvironment, type EnvironmentSettings } from './environments.ts';
@@ -41,8 +43,11 @@ export class LoaderStack extends TerraformStack {
   readonly orchestration: Orchestration;
 
   constructor(scope: Construct, props: LoaderStackProps) {
-    const { settings, datasets } = props;
+    const { settings } = props;
     validateEnvironment(settings);
+    // The environment's own contract files join the built-in ones: crawlers, schedules, roles for each.
+    const extraContracts = readEnvironmentContracts(settings);
+    const datasets = withExtraContracts(props.datasets, extraContracts);
     if (datasets.length === 0) throw new Error('no datasets: nothing to load');
     super(scope, settings.name);
     this.addOverride('terraform.required_version', REQUIRED_TERRAFORM);
@@ -96,6 +101,9 @@ export class LoaderStack extends TerraformStack {
       catalog: this.catalog,
       datasets,
     });
+    if (extraContracts.length && settings.contractsPrefix !== undefined) {
+      new ContractObjects(this, 'contracts', ctx, { bucket: this.storage.landing.name, prefix: settings.contractsPrefix, keyArn, files: extraContracts });
+    }
     this.alerts = new Alerts(this, 'alerts', ctx, { keyArn, queueArn: this.compute.queue.arn, reportsBucket: this.storage.reports.name });
     this.orchestration = new Orchestration(this, 'orchestration', ctx, { keyArn, compute: this.compute, catalog: this.catalog, alerts: this.alerts });
 
