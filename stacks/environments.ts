@@ -65,8 +65,8 @@ export interface EnvironmentSettings {
   /**
    * Where the jobs read the users' own contracts (RL_CONTRACTS): a prefix of the landing bucket, e.g.
    * `contracts/` (stacks/contracts-location.ts says why there). Unset: RL_CONTRACTS stays unset and the
-   * jobs use the contracts baked into the image. Contracts uploaded there are loaded by the jobs, but
-   * crawlers, schedules and job runs exist only for the built-in ones the stacks are synthesized from.
+   * jobs use the contracts baked into the image. Contracts uploaded there by hand are loaded by the jobs,
+   * but crawlers and schedules exist only for the built-in ones and `contractFiles`.
    */
   contractsPrefix?: string;
   /**
