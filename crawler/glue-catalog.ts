@@ -9,7 +9,7 @@
  * the whole history unreadable. With `strictTypes` it is a ConfigError naming the table and column.
  * A missing table is `undefined` (the crawler has not written it yet); a missing database is a ConfigError.
  *
- * The client comes from jobs/aws/clients.ts (the one place that reads AWS_REGION / AWS_ENDPOINT_URL)
+ * The client comes from core/aws/clients.ts (the one place that reads AWS_REGION / AWS_ENDPOINT_URL)
  * unless one is passed in.
  */
 import {

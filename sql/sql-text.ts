@@ -8,8 +8,8 @@
  * doubling only the quotes would let `\'` close the literal early. sql/local.ts turns such literals
  * into PostgreSQL's E'…' form, which reads backslashes the same way.
  *
- * Note: sql/ imports only datasets/ — plus jobs/errors.ts, a leaf module with no imports, so that a
- * bad identifier reaches the terminal as the same typed ConfigError (exit 2) everywhere.
+ * sql/ imports only datasets/ and core/: a bad identifier reaches the terminal as the same typed
+ * ConfigError (core/errors.ts, exit 2) everywhere.
  */
 import { ConfigError, LoadError } from '../core/errors.ts';
 

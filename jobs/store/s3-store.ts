@@ -43,7 +43,7 @@ import type { FolderEntry, ObjectInfo, ObjectStore, RandomAccess, WriteResult } 
 import { claimBody, type ClaimedBody } from './write-body.ts';
 
 export interface S3StoreOptions {
-  /** A ready client (tests, or a shared one); otherwise one from jobs/aws/clients.ts with `clientOptions`. */
+  /** A ready client (tests, or a shared one); otherwise one from core/aws/clients.ts with `clientOptions`. */
   client?: S3Client;
   clientOptions?: AwsClientOptions;
   /** KMS key (ARN, id or alias) every write is encrypted with. Defaults to RL_KMS_KEY_ARN. */

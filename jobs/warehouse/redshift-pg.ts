@@ -85,7 +85,7 @@ export function parseRedshiftPgUri(uri: string, env: NodeJS.ProcessEnv = process
 }
 
 export interface RedshiftPgOptions {
-  /** Secrets Manager client (tests); otherwise one from jobs/aws/clients.ts with `clientOptions`. */
+  /** Secrets Manager client (tests); otherwise one from core/aws/clients.ts with `clientOptions`. */
   secretsClient?: SecretsManagerClient;
   clientOptions?: AwsClientOptions;
   env?: NodeJS.ProcessEnv;
