@@ -236,7 +236,7 @@ export function supplierBatches(options: SupplierBatchesOptions): Generator<Supp
 }
 
 /**
- * A batch in the shape readers hand the rest of the pass (jobs/values.ts): s_suppkey bigint (INT64),
+ * A batch in the shape readers hand the rest of the pass (core/values.ts): s_suppkey bigint (INT64),
  * s_nationkey number (INT32), s_acctbal exact decimal text, the rest strings.
  */
 export function toColumnBatch(batch: SupplierBatch, file: string, firstRow = 1): ColumnBatch {
