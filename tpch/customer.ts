@@ -14,7 +14,7 @@ import { centsColumn, int32Column, rowKeyColumn, textColumn } from './column-typ
 import { KeyedRows, poolText } from './keyed-rows.ts';
 import { scaledCount } from './scaled-count.ts';
 import { RowRandom, seedWords } from './prng.ts';
-import { ADDRESS_ALPHABET, ADDRESS_MAX, ADDRESS_MIN } from './supplier-rows.ts';
+import { ADDRESS_MAX, phoneNumber, randomAddress } from './supplier-rows.ts';
 import type { TpchBatch, TpchTable } from './table.ts';
 import { textPool } from './text-pool.ts';
 import { SEGMENTS } from './vocabulary.ts';
@@ -32,7 +32,6 @@ export interface CustomerBatch extends TpchBatch {
 }
 
 const DOMAIN = 0x43555354; // "CUST"
-const ALPHABET = Buffer.from(ADDRESS_ALPHABET, 'latin1');
 
 /** c_name for a key: "Customer#000000042". */
 export function customerName(key: number): string {
@@ -69,15 +68,10 @@ class CustomerRows extends KeyedRows<CustomerBatch> {
       const key = firstKey + i;
       rng.reset(key);
       out.name[i] = customerName(key);
-      const length = rng.int(ADDRESS_MIN, ADDRESS_MAX);
-      for (let c = 0; c < length; c += 5) {
-        let bits = rng.u32(); // five 6-bit symbols per draw
-        for (let j = c; j < c + 5 && j < length; j++, bits >>>= 6) this.bytes[j] = ALPHABET[bits & 63]!;
-      }
-      out.address[i] = this.bytes.toString('latin1', 0, length);
+      out.address[i] = randomAddress(rng, this.bytes);
       const nation = rng.int(0, 24);
       out.nationkey[i] = nation;
-      out.phone[i] = `${nation + 10}-${rng.int(100, 999)}-${rng.int(100, 999)}-${rng.int(1000, 9999)}`;
+      out.phone[i] = phoneNumber(rng, nation);
       out.acctbalCents[i] = rng.int(-99_999, 999_999);
       out.segment[i] = SEGMENTS[rng.int(0, SEGMENTS.length - 1)]!;
       out.comment[i] = poolText(this.pool, rng, 29, 116);

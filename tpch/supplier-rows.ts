@@ -101,6 +101,24 @@ const SPECIAL_DOMAIN = 0x42425043; // which rows carry the Customer text
 
 const ALPHABET_BYTES = Buffer.from(ADDRESS_ALPHABET, 'latin1');
 
+/**
+ * A spec address (4.2.2.7, V-string of 10–40 symbols of ADDRESS_ALPHABET), drawn into `scratch`
+ * (ADDRESS_MAX bytes): SUPPLIER's and CUSTOMER's, the same draws in the same order.
+ */
+export function randomAddress(rng: RowRandom, scratch: Buffer): string {
+  const length = rng.int(ADDRESS_MIN, ADDRESS_MAX);
+  for (let c = 0; c < length; c += 5) {
+    let bits = rng.u32(); // five 6-bit symbols per draw: 64 symbols, so no bias
+    for (let j = c; j < c + 5 && j < length; j++, bits >>>= 6) scratch[j] = ALPHABET_BYTES[bits & 63]!;
+  }
+  return scratch.toString('latin1', 0, length);
+}
+
+/** A spec phone number (4.2.2.9): country code nation + 10, then three random groups. */
+export function phoneNumber(rng: RowRandom, nation: number): string {
+  return `${nation + 10}-${rng.int(100, 999)}-${rng.int(100, 999)}-${rng.int(1000, 9999)}`;
+}
+
 /** s_name for a key: "Supplier#000000042". */
 export function supplierName(key: number): string {
   return `Supplier#${String(key).padStart(9, '0')}`;
@@ -168,16 +186,11 @@ export class SupplierGenerator implements TpchRowGenerator<SupplierBatch> {
       rng.reset(key);
       out.name[i] = supplierName(key);
 
-      const addressLength = rng.int(ADDRESS_MIN, ADDRESS_MAX);
-      for (let c = 0; c < addressLength; c += 5) {
-        let bits = rng.u32(); // five 6-bit symbols per draw: 64 symbols, so no bias
-        for (let j = c; j < c + 5 && j < addressLength; j++, bits >>>= 6) bytes[j] = ALPHABET_BYTES[bits & 63]!;
-      }
-      out.address[i] = bytes.toString('latin1', 0, addressLength);
+      out.address[i] = randomAddress(rng, bytes);
 
       const nation = rng.int(0, NATIONS - 1);
       out.nationkey[i] = nation;
-      out.phone[i] = `${nation + 10}-${rng.int(100, 999)}-${rng.int(100, 999)}-${rng.int(1000, 9999)}`;
+      out.phone[i] = phoneNumber(rng, nation);
       out.acctbalCents[i] = rng.int(ACCTBAL_MIN_CENTS, ACCTBAL_MAX_CENTS);
 
       const length = rng.int(COMMENT_MIN, COMMENT_MAX);
