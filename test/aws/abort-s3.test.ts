@@ -12,17 +12,11 @@ import { runCli } from '../support/cli.ts';
 import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { auditRows, oneErrorLine } from '../support/hostile.ts';
 import { motoEndpoint, requireMoto } from '../support/services.ts';
-import { createBucket, TEST_CREDENTIALS, TEST_KMS_KEY } from './moto.ts';
+import { createBucket, motoEnv, TEST_CREDENTIALS, TEST_KMS_KEY } from './moto.ts';
 
 const BAD_ROW = '1|Supplier#000000001| N kD4on9OM Ipw3,gf0JBoQDd7tgrzrddZ| 5|27-918-335-1736|5755.94|each slyly above the careful|\n';
 
-const env = (): NodeJS.ProcessEnv => ({
-  AWS_ENDPOINT_URL: motoEndpoint(),
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-  RL_KMS_KEY_ARN: TEST_KMS_KEY,
-});
+const env = (): NodeJS.ProcessEnv => motoEnv({ RL_KMS_KEY_ARN: TEST_KMS_KEY });
 
 for (const engine of ENGINES) {
   describe(`quality failure with staging in S3, on ${engine}`, () => {

@@ -14,6 +14,17 @@ export function motoOptions(): AwsClientOptions {
   return { endpoint: motoEndpoint(), region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 2 };
 }
 
+/** The environment a CLI child process needs to reach moto as the SDK's own endpoint, plus `extra`. */
+export function motoEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    AWS_ENDPOINT_URL: motoEndpoint(),
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    ...extra,
+  };
+}
+
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${randomBytes(4).toString('hex')}`.toLowerCase();
 }

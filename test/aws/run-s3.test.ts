@@ -12,16 +12,10 @@ import { CreateDatabaseCommand, CreateTableCommand, GlueClient } from '@aws-sdk/
 import { runCli, SHARED_TPCH } from '../support/cli.ts';
 import { freshDatabase, motoEndpoint, requireMoto, requirePostgres } from '../support/services.ts';
 import { published, referenceRows } from '../support/supplier.ts';
-import { createBucket, TEST_CREDENTIALS, TEST_KMS_KEY, uniqueName } from './moto.ts';
+import { createBucket, motoEnv, TEST_CREDENTIALS, TEST_KMS_KEY, uniqueName } from './moto.ts';
 import { lastJson, type RunSummary } from '../support/json.ts';
 
-const env = (): NodeJS.ProcessEnv => ({
-  AWS_ENDPOINT_URL: motoEndpoint(),
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-  RL_KMS_KEY_ARN: TEST_KMS_KEY,
-});
+const env = (): NodeJS.ProcessEnv => motoEnv({ RL_KMS_KEY_ARN: TEST_KMS_KEY });
 
 describe('run against S3 and Glue (moto) into PostgreSQL', () => {
   let skip = false;

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { runCli } from '../support/cli.ts';
 import { motoEndpoint, requireMoto } from '../support/services.ts';
-import { createBucket, TEST_CREDENTIALS } from '../aws/moto.ts';
+import { createBucket, motoEnv, TEST_CREDENTIALS } from '../aws/moto.ts';
 
 const SUPPLIER = JSON.parse(readFileSync(new URL('../../datasets/supplier.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
@@ -63,7 +63,7 @@ describe('--contracts s3://… (moto)', () => {
     const bucket = await createBucket(s3, 'config');
     const mine = { ...SUPPLIER, historyTable: 'supplier_from_s3' };
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'contracts/supplier.json', Body: JSON.stringify(mine) }));
-    const env = { AWS_ENDPOINT_URL: motoEndpoint(), AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey };
+    const env = motoEnv();
     const r = await runCli(['ddl', '--dataset', 'supplier', '--contracts', `s3://${bucket}/contracts/`], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /CREATE TABLE IF NOT EXISTS assignment\.supplier_from_s3 \(/);

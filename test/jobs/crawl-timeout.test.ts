@@ -10,15 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../support/cli.ts';
-import { motoEndpoint, requireMoto } from '../support/services.ts';
-import { TEST_CREDENTIALS } from '../aws/moto.ts';
+import { requireMoto } from '../support/services.ts';
+import { motoEnv } from '../aws/moto.ts';
 
-const env = (): NodeJS.ProcessEnv => ({
-  AWS_ENDPOINT_URL: motoEndpoint(),
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-});
+const env = (): NodeJS.ProcessEnv => motoEnv();
 
 describe('crawl --timeout-minutes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rl-crawl-timeout-'));
