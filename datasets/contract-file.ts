@@ -72,7 +72,7 @@ function checkReferences(c: DatasetContract, file: string): void {
     if (!names.has(col) && !extra.includes(col)) bad(path, `names "${col}", which is not a column (columns: ${[...names, ...extra].join(', ')})`);
   };
   c.key.forEach((k, i) => known(`$.key[${i}]`, k));
-  known('$.distKey', c.distKey);
+  if (c.distKey !== undefined) known('$.distKey', c.distKey);
   c.sortKey.columns.forEach((k, i) => known(`$.sortKey.columns[${i}]`, k, [c.loadTimestampColumn]));
   c.checksums.sum.forEach((k, i) => known(`$.checksums.sum[${i}]`, k));
   c.checksums.minMax.forEach((k, i) => known(`$.checksums.minMax[${i}]`, k));

@@ -89,6 +89,9 @@ export interface ChecksumSpec {
   minMax: string[];
 }
 
+/** Redshift distribution styles a contract may choose (DISTSTYLE KEY, ALL, EVEN). */
+export type DistStyle = 'key' | 'all' | 'even';
+
 export type DriftPolicy = 'freeze' | 'evolve' | 'discard';
 
 export type Severity = 'error' | 'warn';
@@ -118,7 +121,13 @@ export interface DatasetContract {
   columns: ColumnContract[];
   /** The column the history table adds, set from the run's own clock. */
   loadTimestampColumn: string;
-  distKey: string;
+  /**
+   * How the stage and history tables are spread over the slices: `key` (the default when absent) on
+   * `distKey`, `all` (a full copy on every node: small, slow-moving tables) or `even` (round robin).
+   */
+  distStyle?: DistStyle;
+  /** Distribution key column: required when `distStyle` is `key` (or absent), not allowed otherwise. */
+  distKey?: string;
   sortKey: { style: 'compound' | 'interleaved'; columns: string[] };
   /** The natural key of one source row within one batch. */
   key: string[];

@@ -5,8 +5,10 @@
  *
  * Keywords: $ref (to #/$defs/…), type, const, enum, properties, required, additionalProperties: false,
  * items, minItems, minLength, maxLength, pattern, minimum, maximum, oneOf (each branch an object told
- * apart by one `const` property, like `kind` or `type`, or a plain alternative). Annotations
- * ($schema, $id, $defs, title, description) are read by editors only.
+ * apart by one `const` property, like `kind` or `type`, or a plain alternative), if/then/else (a field
+ * required or forbidden depending on another: the message says which value decided it) and the
+ * boolean schema `false` (the field is not allowed there). Annotations ($schema, $id, $defs, title,
+ * description, default) are read by editors only.
  */
 
 export type JsonSchema = { [keyword: string]: unknown };
@@ -14,9 +16,9 @@ export type JsonSchema = { [keyword: string]: unknown };
 /** Every keyword this checker understands (a test checks the schema uses no other). */
 export const CHECKED_KEYWORDS = [
   '$ref', 'type', 'const', 'enum', 'properties', 'required', 'additionalProperties', 'items', 'minItems',
-  'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'oneOf',
+  'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'oneOf', 'if', 'then', 'else',
 ] as const;
-export const ANNOTATION_KEYWORDS = ['$schema', '$id', '$defs', 'title', 'description'] as const;
+export const ANNOTATION_KEYWORDS = ['$schema', '$id', '$defs', 'title', 'description', 'default'] as const;
 
 /** A value that breaks the schema: `path` is the JSON path, `message` the whole sentence. */
 export interface SchemaFault {
@@ -24,7 +26,9 @@ export interface SchemaFault {
   message: string;
 }
 
-export function checkAgainstSchema(value: unknown, schema: JsonSchema, root: JsonSchema = schema, path = '$'): SchemaFault | undefined {
+export function checkAgainstSchema(value: unknown, schema: JsonSchema | boolean, root: JsonSchema = schema as JsonSchema, path = '$'): SchemaFault | undefined {
+  if (schema === true) return undefined;
+  if (schema === false) return { path, message: `${path} is not allowed` };
   const s = resolve(schema, root);
   const fault = (must: string): SchemaFault => ({ path, message: `${path} ${must}` });
   if (s.oneOf !== undefined) return checkOneOf(value, s.oneOf as JsonSchema[], root, path);
@@ -72,10 +76,33 @@ export function checkAgainstSchema(value: unknown, schema: JsonSchema, root: Jso
       }
     }
   }
+  if (s.if !== undefined) return checkCondition(value, s, root, path);
   return undefined;
 }
 
+/**
+ * if/then/else: the branch the `if` picks must hold; its fault names the fields that decided, with
+ * their values ("$.distKey is not allowed when $.distStyle is \"all\"").
+ */
+function checkCondition(value: unknown, s: JsonSchema, root: JsonSchema, path: string): SchemaFault | undefined {
+  const condition = s.if as JsonSchema;
+  const holds = checkAgainstSchema(value, condition, root, path) === undefined;
+  const branch = (holds ? s.then : s.else) as JsonSchema | boolean | undefined;
+  if (branch === undefined) return undefined;
+  const f = checkAgainstSchema(value, branch, root, path);
+  if (!f) return undefined;
+  const obj = isType(value, 'object') ? (value as Record<string, unknown>) : {};
+  const props = (condition.properties ?? {}) as Record<string, JsonSchema>;
+  const why = Object.keys(props).map((k) => {
+    if (Object.hasOwn(obj, k)) return `${path}.${k} is ${JSON.stringify(obj[k])}`;
+    const dflt = (resolve((s.properties as Record<string, JsonSchema> | undefined)?.[k] ?? {}, root)).default;
+    return `${path}.${k} is absent${dflt === undefined ? '' : ` (default ${JSON.stringify(dflt)})`}`;
+  });
+  return why.length === 0 ? f : { path: f.path, message: `${f.message} when ${why.join(' and ')}` };
+}
+
 function resolve(s: JsonSchema, root: JsonSchema): JsonSchema {
+  if (typeof s !== 'object') return {};
   let cur = s;
   while (typeof cur.$ref === 'string') {
     const m = /^#\/\$defs\/(.+)$/.exec(cur.$ref);

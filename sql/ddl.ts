@@ -4,10 +4,11 @@
  * on every deploy.
  *
  * Physical design:
- * - stage   `<schema>.<stageTable>`: business columns only, DISTKEY on the contract's dist key so the
- *   INSERT … SELECT into history is slice-local (no redistribution); no sort key (it is rewritten by
- *   every load); BACKUP NO (it is scratch space, rebuilt from the load package).
- * - history `<schema>.<historyTable>`: business columns + the load timestamp, same DISTKEY,
+ * - stage   `<schema>.<stageTable>`: business columns only, the contract's distribution (DISTSTYLE KEY
+ *   on its dist key, the default; or ALL or EVEN), the same as history's so the INSERT … SELECT into
+ *   history is slice-local (no redistribution); no sort key (it is rewritten by every load); BACKUP NO
+ *   (it is scratch space, rebuilt from the load package).
+ * - history `<schema>.<historyTable>`: business columns + the load timestamp, the same distribution,
  *   COMPOUND SORTKEY(load_ts): each load appends one contiguous load_ts range, so a replace (DELETE by
  *   load_ts) and "latest batch" reads touch few blocks.
  * - audit   `<schema>.<auditTable>`: one row per run attempt; DISTSTYLE ALL (a few rows a day, read by
@@ -213,6 +214,26 @@ export function businessColumns(contract: DatasetContract): string[] {
   return contract.columns.map((c) => ident(c.name, `column name of dataset ${contract.name}`));
 }
 
+/**
+ * The stage and history tables' distribution: DISTSTYLE KEY on a business column (`distStyle` absent or
+ * `key`), or ALL / EVEN without a dist key. Anything else is a ConfigError naming the dataset.
+ */
+export function distributionOf(contract: DatasetContract): Pick<TableLayout, 'distStyle' | 'distKey'> {
+  const style = contract.distStyle ?? 'key';
+  if (style === 'key') {
+    if (contract.distKey === undefined) throw new ConfigError(`dataset ${contract.name}: DISTSTYLE KEY needs a distKey`);
+    if (!contract.columns.some((c) => c.name === contract.distKey)) {
+      throw new ConfigError(`dataset ${contract.name}: dist key ${contract.distKey} is not a business column`);
+    }
+    return { distStyle: 'key', distKey: contract.distKey };
+  }
+  if (style !== 'all' && style !== 'even') throw new ConfigError(`dataset ${contract.name}: unknown distStyle ${JSON.stringify(style)}`);
+  if (contract.distKey !== undefined) {
+    throw new ConfigError(`dataset ${contract.name}: distKey ${contract.distKey} needs distStyle "key" (it is "${style}")`);
+  }
+  return { distStyle: style };
+}
+
 /** The DDL statements of a contract, in order, without trailing semicolons. */
 export function renderDdl(contract: DatasetContract): string[] {
   const t = tablesOf(contract);
@@ -220,19 +241,9 @@ export function renderDdl(contract: DatasetContract): string[] {
   if (contract.columns.some((c) => c.name === loadTs)) {
     throw new ConfigError(`dataset ${contract.name}: column ${loadTs} is the load timestamp the loader adds; rename it`);
   }
-  if (!contract.columns.some((c) => c.name === contract.distKey)) {
-    throw new ConfigError(`dataset ${contract.name}: dist key ${contract.distKey} is not a business column`);
-  }
-  const stage = createTableStatement(t.stage, contract.columns.map(toDdlColumn), {
-    distStyle: 'key',
-    distKey: contract.distKey,
-    backup: false,
-  });
-  const history = createTableStatement(t.history, historyColumns(contract), {
-    distStyle: 'key',
-    distKey: contract.distKey,
-    sortKey: contract.sortKey,
-  });
+  const distribution = distributionOf(contract);
+  const stage = createTableStatement(t.stage, contract.columns.map(toDdlColumn), { ...distribution, backup: false });
+  const history = createTableStatement(t.history, historyColumns(contract), { ...distribution, sortKey: contract.sortKey });
   const audit = createTableStatement(t.audit, AUDIT_COLUMNS, {
     distStyle: 'all',
     sortKey: { style: 'compound', columns: AUDIT_SORT_KEY },

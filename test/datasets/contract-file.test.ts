@@ -125,8 +125,9 @@ const TS = {
   policies: keys({ freeze: true, evolve: true, discard: true } satisfies Record<DriftPolicy, true>),
   severities: keys({ error: true, warn: true } satisfies Record<Severity, true>),
   formats: keys({ parquet: true, csv: true } satisfies Record<SourceLayout['formats'][number], true>),
+  distStyles: keys({ key: true, all: true, even: true } satisfies Record<NonNullable<DatasetContract['distStyle']>, true>),
   sortStyles: keys({ compound: true, interleaved: true } satisfies Record<DatasetContract['sortKey']['style'], true>),
-  contractFields: keys({ name: true, description: true, schema: true, stageTable: true, historyTable: true, auditTable: true, columns: true, loadTimestampColumn: true, distKey: true, sortKey: true, key: true, source: true, checksums: true, drift: true, quality: true } satisfies Record<keyof DatasetContract, true>),
+  contractFields: keys({ name: true, description: true, schema: true, stageTable: true, historyTable: true, auditTable: true, columns: true, loadTimestampColumn: true, distStyle: true, distKey: true, sortKey: true, key: true, source: true, checksums: true, drift: true, quality: true } satisfies Record<keyof DatasetContract, true>),
   columnFields: keys({ name: true, type: true, nullable: true, encoding: true, sourceName: true, description: true } satisfies Record<keyof ColumnContract, true>),
   delimitedFields: keys({ delimiter: true, header: true, quote: true, nullMarker: true, trailingDelimiter: true } satisfies Record<keyof DelimitedSourceOptions, true>),
 };
@@ -177,6 +178,7 @@ describe('contract.schema.json agrees with the checker and the types', () => {
     assert.deepEqual([...(defs.severity.enum as string[])].sort(), TS.severities);
     assert.deepEqual([...((props(props(schema).source).formats.items as JsonSchema).enum as string[])].sort(), TS.formats);
     assert.deepEqual([...(props(props(schema).sortKey).style.enum as string[])].sort(), TS.sortStyles);
+    assert.deepEqual([...(props(schema).distStyle.enum as string[])].sort(), TS.distStyles);
   });
 
   it('its fields are the TypeScript interfaces\' fields, and every one is checked', () => {
