@@ -222,8 +222,13 @@ describe('Warehouse (provisioned)', () => {
     const st = statementsOf(pol.attrs.policy);
     const read = st.find((s) => s.Sid === 'ReadStagedParts')!;
     assert.deepEqual(read.Action, ['s3:GetObject']);
-    assert.equal((read.Resource as string[]).length, DATASETS.length);
-    assert.match((read.Resource as string[])[0], /aws_s3_bucket\.storage_staging_.*\.arn\}\/supplier\/\*$/);
+    // Exactly one staging prefix per dataset, each its own: <staging bucket>/<dataset>/*.
+    assert.deepEqual(
+      (read.Resource as string[]).map((r) => r.replace(/^\$\{aws_s3_bucket\.storage_staging_[A-Z0-9]+\.arn\}/, '<staging>')).sort(),
+      DATASETS.map((d) => `<staging>/${d.name}/*`).sort(),
+    );
+    const listed = st.find((s) => s.Sid === 'ListStagingPrefixes')!;
+    assert.deepEqual([(listed.Condition as { StringLike: Record<string, string[]> }).StringLike['s3:prefix']].flat().sort(), DATASETS.map((d) => `${d.name}/*`).sort());
     assert.deepEqual(st.find((s) => s.Sid === 'DecryptStagedParts')!.Action, ['kms:Decrypt']);
     assert.deepEqual(
       st.flatMap((s) => [s.Action].flat()).sort(),
@@ -301,30 +306,40 @@ describe('Catalog', () => {
     assert.equal(landingRoot({ ...supplier, source: { ...supplier.source, prefix: 'vendors/{dataset}/{yyyymmdd}/' } }), 'vendors/supplier/');
   });
 
-  it('creates one scheduled crawler per dataset with update/log schema changes and a recrawl policy', () => {
+  it('creates one scheduled crawler per dataset, on its own landing prefix, with update/log schema changes and a recrawl policy', () => {
     assert.ok(has(json, 'aws_glue_catalog_database', { name: 'redshift_loader_dev_landing' }));
+    assert.ok(DATASETS.length >= 8, `${DATASETS.length} datasets`);
     assert.equal(resources(tf, 'aws_glue_crawler').length, DATASETS.length);
-    assert.ok(
-      has(json, 'aws_glue_crawler', {
-        name: 'redshift-loader-dev-supplier',
-        schedule: dev.crawlerScheduleUtc,
-        schema_change_policy: { update_behavior: 'UPDATE_IN_DATABASE', delete_behavior: 'LOG' },
-        recrawl_policy: { recrawl_behavior: 'CRAWL_EVERYTHING' },
-        
-      }),
-    );
-    const c = only(resources(tf, 'aws_glue_crawler'), 'crawler').attrs;
-    assert.match(strAt(c, 'security_configuration'), /^\$\{aws_glue_security_configuration\./);
     assert.ok(has(json, 'aws_glue_security_configuration', { name: 'redshift-loader-dev-glue' }));
-    assert.match(strAt(c, 's3_target', 0, 'path'), /^s3:\/\/\$\{aws_s3_bucket\.storage_landing_.*\.bucket\}\/supplier\/$/);
+    for (const d of DATASETS) {
+      assert.ok(
+        has(json, 'aws_glue_crawler', {
+          name: `redshift-loader-dev-${d.name}`,
+          schedule: dev.crawlerScheduleUtc,
+          schema_change_policy: { update_behavior: 'UPDATE_IN_DATABASE', delete_behavior: 'LOG' },
+          recrawl_policy: { recrawl_behavior: 'CRAWL_EVERYTHING' },
+          tags: { Dataset: d.name },
+        }),
+      );
+      const c = only(resources(tf, 'aws_glue_crawler').filter((r) => r.attrs.name === `redshift-loader-dev-${d.name}`), `crawler ${d.name}`).attrs;
+      assert.match(strAt(c, 'security_configuration'), /^\$\{aws_glue_security_configuration\./);
+      assert.match(strAt(c, 's3_target', 0, 'path'), new RegExp(`^s3://\\$\\{aws_s3_bucket\\.storage_landing_.*\\.bucket\\}/${d.name}/$`), d.name);
+    }
   });
 
-  it('classifies the delimited files as the contract declares them', () => {
-    assert.ok(
-      has(json, 'aws_glue_classifier', {
-        csv_classifier: { delimiter: '|', contains_header: 'ABSENT', header: supplier.columns.map((c) => c.name) },
-      }),
-    );
+  it('classifies each dataset\'s delimited files as its contract declares them', () => {
+    assert.equal(resources(tf, 'aws_glue_classifier').length, DATASETS.length);
+    for (const d of DATASETS) {
+      assert.ok(
+        has(json, 'aws_glue_classifier', {
+          name: `redshift-loader-dev-${d.name}-csv`,
+          csv_classifier: { delimiter: '|', contains_header: 'ABSENT', header: d.columns.map((c) => c.name) },
+        }),
+      );
+      const crawler = resources(tf, 'aws_glue_crawler').find((r) => r.attrs.name === `redshift-loader-dev-${d.name}`)!;
+      const classifier = resources(tf, 'aws_glue_classifier').find((r) => r.attrs.name === `redshift-loader-dev-${d.name}-csv`)!;
+      assert.ok(refersTo(JSON.stringify(crawler.attrs.classifiers), classifier), `crawler ${d.name} uses its own classifier`);
+    }
   });
 
   it('encrypts CloudWatch, job bookmarks and S3 with the key', () => {
@@ -342,7 +357,11 @@ describe('Catalog', () => {
   it('lets the crawler role read only the landing prefixes and write only this database', () => {
     const pol = resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-crawl-landing')!;
     const st = statementsOf(pol.attrs.policy);
-    assert.match(String(st.find((s) => s.Sid === 'ReadLandingPrefixes')!.Resource), /\/supplier\/\*$/);
+    const read = st.find((s) => s.Sid === 'ReadLandingPrefixes')!;
+    assert.deepEqual(
+      [read.Resource].flat().map((r) => String(r).replace(/^\$\{aws_s3_bucket\.storage_landing_[A-Z0-9]+\.arn\}/, '<landing>')).sort(),
+      DATASETS.map((d) => `<landing>/${d.name}/*`).sort(),
+    );
     const write = st.find((s) => s.Sid === 'WriteLandingTables')!;
     assert.deepEqual(write.Resource, [
       `arn:aws:glue:eu-west-1:${ACCOUNT}:catalog`,
@@ -419,6 +438,23 @@ describe('Compute', () => {
     }
   });
 
+  it('scopes the job role to each dataset\'s own prefixes: landing read, staging and reports write, its crawler', () => {
+    const job = statementsOf(resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-run-and-drift')!.attrs.policy);
+    const keysOf = (sid: string): string[] =>
+      [job.find((s) => s.Sid === sid)!.Resource].flat().map((r) => String(r).replace(/^\$\{aws_s3_bucket\.storage_([a-z]+)_[A-Z0-9]+\.arn\}/, '<$1>')).sort();
+    const prefixesOf = (sid: string): string[] => [(job.find((s) => s.Sid === sid)!.Condition as { StringLike: Record<string, string[]> }).StringLike['s3:prefix']].flat().sort();
+    const each = (f: (d: string) => string): string[] => DATASETS.map((d) => f(d.name)).sort();
+    assert.deepEqual(keysOf('ReadLandingBatches'), each((d) => `<landing>/${d}/*`));
+    assert.deepEqual(prefixesOf('ListLandingBatches'), each((d) => `${d}/*`));
+    assert.deepEqual(keysOf('WriteStagedParts'), each((d) => `<staging>/${d}/*`));
+    assert.deepEqual(prefixesOf('ListStagedParts'), each((d) => `${d}/*`));
+    assert.deepEqual(keysOf('WriteReports'), each((d) => `<reports>/${d}/*`));
+    assert.deepEqual(prefixesOf('ListReports'), each((d) => `${d}/*`));
+    assert.deepEqual(keysOf('StartDatasetCrawlers'), each((d) => `arn:aws:glue:eu-west-1:${ACCOUNT}:crawler/redshift-loader-dev-${d}`));
+    // One run and one drift job definition serve every dataset: the dataset is the job's parameter.
+    assert.deepEqual(defs.map((d) => text(d.r.attrs.name)).sort(), ['redshift-loader-dev-drift', 'redshift-loader-dev-run']);
+  });
+
   it('keeps the execution role to pulling and logging, and the job role to its data', () => {
     const exec = resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-pull-image-write-logs')!;
     assert.deepEqual(statementsOf(exec.attrs.policy).flatMap((s) => [s.Action].flat()).sort(), [
@@ -479,17 +515,20 @@ describe('Orchestration', () => {
 
   it('schedules each dataset nightly in the environment time zone, into the state machine', () => {
     assert.equal(nightlyCron('02:05'), 'cron(5 2 * * ? *)');
-    assert.ok(
-      has(json, 'aws_scheduler_schedule', {
-        name: 'redshift-loader-dev-supplier-nightly',
-        schedule_expression: 'cron(0 2 * * ? *)',
-        schedule_expression_timezone: 'Europe/Berlin',
-        flexible_time_window: { mode: 'OFF' },
-      }),
-    );
-    const s = only(resources(tf, 'aws_scheduler_schedule'), 'schedule').attrs;
-    assert.deepEqual(JSON.parse(strAt(s, 'target', 'input')), { dataset: 'supplier', scheduledTime: '<aws.scheduler.scheduled-time>' });
-    assert.match(strAt(s, 'target', 'arn'), /aws_sfn_state_machine\./);
+    assert.equal(resources(tf, 'aws_scheduler_schedule').length, DATASETS.length);
+    for (const d of DATASETS) {
+      assert.ok(
+        has(json, 'aws_scheduler_schedule', {
+          name: `redshift-loader-dev-${d.name}-nightly`,
+          schedule_expression: 'cron(0 2 * * ? *)',
+          schedule_expression_timezone: 'Europe/Berlin',
+          flexible_time_window: { mode: 'OFF' },
+        }),
+      );
+      const s = only(resources(tf, 'aws_scheduler_schedule').filter((r) => r.attrs.name === `redshift-loader-dev-${d.name}-nightly`), `schedule ${d.name}`).attrs;
+      assert.deepEqual(JSON.parse(strAt(s, 'target', 'input')), { dataset: d.name, scheduledTime: '<aws.scheduler.scheduled-time>' });
+      assert.match(strAt(s, 'target', 'arn'), /aws_sfn_state_machine\./);
+    }
   });
 
   it('runs the run job with the batch date, logged, traced and encrypted', () => {
@@ -507,16 +546,20 @@ describe('Orchestration', () => {
   });
 
   it('submits the drift job when a dataset crawler succeeds', () => {
-    const rule = resources(tf, 'aws_cloudwatch_event_rule').find((r) => r.attrs.name === 'redshift-loader-dev-supplier-crawled')!;
-    assert.deepEqual(JSON.parse(strAt(rule.attrs, 'event_pattern')), {
-      source: ['aws.glue'],
-      'detail-type': ['Glue Crawler State Change'],
-      detail: { crawlerName: ['redshift-loader-dev-supplier'], state: ['Succeeded'] },
-    });
-    const target = resources(tf, 'aws_cloudwatch_event_target').find((t) => refersTo(t.attrs.rule, rule))!;
-    assert.match(strAt(target.attrs, 'arn'), /aws_batch_job_queue\./);
-    assert.match(strAt(target.attrs, 'batch_target', 'job_definition'), /compute_job-drift_/);
-    assert.deepEqual(JSON.parse(strAt(target.attrs, 'input')), { dataset: 'supplier' });
+    for (const d of DATASETS) {
+      const rule = resources(tf, 'aws_cloudwatch_event_rule').find((r) => r.attrs.name === `redshift-loader-dev-${d.name}-crawled`)!;
+      assert.ok(rule, `crawled rule for ${d.name}`);
+      assert.deepEqual(JSON.parse(strAt(rule.attrs, 'event_pattern')), {
+        source: ['aws.glue'],
+        'detail-type': ['Glue Crawler State Change'],
+        detail: { crawlerName: [`redshift-loader-dev-${d.name}`], state: ['Succeeded'] },
+      });
+      const target = resources(tf, 'aws_cloudwatch_event_target').find((t) => refersTo(t.attrs.rule, rule))!;
+      assert.match(strAt(target.attrs, 'arn'), /aws_batch_job_queue\./);
+      assert.match(strAt(target.attrs, 'batch_target', 'job_definition'), /compute_job-drift_/);
+      assert.equal(strAt(target.attrs, 'batch_target', 'job_name'), `redshift-loader-dev-${d.name}-drift`);
+      assert.deepEqual(JSON.parse(strAt(target.attrs, 'input')), { dataset: d.name });
+    }
     const events = resources(tf, 'aws_iam_role_policy').find((p) => p.attrs.name === 'redshift-loader-dev-submit-drift')!;
     const st = statementsOf(events.attrs.policy);
     assert.deepEqual(st.flatMap((s) => [s.Action].flat()), ['batch:SubmitJob']);

@@ -164,7 +164,7 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
     fault: 'COPY role reads the whole staging bucket',
     apply: (tf) => editPolicy(named(tf, 'aws_iam_role_policy', 'redshift-loader-dev-copy-from-staging'), 'policy', (s) => {
       const read = s.find((x) => x.Sid === 'ReadStagedParts')!;
-      read.Resource = [String([read.Resource].flat()[0]).replace(/\/supplier\/\*$/, '/*')];
+      read.Resource = [String([read.Resource].flat()[0]).replace(/\/[a-z_]+\/\*$/, '/*')];
     }),
   },
   { rule: 'GLUE-CRAWLERS', fault: 'crawler without schedule', apply: (tf) => delete find(tf, 'aws_glue_crawler', () => true).schedule },
@@ -224,6 +224,20 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
   { rule: 'WAREHOUSE-IAM-LOGIN', fault: 'AutoCreate allowed', apply: (tf) => jobStatement(tf, 'TemporaryCredentialsForTheEtlUser', (s) => (s.Action = [...list(s.Action), 'redshift:CreateClusterUser'])) },
   { rule: 'WAREHOUSE-IAM-LOGIN', fault: 'IAMR users allowed', apply: (tf) => jobStatement(tf, 'TemporaryCredentialsForTheEtlUser', (s) => (s.Action = [...list(s.Action), 'redshift:GetClusterCredentialsWithIAM'])) },
   { rule: 'WAREHOUSE-IAM-LOGIN', fault: 'the Data API on every cluster', apply: (tf) => jobStatement(tf, 'DataApiOnThisCluster', (s) => (s.Resource = list(s.Resource).map((r) => r.replace(/cluster:.*$/, 'cluster:*')))) },
+  {
+    rule: 'DATASET-PREFIXES',
+    fault: "the COPY role lost one dataset's staging prefix",
+    apply: (tf) => editPolicy(named(tf, 'aws_iam_role_policy', 'redshift-loader-dev-copy-from-staging'), 'policy', (s) => {
+      const read = s.find((x) => x.Sid === 'ReadStagedParts')!;
+      read.Resource = list(read.Resource).filter((r) => !r.endsWith('/lineitem/*'));
+    }),
+  },
+  {
+    rule: 'DATASET-PREFIXES',
+    fault: "a crawler on another dataset's landing prefix",
+    apply: (tf) => { const c = named(tf, 'aws_glue_crawler', 'redshift-loader-dev-orders'); objAt(c, 's3_target', 0).path = strAt(c, 's3_target', 0, 'path').replace(/\/orders\/$/, '/lineitem/'); },
+  },
+  { rule: 'DATASET-PREFIXES', fault: 'the job role cannot write one dataset\'s reports', apply: (tf) => jobStatement(tf, 'WriteReports', (s) => (s.Resource = list(s.Resource).filter((r) => !r.endsWith('/region/*')))) },
   {
     rule: 'CONTRACTS-LOCATION',
     fault: 'a contracts read grant without a contractsPrefix',

@@ -926,6 +926,47 @@ export const RULES: Rule[] = [
 
   // ---------------------------------------------------------------- IAM
   {
+    id: 'DATASET-PREFIXES',
+    source: 'issue 11 item 6: every contract gets its crawler and grants, each scoped to its own prefix',
+    title: "Every dataset's crawler targets its own landing prefix, and the crawler, COPY and job roles are granted that dataset's prefixes",
+    check(tf, o) {
+      const v: string[] = [];
+      const buckets = bucketsByPurpose(tf, o.environment);
+      const [landing, staging, reports] = ['landing', 'staging', 'reports'].map((p) => buckets.get(p));
+      if (!landing || !staging || !reports) return ['landing, staging or reports bucket missing'];
+      const grantsOf = (roleIds: string[]): PolicyStatement[] =>
+        resources(tf, 'aws_iam_role_policy')
+          .filter((p) => refs(p.attrs.role, 'aws_iam_role').some((id) => roleIds.includes(id)))
+          .flatMap((p) => statementsIn(p.attrs.policy))
+          .filter((s) => s.Effect === 'Allow');
+      const grants = (st: PolicyStatement[], action: string, match: (r: string) => boolean): boolean =>
+        st.some((s) => list(s.Action).includes(action) && list(s.Resource).some(match));
+      const under = (bucket: Resource, d: string) => (r: string): boolean => refersTo(r, bucket) && r.replace(/^\$\{[^}]+\}/, '') === `/${d}/*`;
+      const copyRole = grantsOf([
+        ...resources(tf, 'aws_redshift_cluster').flatMap((c) => list(strs(c.attrs.iam_roles))),
+        ...resources(tf, 'aws_redshiftserverless_namespace').flatMap((c) => list(strs(c.attrs.iam_roles))),
+      ].flatMap((x) => refs(x, 'aws_iam_role')));
+      const jobRole = grantsOf(jobDefinitions(tf).flatMap((j) => refs(j.props.jobRoleArn, 'aws_iam_role')));
+      const crawlers = resources(tf, 'aws_glue_crawler');
+      for (const d of o.datasets) {
+        const c = crawlers.find((x) => String(x.attrs.name).endsWith(`-${d}`));
+        if (!c) {
+          v.push(`no crawler for dataset ${d}`);
+          continue;
+        }
+        const targets = blocks(c.attrs.s3_target).map((t) => text(t.path));
+        if (!targets.length || !targets.every((t) => refersTo(t, landing) && t.endsWith(`}/${d}/`))) v.push(`crawler ${d}: targets ${targets.join(', ')}, not landing ${d}/`);
+        if (!grants(grantsOf(refs(c.attrs.role, 'aws_iam_role')), 's3:GetObject', under(landing, d))) v.push(`crawler ${d}: its role cannot read landing ${d}/`);
+        if (!grants(copyRole, 's3:GetObject', under(staging, d))) v.push(`COPY role cannot read staging ${d}/`);
+        if (!grants(jobRole, 's3:GetObject', under(landing, d))) v.push(`job role cannot read landing ${d}/`);
+        if (!grants(jobRole, 's3:PutObject', under(staging, d))) v.push(`job role cannot write staging ${d}/`);
+        if (!grants(jobRole, 's3:PutObject', under(reports, d))) v.push(`job role cannot write reports ${d}/`);
+        if (!grants(jobRole, 'glue:StartCrawler', (r) => r.endsWith(`:crawler/${text(c.attrs.name)}`))) v.push(`job role cannot start crawler ${d}`);
+      }
+      return v;
+    },
+  },
+  {
     id: 'CONTRACTS-LOCATION',
     source: 'issue 11 item 4; least privilege',
     title: 'with a contractsPrefix the job role lists and reads exactly that landing prefix and RL_CONTRACTS names it; without one, neither',
