@@ -19,6 +19,13 @@ export const RUN_OPTIONS = {
 
 /** Runs one batch and prints the summary; shared by `run` and `start`. */
 export async function runAndSummarize(ctx: CommandContext, overrides: { date?: string } = {}): Promise<number> {
+  const { report, table } = await runOnce(ctx, overrides);
+  printSummary(ctx, report, table);
+  return 0;
+}
+
+/** Runs one batch: its report and the history table it published into (`start --dataset all` runs several). */
+export async function runOnce(ctx: CommandContext, overrides: { date?: string } = {}): Promise<{ report: RunReport; table: string }> {
   const { values, log } = ctx;
   const contract = await contractFor(values.dataset, values.contracts);
   const batchDate = parseBatchDate(overrides.date ?? str(values.date) ?? todayUtc());
@@ -42,8 +49,7 @@ export async function runAndSummarize(ctx: CommandContext, overrides: { date?: s
     log,
     signal: ctx.signal,
   });
-  printSummary(ctx, report, `${contract.schema}.${contract.historyTable}`);
-  return 0;
+  return { report, table: `${contract.schema}.${contract.historyTable}` };
 }
 
 /** --lock-timeout / RL_LOCK_TIMEOUT and --statement-timeout / RL_STATEMENT_TIMEOUT, in whole seconds. */
@@ -73,8 +79,13 @@ export function runNumbers(values: CommandContext['values']) {
   };
 }
 
+/** The line a successful run ends with. */
+export function summaryLine(r: RunReport, table: string): string {
+  return `published ${r.rows.published} rows into ${table} (batch ${r.batchDate}, run ${r.runId}, ${r.files.length} file(s) -> ${r.parts} parts, ${(r.timings.total / 1000).toFixed(1)} s) — report: ${r.reports.runMarkdown}`;
+}
+
 function printSummary(ctx: CommandContext, r: RunReport, table: string): void {
-  const line = `published ${r.rows.published} rows into ${table} (batch ${r.batchDate}, run ${r.runId}, ${r.files.length} file(s) -> ${r.parts} parts, ${(r.timings.total / 1000).toFixed(1)} s) — report: ${r.reports.runMarkdown}`;
+  const line = summaryLine(r, table);
   if (ctx.json) ctx.print(JSON.stringify({ message: line, ...r }));
   else ctx.log.info(line);
 }
