@@ -50,11 +50,13 @@ function landedRows(dir: string): number {
 /** The `msg` of each JSON log line on stderr. */
 function messages(stderr: string): string[] {
   return stderr.trim().split('\n').flatMap((l) => {
+    let msg: unknown;
     try {
-      return [String((JSON.parse(l) as { msg?: unknown }).msg)];
+      msg = (JSON.parse(l) as { msg?: unknown }).msg;
     } catch {
-      return [l];
+      msg = undefined;
     }
+    return [typeof msg === 'string' ? msg : l];
   });
 }
 
@@ -131,7 +133,7 @@ describe('--dataset all for setup and ddl', () => {
     const wh = await openWarehouse(fx.warehouse);
     try {
       const got = await wh.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'assignment' ORDER BY table_name");
-      const names = got.map((x) => String(x.table_name));
+      const names = got.map((x) => x.table_name as string);
       for (const d of ORDER) for (const suffix of ['_stage', '_data']) assert.ok(names.includes(d + suffix), `${d}${suffix} in ${names.join(',')}`);
     } finally {
       await wh.close();
