@@ -5,7 +5,8 @@
  *
  * Keywords: $ref (to #/$defs/…), type, const, enum, properties, required, additionalProperties: false,
  * items, minItems, minLength, maxLength, pattern, minimum, maximum, oneOf (each branch an object told
- * apart by one `const` property, like `kind` or `type`, or a plain alternative). Annotations
+ * apart by one `const` property, like `kind` or `type`, or a plain alternative; or, beside `properties`,
+ * branches of `required` alone: exactly one of those fields, like unique's `column` or `columns`). Annotations
  * ($schema, $id, $defs, title, description) are read by editors only.
  */
 
@@ -27,7 +28,8 @@ export interface SchemaFault {
 export function checkAgainstSchema(value: unknown, schema: JsonSchema, root: JsonSchema = schema, path = '$'): SchemaFault | undefined {
   const s = resolve(schema, root);
   const fault = (must: string): SchemaFault => ({ path, message: `${path} ${must}` });
-  if (s.oneOf !== undefined) return checkOneOf(value, s.oneOf as JsonSchema[], root, path);
+  const choice = s.oneOf === undefined ? undefined : requiredChoice(s.oneOf as JsonSchema[]);
+  if (s.oneOf !== undefined && !choice) return checkOneOf(value, s.oneOf as JsonSchema[], root, path);
   if (s.const !== undefined && value !== s.const) return fault(`must be ${JSON.stringify(s.const)}`);
   if (s.enum !== undefined && !(s.enum as unknown[]).includes(value)) {
     return fault(`must be one of: ${(s.enum as unknown[]).map((e) => JSON.stringify(e)).join(', ')}`);
@@ -71,8 +73,17 @@ export function checkAgainstSchema(value: unknown, schema: JsonSchema, root: Jso
         return { path: `${path}.${k}`, message: `${path}.${k} is not a known field (known: ${known.join(', ')})` };
       }
     }
+    if (choice && choice.filter((fields) => fields.every((f) => Object.hasOwn(obj, f))).length !== 1) {
+      return fault(`must have exactly one of: ${choice.map((fields) => fields.join(' + ')).join(', ')}`);
+    }
   }
   return undefined;
+}
+
+/** The field sets of a oneOf whose branches say only `required` (exactly one of them must be present), else undefined. */
+function requiredChoice(branches: JsonSchema[]): string[][] | undefined {
+  if (!branches.every((b) => Object.keys(b).length === 1 && Array.isArray(b.required))) return undefined;
+  return branches.map((b) => b.required as string[]);
 }
 
 function resolve(s: JsonSchema, root: JsonSchema): JsonSchema {
