@@ -5,6 +5,9 @@
  * memory budget forces the sort to spill and still finds a planted duplicate.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { encodeBigint, KEY } from '../../data-quality/hash.ts';
 import { ColumnKeys, KeyCheck, type KeyColumn } from '../../data-quality/key-check.ts';
@@ -112,5 +115,34 @@ describe('key check: bounded memory', () => {
     const { count, samples } = check.finish(5);
     assert.equal(count, 1);
     assert.deepEqual(samples.map((s) => [s.ordinal, s.first, s.values]), [[n - 3, 1233 * 4 + 2, ['1234', '3']]]);
+  });
+
+  it('through the evaluator at the same budget: the planted duplicate with both files and rows, and no spill file left', () => {
+    const spillDir = mkdtempSync(join(tmpdir(), 'rl-key-spill-'));
+    try {
+      const ev = new QualityEvaluator({ ...datasets.partsupp, quality: [] }, { uniqueMemoryBytes: 64 * 1024, spillDir });
+      const unit = 5000;
+      for (let base = 0; base < 60_000; base += unit) {
+        const part = new Float64Array(unit);
+        const supp = new Float64Array(unit);
+        for (let r = 0; r < unit; r++) {
+          const i = base + r === 59_990 ? 4321 : base + r; // repeats row 4321's (part, supplier)
+          part[r] = Math.floor(i / 4) + 1;
+          supp[r] = (i % 4) * 25 + 1;
+        }
+        const b = ev.begin(`part-${Math.floor(base / 10_000)}.parquet`, (base % 10_000) + 1, unit);
+        assert.equal(ev.byteLevel(0).checkNumbers(part, null, unit, 0, b), true);
+        assert.equal(ev.byteLevel(1).checkNumbers(supp, null, unit, 0, b), true);
+      }
+      const r = rule(ev.finish({ batchFolder: 'x/', files: 6 }), 'unique:ps_partkey,ps_suppkey');
+      assert.deepEqual([r.checked, r.failed], [60_000, 1]);
+      assert.deepEqual(r.samples[0], {
+        file: 'part-5.parquet', row: 9991, value: '(ps_partkey=1081, ps_suppkey=26)',
+        message: 'part-5.parquet row 9991 repeats key (ps_partkey=1081, ps_suppkey=26) first seen at part-0.parquet, row 4322',
+      });
+      assert.deepEqual(readdirSync(spillDir), [], 'the spill files are removed');
+    } finally {
+      rmSync(spillDir, { recursive: true, force: true });
+    }
   });
 });
