@@ -9,11 +9,10 @@
  *   value log and compared, so a hash collision never refuses a batch and a true duplicate is never missed.
  * Each repeated occurrence is reported with the ordinal of the first occurrence of the same values.
  */
-import { decodeBigint, decodeNumber } from './hash.ts';
+import { decodeBigint, decodeNumber, KEY } from './hash.ts';
 import { defaultTupleHash, hashedKey, isHashedKey, TupleLayout, type TupleHash } from './tuple-key.ts';
 import { UniqueKeys } from './unique-keys.ts';
 import { ValueLog } from './value-log.ts';
-import { KEY } from './hash.ts';
 
 /** Where a column's key components go: 64-bit words (numbers) or the text itself. */
 export interface KeySink {

@@ -123,8 +123,8 @@ export function compileRules(contract: DatasetContract, ruleTypes: Readonly<Reco
     for (const name of names) {
       const i = byName.get(String(name).toLowerCase());
       if (i === undefined) fail(`unknown column ${name}`);
-      if (out.includes(i!)) fail(`column ${name} named twice`);
-      out.push(i!);
+      if (out.includes(i)) fail(`column ${name} named twice`);
+      out.push(i);
     }
     return out;
   };
