@@ -154,13 +154,21 @@ export class KeyCheck {
   /** Judges every key: the count of repeated occurrences and the `keep` earliest ones (by ordinal), with their values. */
   finish(keep: number): { count: number; samples: RepeatedKey[] } {
     const found = new Earliest(keep);
-    const candidates: number[] = [];
+    let candidates = new Uint32Array(0);
+    let pairs = 0;
     try {
       this.unique.finish((hi, lo, ord, first) => {
-        if (!this.words && isHashedKey(hi)) candidates.push(ord, first);
-        else found.add(ord, first, hi, lo, undefined);
+        if (this.words || !isHashedKey(hi)) return found.add(ord, first, hi, lo, undefined);
+        if (2 * pairs === candidates.length) {
+          const grown = new Uint32Array(Math.max(64, candidates.length * 2));
+          grown.set(candidates);
+          candidates = grown;
+        }
+        candidates[2 * pairs] = ord;
+        candidates[2 * pairs + 1] = first;
+        pairs++;
       });
-      if (candidates.length > 0) this.confirm(candidates, found);
+      if (pairs > 0) this.confirm(candidates.subarray(0, 2 * pairs), found);
     } finally {
       this.dispose();
     }
@@ -175,32 +183,61 @@ export class KeyCheck {
     this.log.dispose();
   }
 
-  /** Candidates come as (ordinal, first) pairs, a hash's occurrences together in ordinal order: compare their texts. */
-  private confirm(pairs: number[], found: Earliest): void {
-    const wanted = new Set(pairs);
-    const texts = this.log.read(wanted);
-    const text = (ord: number): string => {
-      const t = texts.get(ord);
-      if (t === undefined) throw new Error(`value log has no tuple for ordinal ${ord}`);
-      return t;
-    };
-    for (let i = 0; i < pairs.length;) {
+  /**
+   * Candidates come as (ordinal, first) pairs: each repeated hashed key with the first occurrence of its
+   * hash. One pass over the value log, in ordinal order, keeps per hash only its distinct texts (almost
+   * always one) with the ordinal each was first seen at: a member whose text was seen is a true repeat of
+   * that ordinal; a new text under the same hash was only a collision.
+   */
+  private confirm(pairs: Uint32Array, found: Earliest): void {
+    // Every member ordinal (the firsts once, each repeat) with its hash group (the first's ordinal), sorted.
+    const entries = new BigUint64Array(pairs.length);
+    let m = 0;
+    for (let i = 0; i < pairs.length; i += 2) {
+      const ord = pairs[i];
       const first = pairs[i + 1];
-      const members = [first];
-      while (i < pairs.length && pairs[i + 1] === first) {
-        members.push(pairs[i]);
-        i += 2;
-      }
-      for (let j = 1; j < members.length; j++) {
-        const t = text(members[j]);
-        for (let m = 0; m < j; m++) {
-          if (text(members[m]) === t) {
-            found.add(members[j], members[m], 0, 0, t);
-            break;
-          }
-        }
-      }
+      if (i === 0 || pairs[i - 1] !== first) entries[m++] = (BigInt(first) << 32n) | BigInt(first);
+      entries[m++] = (BigInt(ord) << 32n) | BigInt(first);
     }
+    const sorted = entries.subarray(0, m).sort();
+    const ords = new Uint32Array(m);
+    const groups = new Uint32Array(m);
+    for (let i = 0; i < m; i++) {
+      ords[i] = Number(sorted[i] >> 32n);
+      groups[i] = Number(sorted[i] & 0xffffffffn);
+    }
+    const at = (ord: number): number => {
+      let lo = 0;
+      let hi = m - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ords[mid] < ord) lo = mid + 1;
+        else if (ords[mid] > ord) hi = mid - 1;
+        else return mid;
+      }
+      return -1;
+    };
+    const seen = new Map<number, string | Map<string, number>>();
+    let visited = 0;
+    this.log.scan((ord) => at(ord) >= 0, (ord, text) => {
+      visited++;
+      const group = groups[at(ord)];
+      const known = seen.get(group);
+      if (known === undefined) {
+        // The log is in ordinal order, so a group's first member is the occurrence the group is named after.
+        if (ord !== group) throw new Error(`value log out of ordinal order at ${ord} (group ${group})`);
+        seen.set(group, text);
+      }
+      else if (typeof known === 'string') {
+        if (known === text) found.add(ord, group, 0, 0, text);
+        else seen.set(group, new Map([[known, group], [text, ord]]));
+      } else {
+        const first = known.get(text);
+        if (first !== undefined) found.add(ord, first, 0, 0, text);
+        else known.set(text, ord);
+      }
+    });
+    if (visited !== m) throw new Error(`value log holds ${visited} of ${m} candidate tuples`);
   }
 
   private decideLayout(rows: number): void {

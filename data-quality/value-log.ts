@@ -1,7 +1,8 @@
 /**
  * The exact values behind hashed keys, kept on disk so memory stays bounded: a key check appends the
- * canonical text of every tuple it could only hash (with the tuple's ordinal), and at the end reads back
- * the few whose hash repeated, to confirm each candidate duplicate on the values themselves. Records are
+ * canonical text of every tuple it could only hash (with the tuple's ordinal, in ordinal order), and at
+ * the end scans them once for the few whose hash repeated, to confirm each candidate duplicate on the
+ * values themselves. Records are
  * [ordinal u32][byte length u32][UTF-8 bytes], written through a 1 MiB buffer to one temporary file
  * that dispose() removes. Nothing is written when every key was encoded exactly.
  */
@@ -31,10 +32,9 @@ export class ValueLog {
     this.records++;
   }
 
-  /** The texts of the wanted ordinals (one pass over the file). */
-  read(wanted: ReadonlySet<number>): Map<number, string> {
-    const out = new Map<number, string>();
-    if (wanted.size === 0 || this.records === 0) return out;
+  /** One pass over the records in the order they were appended: `visit` gets the text of each ordinal `wants`. */
+  scan(wants: (ordinal: number) => boolean, visit: (ordinal: number, text: string) => void): void {
+    if (this.records === 0) return;
     this.flush();
     const f = this.file!;
     let chunk = Buffer.alloc(BUFFER);
@@ -49,14 +49,14 @@ export class ValueLog {
         const len = chunk.readUInt32LE(at + 4);
         if (have - at < 8 + len) break;
         const ord = chunk.readUInt32LE(at);
-        if (wanted.has(ord)) out.set(ord, chunk.toString('utf8', at + 8, at + 8 + len));
+        if (wants(ord)) visit(ord, chunk.toString('utf8', at + 8, at + 8 + len));
         at += 8 + len;
       }
       chunk.copy(chunk, 0, at, have);
       have -= at;
       if (pos >= f.size) {
         if (have !== 0) throw new Error('value log ended inside a record');
-        return out;
+        return;
       }
       if (have === chunk.length) {
         const bigger = Buffer.alloc(chunk.length * 2);
