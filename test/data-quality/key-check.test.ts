@@ -75,6 +75,22 @@ describe('key check: collisions are confirmed on the values', () => {
   });
 });
 
+describe('key check: shares from worker evaluators', () => {
+  it('a text key and a composite key handed over as partials are judged on the values, across shares', () => {
+    const contract = { ...datasets.supplier, quality: [{ type: 'unique' as const, columns: ['s_phone', 's_nationkey'], severity: 'error' as const }] };
+    const main = new QualityEvaluator(contract, { tupleHash: tinyHash });
+    const worker = new QualityEvaluator(contract, { partial: true });
+    worker.observe(batchOf(rows(1, 4), 'a.parquet'));
+    main.absorb(worker.takePartial());
+    const phone = rows(3, 3)[0].s_phone;
+    worker.observe(batchOf(rows(5, 8, { 6: { s_phone: phone, s_nationkey: 3 }, 7: { s_phone: phone, s_nationkey: 4 } }), 'b.parquet'));
+    main.absorb(worker.takePartial());
+    const r = rule(main.finish({ batchFolder: 'x/', files: 2 }), 'unique:s_phone,s_nationkey');
+    assert.deepEqual([r.checked, r.failed], [8, 1], 'row 7 differs in s_nationkey: only a collision under the tiny hash');
+    assert.equal(r.samples[0].message, `b.parquet row 2 repeats key (s_phone="${phone}", s_nationkey=3) first seen at a.parquet, row 3`);
+  });
+});
+
 describe('tuple layout', () => {
   it('LINEITEM at SF 1: 42 bits of order key and 21 of line number, packed and unpacked exactly', () => {
     // 23 + 3 bits needed; the 37 spare shared out (18 each, the remainder to the first column)
