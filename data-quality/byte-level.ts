@@ -8,11 +8,13 @@
  * statistics, keys and rule counts are committed. `false`: the column needs the evaluator's per-value
  * path (observeColumn), which reports what is wrong; nothing but idempotent sketch updates was kept.
  * What each rule demands here comes from its module (rules/*.ts, byteLevel): bounds, allowed numbers,
- * a width in bytes, no NUL, a pattern. A rule without a byte-level form sends its column per value.
+ * a width in bytes, no NUL, a pattern. A rule without a byte-level form sends its column per value, and so
+ * does a text column that a key rule names (its keys are confirmed on the values). Number columns feed
+ * their keys from the typed arrays, no JS value per cell.
  */
 import type { ColumnCheck } from './evaluator.ts';
 import { fmix32 } from '../core/fmix32.ts';
-import { encodeNumber, encodeString, hash64, hashNumber, hashText, KEY, keyFromState, TEXT } from './hash.ts';
+import { encodeNumber, hash64, hashNumber, hashText, KEY, TEXT } from './hash.ts';
 import type { ByteLevelForm } from './rules/index.ts';
 
 const TWO32 = 4294967296;
@@ -102,7 +104,8 @@ export class ByteLevelColumnCheck {
     }
     const numeric = chk.kind === 'number' || chk.kind === 'bigint';
     this.numbers = usable && numeric ? numbers : undefined;
-    this.text = usable && chk.kind === 'string' ? text : undefined;
+    // A text key is confirmed on its values (key-check.ts), so a key column of text takes the per-value path.
+    this.text = usable && chk.kind === 'string' && !chk.keys ? text : undefined;
   }
 
   /**
@@ -156,8 +159,11 @@ export class ByteLevelColumnCheck {
     return true;
   }
 
-  /** UTF-8 text of a unit (`nulls` rows NULL); `classes`: the caller's byte classes, filled on the way. */
-  checkText(col: TextValues, nulls: number, base: number, classes?: ByteClasses): boolean {
+  /**
+   * UTF-8 text of a unit (`nulls` rows NULL); `classes`: the caller's byte classes, filled on the way. The
+   * ordinal of row 0 (`_base`) is unused: a key column of text never takes this path.
+   */
+  checkText(col: TextValues, nulls: number, _base: number, classes?: ByteClasses): boolean {
     const d = this.text;
     if (!d || (nulls > 0 && !this.nullsPass)) return false;
     const n = col.rows;
@@ -175,7 +181,6 @@ export class ByteLevelColumnCheck {
     let minF = -1;
     let maxF = -1;
     let widest = 0;
-    let nonAscii = false;
     for (let row = 0; row < n; row++) {
       if (valid !== null && valid[row] === 0) continue;
       const o = offsets[row];
@@ -210,7 +215,6 @@ export class ByteLevelColumnCheck {
         if (text === undefined) return false; // not UTF-8: the per-value path says what the reader says
         hash = hashText(text);
         if (TEXT.bytes !== len) return false;
-        nonAscii = true;
       } else hash = fmix32(h ^ len);
       for (let k = 0; k < patterns.length; k++) {
         const { match, masks } = patterns[k];
@@ -254,26 +258,6 @@ export class ByteLevelColumnCheck {
       if (s.strMax === null || hi > s.strMax) s.strMax = hi;
     }
     if (widest > s.maxBytes) s.maxBytes = widest;
-    const keys = chk.keys;
-    if (keys) {
-      for (let row = 0; row < n; row++) {
-        if (valid !== null && valid[row] === 0) continue;
-        const o = offsets[row];
-        const len = lengths[row];
-        if (nonAscii) {
-          // encodeString hashes UTF-16 code units: decode what is not ASCII.
-          let ascii = true;
-          for (let i = o; i < o + len; i++) if (data[i] >= 0x80) ascii = false;
-          if (!ascii) {
-            encodeString(utf8.decode(data.subarray(o, o + len)));
-            keys.add(KEY[0], KEY[1], base + row);
-            continue;
-          }
-        }
-        encodeAscii(data, o, len);
-        keys.add(KEY[0], KEY[1], base + row);
-      }
-    }
     this.commit(n, nulls);
     return true;
   }
@@ -316,16 +300,4 @@ function compareText(view: DataView, data: Uint8Array, ao: number, al: number, b
     return a - b;
   }
   return al - bl;
-}
-
-/** encodeString (the 64-bit text key) over ASCII bytes, into KEY. */
-function encodeAscii(data: Uint8Array, o: number, len: number): void {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = o; i < o + len; i++) {
-    const c = data[i];
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  keyFromState(h1, h2);
 }

@@ -1,9 +1,10 @@
 /**
  * The streaming quality evaluator. The run hands it every ColumnBatch of the pass, in order; it
  * coerces each value to the contract's type once (the same canonical values the partitioner then
- * writes), checks the rules column by column, profiles the columns, and collects the key column for
- * the uniqueness check. finish() judges what only the whole batch can tell (uniqueness, row count,
- * freshness) and returns the report.
+ * writes), checks the rules column by column, profiles the columns, and collects each key rule's
+ * columns (key-check.ts: one exact check per unique rule and for the contract's key, composite ones
+ * included). finish() judges what only the whole batch can tell (uniqueness, row count, freshness) and
+ * returns the report.
  *
  * Hot path discipline: one tight loop per column and check, no object per row (keys go into typed
  * arrays, hashes are computed in place), messages are built only for the few samples kept.
@@ -12,25 +13,26 @@ import type { ColumnContract, DatasetContract } from '../datasets/index.ts';
 import type { ColumnBatch, Value } from '../core/values.ts';
 import { decimalText } from '../core/decimal-text.ts';
 import { coercerFor, showValue, type Canonical, type CanonicalBatch, type CoerceFailure, type Coercer } from './coerce.ts';
-import {
-  decodeBigint, decodeNumber, encodeBigint, encodeNumber, encodeString, hashBigint, hashNumber, hashText, KEY, TEXT,
-} from './hash.ts';
+import { encodeBigint, encodeNumber, hashBigint, hashNumber, hashText, KEY, TEXT } from './hash.ts';
 import { ColumnStats, columnProfile, mergeStats, statsData, storageNote, type ColumnStatsData } from './profile.ts';
 import type { QualityReport, QualitySample, StorageNote } from './report.ts';
 import { ByteLevelColumnCheck } from './byte-level.ts';
 import {
   columnKind, compileRules, ruleTypesWith, verdictOf, type BatchFacts, type ColumnKind, type ColumnRules, type CompiledRules,
-  type RuleState, type RuleTypes, type ValueCheck,
+  type KeyRule, type RuleState, type RuleTypes, type ValueCheck,
 } from './rules/index.ts';
-import { repeatedKeyMessage } from './rules/unique.ts';
-import { UniqueKeys } from './unique-keys.ts';
+import { keyValueText, repeatedKeyMessage } from './rules/unique.ts';
+import { ColumnKeys, KeyCheck, type KeyColumn, type KeySink } from './key-check.ts';
+import type { TupleHash } from './tuple-key.ts';
+
+export type { KeySink } from './key-check.ts';
 
 export interface QualityEvaluatorOptions {
   /** Rows of the previous published batch, for the row_count_change rule (null/absent: none yet). */
   previousRowCount?: number | null;
   /** Failures kept per rule as samples (default 5; at least 1 is always kept for the error line). */
   sampleLimit?: number;
-  /** Memory budget of the uniqueness check, in bytes (default 256 MB; split between unique columns). */
+  /** Memory budget of the uniqueness check, in bytes (default 256 MB; split between key rules). */
   uniqueMemoryBytes?: number;
   /** Where the uniqueness check may spill sorted runs (default: the OS temp folder). */
   spillDir?: string;
@@ -41,19 +43,18 @@ export interface QualityEvaluatorOptions {
   partial?: boolean;
   /** Rule types besides (or instead of) the built-in ones, keyed by type (rules/index.ts). */
   ruleTypes?: RuleTypes;
+  /** The hash of a key tuple that cannot be packed exactly (tests inject a tiny one to force collisions). */
+  tupleHash?: TupleHash;
 }
 
-/** Where a key goes: the uniqueness check itself, or a buffer handed on with a partial. */
-export interface KeySink {
-  add(hi: number, lo: number, ordinal: number): void;
-}
-
-/** Keys of one share, in the order they were added; ordinals are local to the share. */
+/** Key components of one share, in the order they were added; ordinals are local to the share. */
 export interface KeyRun {
   hi: Uint32Array;
   lo: Uint32Array;
   ord: Uint32Array;
   length: number;
+  /** A text column's values (hi and lo are then unused). */
+  texts?: string[];
 }
 
 /**
@@ -70,7 +71,7 @@ export interface QualityPartial {
   rules: Array<{ checked: number; failed: number; samples: QualitySample[] }>;
   /** Per contract column. */
   columns: ColumnStatsData[];
-  /** Per contract column: its keys when it has a unique rule. */
+  /** Per contract column: its key components when a key rule (unique, the contract's key) names it. */
   keys: Array<KeyRun | null>;
 }
 
@@ -79,6 +80,7 @@ class KeyBuffer implements KeySink {
   hi = new Uint32Array(1024);
   lo = new Uint32Array(1024);
   ord = new Uint32Array(1024);
+  texts: string[] | undefined;
   length = 0;
   add(hi: number, lo: number, ordinal: number): void {
     if (this.length === this.hi.length) this.grow();
@@ -86,6 +88,10 @@ class KeyBuffer implements KeySink {
     this.hi[i] = hi;
     this.lo[i] = lo;
     this.ord[i] = ordinal;
+  }
+  addText(text: string, ordinal: number): void {
+    this.add(0, 0, ordinal);
+    (this.texts ??= [])[this.length - 1] = text;
   }
   private grow(): void {
     const n = this.hi.length * 2;
@@ -100,7 +106,9 @@ class KeyBuffer implements KeySink {
     this.ord = ord;
   }
   take(): KeyRun {
-    const run = { hi: this.hi.slice(0, this.length), lo: this.lo.slice(0, this.length), ord: this.ord.slice(0, this.length), length: this.length };
+    const run: KeyRun = { hi: this.hi.slice(0, this.length), lo: this.lo.slice(0, this.length), ord: this.ord.slice(0, this.length), length: this.length };
+    if (this.texts) run.texts = this.texts;
+    this.texts = undefined;
     this.length = 0;
     return run;
   }
@@ -133,22 +141,6 @@ export interface FinishOptions {
 
 type KeyKind = 'bigint' | 'number' | 'boolean' | 'text' | 'bigtext';
 
-/** The smallest-ordinal repeated occurrences of one key column, for samples; plus the count. */
-class DuplicateLog {
-  count = 0;
-  readonly entries: Array<{ ord: number; first: number; hi: number; lo: number }> = [];
-  constructor(private readonly keep: number) {}
-  readonly add = (hi: number, lo: number, ord: number, first: number): void => {
-    this.count++;
-    const e = this.entries;
-    if (e.length === this.keep && ord >= e[e.length - 1].ord) return;
-    if (e.length === this.keep) e.pop();
-    let i = e.length;
-    while (i > 0 && e[i - 1].ord > ord) i--;
-    e.splice(i, 0, { ord, first, hi, lo });
-  };
-}
-
 class ColumnPlan implements ColumnCheck {
   stats = new ColumnStats();
   readonly sourceKey: string;
@@ -159,8 +151,7 @@ class ColumnPlan implements ColumnCheck {
   /** Declared not_null on a nullable column: the coercer lets NULL through, the rule must see it. */
   readonly nullRuleOnNullable: boolean;
   readonly nullsPass: boolean;
-  unique?: UniqueKeys;
-  /** Where the column's keys go (the uniqueness check, or a partial's buffer); set when it has a unique rule. */
+  /** Where the column's key components go (the key checks, or a partial's buffer); set when a key rule names it. */
   keys?: KeySink;
   /** Loadable values in the batch being observed. */
   batchValues = 0;
@@ -188,6 +179,18 @@ class ColumnPlan implements ColumnCheck {
     if (v !== null && this.scale >= 0) return decimalText(v as bigint, this.scale);
     return showValue(v);
   }
+
+  /** How the column takes part in key checks (key-check.ts). */
+  keyColumn(): KeyColumn {
+    const k = this.keyKind;
+    const t = this.column.type.kind;
+    return {
+      name: this.column.name,
+      form: k === 'bigint' ? 'bigint' : k === 'number' || k === 'boolean' ? 'number' : 'text',
+      integer: k === 'bigint' || k === 'boolean' || t === 'smallint' || t === 'integer',
+      show: (s) => k === 'bigint' || k === 'bigtext' ? this.show(BigInt(s)) : k === 'number' ? this.show(Number(s)) : k === 'boolean' ? (s === '1' ? 'true' : 'false') : this.show(s),
+    };
+  }
 }
 
 export class QualityEvaluator {
@@ -199,6 +202,11 @@ export class QualityEvaluator {
   private readonly partial: boolean;
   private rowCount = 0;
   private done = false;
+  /** One exact check per key rule (main evaluator only), fed by the columns' ColumnKeys. */
+  private readonly keyChecks: Array<{ rule: KeyRule; check: KeyCheck }> = [];
+  private readonly columnKeys: ColumnKeys[] = [];
+  /** The rows whose key components are being collected, assembled at the next batch or at the end. */
+  private pendingKeys: { base: number; rows: number } | undefined;
   // Where each ordinal (0-based position in the pass) came from: one segment per observed batch.
   private readonly files: string[] = [];
   private readonly fileIndex = new Map<string, number>();
@@ -222,11 +230,21 @@ export class QualityEvaluator {
     this.keep = Math.max(1, Math.floor(options.sampleLimit ?? 5));
     this.previousRowCount = options.previousRowCount ?? null;
     this.partial = options.partial === true;
-    const keyed = this.plans.filter((p) => p.rules.keyed.length > 0);
     const budget = options.uniqueMemoryBytes ?? 256 * 1024 * 1024;
-    for (const p of keyed) {
-      if (this.partial) p.keys = new KeyBuffer();
-      else p.keys = p.unique = new UniqueKeys({ memoryBytes: Math.floor(budget / keyed.length), spillDir: options.spillDir });
+    for (const rule of this.rules.keys) {
+      const sources = rule.columns.map((i) => {
+        const p = this.plans[i];
+        if (!p.keys) {
+          if (this.partial) p.keys = new KeyBuffer();
+          else this.columnKeys.push((p.keys = new ColumnKeys()));
+        }
+        return p.keys;
+      });
+      if (this.partial) continue;
+      const check = new KeyCheck(rule.columns.map((i) => this.plans[i].keyColumn()), sources as ColumnKeys[], {
+        memoryBytes: Math.floor(budget / this.rules.keys.length), spillDir: options.spillDir, hash: options.tupleHash,
+      });
+      this.keyChecks.push({ rule, check });
     }
   }
 
@@ -265,6 +283,7 @@ export class QualityEvaluator {
     const base = this.rowCount;
     this.rowCount += numRows;
     this.noteSegment(file, base, firstRow);
+    this.collectKeys(base, numRows);
     return base;
   }
 
@@ -342,22 +361,26 @@ export class QualityEvaluator {
         s.samples.push(sample);
       }
     });
+    this.collectKeys(base, share.rows);
     for (const p of this.plans) {
       mergeStats(p.stats, share.columns[p.index]);
       const run = share.keys[p.index];
       const keys = p.keys;
       if (run && keys) {
-        const { hi, lo, ord, length } = run;
-        for (let k = 0; k < length; k++) keys.add(hi[k], lo[k], base + ord[k]);
+        const { hi, lo, ord, length, texts } = run;
+        if (texts) for (let k = 0; k < length; k++) keys.addText(texts[k], base + ord[k]);
+        else for (let k = 0; k < length; k++) keys.add(hi[k], lo[k], base + ord[k]);
       }
     }
+    this.assembleKeys();
   }
 
   /** Judges the whole batch and returns the report. Removes any spill files. */
   finish(opts: FinishOptions): QualityReport {
     if (this.done) throw new Error('QualityEvaluator.finish called twice');
     this.done = true;
-    for (const p of this.plans) if (p.unique) this.judgeUnique(p);
+    this.assembleKeys();
+    for (const { rule, check } of this.keyChecks) this.judgeKeys(rule, check);
     const facts = this.facts(opts);
     for (const s of this.rules.batch) if (s.module.scope === 'batch') s.module.judge(s, facts);
     return this.report(opts, facts);
@@ -366,7 +389,22 @@ export class QualityEvaluator {
   /** Releases the uniqueness buffers and spill files of an aborted pass (finish does it otherwise). */
   dispose(): void {
     this.done = true;
-    for (const p of this.plans) p.unique?.dispose();
+    for (const { check } of this.keyChecks) check.dispose();
+  }
+
+  /** Assembles the keys of the rows collected so far, then collects those of [base, base + rows). */
+  private collectKeys(base: number, rows: number): void {
+    if (this.columnKeys.length === 0) return;
+    this.assembleKeys();
+    for (const ck of this.columnKeys) ck.begin(base, rows);
+    this.pendingKeys = { base, rows };
+  }
+
+  private assembleKeys(): void {
+    const pending = this.pendingKeys;
+    if (!pending) return;
+    this.pendingKeys = undefined;
+    for (const { check } of this.keyChecks) check.assemble(pending.base, pending.rows);
   }
 
   // ---- per batch ----------------------------------------------------------------------------
@@ -474,19 +512,20 @@ export class QualityEvaluator {
 
   // ---- at the end --------------------------------------------------------------------------
 
-  private judgeUnique(p: ColumnPlan): void {
-    const log = new DuplicateLog(this.keep);
-    p.unique!.finish(log.add);
-    const samples: QualitySample[] = log.entries.map((e) => {
-      const at = this.locate(e.ord);
-      const first = this.locate(e.first);
-      const value = keyText(p, e.hi, e.lo);
-      return { file: at.file, row: at.row, value, message: repeatedKeyMessage(value, first.file, first.row, first.file === at.file) };
+  private judgeKeys(rule: KeyRule, check: KeyCheck): void {
+    const { count, samples } = check.finish(this.keep);
+    const names = check.columns.map((c) => c.name);
+    const shown: QualitySample[] = samples.map((s) => {
+      const at = this.locate(s.ordinal);
+      const first = this.locate(s.first);
+      const values = s.values.map((v, c) => check.columns[c].show(v));
+      const key = keyValueText(names, values);
+      return { file: at.file, row: at.row, value: values.length === 1 ? values[0] : key, message: repeatedKeyMessage(at.file, at.row, key, first.file, first.row) };
     });
-    for (const rule of p.rules.keyed) {
-      const m = rule.module;
-      if (m.scope === 'column' && m.judgeKeys) m.judgeKeys(rule, log.count, samples);
-    }
+    const state = rule.state;
+    state.checked = check.checked;
+    const m = state.module;
+    if (m.scope === 'key') m.judgeKeys(state, count, shown);
   }
 
   private facts(opts: FinishOptions): BatchFacts {
@@ -498,6 +537,7 @@ export class QualityEvaluator {
       id: s.id,
       type: s.type,
       ...(s.column !== undefined ? { column: s.column } : {}),
+      ...(s.columns !== undefined ? { columns: s.columns } : {}),
       severity: s.severity,
       implicit: s.implicit,
       description: s.description,
@@ -538,19 +578,6 @@ export class QualityEvaluator {
       summary,
       decision: summary.failed > 0 ? 'blocked' : 'pass',
     };
-  }
-}
-
-function keyText(p: ColumnPlan, hi: number, lo: number): string {
-  switch (p.keyKind) {
-    case 'bigint':
-      return p.show(decodeBigint(hi, lo));
-    case 'number':
-      return p.show(decodeNumber(hi, lo));
-    case 'boolean':
-      return decodeNumber(hi, lo) === 1 ? 'true' : 'false';
-    default:
-      return `(text key with 64-bit hash ${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')})`;
   }
 }
 
@@ -651,16 +678,14 @@ function addKeys(keys: KeySink, kind: KeyKind, out: Canonical[], n: number, base
       for (let r = 0; r < n; r++) {
         const v = out[r];
         if (v === null) continue;
-        encodeString(v as string);
-        keys.add(KEY[0], KEY[1], base + r);
+        keys.addText(v as string, base + r);
       }
       return;
     case 'bigtext':
       for (let r = 0; r < n; r++) {
         const v = out[r];
         if (v === null) continue;
-        encodeString(String(v));
-        keys.add(KEY[0], KEY[1], base + r);
+        keys.addText(String(v), base + r);
       }
       return;
   }

@@ -9,8 +9,8 @@
  *   unsigned form (negative: all bits flipped; positive: sign bit set) — exact and reversible;
  * - text: a 64-bit hash (two 32-bit multiply-xor lanes with a cross-mixing finish, the cyrb53
  *   construction, all 64 bits kept). Distinct strings collide with probability about n²/2⁶⁵ for n
- *   keys: ~3·10⁻⁶ for 10 million keys. A collision can only report a duplicate that is not there
- *   (never hide a real one), and the report then names the rows to look at.
+ *   keys, so a hash is never the last word: the key check (key-check.ts) hashes a tuple's canonical
+ *   text only to sort it, and confirms every repeated hash on the values themselves.
  */
 import { fmix32 } from '../core/fmix32.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The one line a blocked run ends with: the first failing error rule, its column, the first
+ * The one line a blocked run ends with: the first failing error rule, its column(s), the first
  * offending file and row (in QualityError.where), the value (truncated), and how many rows failed.
  */
 import { QualityError } from '../core/errors.ts';
@@ -15,14 +15,15 @@ export function qualityErrorFrom(report: QualityReport): QualityError | undefine
     : '';
   const hint = `the quality report lists every failing rule with samples${more}`;
   const first = rule.samples[0];
-  if (rule.column === undefined || first === undefined) {
+  const column = rule.column ?? rule.columns?.join(', ');
+  if (column === undefined || first === undefined) {
     return new QualityError(`rule ${rule.type} failed: ${rule.detail ?? rule.description}`,
       { file: report.batchFolder, rule: rule.id }, hint);
   }
   const rows = rule.failed === 1 ? 'in 1 row' : `in ${rule.failed} rows, first`;
   return new QualityError(
-    `rule ${rule.type} failed on column ${rule.column} ${rows}: ${first.message}`,
-    { file: first.file, row: first.row, column: rule.column, rule: rule.id },
+    `rule ${rule.type} failed on ${rule.column === undefined ? 'columns' : 'column'} ${column} ${rows}: ${first.message}`,
+    { file: first.file, row: first.row, column, rule: rule.id },
     hint,
   );
 }

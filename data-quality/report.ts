@@ -23,12 +23,14 @@ export interface QualitySample {
 }
 
 export interface RuleResult {
-  /** `type:column` (`not_null:s_suppkey`), or the type alone for batch-level rules (`freshness`). */
+  /** `type:column` (`not_null:s_suppkey`), `type:a,b` over several columns (`unique:l_orderkey,l_linenumber`), or the type alone for batch-level rules (`freshness`). */
   id: string;
   type: RuleType;
   column?: string;
+  /** A rule over several columns together (unique over a composite key): their names; `column` is then absent. */
+  columns?: string[];
   severity: Severity;
-  /** Not declared in the contract: a check the loader always makes (type fit, NOT NULL, width, precision). */
+  /** Not declared in the contract: a check the loader always makes (type fit, NOT NULL, width, precision, the key). */
   implicit: boolean;
   /** What the rule demands, in words. */
   description: string;

@@ -1,7 +1,7 @@
 /**
  * Reads one contract file: JSON syntax (with line and column), the shape contract.schema.json declares,
  * then what a schema cannot say (the file name is the dataset name, columns are unique, every column a
- * key, rule or checksum names exists). The first fault is a ContractFileError: one line naming the file
+ * key, rule or checksum names exists, key columns are NOT NULL). The first fault is a ContractFileError: one line naming the file
  * and the JSON path of the bad field.
  */
 import { readFileSync } from 'node:fs';
@@ -71,12 +71,23 @@ function checkReferences(c: DatasetContract, file: string): void {
   const known = (path: string, col: string, extra: string[] = []): void => {
     if (!names.has(col) && !extra.includes(col)) bad(path, `names "${col}", which is not a column (columns: ${[...names, ...extra].join(', ')})`);
   };
-  c.key.forEach((k, i) => known(`$.key[${i}]`, k));
+  const byName = new Map(c.columns.map((col) => [col.name, col]));
+  c.key.forEach((k, i) => {
+    known(`$.key[${i}]`, k);
+    if (c.key.indexOf(k) !== i) bad(`$.key[${i}]`, `names "${k}" twice`);
+    if (byName.get(k)!.nullable) bad(`$.key[${i}]`, `names "${k}", which is nullable: every key column must be "nullable": false`);
+  });
   if (c.distKey !== undefined) known('$.distKey', c.distKey);
   c.sortKey.columns.forEach((k, i) => known(`$.sortKey.columns[${i}]`, k, [c.loadTimestampColumn]));
   c.checksums.sum.forEach((k, i) => known(`$.checksums.sum[${i}]`, k));
   c.checksums.minMax.forEach((k, i) => known(`$.checksums.minMax[${i}]`, k));
   c.quality.forEach((r, i) => {
     if ('column' in r) known(`$.quality[${i}].column`, r.column);
+    if ('columns' in r) {
+      r.columns.forEach((k, j) => {
+        known(`$.quality[${i}].columns[${j}]`, k);
+        if (r.columns.indexOf(k) !== j) bad(`$.quality[${i}].columns[${j}]`, `names "${k}" twice`);
+      });
+    }
   });
 }

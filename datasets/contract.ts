@@ -100,6 +100,8 @@ export type Severity = 'error' | 'warn';
 export type QualityRule =
   | { type: 'not_null'; column: string; severity: Severity }
   | { type: 'unique'; column: string; severity: Severity }
+  /** No combination of the columns' values twice in the batch (a composite key). */
+  | { type: 'unique'; columns: string[]; severity: Severity }
   | { type: 'range'; column: string; min?: string; max?: string; severity: Severity }
   | { type: 'allowed_values'; column: string; values: string[]; severity: Severity }
   | { type: 'pattern'; column: string; pattern: string; severity: Severity }
@@ -129,7 +131,10 @@ export interface DatasetContract {
   /** Distribution key column: required when `distStyle` is `key` (or absent), not allowed otherwise. */
   distKey?: string;
   sortKey: { style: 'compound' | 'interleaved'; columns: string[] };
-  /** The natural key of one source row within one batch. */
+  /**
+   * The natural key of one source row within one batch: every column NOT NULL, and no key value (the
+   * tuple, when several columns) twice in a batch. The loader enforces it whatever `quality` declares.
+   */
   key: string[];
   source: SourceLayout;
   checksums: ChecksumSpec;

@@ -5,10 +5,11 @@
  *
  * Keywords: $ref (to #/$defs/…), type, const, enum, properties, required, additionalProperties: false,
  * items, minItems, minLength, maxLength, pattern, minimum, maximum, oneOf (each branch an object told
- * apart by one `const` property, like `kind` or `type`, or a plain alternative), if/then/else (a field
- * required or forbidden depending on another: the message says which value decided it) and the
- * boolean schema `false` (the field is not allowed there). Annotations ($schema, $id, $defs, title,
- * description, default) are read by editors only.
+ * apart by one `const` property, like `kind` or `type`, or a plain alternative; or, beside `properties`,
+ * branches of `required` alone: exactly one of those fields, like unique's `column` or `columns`),
+ * if/then/else (a field required or forbidden depending on another: the message says which value
+ * decided it) and the boolean schema `false` (the field is not allowed there). Annotations ($schema,
+ * $id, $defs, title, description, default) are read by editors only.
  */
 
 export type JsonSchema = { [keyword: string]: unknown };
@@ -31,7 +32,8 @@ export function checkAgainstSchema(value: unknown, schema: JsonSchema | boolean,
   if (schema === false) return { path, message: `${path} is not allowed` };
   const s = resolve(schema, root);
   const fault = (must: string): SchemaFault => ({ path, message: `${path} ${must}` });
-  if (s.oneOf !== undefined) return checkOneOf(value, s.oneOf as JsonSchema[], root, path);
+  const choice = s.oneOf === undefined ? undefined : requiredChoice(s.oneOf as JsonSchema[]);
+  if (s.oneOf !== undefined && !choice) return checkOneOf(value, s.oneOf as JsonSchema[], root, path);
   if (s.const !== undefined && value !== s.const) return fault(`must be ${JSON.stringify(s.const)}`);
   if (s.enum !== undefined && !(s.enum as unknown[]).includes(value)) {
     return fault(`must be one of: ${(s.enum as unknown[]).map((e) => JSON.stringify(e)).join(', ')}`);
@@ -75,6 +77,9 @@ export function checkAgainstSchema(value: unknown, schema: JsonSchema | boolean,
         return { path: `${path}.${k}`, message: `${path}.${k} is not a known field (known: ${known.join(', ')})` };
       }
     }
+    if (choice && choice.filter((fields) => fields.every((f) => Object.hasOwn(obj, f))).length !== 1) {
+      return fault(`must have exactly one of: ${choice.map((fields) => fields.join(' + ')).join(', ')}`);
+    }
   }
   if (s.if !== undefined) return checkCondition(value, s, root, path);
   return undefined;
@@ -99,6 +104,12 @@ function checkCondition(value: unknown, s: JsonSchema, root: JsonSchema, path: s
     return `${path}.${k} is absent${dflt === undefined ? '' : ` (default ${JSON.stringify(dflt)})`}`;
   });
   return why.length === 0 ? f : { path: f.path, message: `${f.message} when ${why.join(' and ')}` };
+}
+
+/** The field sets of a oneOf whose branches say only `required` (exactly one of them must be present), else undefined. */
+function requiredChoice(branches: JsonSchema[]): string[][] | undefined {
+  if (!branches.every((b) => Object.keys(b).length === 1 && Array.isArray(b.required))) return undefined;
+  return branches.map((b) => b.required as string[]);
 }
 
 function resolve(s: JsonSchema, root: JsonSchema): JsonSchema {

@@ -3,13 +3,14 @@
  * (index.ts): ids, descriptions, severities and parameters from each type's module (bounds and allowed
  * values read with the column's own coercer, so a decimal bound becomes the same unscaled bigint the
  * values become), and the implicit checks the loader always makes (type fit; NOT NULL, width and
- * precision where the contract declares none).
+ * precision where the contract declares none; the contract's key, unless a declared key rule of the
+ * same type names exactly its columns).
  */
 import type { ColumnContract, DatasetContract } from '../../datasets/index.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { coercerFor, CoerceFailure, typeText, type Canonical } from '../coerce.ts';
 import type {
-  BatchRuleModule, ColumnKind, ColumnRuleModule, Compiled, RuleDeclaration, RuleModule, RuleState, ValueCheck,
+  BatchRuleModule, ColumnKind, ColumnRuleModule, Compiled, KeyRuleModule, RuleDeclaration, RuleModule, RuleState, ValueCheck,
 } from './rule-module.ts';
 
 /** A contract column's checks, grouped by what the pass does with them. */
@@ -27,8 +28,13 @@ export interface ColumnRules {
   rest: RuleState[];
   /** Predicates on loadable values. */
   values: Array<{ state: RuleState; check: ValueCheck }>;
-  /** Rules judged on the column's keys. */
-  keyed: RuleState[];
+}
+
+/** A rule judged on the keys of one or more columns (unique, the contract's key). */
+export interface KeyRule {
+  state: RuleState;
+  /** Contract column indexes, in the rule's order. */
+  columns: number[];
 }
 
 export interface CompiledRules {
@@ -38,6 +44,8 @@ export interface CompiledRules {
   columns: ColumnRules[];
   /** Batch-level rules, in report order. */
   batch: RuleState[];
+  /** Key rules, in report order. */
+  keys: KeyRule[];
   /** Every batch-level module, with its rule when one is declared or implicit (report header fields). */
   batchModules: Array<{ module: BatchRuleModule; state?: RuleState }>;
 }
@@ -59,10 +67,10 @@ export function columnKind(c: ColumnContract): ColumnKind {
   }
 }
 
-function newState(module: RuleModule, column: string | undefined, implicit: boolean, compiled: Compiled<unknown>, declared: RuleDeclaration | undefined): RuleState {
+function newState(module: RuleModule, column: string | undefined, implicit: boolean, compiled: Compiled<unknown>, declared: RuleDeclaration | undefined, columns?: string[]): RuleState {
   return {
-    id: column ? `${module.type}:${column}` : module.type,
-    type: module.type, column, severity: compiled.severity ?? declared?.severity ?? 'error', implicit, description: compiled.description,
+    id: column ? `${module.type}:${column}` : columns ? `${module.type}:${columns.join(',')}` : module.type,
+    type: module.type, column, ...(columns ? { columns } : {}), severity: compiled.severity ?? declared?.severity ?? 'error', implicit, description: compiled.description,
     checked: 0, failed: 0, samples: [],
     module, params: compiled.params,
   };
@@ -85,8 +93,9 @@ export function compileRules(contract: DatasetContract, ruleTypes: Readonly<Reco
   const modules = Object.values(ruleTypes);
   const byName = new Map(contract.columns.map((c, i) => [c.name.toLowerCase(), i]));
   const columns: ColumnRules[] = contract.columns.map(() => ({
-    all: [], countRows: [], countValues: [], countLoadable: [], rejectNull: [], claims: new Map(), rest: [], values: [], keyed: [],
+    all: [], countRows: [], countValues: [], countLoadable: [], rejectNull: [], claims: new Map(), rest: [], values: [],
   }));
+  const keys: KeyRule[] = [];
   const declared: RuleState[] = [];
   const batch = new Map<BatchRuleModule, RuleState>();
   const bad = (rule: RuleDeclaration, what: string): never => {
@@ -107,7 +116,23 @@ export function compileRules(contract: DatasetContract, ruleTypes: Readonly<Reco
       r.claims.set(m.claims, list);
     }
     if (m.claimsRest) r.rest.push(state);
-    if (m.keys) r.keyed.push(state);
+  };
+  /** A key rule's columns as contract indexes: each must exist, none twice. */
+  const keyColumns = (names: string[], fail: (what: string) => never): number[] => {
+    const out: number[] = [];
+    for (const name of names) {
+      const i = byName.get(String(name).toLowerCase());
+      if (i === undefined) fail(`unknown column ${name}`);
+      if (out.includes(i)) fail(`column ${name} named twice`);
+      out.push(i);
+    }
+    return out;
+  };
+  const addKey = (module: KeyRuleModule, indexes: number[], implicit: boolean, compiled: Compiled<unknown>, decl?: RuleDeclaration): RuleState => {
+    const names = indexes.map((i) => contract.columns[i].name);
+    const state = newState(module, names.length === 1 ? names[0] : undefined, implicit, compiled, decl, names.length === 1 ? undefined : names);
+    keys.push({ state, columns: indexes });
+    return state;
   };
 
   for (const rule of contract.quality as RuleDeclaration[]) {
@@ -116,6 +141,15 @@ export function compileRules(contract: DatasetContract, ruleTypes: Readonly<Reco
     if (!module) {
       if (typeof rule.column === 'string' && !byName.has(rule.column.toLowerCase())) bad(rule, `unknown column ${rule.column}`);
       return bad(rule, `unknown rule type ${rule.type}`);
+    }
+    if (module.scope === 'key') {
+      const named = rule.columns ?? (rule.column === undefined ? [] : [rule.column]);
+      if (named.length === 0 || (rule.columns !== undefined && rule.column !== undefined)) bad(rule, 'name exactly one of column or columns');
+      const indexes = keyColumns(named, (what) => bad(rule, what));
+      const fail = (what: string): never => bad(rule, what);
+      const compiled = module.compile(rule, { contract, columns: indexes.map((i) => contract.columns[i]), bad: fail });
+      declared.push(addKey(module, indexes, false, compiled, rule));
+      continue;
     }
     if (module.scope === 'batch') {
       if (batch.has(module)) bad(rule, 'declared twice');
@@ -149,6 +183,18 @@ export function compileRules(contract: DatasetContract, ruleTypes: Readonly<Reco
       implicit.push(state);
     }
   });
+  // The contract's key: enforced by each key rule type with an implicit form, unless declared on exactly its columns.
+  if (contract.key.length > 0) {
+    const keyIndexes = keyColumns(contract.key, (what) => {
+      throw new ConfigError(`the ${contract.name} contract's key: ${what}`, {}, 'fix key in the contract file');
+    });
+    const sameSet = (a: number[]): boolean => a.length === keyIndexes.length && a.every((i) => keyIndexes.includes(i));
+    for (const m of modules) {
+      if (m.scope !== 'key' || !m.implicit || keys.some((k) => k.state.module === m && sameSet(k.columns))) continue;
+      const compiled = m.implicit(contract, keyIndexes.map((i) => contract.columns[i]));
+      if (compiled) implicit.push(addKey(m, keyIndexes, true, compiled));
+    }
+  }
   for (const m of modules) {
     if (m.scope !== 'batch' || !m.implicit || batch.has(m)) continue;
     const compiled = m.implicit();
@@ -166,5 +212,7 @@ export function compileRules(contract: DatasetContract, ruleTypes: Readonly<Reco
     if (k > 1) s.id = `${s.id}#${k}`;
   }
   const batchModules = modules.filter((m): m is BatchRuleModule => m.scope === 'batch').map((module) => ({ module, state: batch.get(module) }));
-  return { all, columns, batch: all.filter((s) => s.module.scope === 'batch'), batchModules };
+  const keyOrder = new Map(all.map((s, i) => [s, i]));
+  keys.sort((a, b) => keyOrder.get(a.state)! - keyOrder.get(b.state)!);
+  return { all, columns, batch: all.filter((s) => s.module.scope === 'batch'), batchModules, keys };
 }

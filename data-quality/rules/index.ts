@@ -4,7 +4,7 @@
  * registry's modules compile to; nothing else in the code asks which type a rule is.
  *
  * HOW TO ADD A RULE TYPE
- *   1. Write `data-quality/rules/<type>.ts` exporting a ColumnRuleModule or BatchRuleModule
+ *   1. Write `data-quality/rules/<type>.ts` exporting a ColumnRuleModule, KeyRuleModule or BatchRuleModule
  *      (rule-module.ts): `compile` (check the parameters with ctx.bad / ctx.value, return params,
  *      description, severity), `counts`, and either `values` (a predicate on loadable values and its
  *      message) or `claims` (a coercion failure), optionally `implicit`, `byteLevel` (without it, a
@@ -51,6 +51,6 @@ export function ruleTypesWith(extra: RuleTypes | undefined): RuleTypes {
   return extra ? { ...defaultRuleTypes, ...extra } : defaultRuleTypes;
 }
 
-export { compileRules, columnKind, type ColumnRules, type CompiledRules } from './compile.ts';
+export { compileRules, columnKind, type ColumnRules, type CompiledRules, type KeyRule } from './compile.ts';
 export type * from './rule-module.ts';
 export { defaultVerdict, verdictOf } from './rule-module.ts';

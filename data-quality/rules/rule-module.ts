@@ -14,6 +14,8 @@ import type { QualityReport, RuleResult, RuleStatus } from '../report.ts';
 export interface RuleDeclaration {
   type: string;
   column?: string;
+  /** A rule over several columns together (unique over a composite key). */
+  columns?: string[];
   severity: Severity;
 }
 
@@ -55,7 +57,7 @@ export interface ValueCheck {
  * What a rule demands of a column on the byte-level path, where values are never JS values per cell:
  * - numbers: inclusive bounds on the canonical number (a decimal's unscaled integer), and/or a set of allowed values;
  * - text: a width in UTF-8 bytes, no NUL byte, and/or a pattern (fixed masks per ASCII byte when it has them).
- * An empty form demands nothing per value (not_null and unique are decided by NULL counts and keys).
+ * An empty form demands nothing per value (not_null is decided by NULL counts; unique is a key rule).
  * A module that returns undefined sends every unit of the column through the per-value path.
  */
 export interface ByteLevelForm {
@@ -84,12 +86,32 @@ export interface ColumnRuleModule<P = unknown> {
   readonly claimsRest?: boolean;
   /** Its per-value check on loadable values. `show` prints a value as messages do. */
   values?(state: RuleState<P>, show: (v: Canonical) => string): ValueCheck;
-  /** It needs the column's keys; at the end it gets the repeated ones. */
-  readonly keys?: boolean;
-  /** Sets failed and samples from the repeated keys (count and the first few, in input order). */
-  judgeKeys?(state: RuleState<P>, count: number, samples: RuleResult['samples']): void;
   byteLevel?(state: RuleState<P>, column: ColumnContract, kind: ColumnKind): ByteLevelForm | undefined;
   /** The verdict (default: pass without failures, else fail or warn by severity). */
+  verdict?(state: RuleState<P>): RuleStatus;
+}
+
+/** What a key rule's compile step gets: the columns it names, in declared order. */
+export interface KeyRuleContext {
+  contract: DatasetContract;
+  columns: ColumnContract[];
+  /** Throws the ConfigError that names the rule. */
+  bad(this: void, what: string): never;
+}
+
+/**
+ * A rule on the values of one or more columns taken together, judged on their keys (unique, and the
+ * contract's `key`): the pass collects each row's tuple (key-check.ts) and, at the end, hands the
+ * repeated ones to judgeKeys. A NULL in a key column is the columns' own not_null failure.
+ */
+export interface KeyRuleModule<P = unknown> {
+  readonly type: string;
+  readonly scope: 'key';
+  compile(decl: RuleDeclaration, ctx: KeyRuleContext): Compiled<P>;
+  /** The rule the loader makes from the contract's `key` when no declared rule of this type names exactly its columns. */
+  implicit?(contract: DatasetContract, columns: ColumnContract[]): Compiled<P> | undefined;
+  /** Sets failed and samples from the repeated keys (count and the first few, in input order). */
+  judgeKeys(state: RuleState<P>, count: number, samples: RuleResult['samples']): void;
   verdict?(state: RuleState<P>): RuleStatus;
 }
 
@@ -114,7 +136,7 @@ export interface BatchRuleModule<P = unknown> {
   verdict?(state: RuleState<P>): RuleStatus;
 }
 
-export type RuleModule = ColumnRuleModule<any> | BatchRuleModule<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type RuleModule = ColumnRuleModule<any> | BatchRuleModule<any> | KeyRuleModule<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The default verdict: pass without failures, else fail (error) or warn. */
 export function defaultVerdict(s: { failed: number; severity: Severity }): RuleStatus {

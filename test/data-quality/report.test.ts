@@ -95,7 +95,7 @@ describe('the report', () => {
     assert.match(md, /\| ❌ \| `max_bytes:s_name` \| error \| 59 \| 1 \| s_name fits varchar\(100\) in UTF-8 bytes \|/);
     assert.match(md, /\| ⚠️ \| `row_count_change` \| warn \| 1 \| 1 \| 60 rows against 48 in the previous published batch \(\+25%; limit ±20%\) \|/);
     assert.match(md, /### ❌ `unique:s_suppkey` \(error\)\n\n1 row of 60 checked failed: s_suppkey holds no value twice\.\n/);
-    assert.match(md, /\| landing\/part-0\.parquet \| 6 \| 2 \| 2 repeats a key first seen at row 2 of the same file \|/);
+    assert.match(md, /\| landing\/part-0\.parquet \| 6 \| 2 \| landing\/part-0\.parquet row 6 repeats key \(s_suppkey=2\) first seen at row 2 of the same file \|/);
     assert.match(md, /\| landing\/part-0\.parquet \| 9 \| "call\\\|me" \|/, 'pipes escaped in cells');
     assert.ok(md.indexOf('### ❌') < md.indexOf('### ⚠️'), 'errors before warnings');
     assert.match(md, /\| s_comment \| varchar\(max\) \| 0 \| 0 \| .* \| 100 \| 65,535 \| \d+ \|/);

@@ -61,7 +61,7 @@ describe('unique', () => {
     // rows are numbered within their file: b.parquet's first row is row 1, so key 15 is its row 5
     assert.deepEqual(r.samples[0], {
       file: 'landing/b.parquet', row: 5, value: '7',
-      message: '7 repeats a key first seen at landing/a.parquet, row 7',
+      message: 'landing/b.parquet row 5 repeats key (s_suppkey=7) first seen at landing/a.parquet, row 7',
     });
     assert.equal(r.samples[1].row, 8);
   });
@@ -88,10 +88,10 @@ describe('unique', () => {
     const r = rule(report, 'unique:s_suppkey');
     assert.equal(r.failed, 2);
     assert.deepEqual(r.samples.map((s) => [s.file, s.row]), [['part-29.parquet', 501], ['part-29.parquet', 1000]]);
-    assert.equal(r.samples[1].message, `${(3 * 7919) % n} repeats a key first seen at part-0.parquet, row 4`);
+    assert.equal(r.samples[1].message, `part-29.parquet row 1000 repeats key (s_suppkey=${(3 * 7919) % n}) first seen at part-0.parquet, row 4`);
   });
 
-  it('works on text keys (64-bit hashes) and on integer keys', () => {
+  it('works on text keys (hashed, confirmed on the values) and on integer keys', () => {
     const contract = supplierWith([
       { type: 'unique', column: 's_phone', severity: 'warn' },
       { type: 'unique', column: 's_nationkey', severity: 'warn' },

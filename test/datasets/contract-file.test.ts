@@ -96,6 +96,37 @@ describe('contract files', () => {
     assert.equal(fault(q).path, '$.quality[3].column');
   });
 
+  it('a key column that is nullable, or named twice; a composite unique naming a missing column', () => {
+    const c = good();
+    c.columns[1].nullable = true;
+    c.key = ['s_suppkey', 's_name'];
+    const e = fault(c);
+    assert.equal(e.path, '$.key[1]');
+    assert.equal(e.message, 'x/supplier.json: $.key[1] names "s_name", which is nullable: every key column must be "nullable": false');
+    assert.equal(fault({ ...good(), key: ['s_suppkey', 's_suppkey'] }).path, '$.key[1]');
+    const q = good();
+    q.quality[3] = { type: 'unique', columns: ['s_suppkey', 's_nope'], severity: 'error' };
+    const u = fault(q);
+    assert.equal(u.path, '$.quality[3].columns[1]');
+    assert.match(u.message, /\$\.quality\[3\]\.columns\[1\] names "s_nope", which is not a column/);
+    q.quality[3] = { type: 'unique', columns: ['s_name', 's_name'], severity: 'error' };
+    assert.equal(fault(q).path, '$.quality[3].columns[1]');
+  });
+
+  it('unique takes exactly one of column and columns', () => {
+    const q = good();
+    q.quality[3] = { type: 'unique', column: 's_name', columns: ['s_phone'], severity: 'error' } as never;
+    const e = fault(q);
+    assert.equal(e.path, '$.quality[3]');
+    assert.equal(e.message, 'x/supplier.json: $.quality[3] must have exactly one of: column, columns');
+    q.quality[3] = { type: 'unique', severity: 'error' } as never;
+    assert.equal(fault(q).message, 'x/supplier.json: $.quality[3] must have exactly one of: column, columns');
+    q.quality[3] = { type: 'unique', columns: [], severity: 'error' };
+    assert.equal(fault(q).message, 'x/supplier.json: $.quality[3].columns must have at least 1 item(s)');
+    q.quality[3] = { type: 'unique', columns: ['s_name', 's_phone'], severity: 'warn' };
+    assert.deepEqual(parseContract(JSON.stringify(q), 'x/supplier.json').quality[3], { type: 'unique', columns: ['s_name', 's_phone'], severity: 'warn' });
+  });
+
   it('bad JSON syntax: line and column', () => {
     const broken = TEXT.replace('"schema": "assignment",', '"schema": "assignment"');
     const line = TEXT.split('\n').findIndex((l) => l.includes('"stageTable"')) + 1;
