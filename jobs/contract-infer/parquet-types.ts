@@ -110,11 +110,24 @@ export function columnType(file: string, e: SchemaElement): ParquetColumnType {
   }
 }
 
+/** A failure of the store itself (network, permissions): passed on as it came, it is not the file's fault. */
+class StoreFailure extends Error {
+  constructor(readonly original: unknown) {
+    super('store read failed');
+  }
+}
+
 /** Reads the footer (only the footer: one or two range reads). A damaged file is a QualityError naming it. */
 export async function readFooter(access: RandomAccess): Promise<FileMetaData> {
   try {
-    return await parquetMetadataAsync({ byteLength: access.size, slice: (start, end) => access.read(start, end ?? access.size) });
+    return await parquetMetadataAsync({
+      byteLength: access.size,
+      slice: (start, end) => access.read(start, end ?? access.size).catch((e: unknown) => {
+        throw new StoreFailure(e);
+      }),
+    });
   } catch (e) {
+    if (e instanceof StoreFailure) throw e.original;
     throw new QualityError(`not a readable Parquet file (${(e as Error).message})`, { file: access.uri },
       'the upload may have been cut off: re-export or re-upload the file');
   }

@@ -67,7 +67,7 @@ async function published(warehouse: string, table: string, columns: string[], ke
     const cols = columns.map((c) => `CAST(${c} AS VARCHAR(300)) AS ${c}`).join(', ');
     const got = await wh.query(`SELECT ${cols} FROM assignment.${table} AS t ORDER BY t.${key}`);
     const loads = await wh.query(`SELECT COUNT(DISTINCT load_ts) AS n FROM assignment.${table}`);
-    return { rows: got.map((r) => columns.map((c) => (r[c] === null ? null : String(r[c])))), loads: Number(loads[0].n) };
+    return { rows: got.map((r) => columns.map((c) => r[c] as string | null)), loads: Number(loads[0].n) };
   } finally {
     await wh.close();
   }

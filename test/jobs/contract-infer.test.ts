@@ -172,6 +172,9 @@ describe('contract infer', () => {
     const mixed = folder('mixed', { 'a.csv': 'o_id\n1\n' });
     writeFileSync(join(mixed, 'b.parquet'), readFileSync(at('pq', 'part-0.parquet')));
     assert.match(refusal(await infer(['--dataset', 'x', '--source', mixed])), /holds both Parquet and text files: a contract reads one format/);
+    const damaged = await infer(['--dataset', 'x', '--source', folder('damaged', { 'x.parquet': 'PAR1 not a footer PAR1' })]);
+    assert.equal(damaged.code, 4, damaged.stderr);
+    assert.match(damaged.stderr.trim(), /^QualityError: not a readable Parquet file \(.*\) \(.*x\.parquet\) — the upload may have been cut off/);
   });
 
   it('refuses a key that is missing, NULL somewhere, or repeats; without --key the first column must be unique', async () => {
@@ -194,6 +197,7 @@ describe('contract infer', () => {
     assert.match(refusal(await infer(['--dataset', 'Bad-Name', '--source', src])), /^ConfigError: --dataset "Bad-Name" is not a dataset name — a dataset name matches/);
     assert.match(refusal(await infer(['--source', src])), /contract infer needs --dataset NAME/);
     assert.match(refusal(await infer(['--dataset', 'w', '--source', src, '--header', '--no-header'])), /--header and --no-header contradict each other/);
+    assert.match(refusal(await runCli(['contract', 'check', 'datasets/supplier.json', '--key', 'x'])), /^ConfigError: contract check takes no --key/);
     const wide = folder('wide', { 'w.csv': `id,v\n1,${'é'.repeat(32768)}\n` });
     assert.match(refusal(await infer(['--dataset', 'w', '--source', wide])), /^ConfigError: column v holds a value of 65536 bytes in UTF-8, more than Redshift's widest varchar \(65535 bytes\) \(column v\)/);
   });
