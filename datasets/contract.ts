@@ -59,6 +59,16 @@ export interface ColumnContract {
   /** Column name in the source files when it differs from `name`. */
   sourceName?: string;
   description?: string;
+  /** What `contract infer` saw of the column in the batch it drafted the contract from (documentation only). */
+  observed?: ColumnObserved;
+}
+
+/** A column as `contract infer` observed it: rows scanned, NULLs among them, the widest value in UTF-8 bytes. */
+export interface ColumnObserved {
+  rows: number;
+  nulls: number;
+  /** Character columns: the longest value seen, in UTF-8 bytes (the declared width rounds it up). */
+  maxBytes?: number;
 }
 
 export interface DelimitedSourceOptions {
