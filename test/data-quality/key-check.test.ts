@@ -87,7 +87,7 @@ describe('key check: shares from worker evaluators', () => {
     main.absorb(worker.takePartial());
     const r = rule(main.finish({ batchFolder: 'x/', files: 2 }), 'unique:s_phone,s_nationkey');
     assert.deepEqual([r.checked, r.failed], [8, 1], 'row 7 differs in s_nationkey: only a collision under the tiny hash');
-    assert.equal(r.samples[0].message, `b.parquet row 2 repeats key (s_phone="${phone}", s_nationkey=3) first seen at a.parquet, row 3`);
+    assert.equal(r.samples[0].message, `b.parquet row 2 repeats key (s_phone="${String(phone)}", s_nationkey=3) first seen at a.parquet, row 3`);
   });
 });
 
