@@ -125,7 +125,7 @@ const ranged = {
 };
 
 describe('date, timestamp, CHAR and BOOLEAN values that cannot be kept are refused', () => {
-  const fx = warehouseFixture('pglite', 'temporal-refusals', (dir) => {
+  const fx = warehouseFixture('pglite', 'temporal_refusals', (dir) => {
     for (const [name, contract] of [['contracts', momentsContract], ['ranged', ranged]] as const) {
       mkdirSync(join(dir, name));
       writeFileSync(join(dir, name, 'moments.json'), JSON.stringify(contract, null, 2));
