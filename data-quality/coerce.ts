@@ -128,6 +128,8 @@ function stringCoercer(maxBytes: number): Coercer {
     let s: string;
     if (typeof v === 'string') s = v;
     else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') s = String(v);
+    // a date or timestamp into varchar: its full text, nanoseconds included (what "load it as varchar" keeps)
+    else if (v instanceof EpochDays || v instanceof EpochNanos) s = v.toString();
     else if (v instanceof Uint8Array) return new CoerceFailure('type', 'binary value where text is expected');
     else return new CoerceFailure('type', `${showValue(v)} is not text`);
     // Bytes, not characters: 3 bytes per char is the worst case below U+10000, 4 above (surrogate pairs = 2 units).

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { runCli } from '../support/cli.ts';
+import { openWarehouse } from '../../jobs/warehouse/index.ts';
 import { warehouseFixture } from '../support/engines.ts';
 import { momentsContract, writeInt96File } from '../support/temporal-fixtures.ts';
 
@@ -149,6 +150,27 @@ describe('date, timestamp, CHAR and BOOLEAN values that cannot be kept are refus
       assert.ok(lines[0].includes(join(batch, c.file)), lines[0]);
     });
   }
+
+  it('nanoseconds load as varchar, as the refusal advises: the full text, every digit', async () => {
+    const dir = join(fx.dir, 'as-varchar');
+    mkdirSync(join(dir, 'contracts'), { recursive: true });
+    const columns = momentsContract.columns.map((c) => (c.name === 'm_ts' ? { ...c, type: { kind: 'varchar', bytes: 40 } } : c));
+    writeFileSync(join(dir, 'contracts', 'moments.json'), JSON.stringify({ ...momentsContract, columns }));
+    mkdirSync(join(dir, 'batch'));
+    parquetTs(join(dir, 'batch'), 1704164645123456789n);
+    const r = await runCli([
+      'run', '--dataset', 'moments', '--date', '2026-11-26', '--source', join(dir, 'batch'), '--contracts', join(dir, 'contracts'),
+      '--staging', join(dir, 'staging'), '--reports', join(dir, 'reports'), '--warehouse', `pglite:${join(dir, 'warehouse')}`,
+    ], { cwd: fx.dir });
+    assert.equal(r.code, 0, r.stderr);
+    const wh = await openWarehouse(`pglite:${join(dir, 'warehouse')}`);
+    try {
+      const got = await wh.query('SELECT m_ts FROM assignment.moments_data ORDER BY m_id');
+      assert.deepEqual(got.map((x) => x.m_ts), ['1970-01-01 00:00:00', '2024-01-02 03:04:05.123456789']);
+    } finally {
+      await wh.close();
+    }
+  });
 
   it('a range bound written as a date takes its midnight on a TIMESTAMP column, and CHAR keys differ without blanks', async () => {
     const batch = join(fx.dir, 'in-range');
