@@ -1,12 +1,16 @@
+import type { EpochDays, EpochNanos } from './temporal.ts';
+
 /**
  * What a reader hands the rest of the pass: column batches of plain JS values.
  * - strings are UTF-8 decoded text;
  * - integers are number (INT32) or bigint (INT64);
- * - DOUBLE/FLOAT are number;
+ * - DOUBLE/FLOAT are number; BOOLEAN is boolean;
  * - DECIMAL is the exact decimal text (e.g. "-283.84"), never a double;
+ * - DATE is EpochDays (days since 1970-01-01), every TIMESTAMP (MILLIS, MICROS, NANOS, INT96) is EpochNanos
+ *   (nanoseconds since 1970-01-01 00:00:00, exact: never a JS Date, which keeps milliseconds) — core/temporal.ts;
  * - delimited text gives every field as a string, NULL as null.
  */
-export type Value = string | number | bigint | boolean | Date | null | undefined;
+export type Value = string | number | bigint | boolean | EpochDays | EpochNanos | null | undefined;
 
 /** The physical/logical type a file declares for a column, for drift and for conversion. */
 export interface FileColumn {

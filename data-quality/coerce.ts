@@ -5,12 +5,19 @@
  *
  *   smallint/integer -> number        bigint  -> bigint
  *   decimal(p,s)     -> bigint, the value scaled by 10^s (exact, never a double)
- *   real/double      -> number        boolean -> boolean
- *   varchar/char     -> string (width checked in UTF-8 BYTES, as Redshift counts)
- *   date/timestamp   -> string 'YYYY-MM-DD' / 'YYYY-MM-DD HH:MM:SS[.ffffff]'
+ *   real/double      -> number        boolean -> boolean (text: true/false/t/f/1/0, core/boolean-text.ts)
+ *   varchar          -> string (width checked in UTF-8 BYTES, as Redshift counts)
+ *   char             -> string as the source has it: single-byte characters, at most n bytes (core/fixed-char.ts)
+ *   date/timestamp   -> string 'YYYY-MM-DD' / 'YYYY-MM-DD HH:MM:SS[.ffffff]', exact from every source
+ *                       (core/temporal.ts: EpochDays/EpochNanos from Parquet, text from delimited files)
  */
 import { typeText, VARCHAR_MAX_BYTES, type ColumnContract, type RedshiftType } from '../datasets/index.ts';
 import { decimalText } from '../core/decimal-text.ts';
+import { booleanRefusal, parseBooleanText } from '../core/boolean-text.ts';
+import { charRefusal } from '../core/fixed-char.ts';
+import {
+  dateFromDays, EpochDays, EpochNanos, parseDateText, parseTimestampText, TemporalRefusal, timestampFromNanos,
+} from '../core/temporal.ts';
 
 export { typeText };
 
@@ -40,7 +47,7 @@ const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 export function showValue(v: unknown, max = 40): string {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'bigint' || typeof v === 'number') return `${v}`;
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof EpochDays || v instanceof EpochNanos) return v.toString(); // full precision, as the file has it
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a source value of any type is shown as JavaScript prints it (readers yield no plain objects)
   const s = String(v);
   const cut = s.length > max ? `${s.slice(0, max)}…` : s;
@@ -121,6 +128,8 @@ function stringCoercer(maxBytes: number): Coercer {
     let s: string;
     if (typeof v === 'string') s = v;
     else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') s = String(v);
+    // a date or timestamp into varchar: its full text, nanoseconds included (what "load it as varchar" keeps)
+    else if (v instanceof EpochDays || v instanceof EpochNanos) s = v.toString();
     else if (v instanceof Uint8Array) return new CoerceFailure('type', 'binary value where text is expected');
     else return new CoerceFailure('type', `${showValue(v)} is not text`);
     // Bytes, not characters: 3 bytes per char is the worst case below U+10000, 4 above (surrogate pairs = 2 units).
@@ -136,17 +145,6 @@ function stringCoercer(maxBytes: number): Coercer {
     if (s.includes('\u0000')) return new CoerceFailure('type', `${showValue(v)} contains a NUL character`);
     return s;
   };
-}
-
-const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-
-function dateText(d: Date): string {
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
-
-function timestampText(d: Date): string {
-  const ms = d.getUTCMilliseconds();
-  return `${dateText(d)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${ms ? `.${pad(ms, 3)}` : ''}`;
 }
 
 /** The coercer for one contract column, NULL handling included. */
@@ -187,28 +185,45 @@ function typeCoercer(t: RedshiftType): Coercer {
     case 'boolean':
       return (v) => {
         if (typeof v === 'boolean') return v;
-        const s = String(v).toLowerCase();
-        if (s === 'true' || s === 't' || s === '1') return true;
-        if (s === 'false' || s === 'f' || s === '0') return false;
+        if (v === 0 || v === 0n || v === 1 || v === 1n) return v === 1 || v === 1n;
+        if (typeof v === 'string') return parseBooleanText(v) ?? new CoerceFailure('type', booleanRefusal(v));
         return new CoerceFailure('type', `${showValue(v)} is not a boolean`);
       };
     case 'varchar':
       return stringCoercer(t.bytes === 'max' ? VARCHAR_MAX_BYTES : t.bytes);
     case 'char':
-      return stringCoercer(t.bytes);
+      return charCoercer(t.bytes);
     case 'date':
       return (v) => {
-        if (v instanceof Date && !Number.isNaN(v.getTime())) return dateText(v);
-        if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v))) return v;
+        if (v instanceof EpochDays) return temporal(dateFromDays(v.days));
+        if (typeof v === 'string') return temporal(parseDateText(v));
+        if (v instanceof EpochNanos) return new CoerceFailure('type', `${showValue(v)} is a timestamp where a date is expected`);
         return new CoerceFailure('type', `${showValue(v)} is not a date (YYYY-MM-DD)`);
       };
     case 'timestamp':
       return (v) => {
-        if (v instanceof Date && !Number.isNaN(v.getTime())) return timestampText(v);
-        if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(v)) return v.replace('T', ' ');
+        if (v instanceof EpochNanos) return temporal(timestampFromNanos(v.nanos));
+        if (v instanceof EpochDays) return temporal(timestampFromNanos(BigInt(v.days) * 86_400_000_000_000n)); // midnight: exact
+        if (typeof v === 'string') return temporal(parseTimestampText(v));
         return new CoerceFailure('type', `${showValue(v)} is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff])`);
       };
   }
+}
+
+function temporal(r: string | TemporalRefusal): string | CoerceFailure {
+  return typeof r === 'string' ? r : new CoerceFailure('type', r.message);
+}
+
+function charCoercer(bytes: number): Coercer {
+  return (v) => {
+    let s: string;
+    if (typeof v === 'string') s = v;
+    else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') s = String(v);
+    else if (v instanceof Uint8Array) return new CoerceFailure('type', 'binary value where text is expected');
+    else return new CoerceFailure('type', `${showValue(v)} is not text`);
+    const refused = charRefusal(s, bytes);
+    return refused ? new CoerceFailure(refused.rule, refused.message) : s;
+  };
 }
 
 /** Text of a canonical value as COPY reads it (NULL is the caller's business). */

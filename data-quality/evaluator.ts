@@ -12,6 +12,7 @@
 import type { ColumnContract, DatasetContract } from '../datasets/index.ts';
 import type { ColumnBatch, Value } from '../core/values.ts';
 import { decimalText } from '../core/decimal-text.ts';
+import { charComparable } from '../core/fixed-char.ts';
 import { coercerFor, showValue, type Canonical, type CanonicalBatch, type CoerceFailure, type Coercer } from './coerce.ts';
 import { encodeBigint, encodeNumber, hashBigint, hashNumber, hashText, KEY, TEXT } from './hash.ts';
 import { ColumnStats, columnProfile, mergeStats, statsData, storageNote, type ColumnStatsData } from './profile.ts';
@@ -139,7 +140,7 @@ export interface FinishOptions {
   files: number;
 }
 
-type KeyKind = 'bigint' | 'number' | 'boolean' | 'text' | 'bigtext';
+type KeyKind = 'bigint' | 'number' | 'boolean' | 'text' | 'char' | 'bigtext';
 
 class ColumnPlan implements ColumnCheck {
   stats = new ColumnStats();
@@ -170,7 +171,7 @@ class ColumnPlan implements ColumnCheck {
     this.keyKind =
       this.kind === 'number' ? 'number'
         : this.kind === 'boolean' ? 'boolean'
-          : this.kind === 'string' ? 'text'
+          : this.kind === 'string' ? (column.type.kind === 'char' ? 'char' : 'text')
             : column.type.kind === 'decimal' && column.type.precision > 18 ? 'bigtext' : 'bigint';
   }
 
@@ -224,7 +225,7 @@ export class QualityEvaluator {
       const show = (v: Canonical): string => p.show(v);
       for (const state of p.rules.all) {
         const m = state.module;
-        if (m.scope === 'column' && m.values) p.rules.values.push({ state, check: m.values(state as never, show) });
+        if (m.scope === 'column' && m.values) p.rules.values.push({ state, check: charBlind(p.column, m.values(state as never, show)) });
       }
     }
     this.keep = Math.max(1, Math.floor(options.sampleLimit ?? 5));
@@ -648,6 +649,12 @@ function profileBooleans(s: ColumnStats, out: Canonical[], n: number): void {
   if (f > 0) s.hll.add(hashNumber(0));
 }
 
+/** A value check of a CHAR column sees values without their trailing blanks (bounds are compiled the same way). */
+function charBlind(column: ColumnContract, check: ValueCheck): ValueCheck {
+  if (column.type.kind !== 'char') return check;
+  return { test: (v) => check.test(charComparable(v as string)), message: check.message };
+}
+
 function addKeys(keys: KeySink, kind: KeyKind, out: Canonical[], n: number, base: number): void {
   switch (kind) {
     case 'bigint':
@@ -679,6 +686,14 @@ function addKeys(keys: KeySink, kind: KeyKind, out: Canonical[], n: number, base
         const v = out[r];
         if (v === null) continue;
         keys.addText(v as string, base + r);
+      }
+      return;
+    case 'char': // CHAR(n) compares without its trailing blanks, as Redshift and PostgreSQL do
+      for (let r = 0; r < n; r++) {
+        const v = out[r];
+        if (v === null) continue;
+        encodeString(charComparable(v as string));
+        keys.add(KEY[0], KEY[1], base + r);
       }
       return;
     case 'bigtext':

@@ -2,7 +2,9 @@
  * Every column reconciled, not just counts: the SQL side of a package's per-column figures
  * (jobs/partition/column-figures.ts). For each contract column: COUNT(col); for varchar
  * SUM(OCTET_LENGTH(col)) (char: of RTRIM(col)); for integers and decimals the exact SUM (integers widened
- * to DECIMAL(38,0): Redshift's SUM(bigint) is a bigint and could overflow), MIN and MAX. The same text runs
+ * to DECIMAL(38,0): Redshift's SUM(bigint) is a bigint and could overflow), MIN and MAX; for dates and
+ * timestamps MIN and MAX (compared as typed literals in SQL, and as canonical text in JS, so 12:00:00.5 from
+ * the engine equals 12:00:00.500000 from the manifest). The same text runs
  * on Redshift and PostgreSQL unchanged (OCTET_LENGTH, RTRIM, CAST … AS DECIMAL/VARCHAR exist in both).
  *
  * Used three times with the same figures: the stage check before publish, the publish transaction's
@@ -10,7 +12,8 @@
  */
 import type { DatasetContract, RedshiftType } from '../datasets/contract.ts';
 import { LoadError } from '../core/errors.ts';
-import { countLiteral, decimalLiteral, ident } from './sql-text.ts';
+import { countLiteral, dateLiteral, decimalLiteral, ident, timestampLiteral } from './sql-text.ts';
+import { parseDateText, parseTimestampText } from '../core/temporal.ts';
 
 import type { ColumnFigures } from '../core/manifest.ts';
 
@@ -26,6 +29,8 @@ interface ColumnCheck {
   exprs: Array<[Figure, string]>;
   count: string;
   decimal: boolean;
+  /** date/timestamp: min and max are times, not numbers. */
+  temporal?: 'date' | 'timestamp';
 }
 
 const INTEGER_KINDS: ReadonlyArray<RedshiftType['kind']> = ['smallint', 'integer', 'bigint'];
@@ -39,8 +44,9 @@ function columnChecks(contract: DatasetContract): ColumnCheck[] {
     else if (k === 'char') exprs.push(['bytes', `SUM(OCTET_LENGTH(RTRIM(${col})))`]);
     else if (INTEGER_KINDS.includes(k) || k === 'decimal') {
       exprs.push(['sum', k === 'decimal' ? `SUM(${col})` : `SUM(CAST(${col} AS DECIMAL(38,0)))`], ['min', `MIN(${col})`], ['max', `MAX(${col})`]);
-    }
-    return { name: c.name, alias: `c${i}_`, exprs, count: `COUNT(${col})`, decimal: k === 'decimal' };
+    } else if (k === 'date' || k === 'timestamp') exprs.push(['min', `MIN(${col})`], ['max', `MAX(${col})`]);
+    const temporal = k === 'date' || k === 'timestamp' ? k : undefined;
+    return { name: c.name, alias: `c${i}_`, exprs, count: `COUNT(${col})`, decimal: k === 'decimal', temporal };
   });
 }
 
@@ -65,7 +71,9 @@ export function columnFigureConditions(contract: DatasetContract, expected: Reco
     for (const [f, e] of c.exprs) {
       const v = want[f];
       if (v === undefined) throw new LoadError(`the manifest's checksums lack the ${f} of column ${c.name}`, {}, 'rebuild the load package');
-      out.push(v === null ? `${e} IS NULL` : `${e} = ${decimalLiteral(v, `the manifest's ${f} of ${c.name}`)}`);
+      const what = `the manifest's ${f} of ${c.name}`;
+      if (v === null) out.push(`${e} IS NULL`);
+      else out.push(`${e} = ${c.temporal === 'date' ? dateLiteral(v, what) : c.temporal === 'timestamp' ? timestampLiteral(v, what) : decimalLiteral(v, what)}`);
     }
   }
   return out;
@@ -84,6 +92,14 @@ function grouped(v: string | null): string {
   if (v === null) return 'NULL';
   const m = /^(-?)(\d+)(\.\d+)?$/.exec(v);
   return m ? `${m[1]}${m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${m[3] ?? ''}` : v;
+}
+
+/** Two date or timestamp texts name the same time (an engine writes 12:00:00.5 for 12:00:00.500000). */
+function sameTime(kind: 'date' | 'timestamp', a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return a === b;
+  const canon = kind === 'date' ? parseDateText : parseTimestampText;
+  const x = canon(a);
+  return typeof x === 'string' && x === canon(b);
 }
 
 /**
@@ -113,7 +129,7 @@ export function columnFigureMismatches(
         continue;
       }
       const got = asText(row[`${c.alias}${f}`]);
-      if (!same(got, v)) out.push(`${where} column ${c.name} ${WORDS[f](grouped(got), grouped(v))}`);
+      if (c.temporal && f !== 'count' ? !sameTime(c.temporal, got, v) : !same(got, v)) out.push(`${where} column ${c.name} ${WORDS[f](grouped(got), grouped(v))}`);
     }
   }
   return out;

@@ -12,6 +12,7 @@
  * ConfigError (core/errors.ts, exit 2) everywhere.
  */
 import { ConfigError, LoadError } from '../core/errors.ts';
+import { isCalendarDate } from '../core/temporal.ts';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -142,9 +143,9 @@ export function checkTimestamp(value: string, what: string): string {
   return value;
 }
 
+/** A real calendar date in years 0001..9999 (not via Date.UTC, which reads years 0–99 as 1900–1999). */
 function realDate(y: number, mo: number, d: number): boolean {
-  const t = new Date(Date.UTC(y, mo - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+  return y >= 1 && isCalendarDate(y, mo, d);
 }
 
 /** `CAST('YYYY-MM-DD' AS DATE)` — explicit, so it types the same on Redshift and PostgreSQL. */

@@ -8,6 +8,7 @@
  */
 import type { ColumnContract, DatasetContract } from '../../datasets/index.ts';
 import { ConfigError } from '../../core/errors.ts';
+import { charComparable } from '../../core/fixed-char.ts';
 import { coercerFor, CoerceFailure, typeText, type Canonical } from '../coerce.ts';
 import type {
   BatchRuleModule, ColumnKind, ColumnRuleModule, Compiled, KeyRuleModule, RuleDeclaration, RuleModule, RuleState, ValueCheck,
@@ -77,7 +78,10 @@ function newState(module: RuleModule, column: string | undefined, implicit: bool
 }
 
 function bound(contract: DatasetContract, rule: RuleDeclaration, c: ColumnContract, text: string): Canonical {
-  const v = coercerFor({ ...c, nullable: true })(text);
+  // A date bound on a timestamp column is its midnight; a CHAR bound compares without trailing blanks.
+  const asRead = c.type.kind === 'timestamp' && /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text} 00:00:00` : text;
+  const v = coercerFor({ ...c, nullable: true })(asRead);
+  if (c.type.kind === 'char' && typeof v === 'string') return charComparable(v);
   if (v instanceof CoerceFailure || v === null) {
     const why = v instanceof CoerceFailure ? v.message : 'empty';
     throw new ConfigError(

@@ -2,7 +2,8 @@
  * Per-column figures of a load package, so that a COPY that changed any value is caught: for EVERY
  * contract column the non-null count; for text the total UTF-8 bytes (CHAR without its trailing blanks,
  * which CHAR does not keep apart); for integers and decimals the exact sum (decimals as BigInt of the
- * unscaled value), min and max. Dates, timestamps, booleans and floats are counted. sql/load.ts computes
+ * unscaled value), min and max; for dates and timestamps the earliest and latest canonical text (which sorts
+ * as time does: fixed-width fields, a fraction only when not zero). Booleans and floats are counted. sql/load.ts computes
  * the same figures over the stage and history in one statement each.
  *
  * Fed either way the pass holds a column: canonical values (the evaluator's per-value path), safe
@@ -16,7 +17,7 @@ import type { ColumnFigures } from '../../core/manifest.ts';
 import type { MarkerWatch } from './null-marker.ts';
 import { NULL_MARKER_BYTES } from '../../core/csv-dialect.ts';
 
-export type FigureKind = 'text' | 'char' | 'number' | 'count';
+export type FigureKind = 'text' | 'char' | 'number' | 'temporal' | 'count';
 
 export function figureKind(t: DatasetContract['columns'][number]['type']): FigureKind {
   switch (t.kind) {
@@ -29,6 +30,9 @@ export function figureKind(t: DatasetContract['columns'][number]['type']): Figur
     case 'bigint':
     case 'decimal':
       return 'number';
+    case 'date':
+    case 'timestamp':
+      return 'temporal';
     default:
       return 'count';
   }
@@ -41,6 +45,9 @@ export interface FiguresPartial {
   sum: Array<bigint | null>;
   min: Array<bigint | null>;
   max: Array<bigint | null>;
+  /** date/timestamp columns: earliest and latest canonical text. */
+  first: Array<string | null>;
+  last: Array<string | null>;
   markers: number;
 }
 
@@ -71,7 +78,7 @@ export class ColumnFigureAccumulator {
 
   private fresh(): FiguresPartial {
     const n = this.contract.columns.length;
-    return { count: new Array<number>(n).fill(0), bytes: new Array<number>(n).fill(0), sum: new Array<bigint | null>(n).fill(null), min: new Array<bigint | null>(n).fill(null), max: new Array<bigint | null>(n).fill(null), markers: 0 };
+    return { count: new Array<number>(n).fill(0), bytes: new Array<number>(n).fill(0), sum: new Array<bigint | null>(n).fill(null), min: new Array<bigint | null>(n).fill(null), max: new Array<bigint | null>(n).fill(null), first: new Array<string | null>(n).fill(null), last: new Array<string | null>(n).fill(null), markers: 0 };
   }
 
   /**
@@ -133,6 +140,18 @@ export class ColumnFigureAccumulator {
         if (v.charCodeAt(0) === BACKSLASH) this.watch.text(v);
       }
       p.bytes[ci] += bytes;
+    } else if (kind === 'temporal') {
+      let first = p.first[ci];
+      let last = p.last[ci];
+      for (let r = from; r < to; r++) {
+        const v = col[r] as string | null;
+        if (v === null) continue;
+        count++;
+        if (first === null || v < first) first = v;
+        if (last === null || v > last) last = v;
+      }
+      p.first[ci] = first;
+      p.last[ci] = last;
     } else {
       for (let r = from; r < to; r++) if (col[r] !== null) count++;
     }
@@ -211,6 +230,8 @@ export class ColumnFigureAccumulator {
       if (q.sum[ci] !== null) p.sum[ci] = (p.sum[ci] ?? 0n) + q.sum[ci]!;
       if (q.min[ci] !== null && (p.min[ci] === null || q.min[ci]! < p.min[ci]!)) p.min[ci] = q.min[ci];
       if (q.max[ci] !== null && (p.max[ci] === null || q.max[ci]! > p.max[ci]!)) p.max[ci] = q.max[ci];
+      if (q.first[ci] !== null && (p.first[ci] === null || q.first[ci]! < p.first[ci]!)) p.first[ci] = q.first[ci];
+      if (q.last[ci] !== null && (p.last[ci] === null || q.last[ci]! > p.last[ci]!)) p.last[ci] = q.last[ci];
     }
     this.watch.seen |= q.markers;
   }
@@ -227,6 +248,10 @@ export class ColumnFigureAccumulator {
         f.sum = text(p.sum[ci]);
         f.min = text(p.min[ci]);
         f.max = text(p.max[ci]);
+      }
+      if (kind === 'temporal') {
+        f.min = p.first[ci];
+        f.max = p.last[ci];
       }
       out[c.name] = f;
     });

@@ -7,10 +7,11 @@
  * big-endian two's-complement bytes), and `decimalText` scales them exactly with BigInt.
  */
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
-import type { AsyncBuffer, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData, ParquetParsers, SchemaElement, SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { DriftError, QualityError } from '../../core/errors.ts';
 import { decimalText } from '../../core/decimal-text.ts';
+import { EpochDays, EpochNanos } from '../../core/temporal.ts';
 import type { RandomAccess } from '../store/index.ts';
 import type { ColumnBatch, FileColumn, FileSchema, Value } from '../../core/values.ts';
 
@@ -37,8 +38,19 @@ export interface OpenParquet {
 
 const PAR1 = 0x31524150; // "PAR1" little-endian
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Strings decode strictly: Redshift rejects invalid UTF-8, so it is caught here, at the file. */
-const parsers = { stringFromBytes: (b: Uint8Array) => b && utf8.decode(b) };
+/**
+ * Strings decode strictly: Redshift rejects invalid UTF-8, so it is caught here, at the file. Dates and
+ * timestamps stay exact (hyparquet's defaults make a JS Date, which cuts MICROS and NANOS to milliseconds):
+ * DATE as its day number, every TIMESTAMP unit and INT96 as nanoseconds since 1970-01-01 (isAdjustedToUTC or
+ * not, the stored number is the wall time the column writes).
+ */
+const parsers: Partial<ParquetParsers> = {
+  stringFromBytes: (b: Uint8Array) => b && utf8.decode(b),
+  dateFromDays: (days: number) => new EpochDays(days),
+  timestampFromMilliseconds: (millis: bigint) => new EpochNanos(BigInt(millis) * 1_000_000n),
+  timestampFromMicroseconds: (micros: bigint) => new EpochNanos(BigInt(micros) * 1000n),
+  timestampFromNanoseconds: (nanos: bigint) => new EpochNanos(BigInt(nanos)),
+};
 
 /** Marks a failure of the store itself (network, permissions), which is not the file's fault. */
 class ReadFailure extends Error {

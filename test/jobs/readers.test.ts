@@ -23,6 +23,7 @@ import {
 } from '../../jobs/readers/index.ts';
 import { LocalStore, type RandomAccess } from '../../jobs/store/index.ts';
 import type { ColumnBatch, Value } from '../../core/values.ts';
+import { EpochDays, EpochNanos } from '../../core/temporal.ts';
 
 const TPCH = process.env.TPCH_DIR ?? '/work/shared/data/tpch';
 const TBL = join(TPCH, 'supplier_sf1.tbl');
@@ -325,8 +326,11 @@ describe('parquet reader: files written by hyparquet-writer', () => {
     ]);
     assert.deepEqual(read.rows[0], {
       tiny: 1, small: 300, int: 70000, big: 1n, real: 1.5, dbl: 0.1, flag: true,
-      day: new Date('2024-02-29T00:00:00Z'), ts: new Date('2024-02-29T12:34:56.789Z'), raw: 'bytes', js: '{"a":1}', u8: 255, u32: 4294967295n,
+      day: new EpochDays(19782), ts: new EpochNanos(1709210096789000000n), raw: 'bytes', js: '{"a":1}', u8: 255, u32: 4294967295n,
     });
+    // exact, never a millisecond JS Date: DATE as its day number, a TIMESTAMP as nanoseconds since 1970-01-01
+    assert.equal(String(read.rows[0].day), '2024-02-29');
+    assert.equal(String(read.rows[0].ts), '2024-02-29 12:34:56.789000');
     assert.deepEqual(read.rows[1].raw, '');
   });
 
