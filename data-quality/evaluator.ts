@@ -652,7 +652,7 @@ function profileBooleans(s: ColumnStats, out: Canonical[], n: number): void {
 /** A value check of a CHAR column sees values without their trailing blanks (bounds are compiled the same way). */
 function charBlind(column: ColumnContract, check: ValueCheck): ValueCheck {
   if (column.type.kind !== 'char') return check;
-  return { test: (v) => check.test(charComparable(v as string)), message: check.message };
+  return { test: (v) => check.test(charComparable(v as string)), message: (v) => check.message(v) };
 }
 
 function addKeys(keys: KeySink, kind: KeyKind, out: Canonical[], n: number, base: number): void {
@@ -692,8 +692,7 @@ function addKeys(keys: KeySink, kind: KeyKind, out: Canonical[], n: number, base
       for (let r = 0; r < n; r++) {
         const v = out[r];
         if (v === null) continue;
-        encodeString(charComparable(v as string));
-        keys.add(KEY[0], KEY[1], base + r);
+        keys.addText(charComparable(v as string), base + r);
       }
       return;
     case 'bigtext':
