@@ -4,8 +4,8 @@
  * in one buffer (offset and length per row), 64-bit integers stay two 32-bit words.
  *
  * It covers what Parquet writers produce for flat tables: data pages v1 and v2, PLAIN and dictionary
- * (PLAIN_DICTIONARY, RLE_DICTIONARY) encodings, DELTA_BINARY_PACKED for INT32 and INT64 (DuckDB's
- * PARQUET_VERSION V2), bit-packed PLAIN and RLE for BOOLEAN, OPTIONAL and REQUIRED columns of BOOLEAN,
+ * (PLAIN_DICTIONARY, RLE_DICTIONARY) encodings, DELTA_BINARY_PACKED for INT32 and INT64 and
+ * DELTA_LENGTH_BYTE_ARRAY for BYTE_ARRAY (DuckDB's PARQUET_VERSION V2), bit-packed PLAIN and RLE for BOOLEAN, OPTIONAL and REQUIRED columns of BOOLEAN,
  * INT32, INT64, INT96, DOUBLE and BYTE_ARRAY, every codec hyparquet reads. INT96 stays three 32-bit
  * words per row (nanoseconds of the day, Julian day) for the partitioner to format. Anything else — another encoding or type, or a file whose
  * pages do not add up — throws, and the caller decodes that part of the file with hyparquet instead
@@ -83,6 +83,7 @@ const PLAIN = 0;
 const PLAIN_DICTIONARY = 2;
 const RLE = 3;
 const DELTA_BINARY_PACKED = 5;
+const DELTA_LENGTH_BYTE_ARRAY = 6;
 const RLE_DICTIONARY = 8;
 
 interface PageHeader {
@@ -566,6 +567,28 @@ export function decodeChunk(
         else if (i32) i32[o] = packed[v++];
         else for (let k = 0, d = o * stride; k < stride; k++) words![d + k] = packed[v++];
       }
+    } else if (h.encoding === DELTA_LENGTH_BYTE_ARRAY && physical === 'BYTE_ARRAY') {
+      // Every length (DELTA_BINARY_PACKED), then every value's bytes back to back.
+      const lens = (scratch.packed = room(scratch.packed, present, (k) => new Int32Array(k)));
+      let at = readDeltaBinaryPacked(arena, p, pageEnd, present, false, lens, true);
+      for (let v = 0; v < skipValues; v++) at += lens[v];
+      let v = skipValues;
+      for (let r = a; r < b; r++) {
+        const o = outBase + r - a;
+        if (optional && levels[r] === 0) {
+          valid![o] = 0;
+          offsets![o] = 0;
+          lengths![o] = -1;
+          nulls++;
+          continue;
+        }
+        if (valid) valid[o] = 1;
+        const len = lens[v++];
+        if (len < 0 || at + len > pageEnd) throw new PageDecodeError('value runs past the page');
+        offsets![o] = at;
+        lengths![o] = len;
+        at += len;
+      }
     } else if (h.encoding === PLAIN) {
       if (physical === 'BYTE_ARRAY') {
         for (let s = 0; s < skipValues; s++) {
@@ -835,9 +858,10 @@ function readBits(b: Uint8Array, bit: number, w: number): number {
 /**
  * DELTA_BINARY_PACKED: a header (block size, miniblocks per block, value count, first value), then per
  * block its minimum delta and each miniblock's bit width and bit-packed deltas. Arithmetic wraps at 32 or
- * 64 bits as the encoding demands; 64-bit values stay two words (no BigInt per value).
+ * 64 bits as the encoding demands; 64-bit values stay two words (no BigInt per value). Returns where the
+ * encoded values end (what follows them, for DELTA_LENGTH_BYTE_ARRAY, when `exact`: all of them read).
  */
-function readDeltaBinaryPacked(b: Uint8Array, pos: number, end: number, count: number, wide: boolean, out: Int32Array): void {
+function readDeltaBinaryPacked(b: Uint8Array, pos: number, end: number, count: number, wide: boolean, out: Int32Array, exact = false): number {
   let r = uleb(b, pos, end);
   const blockSize = Number(r.v);
   r = uleb(b, r.pos, end);
@@ -847,7 +871,7 @@ function readDeltaBinaryPacked(b: Uint8Array, pos: number, end: number, count: n
   r = uleb(b, r.pos, end);
   pos = r.pos;
   if (!(blockSize > 0 && blockSize % 128 === 0 && miniblocks > 0 && (blockSize / miniblocks) % 32 === 0)) throw new PageDecodeError('bad delta block header');
-  if (total < count) throw new PageDecodeError('delta page holds fewer values than its levels say');
+  if (total < count || (exact && total !== count)) throw new PageDecodeError(`delta block holds ${total} values, the levels say ${count}`);
   const perMini = blockSize / miniblocks;
   // DuckDB writes INT32 deltas up to 33 bits wide: arithmetic mod 2^32 needs only their low word.
   const maxWidth = 64;
@@ -892,4 +916,5 @@ function readDeltaBinaryPacked(b: Uint8Array, pos: number, end: number, count: n
       pos += (perMini * w) / 8;
     }
   }
+  return pos;
 }
