@@ -1,0 +1,166 @@
+/**
+ * The byte-level path's own pieces for dates, timestamps, booleans and CHAR: the canonical text written
+ * straight into bytes (every day from 0001-01-01 to 9999-12-31, timestamps at their extremes), values it
+ * must not write (a year outside 0001..9999, nanoseconds that are not whole microseconds, CHAR that is
+ * not single-byte or has trailing blanks, a broken rule) sending the column to the per-value path, and
+ * a Parquet file with such a timestamp leaving the byte-level path for the reader, counted.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { parseContract } from '../../datasets/index.ts';
+import { QualityEvaluator } from '../../data-quality/index.ts';
+import { checkFast } from '../../jobs/partition/fast-columns.ts';
+import { partition } from '../../jobs/partition/partition.ts';
+import { MAX_DAY, MICROS, MILLIS, MIN_DAY, NANOS, writeDate, writeTimestamp64, writeTimestamp96 } from '../../jobs/partition/temporal-bytes.ts';
+import type { BooleanColumn, BytesColumn, Int32Column, Int64Column } from '../../jobs/readers/parquet-pages.ts';
+import { LocalStore } from '../../jobs/store/index.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'rl-fast-types-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const buf = new Uint8Array(32);
+const text = (end: number): string | null => (end < 0 ? null : Buffer.from(buf.subarray(0, end)).toString('latin1'));
+
+/** The 64-bit value as the decoder holds it: low word, signed high word. */
+function ts64(v: bigint, unit: typeof MICROS): string | null {
+  return text(writeTimestamp64(buf, 0, Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n)), unit));
+}
+
+const contract = parseContract(JSON.stringify({
+  name: 'kinds', description: 'one column per kind', schema: 'assignment', stageTable: 'kinds_stage', historyTable: 'kinds_data', auditTable: 'load_audit',
+  columns: [
+    { name: 'd', type: { kind: 'date' }, nullable: true },
+    { name: 'ts', type: { kind: 'timestamp' }, nullable: true },
+    { name: 'flag', type: { kind: 'boolean' }, nullable: true },
+    { name: 'code', type: { kind: 'char', bytes: 4 }, nullable: true },
+    { name: 'mode', type: { kind: 'char', bytes: 10 }, nullable: true },
+  ],
+  loadTimestampColumn: 'load_ts', distKey: 'd', sortKey: { style: 'compound', columns: ['load_ts'] }, key: ['d'],
+  source: { prefix: '{dataset}/{yyyymmdd}/', formats: ['parquet'], delimited: { delimiter: '|', header: false, quote: null, nullMarker: '', trailingDelimiter: false } },
+  checksums: { sum: [], minMax: [] }, drift: { policy: 'freeze' },
+  quality: [
+    { type: 'range', column: 'd', min: '1992-01-01', max: '1998-12-31', severity: 'error' },
+    { type: 'allowed_values', column: 'mode', values: ['AIR', 'REG AIR'], severity: 'error' },
+  ],
+}), 'kinds.json');
+
+function bytesColumn(values: string[]): BytesColumn {
+  const data = Buffer.from(values.join(''), 'utf8');
+  const offsets = new Int32Array(values.length);
+  const lengths = new Int32Array(values.length);
+  let o = 0;
+  values.forEach((v, i) => {
+    offsets[i] = o;
+    lengths[i] = Buffer.byteLength(v);
+    o += lengths[i];
+  });
+  return { physical: 'BYTE_ARRAY', rows: values.length, valid: null, nulls: 0, data, offsets, lengths };
+}
+
+/** checkFast on a fresh evaluator: cells, or null (the column goes per value). */
+function fast(ci: number, source: Parameters<typeof checkFast>[2], col: Parameters<typeof checkFast>[3]): ReturnType<typeof checkFast> {
+  const ev = new QualityEvaluator(contract, { partial: true });
+  const base = ev.begin('f.parquet', 1, col.rows);
+  return checkFast(ev, ci, source, col, base);
+}
+
+const days = (...d: number[]): Int32Column => ({ physical: 'INT32', rows: d.length, valid: null, nulls: 0, values: Int32Array.from(d) });
+
+describe('canonical dates and timestamps as bytes', () => {
+  it('writes every day from 0001-01-01 to 9999-12-31 as the proleptic Gregorian calendar has it', () => {
+    const ref = new Date(0);
+    for (let d = MIN_DAY; d <= MAX_DAY; d++) {
+      ref.setTime(d * 86400000);
+      const y = ref.getUTCFullYear();
+      const want = `${String(y).padStart(4, '0')}-${String(ref.getUTCMonth() + 1).padStart(2, '0')}-${String(ref.getUTCDate()).padStart(2, '0')}`;
+      if (text(writeDate(buf, 0, d)) !== want) assert.fail(`day ${d}: ${text(writeDate(buf, 0, d))} is not ${want}`);
+    }
+  });
+
+  it('writes timestamps to the microsecond, without a zero fraction, and refuses what it cannot keep exactly', () => {
+    assert.equal(ts64(1704164645123456n, MICROS), '2024-01-02 03:04:05.123456');
+    assert.equal(ts64(1704164645000000n, MICROS), '2024-01-02 03:04:05');
+    assert.equal(ts64(-1n, MICROS), '1969-12-31 23:59:59.999999');
+    assert.equal(ts64(-1n, MILLIS), '1969-12-31 23:59:59.999000');
+    assert.equal(ts64(1704164645120n, MILLIS), '2024-01-02 03:04:05.120000');
+    assert.equal(ts64(-62135596800000000n, MICROS), '0001-01-01 00:00:00');
+    assert.equal(ts64(253402300799999999n, MICROS), '9999-12-31 23:59:59.999999');
+    assert.equal(ts64(1704164645123456000n, NANOS), '2024-01-02 03:04:05.123456');
+    assert.equal(ts64(1704164645123456789n, NANOS), null, 'nanoseconds are never rounded or truncated');
+    assert.equal(ts64(-62135596800000001n, MICROS), null, 'before 0001-01-01');
+    assert.equal(ts64(253402300800000000n, MICROS), null, 'after 9999-12-31');
+    assert.equal(ts64(-(2n ** 63n), NANOS), null);
+    // INT96: nanoseconds of the day, Julian day (2440588 = 1970-01-01).
+    assert.equal(text(writeTimestamp96(buf, 0, 3723000001000 % 2 ** 32, Math.floor(3723000001000 / 2 ** 32), 2440589)), '1970-01-02 01:02:03.000001');
+    assert.equal(text(writeTimestamp96(buf, 0, 1, 0, 2440588)), null, 'a nanosecond');
+    assert.equal(text(writeTimestamp96(buf, 0, 0, 0, 2440588 + MAX_DAY + 1)), null, 'year 10000');
+  });
+});
+
+describe('columns the byte-level path leaves to the per-value path', () => {
+  it('takes dates inside the range rule and 0001..9999, and leaves the rest', () => {
+    const inside = fast(0, { kind: 'date' }, days(8035, 10591, 8035));
+    assert.equal(inside?.kind, 'text');
+    assert.equal(fast(0, { kind: 'date' }, days(8035, 8034)), null, '1991-12-31 breaks the range');
+    const open = parseContract(JSON.stringify({ ...JSON.parse(JSON.stringify(contract)), quality: [] }), 'kinds.json');
+    const ev = new QualityEvaluator(open, { partial: true });
+    assert.equal(checkFast(ev, 0, { kind: 'date' }, days(MAX_DAY + 1), ev.begin('f', 1, 1)), null, 'year 10000');
+    assert.equal(checkFast(ev, 0, { kind: 'date' }, days(MIN_DAY - 1), ev.begin('f', 1, 1)), null, 'year 0');
+  });
+
+  it('leaves a timestamp column with nanoseconds per value', () => {
+    const words = new Int32Array([Number(BigInt.asIntN(32, 1704164645123456789n)), Number(BigInt.asIntN(32, 1704164645123456789n >> 32n))]);
+    const col: Int64Column = { physical: 'INT64', rows: 1, valid: null, nulls: 0, words };
+    assert.equal(fast(1, { kind: 'timestamp', unit: 'NANOS' }, col), null);
+    assert.equal(fast(1, { kind: 'timestamp', unit: 'MICROS' }, col), null, 'year 55970');
+    words[0] = Number(BigInt.asIntN(32, 1704164645123456000n));
+    assert.equal(fast(1, { kind: 'timestamp', unit: 'NANOS' }, col)?.kind, 'text');
+  });
+
+  it('takes booleans as they are', () => {
+    const col: BooleanColumn = { physical: 'BOOLEAN', rows: 3, valid: Uint8Array.from([1, 0, 1]), nulls: 1, values: Uint8Array.from([1, 0, 0]) };
+    assert.equal(fast(2, { kind: 'boolean' }, col)?.kind, 'bool');
+  });
+
+  it('leaves CHAR that is not single-byte, has trailing blanks, is too wide or breaks allowed_values per value', () => {
+    const t = { kind: 'text', strict: true } as const;
+    assert.equal(fast(3, t, bytesColumn(['ab', 'abcd', '']))?.kind, 'text');
+    assert.equal(fast(3, t, bytesColumn(['ab', 'é'])), null, 'CHAR holds single-byte characters only');
+    assert.equal(fast(3, t, bytesColumn(['ab', 'ab '])), null, 'trailing blanks compare as none in CHAR');
+    assert.equal(fast(3, t, bytesColumn(['abcde'])), null, 'five bytes in char(4)');
+    assert.equal(fast(4, t, bytesColumn(['AIR', 'REG AIR', 'AIR']))?.kind, 'text');
+    assert.equal(fast(4, t, bytesColumn(['AIR', 'SHIP'])), null, 'SHIP is not allowed');
+    assert.equal(fast(4, t, bytesColumn(['AIR', 'AI'])), null, 'a prefix of an allowed value is not one');
+  });
+});
+
+describe('a Parquet timestamp the byte-level path cannot write', () => {
+  it('leaves the unit to the reader, and says so in the fallbacks', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    const write = async (folder: string, nanos: string): Promise<string> => {
+      mkdirSync(join(root, folder));
+      await c.run(`COPY (SELECT DATE '1995-01-01' + i::INTEGER AS d, make_timestamp_ns(CASE WHEN i = 7 THEN ${nanos} ELSE 1704164645000000000 + i * 1000 END) AS ts
+        FROM range(20) r(i)) TO '${join(root, folder, 'a.parquet')}' (FORMAT parquet)`);
+      return join(root, folder);
+    };
+    const store = new LocalStore();
+    const opts = { contract, sourceStore: store, outStore: store, batchDate: '2026-12-01', runId: 'r', slices: 1, workers: 0 };
+    try {
+      const clean = await partition({ ...opts, sourceUri: await write('whole', '1704164645123456000'), outUri: join(root, 'out-whole') });
+      assert.equal(clean.fallbacks, undefined);
+      // One timestamp 789 ns past a microsecond: the byte-level path does not write it, the reader's values go per value.
+      const r = await partition({ ...opts, sourceUri: await write('nanos', '1704164645123456789'), outUri: join(root, 'out-nanos') })
+        .catch((e: unknown) => e as { fallbacks?: unknown });
+      const fallbacks = (r as { fallbacks?: { units: number; reasons: Array<{ reason: string }> } }).fallbacks;
+      assert.equal(fallbacks?.units, 1);
+      assert.equal(fallbacks.reasons[0].reason, 'column ts (timestamp): a value outside what the byte-level path writes or vouches for');
+    } finally {
+      c.closeSync();
+    }
+  });
+});
