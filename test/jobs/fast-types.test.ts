@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -18,6 +19,10 @@ import { partition } from '../../jobs/partition/partition.ts';
 import { MAX_DAY, MICROS, MILLIS, MIN_DAY, NANOS, writeDate, writeTimestamp64, writeTimestamp96 } from '../../jobs/partition/temporal-bytes.ts';
 import type { BooleanColumn, BytesColumn, Int32Column, Int64Column } from '../../jobs/readers/parquet-pages.ts';
 import { LocalStore } from '../../jobs/store/index.ts';
+import { pageDecoder } from '../../jobs/partition/page-decoder.ts';
+import { PageDecodeError } from '../../jobs/readers/parquet-pages.ts';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 
 const root = mkdtempSync(join(tmpdir(), 'rl-fast-types-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -161,6 +166,51 @@ describe('a Parquet timestamp the byte-level path cannot write', () => {
       assert.equal(fallbacks.reasons[0].reason, 'column ts (timestamp): a value outside what the byte-level path writes or vouches for');
     } finally {
       c.closeSync();
+    }
+  });
+});
+
+describe('the quality report of both paths', () => {
+  it('is the same, rule by rule and column by column, for dates, timestamps, booleans and CHAR', async () => {
+    const dir = join(root, 'report');
+    mkdirSync(dir);
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      // Rules that pass, and in the last row group rules that fail (a 1991 date, SHIP); NULLs, every kind.
+      await c.run(`COPY (SELECT CASE WHEN i % 9 = 0 THEN NULL WHEN i = 2500 THEN DATE '1991-12-25' ELSE DATE '1992-01-01' + (i * 13 % 2000)::INTEGER END AS d,
+        CASE WHEN i % 7 = 0 THEN NULL ELSE TIMESTAMP '1995-01-01 00:00:00' + INTERVAL (i * 7919) SECOND END AS ts,
+        CASE WHEN i % 5 = 0 THEN NULL ELSE i % 3 = 0 END AS flag,
+        ['ab', 'abcd', 'x', NULL][i % 4 + 1] AS code, CASE WHEN i = 2600 THEN 'SHIP' ELSE ['AIR', 'REG AIR'][i % 2 + 1] END AS mode
+        FROM range(3000) r(i)) TO '${join(dir, 'a.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 1000)`);
+    } finally {
+      c.closeSync();
+    }
+    const store = new LocalStore();
+    const run = async (out: string): Promise<{ quality: unknown; text: string; columns: unknown; fallbacks?: { units: number } }> => {
+      const r = await partition({ contract, sourceStore: store, sourceUri: dir, outStore: store, outUri: join(root, out), batchDate: '2026-12-01', runId: 'r', slices: 1, partsPerSlice: 1, workers: 0 })
+        .catch((e: unknown) => e as { quality?: unknown; report?: unknown });
+      const q = (r as { quality?: unknown }).quality ?? (r as { report?: unknown }).report;
+      const m = (r as { manifest?: { entries: Array<{ url: string }>; package: { checksums: { columns?: unknown } } } }).manifest;
+      const fallbacks = (r as { fallbacks?: { units: number } }).fallbacks;
+      return { quality: q, text: m ? gunzipSync(readFileSync(m.entries[0].url)).toString() : '', columns: m?.package.checksums.columns, fallbacks };
+    };
+    const fastRun = await run('report-fast');
+    const decode = pageDecoder.decodeChunk;
+    pageDecoder.decodeChunk = () => {
+      throw new PageDecodeError('off');
+    };
+    try {
+      const genericRun = await run('report-generic');
+      assert.ok(fastRun.quality, 'a quality report');
+      assert.ok((genericRun.fallbacks?.units ?? 0) >= 2, 'the generic run read every unit (row group) through hyparquet');
+      assert.equal(fastRun.fallbacks?.units, 1, 'the fast run only the one with the 1991 date');
+      assert.equal((fastRun.quality as { decision: string }).decision, 'blocked');
+      assert.deepEqual(fastRun.quality, genericRun.quality);
+      assert.equal(fastRun.text, genericRun.text);
+      assert.deepEqual(fastRun.columns, genericRun.columns);
+    } finally {
+      pageDecoder.decodeChunk = decode;
     }
   });
 });
