@@ -6,12 +6,13 @@
  * a Parquet file with such a timestamp leaving the byte-level path for the reader, counted.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { parseContract } from '../../datasets/index.ts';
 import { QualityEvaluator } from '../../data-quality/index.ts';
 import { checkFast } from '../../jobs/partition/fast-columns.ts';
@@ -212,5 +213,66 @@ describe('the quality report of both paths', () => {
     } finally {
       pageDecoder.decodeChunk = decode;
     }
+  });
+});
+
+/** INT96 as Spark and Impala write it: 8 bytes little-endian nanoseconds of the day, 4 bytes Julian day. */
+function int96(nanos: bigint, julianDay: number): Uint8Array {
+  const b = new Uint8Array(12);
+  const v = new DataView(b.buffer);
+  v.setBigUint64(0, nanos, true);
+  v.setInt32(8, julianDay, true);
+  return b;
+}
+
+/**
+ * A Parquet file with an INT96 column. hyparquet-writer does not write INT96, so the column is written as
+ * FIXED_LEN_BYTE_ARRAY(12) — the same bytes in PLAIN and dictionary pages — and its physical type is set to
+ * INT96 in the footer (thrift compact: field 1 of SchemaElement and ColumnMetaData, 7 -> 3).
+ */
+function int96File(path: string, values: Array<Uint8Array | null>, encoding?: string): void {
+  const buf = new Uint8Array(parquetWriteBuffer({
+    schema: [{ name: 'root', num_children: 2 }, { name: 'id', type: 'INT64', repetition_type: 'REQUIRED' },
+      { name: 'ts', type: 'FIXED_LEN_BYTE_ARRAY', type_length: 12, repetition_type: 'OPTIONAL' }],
+    columnData: [{ name: 'id', data: values.map((_, i) => BigInt(i)) }, { name: 'ts', data: values, ...(encoding ? { encoding } : {}) }],
+  } as never));
+  const footer = buf.length - 8 - new DataView(buf.buffer).getUint32(buf.length - 8, true);
+  let patched = 0;
+  for (let i = footer; i < buf.length - 8; i++) {
+    if (buf[i] === 0x15 && buf[i + 1] === 0x0e && ((buf[i + 2] === 0x15 && buf[i + 3] === 0x18) || buf[i + 2] === 0x19)) {
+      buf[i + 1] = 0x06;
+      patched++;
+    }
+  }
+  assert.equal(patched, 2, 'the schema element and the column chunk');
+  writeFileSync(path, buf);
+}
+
+describe('INT96 timestamps', () => {
+  const int96Contract = parseContract(JSON.stringify({
+    ...JSON.parse(JSON.stringify(contract)),
+    name: 'legacy', columns: [{ name: 'id', type: { kind: 'bigint' }, nullable: false }, { name: 'ts', type: { kind: 'timestamp' }, nullable: true }],
+    distKey: 'id', key: ['id'], quality: [],
+  }), 'legacy.json');
+  const store = new LocalStore();
+  const opts = { contract: int96Contract, sourceStore: store, outStore: store, batchDate: '2026-12-01', runId: 'r', slices: 1, partsPerSlice: 1, workers: 0 };
+
+  it('are written from dictionary pages to the microsecond, on the byte-level path', async () => {
+    const values = Array.from({ length: 100 }, (_, i) => (i % 10 === 0 ? null : int96(3723000001000n + BigInt(i % 4) * 1000n, 2451545 + (i % 3))));
+    mkdirSync(join(root, 'int96'));
+    int96File(join(root, 'int96', 'dictionary.parquet'), values);
+    const r = await partition({ ...opts, sourceUri: join(root, 'int96'), outUri: join(root, 'out-int96') });
+    assert.equal(r.fallbacks, undefined);
+    const lines = gunzipSync(readFileSync(r.manifest.entries[0].url)).toString().trim().split('\n');
+    const want = values.map((_, i) => `${i}|${i % 10 === 0 ? '\\N' : `2000-01-0${1 + (i % 3)} 01:02:03.00000${1 + (i % 4)}`}`);
+    assert.deepEqual(lines, want);
+    assert.equal(r.manifest.package.checksums.columns?.ts.count, 90);
+  });
+
+  it('with nanoseconds that are not whole microseconds (PLAIN pages) leave the byte-level path', async () => {
+    mkdirSync(join(root, 'int96ns'));
+    int96File(join(root, 'int96ns', 'plain.parquet'), [int96(1000n, 2451545), int96(1001n, 2451545)], 'PLAIN');
+    const r = await partition({ ...opts, sourceUri: join(root, 'int96ns'), outUri: join(root, 'out-int96ns') });
+    assert.equal(r.fallbacks?.reasons[0].reason, 'column ts (timestamp): a value outside what the byte-level path writes or vouches for');
   });
 });
