@@ -188,12 +188,18 @@ describe('the quality report of both paths', () => {
       c.closeSync();
     }
     const store = new LocalStore();
+    interface Outcome {
+      quality?: unknown;
+      report?: unknown;
+      fallbacks?: { units: number };
+      manifest?: { entries: Array<{ url: string }>; package: { checksums: { columns?: unknown } } };
+    }
     const run = async (out: string): Promise<{ quality: unknown; text: string; columns: unknown; fallbacks?: { units: number } }> => {
-      const r = await partition({ contract, sourceStore: store, sourceUri: dir, outStore: store, outUri: join(root, out), batchDate: '2026-12-01', runId: 'r', slices: 1, partsPerSlice: 1, workers: 0 })
-        .catch((e: unknown) => e as { quality?: unknown; report?: unknown });
-      const q = (r as { quality?: unknown }).quality ?? (r as { report?: unknown }).report;
-      const m = (r as { manifest?: { entries: Array<{ url: string }>; package: { checksums: { columns?: unknown } } } }).manifest;
-      const fallbacks = (r as { fallbacks?: { units: number } }).fallbacks;
+      const r: Outcome = await partition({ contract, sourceStore: store, sourceUri: dir, outStore: store, outUri: join(root, out), batchDate: '2026-12-01', runId: 'r', slices: 1, partsPerSlice: 1, workers: 0 })
+        .catch((e: unknown) => e as Outcome);
+      const q = r.quality ?? r.report;
+      const m = r.manifest;
+      const fallbacks = r.fallbacks;
       return { quality: q, text: m ? gunzipSync(readFileSync(m.entries[0].url)).toString() : '', columns: m?.package.checksums.columns, fallbacks };
     };
     const fastRun = await run('report-fast');
