@@ -7,10 +7,13 @@
  * calls checkNumbers or checkText once per unit. `true`: every value is loadable and breaks no rule;
  * statistics, keys and rule counts are committed. `false`: the column needs the evaluator's per-value
  * path (observeColumn), which reports what is wrong; nothing but idempotent sketch updates was kept.
- * What each rule demands here comes from its module (rules/*.ts, byteLevel): bounds, allowed numbers,
- * a width in bytes, no NUL, a pattern. A rule without a byte-level form sends its column per value, and so
- * does a text column that a key rule names (its keys are confirmed on the values). Number columns feed
- * their keys from the typed arrays, no JS value per cell.
+ * What each rule demands here comes from its module (rules/*.ts, byteLevel): bounds (numbers, or text
+ * compared as JS compares strings — canonical dates and timestamps sort as text), allowed numbers or
+ * strings, a width in bytes, no NUL, a pattern. CHAR takes single-byte characters only, and a value with
+ * trailing blanks goes per value (CHAR compares without them). Booleans are counted as the evaluator
+ * counts them. A rule without a byte-level form sends its column per value, and so does a text column
+ * that a key rule names (its keys are confirmed on the values). Number and boolean columns feed their
+ * keys from the typed arrays, no JS value per cell.
  */
 import type { ColumnCheck } from './evaluator.ts';
 import { fmix32 } from '../core/fmix32.ts';
@@ -71,6 +74,48 @@ interface TextDemands {
   maxBytes: number;
   noNul: boolean;
   patterns: Array<NonNullable<ByteLevelForm['pattern']>>;
+  /** Bounds as UTF-8 (for ASCII values) and as strings (for the rest); null when absent. */
+  lo: { bytes: Uint8Array; text: string } | null;
+  hi: { bytes: Uint8Array; text: string } | null;
+  /** Allowed values: the strings, and their UTF-8 bytes by hashText for ASCII values. */
+  oneOf: Array<{ set: ReadonlySet<string>; byHash: Map<number, Uint8Array[]> }>;
+  /**
+   * CHAR: single-byte characters only (Redshift CHAR), and no trailing blanks — CHAR compares without
+   * them, so a padded value is left to the per-value path's comparisons.
+   */
+  charOnly: boolean;
+}
+
+const BLANK = 0x20;
+const encoder = new TextEncoder();
+
+function bound(text: string | undefined): TextDemands['lo'] {
+  return text === undefined ? null : { bytes: encoder.encode(text), text };
+}
+
+/** UTF-8 bytes [o, o + len) compared with `b` as JS compares the strings, for ASCII bytes. */
+function compareAscii(data: Uint8Array, o: number, len: number, b: Uint8Array): number {
+  const m = len < b.length ? len : b.length;
+  for (let i = 0; i < m; i++) {
+    const d = data[o + i] - b[i];
+    if (d !== 0) return d;
+  }
+  return len - b.length;
+}
+
+function allowedBytes(set: ReadonlySet<string>): Map<number, Uint8Array[]> {
+  const byHash = new Map<number, Uint8Array[]>();
+  for (const v of set) {
+    const h = hashText(v);
+    byHash.set(h, [...(byHash.get(h) ?? []), encoder.encode(v)]);
+  }
+  return byHash;
+}
+
+function sameBytes(data: Uint8Array, o: number, len: number, b: Uint8Array): boolean {
+  if (b.length !== len) return false;
+  for (let i = 0; i < len; i++) if (data[o + i] !== b[i]) return false;
+  return true;
 }
 
 export class ByteLevelColumnCheck {
@@ -78,6 +123,8 @@ export class ByteLevelColumnCheck {
   readonly nullsPass: boolean;
   private readonly numbers: NumberDemands | undefined;
   private readonly text: TextDemands | undefined;
+  /** Booleans: no demand but the column's NULL handling (a rule with any other demand sends it per value). */
+  private readonly booleans: boolean;
   private classes: { from: Uint8Array; table: Uint8Array } | undefined;
 
   constructor(
@@ -86,8 +133,10 @@ export class ByteLevelColumnCheck {
   ) {
     this.nullsPass = chk.nullsPass;
     const numbers: NumberDemands = { lo: -Infinity, hi: Infinity, sets: [] };
-    const text: TextDemands = { maxBytes: Infinity, noNul: false, patterns: [] };
+    const charOnly = chk.column.type.kind === 'char';
+    const text: TextDemands = { maxBytes: Infinity, noNul: false, patterns: [], lo: null, hi: null, oneOf: [], charOnly };
     let usable = true;
+    let demands = false;
     for (const state of chk.rules.all) {
       const m = state.module;
       const form = m.scope === 'column' && m.byteLevel ? m.byteLevel(state as never, chk.column, chk.kind) : undefined;
@@ -101,11 +150,43 @@ export class ByteLevelColumnCheck {
       if (form.maxBytes !== undefined && form.maxBytes < text.maxBytes) text.maxBytes = form.maxBytes;
       if (form.noNul) text.noNul = true;
       if (form.pattern) text.patterns.push(form.pattern);
+      if (form.textLo !== undefined && (text.lo === null || form.textLo > text.lo.text)) text.lo = bound(form.textLo);
+      if (form.textHi !== undefined && (text.hi === null || form.textHi < text.hi.text)) text.hi = bound(form.textHi);
+      if (form.oneOfText) text.oneOf.push({ set: form.oneOfText, byHash: allowedBytes(form.oneOfText) });
+      if (Object.keys(form).length > 0) demands = true;
     }
     const numeric = chk.kind === 'number' || chk.kind === 'bigint';
     this.numbers = usable && numeric ? numbers : undefined;
     // A text key is confirmed on its values (key-check.ts), so a key column of text takes the per-value path.
     this.text = usable && chk.kind === 'string' && !chk.keys ? text : undefined;
+    this.booleans = usable && !demands && chk.kind === 'boolean';
+  }
+
+  /** Booleans of a unit (values[r] 1 or 0; valid[r] === 0: NULL, `nulls` of them), as profileBooleans and addKeys count them. */
+  checkBooleans(values: Uint8Array, valid: Uint8Array | null, n: number, nulls: number, base: number): boolean {
+    if (!this.booleans || (nulls > 0 && !this.nullsPass)) return false;
+    let t = 0;
+    let f = 0;
+    for (let row = 0; row < n; row++) {
+      if (valid !== null && valid[row] === 0) continue;
+      if (values[row] === 1) t++;
+      else f++;
+    }
+    const s = this.chk.stats;
+    s.trues += t;
+    s.falses += f;
+    if (t > 0) s.hll.add(hashNumber(1));
+    if (f > 0) s.hll.add(hashNumber(0));
+    const keys = this.chk.keys;
+    if (keys) {
+      for (let row = 0; row < n; row++) {
+        if (valid !== null && valid[row] === 0) continue;
+        encodeNumber(values[row]);
+        keys.add(KEY[0], KEY[1], base + row);
+      }
+    }
+    this.commit(n, nulls);
+    return true;
   }
 
   /**
@@ -168,7 +249,7 @@ export class ByteLevelColumnCheck {
     if (!d || (nulls > 0 && !this.nullsPass)) return false;
     const n = col.rows;
     const { data, offsets, lengths, valid } = col;
-    const { maxBytes, noNul, patterns } = d;
+    const { maxBytes, noNul, patterns, lo, hi, oneOf, charOnly } = d;
     const table = classes ? this.classTable(classes.table) : OWN_CLASSES;
     const marks = classes ? classes.out : null;
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
@@ -208,6 +289,7 @@ export class ByteLevelColumnCheck {
         h ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
       }
       if (noNul && flags & NUL) return false;
+      if (charOnly && ((flags & NON_ASCII) !== 0 || (len > 0 && data[o + len - 1] === BLANK))) return false;
       let hash: number;
       let text: string | undefined;
       if (flags & NON_ASCII) {
@@ -216,6 +298,20 @@ export class ByteLevelColumnCheck {
         hash = hashText(text);
         if (TEXT.bytes !== len) return false;
       } else hash = fmix32(h ^ len);
+      if (text === undefined) {
+        if (lo !== null && compareAscii(data, o, len, lo.bytes) < 0) return false;
+        if (hi !== null && compareAscii(data, o, len, hi.bytes) > 0) return false;
+        for (let k = 0; k < oneOf.length; k++) {
+          const candidates = oneOf[k].byHash.get(hash);
+          if (candidates === undefined) return false;
+          let found = false;
+          for (let c = 0; c < candidates.length && !found; c++) found = sameBytes(data, o, len, candidates[c]);
+          if (!found) return false;
+        }
+      } else {
+        if ((lo !== null && text < lo.text) || (hi !== null && text > hi.text)) return false;
+        for (let k = 0; k < oneOf.length; k++) if (!oneOf[k].set.has(text)) return false;
+      }
       for (let k = 0; k < patterns.length; k++) {
         const { match, masks } = patterns[k];
         if (text === undefined && masks !== undefined) {

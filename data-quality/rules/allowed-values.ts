@@ -1,7 +1,7 @@
 /**
  * allowed_values: every loadable value is one of a list, read as the column reads values. Byte level:
- * number columns (smallint, integer, real, double) look their values up in the set; bigint, decimal
- * and text columns take the per-value path.
+ * number columns (smallint, integer, real, double) look their values up in the set, text columns
+ * (varchar, char, date, timestamp) their bytes; bigint and decimal columns take the per-value path.
  */
 import type { QualityRule } from '../../datasets/index.ts';
 import type { Canonical } from '../coerce.ts';
@@ -25,6 +25,7 @@ export const allowedValues: ColumnRuleModule<Set<Canonical>> = {
     return { test: (v) => allowed.has(v), message: (v) => `${show(v)} is not one of the allowed values` };
   },
   byteLevel({ params }, _column, kind) {
+    if (kind === 'string') return [...params].every((v) => typeof v === 'string') ? { oneOfText: params as ReadonlySet<string> } : undefined;
     return kind === 'number' ? { oneOf: params as ReadonlySet<number> } : undefined;
   },
 };

@@ -1,8 +1,8 @@
 /**
  * range: loadable values between min and max (either may be absent), compared as canonical values (a
  * decimal bound is read as the column reads values, so 9999.99 compares as the unscaled 999999n).
- * Byte level: number columns compare their canonical numbers with the bounds; text columns take the
- * per-value path.
+ * Byte level: number columns compare their canonical numbers with the bounds; text columns (dates and
+ * timestamps among them: their canonical text sorts as they do) compare their bytes as JS compares strings.
  */
 import type { QualityRule } from '../../datasets/index.ts';
 import type { Canonical } from '../coerce.ts';
@@ -50,6 +50,11 @@ export const range: ColumnRuleModule<RangeParams> = {
     };
   },
   byteLevel({ params }, _column, kind) {
+    if (kind === 'string') {
+      const { min, max } = params;
+      if ((min !== undefined && typeof min !== 'string') || (max !== undefined && typeof max !== 'string')) return undefined;
+      return { textLo: min, textHi: max };
+    }
     if (kind !== 'number' && kind !== 'bigint') return undefined;
     return { lo: params.min === undefined ? -Infinity : Number(params.min), hi: params.max === undefined ? Infinity : Number(params.max) };
   },

@@ -64,6 +64,11 @@ export interface ByteLevelForm {
   lo?: number;
   hi?: number;
   oneOf?: ReadonlySet<number>;
+  /** Text columns: bounds compared as JS compares strings (canonical dates and timestamps sort as text). */
+  textLo?: string;
+  textHi?: string;
+  /** Text columns: the value is one of these strings. */
+  oneOfText?: ReadonlySet<string>;
   maxBytes?: number;
   noNul?: boolean;
   pattern?: { match: Matcher; masks: Uint32Array | undefined };

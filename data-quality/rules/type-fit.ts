@@ -25,6 +25,8 @@ export const typeFit: ColumnRuleModule<null> = {
       case 'integer': return { lo: -2147483648, hi: 2147483647 };
       case 'bigint': case 'decimal': return {};
       case 'varchar': case 'char': return { noNul: true };
+      // The byte-level path writes these only from Parquet DATE, TIMESTAMP and BOOLEAN values it can keep exactly.
+      case 'date': case 'timestamp': case 'boolean': return {};
       default: return undefined;
     }
   },

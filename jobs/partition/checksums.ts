@@ -79,6 +79,11 @@ export class ChecksumAccumulator {
     }
   }
 
+  /** Adds column `ci`'s non-NULL count (valid[r] === 0: NULL), for a column whose figures are a count. */
+  addCount(ci: number, valid: Uint8Array | null, n: number): void {
+    this.figures.addCount(ci, valid, n);
+  }
+
   /** Adds text column `ci` given as UTF-8 cells (the byte-level path). */
   addText(ci: number, data: Uint8Array, offsets: Int32Array, lengths: Int32Array, valid: Uint8Array | null, n: number): void {
     this.figures.addText(ci, data, offsets, lengths, valid, n);

@@ -213,6 +213,13 @@ export class ColumnFigureAccumulator {
     this.p.bytes[ci] += bytes;
   }
 
+  /** Column `ci`'s non-NULL count only (dates, timestamps, booleans, floats: their figure is a count). */
+  addCount(ci: number, valid: Uint8Array | null, n: number): void {
+    let count = n;
+    if (valid !== null) for (let r = 0; r < n; r++) count -= valid[r] === 0 ? 1 : 0;
+    this.p.count[ci] += count;
+  }
+
   /** The figures since the last take, and a fresh start. */
   take(): FiguresPartial {
     const out = this.p;

@@ -1,5 +1,6 @@
 /**
- * CSV rows written as bytes, in the dialect of csv.ts: UTF-8 copied straight from the decoded pages,
+ * CSV rows written as bytes, in the dialect of csv.ts: UTF-8 copied straight from the decoded pages
+ * (dates and timestamps as the canonical text fast-columns.ts formatted, booleans as true/false),
  * quoted only where csvField would quote, integers and decimals formatted digit by digit (no temporary
  * strings, never through a double's text), NULL as the package's marker (\N unless a value is \N).
  * The rows of a unit are cut into blocks of about `blockBytes` (whole rows), and each block is
@@ -15,6 +16,10 @@ const LF = 0x0a;
 const MINUS = 0x2d;
 const DOT = 0x2e;
 const ZERO = 0x30;
+
+/** A boolean's canonical text. */
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');
 
 const POW10 = Array.from({ length: 19 }, (_, i) => 10 ** i);
 
@@ -150,6 +155,17 @@ export class BlockWriter {
             if (cell.valid !== null && cell.valid[r] === 0) {
               for (let k = 0; k < ml; k++) buf[pos++] = marker[k];
             } else pos = writeDecimal(buf, pos, cell.values[r], cell.scale);
+            break;
+          case 'bool':
+            if (cell.valid !== null && cell.valid[r] === 0) {
+              for (let k = 0; k < ml; k++) buf[pos++] = marker[k];
+            } else if (cell.values[r] === 1) {
+              buf.set(TRUE, pos);
+              pos += 4;
+            } else {
+              buf.set(FALSE, pos);
+              pos += 5;
+            }
             break;
           case 'generic':
             pos += buf.write(cell.texts[r], pos);

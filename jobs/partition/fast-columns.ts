@@ -7,22 +7,29 @@
  * Failures are rare, so the exact per-value path costs nothing in the common case.
  */
 import type { ByteLevelColumnCheck, QualityEvaluator } from '../../data-quality/index.ts';
-import type { BytesColumn, DecodedColumn } from '../readers/parquet-pages.ts';
+import type { BytesColumn, DecodedColumn, Int32Column, Int64Column, Int96Column } from '../readers/parquet-pages.ts';
 import { isCharacterType } from '../../datasets/index.ts';
 import { DELIMITER_BYTE, NULL_MARKER_BYTES, QUOTE_BYTE } from '../../core/csv-dialect.ts';
+import { MAX_DAY, MILLIS, MICROS, MIN_DAY, NANOS, writeDate, writeTimestamp64, writeTimestamp96, type DayDivisor } from './temporal-bytes.ts';
 
 /** How the partitioner reads a Parquet column (from its physical and logical type), when it can. */
 export type FastSource =
   | { kind: 'int'; physical: 'INT32' | 'INT64' }
   | { kind: 'decimal'; physical: 'INT32' | 'INT64'; scale: number }
   | { kind: 'double' }
-  | { kind: 'text'; strict: boolean };
+  | { kind: 'text'; strict: boolean }
+  /** INT32 days since 1970-01-01 (DATE). */
+  | { kind: 'date' }
+  /** INT64 in a unit since 1970-01-01 00:00:00 (TIMESTAMP, either isAdjustedToUTC), or INT96. */
+  | { kind: 'timestamp'; unit: 'MILLIS' | 'MICROS' | 'NANOS' | 'INT96' }
+  | { kind: 'boolean' };
 
 /** Cells of one contract column of a unit, ready for the CSV writer. */
 export type Cells =
   | { kind: 'int'; values: Float64Array; valid: Uint8Array | null }
   | { kind: 'decimal'; values: Float64Array; valid: Uint8Array | null; scale: number }
   | { kind: 'text'; data: Uint8Array; offsets: Int32Array; lengths: Int32Array; quote: Uint8Array; valid: Uint8Array | null; maxLength: number }
+  | { kind: 'bool'; values: Uint8Array; valid: Uint8Array | null }
   | { kind: 'generic'; texts: string[]; maxLength: number };
 
 const TWO32 = 4294967296;
@@ -43,6 +50,12 @@ const CLASS = (() => {
 export class CellScratch {
   values = new Float64Array(0);
   quote = new Uint8Array(0);
+  /** Dates and timestamps as canonical text: the bytes, and each row's offset and length in them. */
+  text = new Uint8Array(0);
+  offsets = new Int32Array(0);
+  lengths = new Int32Array(0);
+  /** Dates: where each distinct day of a unit was written (day - first day), -1 when not yet. */
+  days = new Int32Array(0);
   numbers(n: number): Float64Array {
     if (this.values.length < n) this.values = new Float64Array(Math.max(n, Math.ceil(this.values.length * 1.25)));
     return this.values.subarray(0, n);
@@ -51,7 +64,18 @@ export class CellScratch {
     if (this.quote.length < n) this.quote = new Uint8Array(Math.max(n, Math.ceil(this.quote.length * 1.25)));
     return this.quote.subarray(0, n);
   }
+  /** Offsets and lengths for n rows, and text bytes for at least `bytes`. */
+  texts(n: number, bytes: number): void {
+    if (this.offsets.length < n) {
+      const k = Math.max(n, Math.ceil(this.offsets.length * 1.25));
+      this.offsets = new Int32Array(k);
+      this.lengths = new Int32Array(k);
+    }
+    if (this.text.length < bytes) this.text = new Uint8Array(Math.max(bytes, Math.ceil(this.text.length * 1.25)));
+  }
 }
+
+const UNITS: Record<'MILLIS' | 'MICROS' | 'NANOS', DayDivisor> = { MILLIS, MICROS, NANOS };
 
 /**
  * Checks contract column `ci` from a decoded column and commits it to the evaluator; null when the column
@@ -80,6 +104,14 @@ export function checkFast(
     }
   } else if (isCharacterType(t) && source.kind === 'text' && col.physical === 'BYTE_ARRAY') {
     return texts(chk, col, base, scratch.flags(n));
+  } else if (t.kind === 'date' && source.kind === 'date' && col.physical === 'INT32') {
+    return temporal(chk, dates(col, scratch), col, base, scratch);
+  } else if (t.kind === 'timestamp' && source.kind === 'timestamp') {
+    if (source.unit === 'INT96' && col.physical === 'INT96') return temporal(chk, timestamps96(col, scratch), col, base, scratch);
+    if (source.unit !== 'INT96' && col.physical === 'INT64') return temporal(chk, timestamps64(col, UNITS[source.unit], scratch), col, base, scratch);
+    return null;
+  } else if (t.kind === 'boolean' && source.kind === 'boolean' && col.physical === 'BOOLEAN') {
+    return chk.checkBooleans(col.values, col.valid, n, col.nulls, base) ? { kind: 'bool', values: col.values, valid: col.valid } : null;
   }
   // Only the number cells are left: the byte-level check vouches for them, or the column goes per value.
   return cells && (cells.kind === 'int' || cells.kind === 'decimal') && chk.checkNumbers(cells.values, cells.valid, n, col.nulls, base) ? cells : null;
@@ -137,4 +169,106 @@ function texts(chk: ByteLevelColumnCheck, col: BytesColumn, base: number, quote:
     quote[row] |= (len === 0 ? 1 : 0) | (len === 2 && data[o] === MARKER_0 && data[o + 1] === MARKER_1 ? 1 : 0);
   }
   return { kind: 'text', data, offsets, lengths, quote, valid, maxLength };
+}
+
+/**
+ * Checks date or timestamp text cells (canonical text, ASCII: never quoted) with the text check; `written`
+ * false when a value has no exact canonical text (the column then goes per value, which refuses it).
+ */
+function temporal(chk: ByteLevelColumnCheck, written: boolean, col: DecodedColumn, base: number, scratch: CellScratch): Cells | null {
+  if (!written) return null;
+  const n = col.rows;
+  const cells = { rows: n, data: scratch.text, offsets: scratch.offsets.subarray(0, n), lengths: scratch.lengths.subarray(0, n), valid: col.valid };
+  if (!chk.checkText(cells, col.nulls, base)) return null;
+  let maxLength = 0;
+  for (let row = 0; row < n; row++) if (cells.lengths[row] > maxLength) maxLength = cells.lengths[row];
+  return { kind: 'text', ...cells, quote: scratch.flags(n).fill(0), maxLength };
+}
+
+/** Days since 1970-01-01 as `YYYY-MM-DD`: each distinct day is written once per unit, rows point at it. */
+function dates(col: Int32Column, scratch: CellScratch): boolean {
+  const n = col.rows;
+  const { values, valid } = col;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let row = 0; row < n; row++) {
+    if (valid !== null && valid[row] === 0) continue;
+    const d = values[row];
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  if (lo < MIN_DAY || hi > MAX_DAY) return false;
+  const span = hi === -Infinity ? 0 : hi - lo + 1;
+  // One slot per day of the unit's span when it is small (dates cluster), else one per row.
+  const perDay = span <= 4 * n + 1024;
+  scratch.texts(n, 10 * (perDay ? Math.min(span, n) : n));
+  if (perDay) {
+    if (scratch.days.length < span) scratch.days = new Int32Array(Math.max(span, Math.ceil(scratch.days.length * 1.25)));
+    scratch.days.fill(-1, 0, span);
+  }
+  const { text, offsets, lengths, days } = scratch;
+  let pos = 0;
+  for (let row = 0; row < n; row++) {
+    lengths[row] = 10;
+    if (valid !== null && valid[row] === 0) {
+      offsets[row] = 0;
+      continue;
+    }
+    const d = values[row];
+    if (perDay) {
+      let at = days[d - lo];
+      if (at < 0) {
+        at = days[d - lo] = pos;
+        pos = writeDate(text, pos, d);
+      }
+      offsets[row] = at;
+    } else {
+      offsets[row] = pos;
+      pos = writeDate(text, pos, d);
+    }
+  }
+  return true;
+}
+
+/** The longest canonical timestamp: `YYYY-MM-DD HH:MM:SS.ffffff`. */
+const TIMESTAMP_BYTES = 26;
+
+function timestamps64(col: Int64Column, unit: DayDivisor, scratch: CellScratch): boolean {
+  const n = col.rows;
+  const { words, valid } = col;
+  scratch.texts(n, TIMESTAMP_BYTES * n);
+  const { text, offsets, lengths } = scratch;
+  let pos = 0;
+  for (let row = 0; row < n; row++) {
+    offsets[row] = pos;
+    if (valid !== null && valid[row] === 0) {
+      lengths[row] = 0;
+      continue;
+    }
+    const end = writeTimestamp64(text, pos, words[2 * row], words[2 * row + 1], unit);
+    if (end < 0) return false;
+    lengths[row] = end - pos;
+    pos = end;
+  }
+  return true;
+}
+
+function timestamps96(col: Int96Column, scratch: CellScratch): boolean {
+  const n = col.rows;
+  const { words, valid } = col;
+  scratch.texts(n, TIMESTAMP_BYTES * n);
+  const { text, offsets, lengths } = scratch;
+  let pos = 0;
+  for (let row = 0; row < n; row++) {
+    offsets[row] = pos;
+    if (valid !== null && valid[row] === 0) {
+      lengths[row] = 0;
+      continue;
+    }
+    const end = writeTimestamp96(text, pos, words[3 * row], words[3 * row + 1], words[3 * row + 2]);
+    if (end < 0) return false;
+    lengths[row] = end - pos;
+    pos = end;
+  }
+  return true;
 }

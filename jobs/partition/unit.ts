@@ -22,7 +22,7 @@ import { CSV_DIALECT, csvField } from '../../core/csv-dialect.ts';
 import { decimalText } from '../../core/decimal-text.ts';
 import { BlockWriter } from './csv-bytes.ts';
 import { CellScratch, checkFast, type Cells, type FastSource } from './fast-columns.ts';
-import { decodeUtf8, fallbackReason } from './fallback.ts';
+import { ByteLevelDeclined, decodeUtf8, fallbackReason } from './fallback.ts';
 import { pageDecoder } from './page-decoder.ts';
 import type { DeflatedBlock } from './part-set.ts';
 
@@ -97,7 +97,11 @@ export function fastSourceOf(e: SchemaElement): FastSource | undefined {
     const scale = (lt?.type === 'DECIMAL' ? lt.scale : e.scale) ?? 0;
     return (e.type === 'INT32' || e.type === 'INT64') && scale >= 0 ? { kind: 'decimal', physical: e.type, scale } : undefined;
   }
+  const temporal = temporalSourceOf(e);
+  if (temporal !== null) return temporal;
   switch (e.type) {
+    case 'BOOLEAN':
+      return ct === undefined && lt === undefined ? { kind: 'boolean' } : undefined;
     case 'INT32': {
       const plainCt = ct === undefined || ['INT_8', 'INT_16', 'INT_32', 'UINT_8', 'UINT_16'].includes(ct);
       const plainLt = lt === undefined || (lt.type === 'INTEGER' && (lt.isSigned || lt.bitWidth < 32));
@@ -119,8 +123,34 @@ export function fastSourceOf(e: SchemaElement): FastSource | undefined {
   }
 }
 
-/** The Values readParquetBatches hands on for a decoded column (text that is not UTF-8 declines the unit). */
+/**
+ * DATE, TIMESTAMP (logical or legacy converted type) and INT96 columns: what the byte-level path formats;
+ * undefined for another time type it does not write (TIME, a TIMESTAMP of another physical type); null when
+ * the column is not temporal.
+ */
+function temporalSourceOf(e: SchemaElement): FastSource | undefined | null {
+  const lt = e.logical_type;
+  const ct = e.converted_type;
+  if (ct === 'DATE' || lt?.type === 'DATE') return e.type === 'INT32' ? { kind: 'date' } : undefined;
+  if (e.type === 'INT96') return ct === undefined && lt === undefined ? { kind: 'timestamp', unit: 'INT96' } : undefined;
+  if (ct === 'TIMESTAMP_MILLIS' || ct === 'TIMESTAMP_MICROS' || lt?.type === 'TIMESTAMP') {
+    // The converted type wins, as the reader reads it.
+    const unit = ct === 'TIMESTAMP_MILLIS' ? 'MILLIS' : ct === 'TIMESTAMP_MICROS' ? 'MICROS' : lt?.type === 'TIMESTAMP' ? lt.unit : undefined;
+    return e.type === 'INT64' && unit !== undefined ? { kind: 'timestamp', unit } : undefined;
+  }
+  if (ct === 'TIME_MILLIS' || ct === 'TIME_MICROS' || lt?.type === 'TIME') return undefined;
+  return null;
+}
+
+/**
+ * The Values readParquetBatches hands on for a decoded column (text that is not UTF-8 declines the unit).
+ * A date or timestamp column is not rebuilt here: the unit goes to the reader, whose values the per-value
+ * path knows (and refuses with its own message when a value has no exact canonical text).
+ */
 function materialize(source: FastSource, col: DecodedColumn, name: string): Value[] {
+  if (source.kind === 'date' || source.kind === 'timestamp') {
+    throw new ByteLevelDeclined(`column ${name} (${source.kind}): a value outside what the byte-level path writes or vouches for`);
+  }
   const n = col.rows;
   const out = new Array<Value>(n);
   const valid = col.valid;
@@ -144,6 +174,11 @@ function materialize(source: FastSource, col: DecodedColumn, name: string): Valu
       case 'BYTE_ARRAY':
         out[r] = decodeUtf8(col.data.subarray(col.offsets[r], col.offsets[r] + col.lengths[r]), name);
         break;
+      case 'BOOLEAN':
+        out[r] = col.values[r] === 1;
+        break;
+      case 'INT96':
+        throw new ByteLevelDeclined(`column ${name} (INT96) is read by the byte-level path only as a timestamp`);
     }
   }
   return out;
@@ -304,6 +339,7 @@ export class UnitProcessor {
         if (c) {
           if (c.kind === 'int' || c.kind === 'decimal') this.checksums.addSafeIntegers(ci, c.values, c.valid, n);
           else if (c.kind === 'text') this.checksums.addText(ci, c.data, c.offsets, c.lengths, c.valid, n);
+          else if (c.kind === 'bool') this.checksums.addCount(ci, c.valid, n);
           return c;
         }
       }

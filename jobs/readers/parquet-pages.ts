@@ -4,8 +4,10 @@
  * in one buffer (offset and length per row), 64-bit integers stay two 32-bit words.
  *
  * It covers what Parquet writers produce for flat tables: data pages v1 and v2, PLAIN and dictionary
- * (PLAIN_DICTIONARY, RLE_DICTIONARY) encodings, OPTIONAL and REQUIRED columns of INT32, INT64, DOUBLE
- * and BYTE_ARRAY, every codec hyparquet reads. Anything else — another encoding or type, or a file whose
+ * (PLAIN_DICTIONARY, RLE_DICTIONARY) encodings, DELTA_BINARY_PACKED for INT32 and INT64 and
+ * DELTA_LENGTH_BYTE_ARRAY for BYTE_ARRAY (DuckDB's PARQUET_VERSION V2), bit-packed PLAIN and RLE for BOOLEAN, OPTIONAL and REQUIRED columns of BOOLEAN,
+ * INT32, INT64, INT96, DOUBLE and BYTE_ARRAY, every codec hyparquet reads. INT96 stays three 32-bit
+ * words per row (nanoseconds of the day, Julian day) for the partitioner to format. Anything else — another encoding or type, or a file whose
  * pages do not add up — throws, and the caller decodes that part of the file with hyparquet instead
  * (which also gives the reader's exact message for a damaged file).
  */
@@ -59,7 +61,19 @@ export interface BytesColumn extends ColumnBase {
   lengths: Int32Array;
 }
 
-export type DecodedColumn = Int32Column | Int64Column | DoubleColumn | BytesColumn;
+export interface BooleanColumn extends ColumnBase {
+  physical: 'BOOLEAN';
+  /** 1 = true, 0 = false (and 0 for NULL rows). */
+  values: Uint8Array;
+}
+
+export interface Int96Column extends ColumnBase {
+  physical: 'INT96';
+  /** Three little-endian words per row: [3r], [3r + 1] nanoseconds of the day (low, high), [3r + 2] Julian day. */
+  words: Int32Array;
+}
+
+export type DecodedColumn = Int32Column | Int64Column | DoubleColumn | BytesColumn | BooleanColumn | Int96Column;
 
 const DATA_PAGE = 0;
 const DICTIONARY_PAGE = 2;
@@ -68,6 +82,8 @@ const DATA_PAGE_V2 = 3;
 const PLAIN = 0;
 const PLAIN_DICTIONARY = 2;
 const RLE = 3;
+const DELTA_BINARY_PACKED = 5;
+const DELTA_LENGTH_BYTE_ARRAY = 6;
 const RLE_DICTIONARY = 8;
 
 interface PageHeader {
@@ -364,6 +380,8 @@ interface Dictionary {
   f64?: Float64Array;
   /** INT64: 2 words per entry; BYTE_ARRAY: offset, length per entry. */
   pairs?: Int32Array;
+  /** INT96: 3 words per entry. */
+  triples?: Int32Array;
 }
 
 /**
@@ -380,6 +398,9 @@ export class ChunkScratch {
   words = new Int32Array(0);
   offsets = new Int32Array(0);
   lengths = new Int32Array(0);
+  bools = new Uint8Array(0);
+  /** A page's present values, packed (DELTA_BINARY_PACKED, BOOLEAN, INT96), before they go to their rows. */
+  packed = new Int32Array(0);
 }
 
 /** Grow-only: a buffer of at least `n` elements (contents not kept). */
@@ -392,6 +413,8 @@ function widthOf(physical: string): number {
     case 'INT32': return 4;
     case 'INT64':
     case 'DOUBLE': return 8;
+    case 'INT96': return 12;
+    case 'BOOLEAN': return 0;
     case 'BYTE_ARRAY': return -1;
     default: throw new PageDecodeError(`physical type ${physical}`);
   }
@@ -470,12 +493,15 @@ export function decodeChunk(
   let nulls = 0;
   let i32: Int32Array | undefined;
   let f64: Float64Array | undefined;
-  let words: Int32Array | undefined; // INT64: low, high per row
+  let words: Int32Array | undefined; // INT64: low, high per row; INT96: three words per row
+  let bools: Uint8Array | undefined; // BOOLEAN
   let offsets: Int32Array | undefined; // BYTE_ARRAY
   let lengths: Int32Array | undefined;
   if (physical === 'INT32') i32 = scratch.i32 = room(scratch.i32, n, (k) => new Int32Array(k));
   else if (physical === 'DOUBLE') f64 = scratch.f64 = room(scratch.f64, n, (k) => new Float64Array(k));
   else if (physical === 'INT64') words = scratch.words = room(scratch.words, 2 * n, (k) => new Int32Array(k));
+  else if (physical === 'INT96') words = scratch.words = room(scratch.words, 3 * n, (k) => new Int32Array(k));
+  else if (physical === 'BOOLEAN') bools = scratch.bools = room(scratch.bools, n, (k) => new Uint8Array(k));
   else {
     offsets = scratch.offsets = room(scratch.offsets, n, (k) => new Int32Array(k));
     lengths = scratch.lengths = room(scratch.lengths, n, (k) => new Int32Array(k));
@@ -522,7 +548,48 @@ export function decodeChunk(
     const view = new DataView(arena.buffer, arena.byteOffset, arena.byteLength);
     const noNulls = present === count;
     if (valid && noNulls) valid.fill(1, outBase, outBase + (b - a));
-    if (h.encoding === PLAIN) {
+    if (bools || physical === 'INT96' || h.encoding === DELTA_BINARY_PACKED) {
+      // The page's present values packed first (stride words each), then spread over the slice's rows.
+      const stride = physical === 'INT96' ? 3 : physical === 'INT64' ? 2 : 1;
+      const packed = (scratch.packed = room(scratch.packed, stride * present, (k) => new Int32Array(k)));
+      readPacked(h.encoding, physical, arena, view, p, pageEnd, present, dictionary, scratch, packed);
+      let v = skipValues * stride;
+      for (let r = a; r < b; r++) {
+        const o = outBase + r - a;
+        if (optional && levels[r] === 0) {
+          valid![o] = 0;
+          if (bools) bools[o] = 0;
+          nulls++;
+          continue;
+        }
+        if (valid) valid[o] = 1;
+        if (bools) bools[o] = packed[v++];
+        else if (i32) i32[o] = packed[v++];
+        else for (let k = 0, d = o * stride; k < stride; k++) words![d + k] = packed[v++];
+      }
+    } else if (h.encoding === DELTA_LENGTH_BYTE_ARRAY && physical === 'BYTE_ARRAY') {
+      // Every length (DELTA_BINARY_PACKED), then every value's bytes back to back.
+      const lens = (scratch.packed = room(scratch.packed, present, (k) => new Int32Array(k)));
+      let at = readDeltaBinaryPacked(arena, p, pageEnd, present, false, lens, true);
+      for (let v = 0; v < skipValues; v++) at += lens[v];
+      let v = skipValues;
+      for (let r = a; r < b; r++) {
+        const o = outBase + r - a;
+        if (optional && levels[r] === 0) {
+          valid![o] = 0;
+          offsets![o] = 0;
+          lengths![o] = -1;
+          nulls++;
+          continue;
+        }
+        if (valid) valid[o] = 1;
+        const len = lens[v++];
+        if (len < 0 || at + len > pageEnd) throw new PageDecodeError('value runs past the page');
+        offsets![o] = at;
+        lengths![o] = len;
+        at += len;
+      }
+    } else if (h.encoding === PLAIN) {
       if (physical === 'BYTE_ARRAY') {
         for (let s = 0; s < skipValues; s++) {
           if (p + 4 > pageEnd) throw new PageDecodeError('values end early');
@@ -642,6 +709,10 @@ export function decodeChunk(
       return { physical, ...base, values: f64!.subarray(0, n) };
     case 'INT64':
       return { physical, ...base, words: words!.subarray(0, 2 * n) };
+    case 'INT96':
+      return { physical, ...base, words: words!.subarray(0, 3 * n) };
+    case 'BOOLEAN':
+      return { physical, ...base, values: bools!.subarray(0, n) };
     default:
       return { physical: 'BYTE_ARRAY', ...base, data: arena, offsets: offsets!.subarray(0, n), lengths: lengths!.subarray(0, n) };
   }
@@ -670,6 +741,7 @@ function readDictionary(arena: Uint8Array, start: number, end: number, size: num
     }
     return { size, pairs };
   }
+  if (width <= 0) throw new PageDecodeError(`dictionary of ${physical}`);
   if (start + size * width > end) throw new PageDecodeError('dictionary ends early');
   if (physical === 'INT32') {
     const i32 = new Int32Array(size);
@@ -681,10 +753,168 @@ function readDictionary(arena: Uint8Array, start: number, end: number, size: num
     for (let i = 0; i < size; i++) f64[i] = view.getFloat64(start + 8 * i, true);
     return { size, f64 };
   }
+  if (physical === 'INT96') {
+    const triples = new Int32Array(3 * size);
+    for (let i = 0; i < 3 * size; i++) triples[i] = view.getInt32(start + 4 * i, true);
+    return { size, triples };
+  }
   const pairs = new Int32Array(2 * size);
   for (let i = 0; i < size; i++) {
     pairs[2 * i] = view.getInt32(start + 8 * i, true);
     pairs[2 * i + 1] = view.getInt32(start + 8 * i + 4, true);
   }
   return { size, pairs };
+}
+
+/**
+ * The `present` values of a page, packed into `out` (BOOLEAN 0/1, INT32 one word, INT64 two, INT96
+ * three): PLAIN (bit-packed for BOOLEAN), RLE (BOOLEAN), DELTA_BINARY_PACKED (INT32, INT64) or a
+ * dictionary (INT96).
+ */
+function readPacked(
+  encoding: number, physical: string, arena: Uint8Array, view: DataView, p: number, end: number, present: number,
+  dictionary: Dictionary | undefined, scratch: ChunkScratch, out: Int32Array,
+): void {
+  if (physical === 'BOOLEAN') {
+    if (encoding === PLAIN) {
+      if (p + ((present + 7) >> 3) > end) throw new PageDecodeError('values end early');
+      for (let i = 0; i < present; i++) out[i] = (arena[p + (i >> 3)] >> (i & 7)) & 1;
+      return;
+    }
+    if (encoding === RLE) {
+      if (p + 4 > end) throw new PageDecodeError('page too short');
+      const len = view.getInt32(p, true);
+      if (len < 0 || p + 4 + len > end) throw new PageDecodeError('bad RLE length');
+      readHybrid(arena, p + 4, p + 4 + len, 1, out, present);
+      return;
+    }
+    throw new PageDecodeError(`encoding ${encoding}`);
+  }
+  if (physical === 'INT96') {
+    if (encoding === PLAIN) {
+      if (p + 12 * present > end) throw new PageDecodeError('values end early');
+      for (let i = 0; i < 3 * present; i++) out[i] = view.getInt32(p + 4 * i, true);
+      return;
+    }
+    if (encoding === PLAIN_DICTIONARY || encoding === RLE_DICTIONARY) {
+      if (!dictionary?.triples) throw new PageDecodeError('dictionary-encoded page without a dictionary');
+      const indices = (scratch.indices = room(scratch.indices, present, (k) => new Int32Array(k)));
+      if (present > 0) {
+        if (p >= end) throw new PageDecodeError('page too short');
+        const bitWidth = arena[p];
+        if (bitWidth > 32) throw new PageDecodeError('bad index width');
+        if (bitWidth === 0) indices.fill(0, 0, present);
+        else readHybrid(arena, p + 1, end, bitWidth, indices, present);
+      }
+      const t = dictionary.triples;
+      for (let i = 0; i < present; i++) {
+        const ix = indices[i];
+        if (ix < 0 || ix >= dictionary.size) throw new PageDecodeError('dictionary index out of range');
+        out[3 * i] = t[3 * ix];
+        out[3 * i + 1] = t[3 * ix + 1];
+        out[3 * i + 2] = t[3 * ix + 2];
+      }
+      return;
+    }
+    throw new PageDecodeError(`encoding ${encoding}`);
+  }
+  if (encoding === DELTA_BINARY_PACKED && (physical === 'INT32' || physical === 'INT64')) {
+    readDeltaBinaryPacked(arena, p, end, present, physical === 'INT64', out);
+    return;
+  }
+  throw new PageDecodeError(`encoding ${encoding}`);
+}
+
+const TWO32 = 4294967296;
+
+/** An unsigned LEB128 varint of up to 64 bits, and the position after it. */
+function uleb(b: Uint8Array, pos: number, end: number): { v: bigint; pos: number } {
+  let v = 0n;
+  let shift = 0n;
+  for (;;) {
+    if (pos >= end) throw new PageDecodeError('delta header ends early');
+    const x = b[pos++];
+    v |= BigInt(x & 0x7f) << shift;
+    if (x < 0x80) return { v, pos };
+    shift += 7n;
+    if (shift > 63n) throw new PageDecodeError('bad varint in delta header');
+  }
+}
+
+/** `w` (<= 32) bits at bit `bit` of a little-endian bit stream, as an unsigned number. */
+function readBits(b: Uint8Array, bit: number, w: number): number {
+  let v = 0;
+  let got = 0;
+  while (got < w) {
+    const off = bit & 7;
+    const n = Math.min(8 - off, w - got);
+    v += ((b[bit >> 3] >> off) & ((1 << n) - 1)) * 2 ** got;
+    got += n;
+    bit += n;
+  }
+  return v;
+}
+
+/**
+ * DELTA_BINARY_PACKED: a header (block size, miniblocks per block, value count, first value), then per
+ * block its minimum delta and each miniblock's bit width and bit-packed deltas. Arithmetic wraps at 32 or
+ * 64 bits as the encoding demands; 64-bit values stay two words (no BigInt per value). Returns where the
+ * encoded values end (what follows them, for DELTA_LENGTH_BYTE_ARRAY, when `exact`: all of them read).
+ */
+function readDeltaBinaryPacked(b: Uint8Array, pos: number, end: number, count: number, wide: boolean, out: Int32Array, exact = false): number {
+  let r = uleb(b, pos, end);
+  const blockSize = Number(r.v);
+  r = uleb(b, r.pos, end);
+  const miniblocks = Number(r.v);
+  r = uleb(b, r.pos, end);
+  const total = Number(r.v);
+  r = uleb(b, r.pos, end);
+  pos = r.pos;
+  if (!(blockSize > 0 && blockSize % 128 === 0 && miniblocks > 0 && (blockSize / miniblocks) % 32 === 0)) throw new PageDecodeError('bad delta block header');
+  if (total < count || (exact && total !== count)) throw new PageDecodeError(`delta block holds ${total} values, the levels say ${count}`);
+  const perMini = blockSize / miniblocks;
+  // DuckDB writes INT32 deltas up to 33 bits wide: arithmetic mod 2^32 needs only their low word.
+  const maxWidth = 64;
+  const zig = (u: bigint): bigint => (u >> 1n) ^ -(u & 1n);
+  const first = BigInt.asUintN(64, zig(r.v));
+  let lo = Number(first & 0xffffffffn) | 0;
+  let hi = Number(first >> 32n) | 0;
+  let k = 0;
+  const put = (): void => {
+    if (wide) {
+      out[2 * k] = lo;
+      out[2 * k + 1] = hi;
+    } else out[k] = lo;
+    k++;
+  };
+  if (count > 0) put();
+  while (k < count) {
+    r = uleb(b, pos, end);
+    const min = BigInt.asUintN(64, zig(r.v));
+    const mlo = Number(min & 0xffffffffn) >>> 0;
+    const mhi = Number(min >> 32n) | 0;
+    pos = r.pos;
+    const widthsAt = pos;
+    pos += miniblocks;
+    if (pos > end) throw new PageDecodeError('delta block ends early');
+    for (let m = 0; m < miniblocks && k < count; m++) {
+      const w = b[widthsAt + m];
+      if (w > maxWidth) throw new PageDecodeError('bad delta bit width');
+      const take = Math.min(perMini, count - k);
+      if (pos + Math.ceil((take * w) / 8) > end) throw new PageDecodeError('delta miniblock runs past the page');
+      let bit = pos * 8;
+      for (let i = 0; i < take; i++, bit += w) {
+        const dlo = readBits(b, bit, Math.min(w, 32));
+        const sum = (lo >>> 0) + mlo + dlo;
+        lo = sum | 0;
+        if (wide) {
+          const dhi = w > 32 ? readBits(b, bit + 32, w - 32) : 0;
+          hi = (hi + mhi + dhi + Math.floor(sum / TWO32)) | 0;
+        }
+        put();
+      }
+      pos += (perMini * w) / 8;
+    }
+  }
+  return pos;
 }

@@ -48,14 +48,14 @@ for (const engine of ENGINES) {
   describe(`decoder fallbacks on ${engine}`, () => {
     const fx = warehouseFixture(engine, 'fallback', (dir) => {
       writeSupplier(join(dir, 'clean'));
-      writeSupplier(join(dir, 'delta'), { s_suppkey: 'DELTA_BINARY_PACKED' });
+      writeSupplier(join(dir, 'delta'), { s_comment: 'DELTA_BYTE_ARRAY' });
     });
     const flags = (source: string, date: string, extra: string[] = []): string[] => [
       'run', '--dataset', 'supplier', '--date', date, '--source', join(fx.dir, source),
       '--staging', join(fx.dir, 'staging'), '--reports', join(fx.dir, 'reports'), '--warehouse', fx.warehouse, '--json', ...extra,
     ];
 
-    it('counts a unit the decoder does not cover (DELTA encoding) in quality.json and quality.md, and publishes every row', async (t) => {
+    it('counts a unit the decoder does not cover (DELTA_BYTE_ARRAY encoding) in quality.json and quality.md, and publishes every row', async (t) => {
       if (fx.skip) return t.skip('no PostgreSQL');
       const r = await runCli(flags('delta', '2026-11-20'), { cwd: fx.dir });
       assert.equal(r.code, 0, r.stderr);

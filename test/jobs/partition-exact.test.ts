@@ -222,9 +222,11 @@ describe('partition: exactly the reference, on every path', () => {
     await same(join(root, 'missing'));
   });
 
-  it('reads what the byte-level decoder does not cover through hyparquet (DELTA encoding, a BOOLEAN column)', async () => {
-    writeParquet('delta', 'a.parquet', { schema: SUPPLIER_PARQUET_SCHEMA, columns: supplierColumns(1000, 1), encodings: { s_suppkey: 'DELTA_BINARY_PACKED' } });
+  it('reads DELTA encodings (DELTA_BYTE_ARRAY through hyparquet) and a BOOLEAN column the contract does not take', async () => {
+    writeParquet('delta', 'a.parquet', { schema: SUPPLIER_PARQUET_SCHEMA, columns: supplierColumns(1000, 1), encodings: { s_suppkey: 'DELTA_BINARY_PACKED', s_nationkey: 'DELTA_BINARY_PACKED', s_comment: 'DELTA_LENGTH_BYTE_ARRAY' } });
     await same(join(root, 'delta'));
+    writeParquet('deltabytes', 'a.parquet', { schema: SUPPLIER_PARQUET_SCHEMA, columns: supplierColumns(1000, 1), encodings: { s_address: 'DELTA_BYTE_ARRAY' } });
+    await same(join(root, 'deltabytes'));
     writeParquet('bool', 'a.parquet', {
       schema: [...SUPPLIER_PARQUET_SCHEMA.map((e) => (e.name === 'schema' ? { ...e, num_children: 8 } : e)), { name: 'flag', type: 'BOOLEAN', repetition_type: 'OPTIONAL' }] as SchemaElement[],
       columns: supplierColumns(300, 1), extra: [{ name: 'flag', data: Array.from({ length: 300 }, (_, i) => i % 2 === 0) }],

@@ -20,11 +20,16 @@ describe('rule module allowed_values', () => {
     assert.equal(r.samples[0].message, '4 is not one of the allowed values');
   });
 
-  it('byte level: number columns look values up; bigint columns go per value', () => {
+  it('byte level: number columns look values up, text columns their bytes; bigint columns go per value', () => {
     assert.equal(byteLevel(nations, 's_nationkey', { numbers: [1, 3, null] }).ok, true);
     assert.equal(byteLevel(nations, 's_nationkey', { numbers: [1, 4] }).ok, false);
     const keys = contractWith([{ type: 'allowed_values', column: 's_suppkey', values: ['1'], severity: 'error' } as never]);
     assert.equal(byteLevel(keys, 's_suppkey', { numbers: [1] }).ok, false);
+    const names = contractWith([{ type: 'allowed_values', column: 's_name', values: ['AIR', 'REG AIR', 'café'], severity: 'error' } as never]);
+    assert.equal(byteLevel(names, 's_name', { texts: ['AIR', 'REG AIR', 'café', null] }).ok, true);
+    assert.equal(byteLevel(names, 's_name', { texts: ['AI'] }).ok, false, 'a prefix is not the value');
+    assert.equal(byteLevel(names, 's_name', { texts: ['AIR '] }).ok, false);
+    assert.equal(byteLevel(names, 's_name', { texts: ['cafe'] }).ok, false);
   });
 
   it('verdict: fail blocks', () => {

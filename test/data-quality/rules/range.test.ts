@@ -21,15 +21,19 @@ describe('rule module range', () => {
     assert.equal(rule(r, 'range:s_acctbal').status, 'warn');
   });
 
-  it('byte level: number columns compare canonical numbers with the bounds; text columns go per value', () => {
+  it('byte level: number columns compare canonical numbers with the bounds; text columns their bytes, as JS compares strings', () => {
     const c = contractWith([{ type: 'range', column: 's_nationkey', min: '0', max: '24', severity: 'error' } as never]);
     assert.equal(byteLevel(c, 's_nationkey', { numbers: [0, 24] }).ok, true);
     assert.equal(byteLevel(c, 's_nationkey', { numbers: [0, 25] }).ok, false);
     const d = contractWith([{ type: 'range', column: 's_acctbal', max: '9999.99', severity: 'error' } as never]);
     assert.equal(byteLevel(d, 's_acctbal', { numbers: [999999] }).ok, true);
     assert.equal(byteLevel(d, 's_acctbal', { numbers: [1000000] }).ok, false, 'unscaled 10000.00');
-    const t = contractWith([{ type: 'range', column: 's_name', min: 'A', severity: 'error' } as never]);
-    assert.equal(byteLevel(t, 's_name', { texts: ['B'] }).ok, false);
+    const t = contractWith([{ type: 'range', column: 's_name', min: 'B', max: 'Supplier#9', severity: 'error' } as never]);
+    assert.equal(byteLevel(t, 's_name', { texts: ['B', 'Supplier#000000001', 'Supplier#9', null] }).ok, true);
+    assert.equal(byteLevel(t, 's_name', { texts: ['A'] }).ok, false, 'below the minimum');
+    assert.equal(byteLevel(t, 's_name', { texts: ['Supplier#90'] }).ok, false, 'above the maximum: a longer string after its prefix');
+    assert.equal(byteLevel(t, 's_name', { texts: ['é'] }).ok, false, 'non-ASCII compares as a string: above the maximum');
+    assert.equal(byteLevel(t, 's_name', { texts: ['Cé'] }).ok, true);
   });
 
   it('verdict: an error range blocks', () => {
