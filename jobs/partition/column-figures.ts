@@ -197,6 +197,7 @@ export class ColumnFigureAccumulator {
 
   /** Column `ci` as UTF-8 cells: rows r < n with valid[r] !== 0 hold data[offsets[r], + lengths[r]). */
   addText(ci: number, data: Uint8Array, offsets: Int32Array, lengths: Int32Array, valid: Uint8Array | null, n: number): void {
+    if (this.kinds[ci] === 'temporal') return this.addTemporalText(ci, data, offsets, lengths, valid, n);
     const char = this.kinds[ci] === 'char';
     let count = 0;
     let bytes = 0;
@@ -211,6 +212,35 @@ export class ColumnFigureAccumulator {
     }
     this.p.count[ci] += count;
     this.p.bytes[ci] += bytes;
+  }
+
+  /**
+   * A date or timestamp column as its canonical text cells (ASCII, one fixed layout, so byte order is time
+   * order and equals the string order addCanonical uses): its count, first and last value. Only the two
+   * extreme cells become strings.
+   */
+  private addTemporalText(ci: number, data: Uint8Array, offsets: Int32Array, lengths: Int32Array, valid: Uint8Array | null, n: number): void {
+    let count = 0;
+    let lo = -1;
+    let hi = -1;
+    for (let r = 0; r < n; r++) {
+      if (valid !== null && valid[r] === 0) continue;
+      count++;
+      if (lo < 0) {
+        lo = r;
+        hi = r;
+        continue;
+      }
+      if (compareCells(data, offsets[r], lengths[r], offsets[lo], lengths[lo]) < 0) lo = r;
+      if (compareCells(data, offsets[r], lengths[r], offsets[hi], lengths[hi]) > 0) hi = r;
+    }
+    const p = this.p;
+    p.count[ci] += count;
+    if (count === 0) return;
+    const first = Buffer.from(data.buffer, data.byteOffset + offsets[lo], lengths[lo]).toString('latin1');
+    const last = Buffer.from(data.buffer, data.byteOffset + offsets[hi], lengths[hi]).toString('latin1');
+    if (p.first[ci] === null || first < p.first[ci]!) p.first[ci] = first;
+    if (p.last[ci] === null || last > p.last[ci]!) p.last[ci] = last;
   }
 
   /** Column `ci`'s non-NULL count only (dates, timestamps, booleans, floats: their figure is a count). */
@@ -264,4 +294,14 @@ export class ColumnFigureAccumulator {
     });
     return out;
   }
+}
+
+/** Byte order of two cells of `data` (a shorter cell that is a prefix of the other sorts first). */
+function compareCells(data: Uint8Array, a: number, alen: number, b: number, blen: number): number {
+  const len = alen < blen ? alen : blen;
+  for (let k = 0; k < len; k++) {
+    const d = data[a + k] - data[b + k];
+    if (d !== 0) return d;
+  }
+  return alen - blen;
 }

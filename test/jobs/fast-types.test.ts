@@ -44,8 +44,9 @@ const contract = parseContract(JSON.stringify({
     { name: 'flag', type: { kind: 'boolean' }, nullable: true },
     { name: 'code', type: { kind: 'char', bytes: 4 }, nullable: true },
     { name: 'mode', type: { kind: 'char', bytes: 10 }, nullable: true },
+    { name: 'id', type: { kind: 'bigint' }, nullable: false },
   ],
-  loadTimestampColumn: 'load_ts', distKey: 'd', sortKey: { style: 'compound', columns: ['load_ts'] }, key: ['d'],
+  loadTimestampColumn: 'load_ts', distKey: 'id', sortKey: { style: 'compound', columns: ['load_ts'] }, key: ['id'],
   source: { prefix: '{dataset}/{yyyymmdd}/', formats: ['parquet'], delimited: { delimiter: '|', header: false, quote: null, nullMarker: '', trailingDelimiter: false } },
   checksums: { sum: [], minMax: [] }, drift: { policy: 'freeze' },
   quality: [
@@ -150,7 +151,7 @@ describe('a Parquet timestamp the byte-level path cannot write', () => {
     const c = await db.connect();
     const write = async (folder: string, nanos: string): Promise<string> => {
       mkdirSync(join(root, folder));
-      await c.run(`COPY (SELECT DATE '1995-01-01' + i::INTEGER AS d, make_timestamp_ns(CASE WHEN i = 7 THEN ${nanos} ELSE 1704164645000000000 + i * 1000 END) AS ts
+      await c.run(`COPY (SELECT DATE '1995-01-01' + i::INTEGER AS d, make_timestamp_ns(CASE WHEN i = 7 THEN ${nanos} ELSE 1704164645000000000 + i * 1000 END) AS ts, i AS id
         FROM range(20) r(i)) TO '${join(root, folder, 'a.parquet')}' (FORMAT parquet)`);
       return join(root, folder);
     };
@@ -182,7 +183,7 @@ describe('the quality report of both paths', () => {
       await c.run(`COPY (SELECT CASE WHEN i % 9 = 0 THEN NULL WHEN i = 2500 THEN DATE '1991-12-25' ELSE DATE '1992-01-01' + (i * 13 % 2000)::INTEGER END AS d,
         CASE WHEN i % 7 = 0 THEN NULL ELSE TIMESTAMP '1995-01-01 00:00:00' + INTERVAL (i * 7919) SECOND END AS ts,
         CASE WHEN i % 5 = 0 THEN NULL ELSE i % 3 = 0 END AS flag,
-        ['ab', 'abcd', 'x', NULL][i % 4 + 1] AS code, CASE WHEN i = 2600 THEN 'SHIP' ELSE ['AIR', 'REG AIR'][i % 2 + 1] END AS mode
+        ['ab', 'abcd', 'x', NULL][i % 4 + 1] AS code, CASE WHEN i = 2600 THEN 'SHIP' ELSE ['AIR', 'REG AIR'][i % 2 + 1] END AS mode, i AS id
         FROM range(3000) r(i)) TO '${join(dir, 'a.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 1000)`);
     } finally {
       c.closeSync();
@@ -278,7 +279,11 @@ describe('INT96 timestamps', () => {
   it('with nanoseconds that are not whole microseconds (PLAIN pages) leave the byte-level path', async () => {
     mkdirSync(join(root, 'int96ns'));
     int96File(join(root, 'int96ns', 'plain.parquet'), [int96(1000n, 2451545), int96(1001n, 2451545)], 'PLAIN');
-    const r = await partition({ ...opts, sourceUri: join(root, 'int96ns'), outUri: join(root, 'out-int96ns') });
-    assert.equal(r.fallbacks?.reasons[0].reason, 'column ts (timestamp): a value outside what the byte-level path writes or vouches for');
+    // The per-value path then refuses the value with its own message (never rounded, never cut).
+    await assert.rejects(partition({ ...opts, sourceUri: join(root, 'int96ns'), outUri: join(root, 'out-int96ns') }), (e: Error) => {
+      assert.equal(e.name, 'QualityError');
+      assert.match(e.message, /2000-01-01 00:00:00\.000001001 has nanoseconds; Redshift TIMESTAMP keeps microseconds/);
+      return true;
+    });
   });
 });
