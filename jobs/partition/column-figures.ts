@@ -239,8 +239,8 @@ export class ColumnFigureAccumulator {
     if (count === 0) return;
     const first = Buffer.from(data.buffer, data.byteOffset + offsets[lo], lengths[lo]).toString('latin1');
     const last = Buffer.from(data.buffer, data.byteOffset + offsets[hi], lengths[hi]).toString('latin1');
-    if (p.first[ci] === null || first < p.first[ci]!) p.first[ci] = first;
-    if (p.last[ci] === null || last > p.last[ci]!) p.last[ci] = last;
+    if (p.first[ci] === null || first < p.first[ci]) p.first[ci] = first;
+    if (p.last[ci] === null || last > p.last[ci]) p.last[ci] = last;
   }
 
   /** Column `ci`'s non-NULL count only (dates, timestamps, booleans, floats: their figure is a count). */
