@@ -2,7 +2,7 @@
  * The partition pass measured against its peer, in one run on the same input (`npm run bench`):
  *
  *   npm run bench [-- --quick] [--rows N] [--rounds R] [--keep] [--gzip-level L] [--inputs gen,duck]
- *                    [--datasets supplier,lineitem] [--tsx]
+ *                    [--datasets supplier,lineitem] [--results FILE] [--tsx]
  *
  * Inputs (built under bench/.data/ when missing), per dataset: the TPC-H table from our generator,
  * several Parquet files with 100k-row groups, snappy ("gen"); and the same rows as DuckDB writes Parquet
@@ -19,7 +19,8 @@
  * of the rounds over the median), output bytes of both and the ratio, peak RSS of both processes, and
  * the zlib floor: how long zlib alone takes to compress our output text at our level on every core; and
  * per input, the columns the byte-level decoder does not read (their units go value by value through
- * hyparquet, bench/fallback-columns.ts). Writes bench/RESULTS.md with the machine it ran on.
+ * hyparquet, bench/fallback-columns.ts). Writes bench/RESULTS.md (--results: another file) with the
+ * machine it ran on.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -44,12 +45,13 @@ export interface BenchArgs {
   gzipLevel: number | undefined;
   inputs: Array<'gen' | 'duck'>;
   datasets: BenchDataset[];
+  results: string;
   tsx: boolean;
   build: boolean;
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { sizes: [1_000_000, 10_000_000], rounds: undefined, keep: false, gzipLevel: undefined, inputs: ['gen', 'duck'], datasets: ['supplier', 'lineitem'], tsx: false, build: true };
+  const args: BenchArgs = { sizes: [1_000_000, 10_000_000], rounds: undefined, keep: false, gzipLevel: undefined, inputs: ['gen', 'duck'], datasets: ['supplier', 'lineitem'], results: join(BENCH, 'RESULTS.md'), tsx: false, build: true };
   const int = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
     if (!Number.isSafeInteger(n) || n < min) throw new Error(`${flag} needs a whole number of at least ${min}, got ${v}`);
@@ -63,6 +65,11 @@ export function parseArgs(argv: string[]): BenchArgs {
     else if (a === '--keep') args.keep = true;
     else if (a === '--gzip-level') args.gzipLevel = int(a, argv[++i], 1);
     else if (a === '--tsx') args.tsx = true;
+    else if (a === '--results') {
+      const f = argv[++i];
+      if (!f) throw new Error('--results needs a file name');
+      args.results = f;
+    }
     else if (a === '--no-build') args.build = false;
     else if (a === '--inputs') {
       const list = (argv[++i] ?? '').split(',');
@@ -317,7 +324,7 @@ async function main(): Promise<void> {
     ...fallbackNotes(fallbacks),
   ];
   console.log(`\n${lines.join('\n')}`);
-  if (a.sizes.length > 1 || a.sizes[0] >= 1_000_000) writeFileSync(join(BENCH, 'RESULTS.md'), lines.join('\n'));
+  if (a.sizes.length > 1 || a.sizes[0] >= 1_000_000) writeFileSync(a.results, lines.join('\n'));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

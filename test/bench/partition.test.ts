@@ -14,8 +14,10 @@ describe('bench', () => {
     assert.deepEqual(parseArgs([]).sizes, [1_000_000, 10_000_000]);
     assert.deepEqual(parseArgs(['--quick']).sizes, [1_000_000]);
     assert.deepEqual(parseArgs([]).datasets, ['supplier', 'lineitem']);
-    const a = parseArgs(['--rows', '20000', '--rounds', '1', '--keep', '--gzip-level', '3', '--inputs', 'duck', '--datasets', 'lineitem', '--tsx', '--no-build']);
-    assert.deepEqual(a, { sizes: [20_000], rounds: 1, keep: true, gzipLevel: 3, inputs: ['duck'], datasets: ['lineitem'], tsx: true, build: false });
+    assert.match(parseArgs([]).results, /bench\/RESULTS\.md$/);
+    assert.throws(() => parseArgs(['--results']), /--results needs/);
+    const a = parseArgs(['--rows', '20000', '--rounds', '1', '--keep', '--gzip-level', '3', '--inputs', 'duck', '--datasets', 'lineitem', '--results', 'r.md', '--tsx', '--no-build']);
+    assert.deepEqual(a, { sizes: [20_000], rounds: 1, keep: true, gzipLevel: 3, inputs: ['duck'], datasets: ['lineitem'], results: 'r.md', tsx: true, build: false });
     assert.throws(() => parseArgs(['--rows', 'many']), /--rows/);
     assert.throws(() => parseArgs(['--inputs', 'csv']), /--inputs/);
     assert.throws(() => parseArgs(['--datasets', 'supplier,orders']), /--datasets takes supplier,lineitem/);
