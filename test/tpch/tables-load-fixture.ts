@@ -164,7 +164,7 @@ export function differences(contract: DatasetContract, expected: string[][], got
   for (let r = 0; r < rows; r++) {
     const e = expected[r];
     const g = got[r];
-    const key = keyAt.map((i) => `${contract.columns[i].name}=${(e ?? g)![i]}`).join(', ');
+    const key = keyAt.map((i) => `${contract.columns[i].name}=${(e ?? g)[i]}`).join(', ');
     if (!e || !g) {
       out.push(`row ${r + 1} (${key}): ${e ? 'not published' : 'published but not in the .tbl'}`);
       continue;
