@@ -1,29 +1,37 @@
 /**
  * The partition pass measured against its peer, in one run on the same input (`npm run bench`):
  *
- *   npm run bench [-- --quick] [--rows N] [--rounds R] [--keep] [--gzip-level L] [--inputs gen,duck] [--tsx]
+ *   npm run bench [-- --quick] [--rows N] [--rounds R] [--keep] [--gzip-level L] [--inputs gen,duck]
+ *                    [--datasets supplier,lineitem] [--results FILE] [--tsx]
  *
- * Inputs (built under bench/.data/ when missing): TPC-H SUPPLIER from our generator, several Parquet
- * files with 100k-row groups, snappy ("gen"); and the same rows as DuckDB writes Parquet ("duck": its
- * default row groups, DOUBLE s_acctbal, BIGINT s_nationkey) — the shape a file "written by another
- * program" has. Sizes: 1M rows, and 10M unless --quick (--rows N: only N).
+ * Inputs (built under bench/.data/ when missing), per dataset: the TPC-H table from our generator,
+ * several Parquet files with 100k-row groups, snappy ("gen"); and the same rows as DuckDB writes Parquet
+ * ("duck": its default row groups; for SUPPLIER DOUBLE s_acctbal and BIGINT s_nationkey, the shape a
+ * file "written by another program" has; for LINEITEM DuckDB's own TPC-H types: DECIMAL(15,2), DATE,
+ * VARCHAR). Sizes: 1M rows, and 10M unless --quick (--rows N: only N). LINEITEM has 1–7 lines per
+ * order, so its sizes are the nearest whole-order counts (SF = rows / 6,000,000: 1,000,4xx rows for 1M).
  *
  * Each round runs `redshift-loader partition` (the compiled CLI, as a user runs it; --tsx: the sources)
- * and DuckDB's COPY … TO … (FORMAT csv, DELIMITER '|', COMPRESSION gzip) at 2 threads through
- * @duckdb/node-api, alternating which goes first. Quality checks stay on: they are part of the pass.
- * Reported per size and input (medians over the rounds): rows/s of both and the ratio (ours timed on the
- * whole CLI process, DuckDB on its COPY statement alone), output bytes of both and the ratio, peak RSS of
- * both processes, and the zlib floor: how long zlib alone takes to compress our output text at our level
- * on every core. Writes bench/RESULTS.md with the machine it ran on.
+ * and DuckDB's COPY … TO … (FORMAT csv, DELIMITER '|', COMPRESSION gzip, PER_THREAD_OUTPUT) at 2 threads
+ * through @duckdb/node-api, alternating which goes first. Quality checks stay on: they are part of the
+ * pass. Reported per dataset, size and input (medians over the rounds): rows/s of both and the ratio
+ * (ours timed on the whole CLI process, DuckDB on its COPY statement alone), the noise of each (spread
+ * of the rounds over the median), output bytes of both and the ratio, peak RSS of both processes, and
+ * the zlib floor: how long zlib alone takes to compress our output text at our level on every core; and
+ * per input, the columns the byte-level decoder does not read (their units go value by value through
+ * hyparquet, bench/fallback-columns.ts). Writes bench/RESULTS.md (--results: another file) with the
+ * machine it ran on.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import { DEFAULT_GZIP_LEVEL } from '../jobs/partition/partition.ts';
+import { BENCH_DATASETS, isBenchDataset, type BenchDataset } from './datasets.ts';
+import { fallbackColumns, type FallbackColumn } from './fallback-columns.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = join(ROOT, 'bench');
@@ -36,12 +44,14 @@ export interface BenchArgs {
   keep: boolean;
   gzipLevel: number | undefined;
   inputs: Array<'gen' | 'duck'>;
+  datasets: BenchDataset[];
+  results: string;
   tsx: boolean;
   build: boolean;
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { sizes: [1_000_000, 10_000_000], rounds: undefined, keep: false, gzipLevel: undefined, inputs: ['gen', 'duck'], tsx: false, build: true };
+  const args: BenchArgs = { sizes: [1_000_000, 10_000_000], rounds: undefined, keep: false, gzipLevel: undefined, inputs: ['gen', 'duck'], datasets: ['supplier', 'lineitem'], results: join(BENCH, 'RESULTS.md'), tsx: false, build: true };
   const int = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
     if (!Number.isSafeInteger(n) || n < min) throw new Error(`${flag} needs a whole number of at least ${min}, got ${v}`);
@@ -55,11 +65,20 @@ export function parseArgs(argv: string[]): BenchArgs {
     else if (a === '--keep') args.keep = true;
     else if (a === '--gzip-level') args.gzipLevel = int(a, argv[++i], 1);
     else if (a === '--tsx') args.tsx = true;
+    else if (a === '--results') {
+      const f = argv[++i];
+      if (!f) throw new Error('--results needs a file name');
+      args.results = f;
+    }
     else if (a === '--no-build') args.build = false;
     else if (a === '--inputs') {
       const list = (argv[++i] ?? '').split(',');
       if (!list.length || list.some((x) => x !== 'gen' && x !== 'duck')) throw new Error(`--inputs takes gen,duck; got ${list.join(',')}`);
       args.inputs = list as Array<'gen' | 'duck'>;
+    } else if (a === '--datasets') {
+      const list = (argv[++i] ?? '').split(',');
+      if (!list.length || !list.every(isBenchDataset)) throw new Error(`--datasets takes ${Object.keys(BENCH_DATASETS).join(',')}; got ${list.join(',')}`);
+      args.datasets = list;
     } else throw new Error(`unknown argument ${a}`);
   }
   return args;
@@ -76,6 +95,11 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Spread of the rounds, (max − min) / median: how far one round is from another on this machine. */
+function noise(xs: number[]): number {
+  return (Math.max(...xs) - Math.min(...xs)) / median(xs);
 }
 
 /** Runs a child to its end; returns its stdout and wall seconds, and its peak RSS through rss-report.mjs. */
@@ -104,32 +128,41 @@ function cli(tsx: boolean): string[] {
   return tsx ? ['--import', 'tsx', join(ROOT, 'jobs/main.ts')] : [join(ROOT, 'bin/redshift-loader.js')];
 }
 
+/** An input folder and the rows it holds (the generator's count, kept in its `.complete` marker). */
+interface Input {
+  dir: string;
+  rows: number;
+}
+
 /** Our generator's Parquet files (100k-row groups, snappy), made once. */
-async function genInput(rows: number, tsx: boolean): Promise<string> {
-  const dir = join(DATA, `gen-${rows}`);
-  if (existsSync(join(dir, '.complete'))) return dir;
+async function genInput(dataset: BenchDataset, size: number, tsx: boolean): Promise<Input> {
+  const dir = join(DATA, `${dataset}-gen-${size}`);
+  const done = join(dir, '.complete');
+  if (existsSync(done)) return { dir, rows: Number(readFileSync(done, 'utf8')) };
   rmSync(dir, { recursive: true, force: true });
-  const files = Math.max(2, Math.min(16, Math.round(rows / 250_000)));
-  console.log(`building ${dir}: ${rows} rows in ${files} Parquet files …`);
-  await measure([...cli(tsx), 'generate', '--dataset', 'supplier', '--scale', String(rows / 10_000), '--files', String(files), '--row-group', '100000', '--out', dir]);
-  writeFileSync(join(dir, '.complete'), '');
-  return dir;
+  const files = Math.max(2, Math.min(16, Math.round(size / 250_000)));
+  const scale = BENCH_DATASETS[dataset].scaleFor(size);
+  console.log(`building ${dir}: ${dataset} SF ${scale} (about ${size} rows) in ${files} Parquet files …`);
+  const r = await measure([...cli(tsx), 'generate', '--dataset', dataset, '--scale', scale, '--files', String(files), '--row-group', '100000', '--out', dir, '--json']);
+  const rows = (JSON.parse(r.stdout.trim().split('\n').pop()!) as { rows: number }).rows;
+  writeFileSync(done, String(rows));
+  return { dir, rows };
 }
 
 /** The same rows as DuckDB writes Parquet, made once. */
-async function duckInput(rows: number, gen: string): Promise<string> {
-  const dir = join(DATA, `duck-${rows}`);
-  if (existsSync(join(dir, '.complete'))) return dir;
+async function duckInput(dataset: BenchDataset, size: number, gen: Input): Promise<Input> {
+  const dir = join(DATA, `${dataset}-duck-${size}`);
+  if (existsSync(join(dir, '.complete'))) return { dir, rows: gen.rows };
   rmSync(dir, { recursive: true, force: true });
   console.log(`building ${dir}: the same rows written by DuckDB …`);
-  await measure([join(BENCH, 'duckdb-copy.mjs'), '--parquet', gen, dir]);
-  writeFileSync(join(dir, '.complete'), '');
-  return dir;
+  await measure([join(BENCH, 'duckdb-copy.mjs'), '--parquet', dataset, gen.dir, dir]);
+  writeFileSync(join(dir, '.complete'), String(gen.rows));
+  return { dir, rows: gen.rows };
 }
 
-async function runOurs(input: string, out: string, a: BenchArgs): Promise<Run> {
+async function runOurs(dataset: BenchDataset, input: string, out: string, a: BenchArgs): Promise<Run> {
   rmSync(out, { recursive: true, force: true });
-  const flags = ['partition', '--dataset', 'supplier', '--source', input, '--out', out, '--json'];
+  const flags = ['partition', '--dataset', dataset, '--source', input, '--out', out, '--json'];
   if (a.gzipLevel !== undefined) flags.push('--gzip-level', String(a.gzipLevel));
   const r = await measure([...cli(a.tsx), ...flags]);
   const line = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status?: string; rows?: number; bytes?: number }).find((l) => l.status === 'ok');
@@ -138,10 +171,12 @@ async function runOurs(input: string, out: string, a: BenchArgs): Promise<Run> {
 }
 
 async function runDuck(input: string, out: string): Promise<Run & { wall: number; version: string }> {
-  rmSync(out, { force: true });
+  rmSync(out, { recursive: true, force: true });
   const r = await measure([join(BENCH, 'duckdb-copy.mjs'), input, out, String(DUCKDB_THREADS)]);
   const line = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; rows: number; version: string };
-  return { seconds: line.seconds, wall: r.seconds, bytes: statSync(out).size, rss: r.rss, rows: line.rows, version: line.version };
+  // PER_THREAD_OUTPUT: a folder with one gzip file per thread.
+  const bytes = readdirSync(out).reduce((s, f) => s + statSync(join(out, f)).size, 0);
+  return { seconds: line.seconds, wall: r.seconds, bytes, rss: r.rss, rows: line.rows, version: line.version };
 }
 
 /** zlib alone on our output text, at our level, on every core. */
@@ -165,6 +200,7 @@ async function zlibFloor(partsDir: string, level: number): Promise<number> {
 }
 
 interface Row {
+  dataset: string;
   rows: number;
   input: string;
   ours: Run[];
@@ -190,10 +226,21 @@ function machine(duckVersion: string): string[] {
 const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const mb = (b: number): string => `${fmt(b / 1e6, 1)} MB`;
 
+/** Which columns of each input the byte-level decoder does not read (their units are read value by value). */
+export function fallbackNotes(inputs: Array<{ input: string; columns: FallbackColumn[] }>): string[] {
+  const out = ['Per-value fallback: columns of each input the byte-level decoder does not read (every unit of such a file goes through hyparquet and the per-value path):', ''];
+  for (const i of inputs) {
+    const cols = i.columns.map((c) => `\`${c.name}\` (${c.parquetType} → ${c.contractType})`);
+    out.push(`- ${i.input}: ${cols.length ? cols.join(', ') : 'none — every column on the byte-level path'}`);
+  }
+  out.push('');
+  return out;
+}
+
 export function table(rows: Row[], level: number): string[] {
   const out = [
-    '| rows | input | ours s | ours rows/s | DuckDB s (COPY / process) | DuckDB rows/s | speed ratio | ours gzip | DuckDB gzip | bytes ratio | ours peak RSS | DuckDB peak RSS | zlib floor s (level ' + level + ', all cores) |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| dataset | rows | input | ours s | ours rows/s | DuckDB s (COPY / process) | DuckDB rows/s | speed ratio | noise ours / DuckDB | ours gzip | DuckDB gzip | bytes ratio | ours peak RSS | DuckDB peak RSS | zlib floor s (level ' + level + ', all cores) |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     const ours = median(r.ours.map((x) => x.seconds));
@@ -201,8 +248,9 @@ export function table(rows: Row[], level: number): string[] {
     const duckWall = median(r.duck.map((x) => x.wall));
     const oursBytes = r.ours[0].bytes;
     const duckBytes = r.duck[0].bytes;
+    const spread = (xs: Run[]): string => (xs.length > 1 ? `${fmt(100 * noise(xs.map((x) => x.seconds)))}%` : '–');
     out.push(
-      `| ${fmt(r.rows)} | ${r.input} | ${fmt(ours, 2)} | ${fmt(r.rows / ours)} | ${fmt(duck, 2)} / ${fmt(duckWall, 2)} | ${fmt(r.rows / duck)} | **${fmt(duck / ours, 2)}×** | ${mb(oursBytes)} | ${mb(duckBytes)} | ${fmt(oursBytes / duckBytes, 3)}× | ${fmt(Math.max(...r.ours.map((x) => x.rss)) / 2 ** 20)} MiB | ${fmt(Math.max(...r.duck.map((x) => x.rss)) / 2 ** 20)} MiB | ${fmt(r.floor, 2)} |`,
+      `| ${r.dataset} | ${fmt(r.rows)} | ${r.input} | ${fmt(ours, 2)} | ${fmt(r.rows / ours)} | ${fmt(duck, 2)} / ${fmt(duckWall, 2)} | ${fmt(r.rows / duck)} | **${fmt(duck / ours, 2)}×** | ${spread(r.ours)} / ${spread(r.duck)} | ${mb(oursBytes)} | ${mb(duckBytes)} | ${fmt(oursBytes / duckBytes, 3)}× | ${fmt(Math.max(...r.ours.map((x) => x.rss)) / 2 ** 20)} MiB | ${fmt(Math.max(...r.duck.map((x) => x.rss)) / 2 ** 20)} MiB | ${fmt(r.floor, 2)} |`,
     );
   }
   return out;
@@ -219,40 +267,46 @@ async function main(): Promise<void> {
   const header = machine('?');
   const results: Row[] = [];
   let duckVersion = '?';
-  for (const rows of a.sizes) {
-    const gen = await genInput(rows, a.tsx);
-    const inputs: Array<[string, string]> = [];
-    if (a.inputs.includes('gen')) inputs.push(['gen', gen]);
-    if (a.inputs.includes('duck')) inputs.push(['duck', await duckInput(rows, gen)]);
-    const rounds = a.rounds ?? (rows > 2_000_000 ? 2 : 3);
-    for (const [name, dir] of inputs) {
-      const row: Row = { rows, input: `${name} (${dir.slice(ROOT.length)})`, ours: [], duck: [], floor: NaN };
-      const oursOut = join(DATA, `out-ours-${name}-${rows}`);
-      const duckOut = join(DATA, `out-duck-${name}-${rows}.csv.gz`);
-      for (let r = 0; r < rounds; r++) {
-        const order = r % 2 === 0 ? ['ours', 'duck'] : ['duck', 'ours'];
-        for (const who of order) {
-          if (who === 'ours') {
-            const x = await runOurs(dir, oursOut, a);
-            if (x.rows !== rows) throw new Error(`partition read ${x.rows} rows, expected ${rows}`);
-            row.ours.push(x);
-            console.log(`${rows} ${name} round ${r + 1}: ours ${x.seconds.toFixed(2)} s, ${mb(x.bytes)}, peak RSS ${fmt(x.rss / 2 ** 20)} MiB`);
-          } else {
-            const x = await runDuck(dir, duckOut);
-            if (x.rows !== rows) throw new Error(`DuckDB wrote ${x.rows} rows, expected ${rows}`);
-            duckVersion = x.version;
-            row.duck.push(x);
-            console.log(`${rows} ${name} round ${r + 1}: DuckDB ${x.seconds.toFixed(2)} s (process ${x.wall.toFixed(2)} s), ${mb(x.bytes)}, peak RSS ${fmt(x.rss / 2 ** 20)} MiB`);
+  const fallbacks: Array<{ input: string; columns: FallbackColumn[] }> = [];
+  for (const dataset of a.datasets) {
+    for (const size of a.sizes) {
+      const gen = await genInput(dataset, size, a.tsx);
+      const inputs: Array<[string, Input]> = [];
+      if (a.inputs.includes('gen')) inputs.push(['gen', gen]);
+      if (a.inputs.includes('duck')) inputs.push(['duck', await duckInput(dataset, size, gen)]);
+      const rounds = a.rounds ?? (size > 2_000_000 ? 2 : 3);
+      for (const [name, { dir, rows }] of inputs) {
+        const label = `${name} (${dir.slice(ROOT.length)})`;
+        const row: Row = { dataset, rows, input: label, ours: [], duck: [], floor: NaN };
+        fallbacks.push({ input: `${dataset} ${label}`, columns: await fallbackColumns(dataset, dir) });
+        const oursOut = join(DATA, `out-ours-${dataset}-${name}-${size}`);
+        const duckOut = join(DATA, `out-duck-${dataset}-${name}-${size}`);
+        const tag = `${dataset} ${rows} ${name}`;
+        for (let r = 0; r < rounds; r++) {
+          const order = r % 2 === 0 ? ['ours', 'duck'] : ['duck', 'ours'];
+          for (const who of order) {
+            if (who === 'ours') {
+              const x = await runOurs(dataset, dir, oursOut, a);
+              if (x.rows !== rows) throw new Error(`partition read ${x.rows} rows, expected ${rows}`);
+              row.ours.push(x);
+              console.log(`${tag} round ${r + 1}: ours ${x.seconds.toFixed(2)} s, ${mb(x.bytes)}, peak RSS ${fmt(x.rss / 2 ** 20)} MiB`);
+            } else {
+              const x = await runDuck(dir, duckOut);
+              if (x.rows !== rows) throw new Error(`DuckDB wrote ${x.rows} rows, expected ${rows}`);
+              duckVersion = x.version;
+              row.duck.push(x);
+              console.log(`${tag} round ${r + 1}: DuckDB ${x.seconds.toFixed(2)} s (process ${x.wall.toFixed(2)} s), ${mb(x.bytes)}, peak RSS ${fmt(x.rss / 2 ** 20)} MiB`);
+            }
           }
         }
+        row.floor = await zlibFloor(oursOut, level);
+        console.log(`${tag}: zlib floor ${row.floor.toFixed(2)} s`);
+        if (!a.keep) {
+          rmSync(oursOut, { recursive: true, force: true });
+          rmSync(duckOut, { recursive: true, force: true });
+        }
+        results.push(row);
       }
-      row.floor = await zlibFloor(oursOut, level);
-      console.log(`${rows} ${name}: zlib floor ${row.floor.toFixed(2)} s`);
-      if (!a.keep) {
-        rmSync(oursOut, { recursive: true, force: true });
-        rmSync(duckOut, { force: true });
-      }
-      results.push(row);
     }
   }
   header[1] = machine(duckVersion)[1];
@@ -265,11 +319,12 @@ async function main(): Promise<void> {
     '',
     ...table(results, level),
     '',
-    'ours: `redshift-loader partition --dataset supplier` (quality checks on), the whole process timed; DuckDB: `COPY (SELECT * FROM read_parquet(…)) TO … (FORMAT csv, DELIMITER \'|\', COMPRESSION gzip)`, the statement timed (its process in brackets). Medians over the rounds, run alternately; peak RSS is the largest of the rounds (getrusage maxrss of the process, every thread).',
+    'ours: `redshift-loader partition --dataset <dataset>` (quality checks on), the whole process timed; DuckDB: `COPY (SELECT * FROM read_parquet(…)) TO … (FORMAT csv, DELIMITER \'|\', COMPRESSION gzip, PER_THREAD_OUTPUT)`, the statement timed (its process in brackets). Medians over the rounds, run alternately; noise is (slowest − fastest) / median of the rounds; peak RSS is the largest of the rounds (getrusage maxrss of the process, every thread).',
     '',
+    ...fallbackNotes(fallbacks),
   ];
   console.log(`\n${lines.join('\n')}`);
-  if (a.sizes.length > 1 || a.sizes[0] >= 1_000_000) writeFileSync(join(BENCH, 'RESULTS.md'), lines.join('\n'));
+  if (a.sizes.length > 1 || a.sizes[0] >= 1_000_000) writeFileSync(a.results, lines.join('\n'));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

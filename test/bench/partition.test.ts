@@ -1,28 +1,66 @@
 /** The benchmark's own logic (its runs are `npm run bench`, not a test): arguments and the results table. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseArgs, table } from '../../bench/partition.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { fallbackColumns } from '../../bench/fallback-columns.ts';
+import { fallbackNotes, parseArgs, table } from '../../bench/partition.ts';
+import { SHARED_TPCH } from '../support/cli.ts';
 
 describe('bench', () => {
   it('reads its flags: --quick is 1M rows only, --rows N one size, the rest as given', () => {
     assert.deepEqual(parseArgs([]).sizes, [1_000_000, 10_000_000]);
     assert.deepEqual(parseArgs(['--quick']).sizes, [1_000_000]);
-    const a = parseArgs(['--rows', '20000', '--rounds', '1', '--keep', '--gzip-level', '3', '--inputs', 'duck', '--tsx', '--no-build']);
-    assert.deepEqual(a, { sizes: [20_000], rounds: 1, keep: true, gzipLevel: 3, inputs: ['duck'], tsx: true, build: false });
+    assert.deepEqual(parseArgs([]).datasets, ['supplier', 'lineitem']);
+    assert.match(parseArgs([]).results, /bench\/RESULTS\.md$/);
+    assert.throws(() => parseArgs(['--results']), /--results needs/);
+    const a = parseArgs(['--rows', '20000', '--rounds', '1', '--keep', '--gzip-level', '3', '--inputs', 'duck', '--datasets', 'lineitem', '--results', 'r.md', '--tsx', '--no-build']);
+    assert.deepEqual(a, { sizes: [20_000], rounds: 1, keep: true, gzipLevel: 3, inputs: ['duck'], datasets: ['lineitem'], results: 'r.md', tsx: true, build: false });
     assert.throws(() => parseArgs(['--rows', 'many']), /--rows/);
     assert.throws(() => parseArgs(['--inputs', 'csv']), /--inputs/);
+    assert.throws(() => parseArgs(['--datasets', 'supplier,orders']), /--datasets takes supplier,lineitem/);
     assert.throws(() => parseArgs(['--fast']), /unknown argument/);
   });
 
-  it('tabulates medians: rows/s of both, the speed and bytes ratios, peak RSS and the zlib floor', () => {
+  it('tabulates medians per dataset: rows/s of both, the speed and bytes ratios, the noise, peak RSS and the zlib floor', () => {
     const run = (seconds: number, bytes: number, rss: number) => ({ seconds, bytes, rss, rows: 1_000_000 });
     const [head, , line] = table([{
-      rows: 1_000_000, input: 'gen',
+      dataset: 'lineitem', rows: 1_000_000, input: 'gen',
       ours: [run(2, 60e6, 300 * 2 ** 20), run(3, 60e6, 320 * 2 ** 20), run(2.5, 60e6, 310 * 2 ** 20)],
       duck: [{ ...run(5, 50e6, 400 * 2 ** 20), wall: 5.5 }, { ...run(5, 50e6, 410 * 2 ** 20), wall: 5.5 }],
       floor: 0.8,
     }], 1);
     assert.match(head, /speed ratio/);
-    assert.equal(line, '| 1,000,000 | gen | 2.50 | 400,000 | 5.00 / 5.50 | 200,000 | **2.00×** | 60.0 MB | 50.0 MB | 1.200× | 320 MiB | 410 MiB | 0.80 |');
+    assert.equal(line, '| lineitem | 1,000,000 | gen | 2.50 | 400,000 | 5.00 / 5.50 | 200,000 | **2.00×** | 40% / 0% | 60.0 MB | 50.0 MB | 1.200× | 320 MiB | 410 MiB | 0.80 |');
+  });
+
+  it('names, per input, the columns the byte-level decoder leaves to the per-value path', () => {
+    const notes = fallbackNotes([
+      { input: 'lineitem gen', columns: [{ name: 'l_shipdate', parquetType: 'INT32 DATE', contractType: 'date' }] },
+      { input: 'supplier gen', columns: [] },
+    ]);
+    assert.deepEqual(notes.slice(2, 4), [
+      '- lineitem gen: `l_shipdate` (INT32 DATE → date)',
+      '- supplier gen: none — every column on the byte-level path',
+    ]);
+  });
+
+  it('finds those columns in the Parquet footers: none in DuckDB\'s SUPPLIER, a FLOAT one in a file that has it', async () => {
+    assert.deepEqual(await fallbackColumns('supplier', join(SHARED_TPCH, 'duckdb-snappy')), []);
+    const dir = mkdtempSync(join(tmpdir(), 'bench-fallback-'));
+    try {
+      const buf = parquetWriteBuffer({
+        columnData: [
+          { name: 's_suppkey', data: [1n, 2n], type: 'INT64' },
+          { name: 's_ratio', data: [0.5, 1.5], type: 'FLOAT' },
+        ],
+      });
+      writeFileSync(join(dir, 'a.parquet'), new Uint8Array(buf));
+      assert.deepEqual(await fallbackColumns('supplier', dir), [{ name: 's_ratio', parquetType: 'FLOAT', contractType: 'not in the contract' }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
