@@ -107,14 +107,14 @@ for (const engine of ENGINES) {
 
     it('keeps going past a failing dataset, reports every one, and exits with the first failure\'s code', async (t) => {
       if (fx.skip) return t.skip('no PostgreSQL');
-      const r = await runCli(['start', '--dataset', 'all', '--scale', '0.001', '--date', '2026-03-03', '--warehouse', fx.warehouse, '--json'], { cwd: fx.dir });
+      const r = await runCli(['start', '--dataset', 'all', '--scale', '0.01', '--date', '2026-03-03', '--warehouse', fx.warehouse, '--json'], { cwd: fx.dir });
       assert.equal(r.code, 4, r.stderr);
       const summary = lastJson<AllSummary>(r.stdout);
       assert.equal(summary.exitCode, 4);
       assert.deepEqual(summary.datasets.map((d) => [d.dataset, d.status, d.exitCode]), ORDER.map((d) => [d, d === 'nation' || d === 'lineitem' ? 'failed' : 'published', { nation: 4, lineitem: 2 }[d] ?? 0]));
       assert.match(summary.datasets[1].message, /^nation: failed \(exit 4\) — QualityError: .*nation\.csv, row 1, column n_nationkey/);
       assert.match(summary.datasets[7].message, /^lineitem: failed \(exit 2\) — ConfigError: .*stream\.csv/);
-      const rows = specRows(0.001);
+      const rows = specRows(0.01);
       for (const d of summary.datasets.filter((x) => x.status === 'published')) assert.equal(d.rows, rows[d.dataset], d.dataset);
       assert.match(summary.message, /^published 6 of 8 datasets for 2026-03-03 \(\d+ rows\); failed: nation \(exit 4\), lineitem \(exit 2\) — exit 4, the first failure's$/);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
