@@ -15,10 +15,11 @@
  * MAP, struct, repeated).
  */
 import { parquetMetadataAsync, parquetSchema } from 'hyparquet';
-import type { FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
+import type { FileMetaData, SchemaElement } from 'hyparquet';
 import { ConfigError, QualityError } from '../../core/errors.ts';
 import type { RedshiftType } from '../../datasets/contract.ts';
 import type { RandomAccess } from '../store/index.ts';
+import { nestedKind } from '../readers/parquet.ts';
 
 export interface ParquetColumnType {
   /** The column's name in the file. */
@@ -31,16 +32,6 @@ export interface ParquetColumnType {
 
 function refuse(file: string, column: string, what: string, todo: string): never {
   throw new ConfigError(`column ${column} has no contract type: it is ${what}`, { file, column }, todo);
-}
-
-function nested(node: SchemaTree): string | undefined {
-  const e = node.element;
-  if (e.repetition_type === 'REPEATED') return 'a repeated field';
-  if (!node.children.length) return undefined;
-  const kind = e.logical_type?.type ?? e.converted_type;
-  if (kind === 'LIST') return 'a LIST';
-  if (kind === 'MAP' || kind === 'MAP_KEY_VALUE') return 'a MAP';
-  return 'a struct (group)';
 }
 
 /** The footer's spelling of a column's type: physical type and annotation. */
@@ -136,7 +127,7 @@ export async function readFooter(access: RandomAccess): Promise<FileMetaData> {
 /** Every column's contract type, in file order; the first column that has none stops with exit 2. */
 export function parquetColumnTypes(file: string, metadata: FileMetaData): ParquetColumnType[] {
   return parquetSchema(metadata).children.map((node) => {
-    const kind = nested(node);
+    const kind = nestedKind(node);
     if (kind) refuse(file, node.element.name, `${kind}, and a contract column is flat`, 'flatten it into one column per field in the export, or leave it out');
     return columnType(file, node.element);
   });

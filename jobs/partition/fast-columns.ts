@@ -234,28 +234,17 @@ function dates(col: Int32Column, scratch: CellScratch): boolean {
 const TIMESTAMP_BYTES = 26;
 
 function timestamps64(col: Int64Column, unit: DayDivisor, scratch: CellScratch): boolean {
-  const n = col.rows;
-  const { words, valid } = col;
-  scratch.texts(n, TIMESTAMP_BYTES * n);
-  const { text, offsets, lengths } = scratch;
-  let pos = 0;
-  for (let row = 0; row < n; row++) {
-    offsets[row] = pos;
-    if (valid !== null && valid[row] === 0) {
-      lengths[row] = 0;
-      continue;
-    }
-    const end = writeTimestamp64(text, pos, words[2 * row], words[2 * row + 1], unit);
-    if (end < 0) return false;
-    lengths[row] = end - pos;
-    pos = end;
-  }
-  return true;
+  const words = col.words;
+  return writeTimestamps(col.rows, col.valid, scratch, (buf, pos, row) => writeTimestamp64(buf, pos, words[2 * row], words[2 * row + 1], unit));
 }
 
 function timestamps96(col: Int96Column, scratch: CellScratch): boolean {
-  const n = col.rows;
-  const { words, valid } = col;
+  const words = col.words;
+  return writeTimestamps(col.rows, col.valid, scratch, (buf, pos, row) => writeTimestamp96(buf, pos, words[3 * row], words[3 * row + 1], words[3 * row + 2]));
+}
+
+/** Timestamp text cells into the scratch, one `write` per non-NULL row; false when a value has no exact text. */
+function writeTimestamps(n: number, valid: Uint8Array | null, scratch: CellScratch, write: (buf: Uint8Array, pos: number, row: number) => number): boolean {
   scratch.texts(n, TIMESTAMP_BYTES * n);
   const { text, offsets, lengths } = scratch;
   let pos = 0;
@@ -265,7 +254,7 @@ function timestamps96(col: Int96Column, scratch: CellScratch): boolean {
       lengths[row] = 0;
       continue;
     }
-    const end = writeTimestamp96(text, pos, words[3 * row], words[3 * row + 1], words[3 * row + 2]);
+    const end = write(text, pos, row);
     if (end < 0) return false;
     lengths[row] = end - pos;
     pos = end;

@@ -1,3 +1,5 @@
+import { civilFromDays, daysFromCivil } from '../../core/temporal.ts';
+
 /**
  * Dates and timestamps written straight into bytes, in the loader's canonical text: `YYYY-MM-DD`, and
  * `YYYY-MM-DD HH:MM:SS` plus `.ffffff` (exactly 6 digits) when the sub-second part is not zero. Days
@@ -7,16 +9,6 @@
  * exactly: a year outside 0001..9999, or nanoseconds that are not whole microseconds. The caller then
  * sends the column to the per-value path, which refuses the value with its message.
  */
-
-/** 1970-01-01 + days of the civil date (Hinnant's days_from_civil). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 /** The first and last day the loader writes: 0001-01-01 and 9999-12-31. */
 export const MIN_DAY = daysFromCivil(1, 1, 1);
@@ -38,16 +30,7 @@ function two(buf: Uint8Array, pos: number, v: number): void {
 
 /** Writes `YYYY-MM-DD` for a day in MIN_DAY..MAX_DAY (the caller checks); returns the end. */
 export function writeDate(buf: Uint8Array, pos: number, days: number): number {
-  // Hinnant's civil_from_days.
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const [y, m, d] = civilFromDays(days);
   two(buf, pos, (y / 100) | 0);
   two(buf, pos + 2, y % 100);
   buf[pos + 4] = DASH;

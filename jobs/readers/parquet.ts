@@ -93,7 +93,8 @@ function twosComplement(bytes: Uint8Array): bigint {
   return bytes.length && bytes[0] & 0x80 ? v - (1n << BigInt(bytes.length * 8)) : v;
 }
 
-function nestedKind(node: SchemaTree): string | undefined {
+/** What a non-leaf (or repeated) Parquet field is, in words (`a LIST`, `a MAP`, …), or undefined for a plain column. */
+export function nestedKind(node: SchemaTree): string | undefined {
   const e = node.element;
   if (e.repetition_type === 'REPEATED') return 'a repeated field';
   if (!node.children.length) return undefined;
