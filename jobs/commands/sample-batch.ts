@@ -9,6 +9,7 @@ import { jobEnv } from '../../core/env.ts';
 import { findTpchTable, generateTable, tableRowCount, tpchTableNames } from '../../tpch/index.ts';
 import { batchFolder, LOCAL_DEFAULTS } from '../locations.ts';
 import { listBatchFiles } from '../readers/index.ts';
+import { ignoredBecause } from '../readers/batch-listing.ts';
 import { storeFor } from '../store/index.ts';
 import type { CommandContext } from './command.ts';
 
@@ -37,9 +38,12 @@ export async function ensureSampleBatch(
   const store = await storeFor(source);
   const present = await listBatchFiles(store, source).then(
     (files) => files.length > 0,
-    (e) => {
-      if (isUserError(e) && e.exitCode === 4) return false; // empty or missing folder
-      throw e;
+    async (e) => {
+      if (!(isUserError(e) && e.exitCode === 4)) throw e;
+      // Refused with exit 4: an empty or missing folder gets the sample; a folder holding a data file the
+      // listing refuses (a 0-byte export…) is the user's batch, never overwritten: the run reports it.
+      const entries = await store.listFolder(source).catch(() => []);
+      return entries.some((entry) => ignoredBecause(entry) === undefined);
     },
   );
   if (present) return source;

@@ -4,7 +4,7 @@
  * stops it with one clear line and exit 2 (a ConfigError: AWS Batch does not retry it), nothing written.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openWarehouse } from '../../jobs/warehouse/index.ts';
@@ -53,6 +53,19 @@ for (const engine of ENGINES) {
       assert.match(lastLine(r.stderr), /published 10000 rows into assignment\.supplier_copy_data/);
       assert.equal(readdirSync(join(fx.dir, '.local/landing/supplier_copy/20260302')).length, 3);
       assert.equal(await historyRows(fx.warehouse, 'supplier_copy_data'), 10_000);
+    });
+
+    it('a folder holding only a 0-byte export is the user\'s batch: refused (exit 4), never overwritten by a sample', async (t) => {
+      if (fx.skip) return t.skip('no PostgreSQL');
+      const folder = join(fx.dir, '.local/landing/nation/20260302');
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'part-00000.parquet'), '');
+      const r = await runCli(flags('nation'), { cwd: fx.dir });
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(lastLine(r.stderr), /0-byte data file: .*part-00000\.parquet/);
+      assert.doesNotMatch(r.stderr, /writing a sample/);
+      assert.deepEqual(readdirSync(folder), ['part-00000.parquet']);
+      assert.equal(statSync(join(folder, 'part-00000.parquet')).size, 0, 'the user\'s file is untouched');
     });
 
     it('a dataset the generator does not know: exit 2, one line naming it and the tables it knows, nothing written', async (t) => {
