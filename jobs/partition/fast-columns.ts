@@ -10,12 +10,14 @@ import type { ByteLevelColumnCheck, QualityEvaluator } from '../../data-quality/
 import type { BytesColumn, DecodedColumn, Int32Column, Int64Column, Int96Column } from '../readers/parquet-pages.ts';
 import { isCharacterType } from '../../datasets/index.ts';
 import { DELIMITER_BYTE, NULL_MARKER_BYTES, QUOTE_BYTE } from '../../core/csv-dialect.ts';
+import { unscaledSafe } from './decimal-bytes.ts';
 import { MAX_DAY, MILLIS, MICROS, MIN_DAY, NANOS, writeDate, writeTimestamp64, writeTimestamp96, type DayDivisor } from './temporal-bytes.ts';
 
 /** How the partitioner reads a Parquet column (from its physical and logical type), when it can. */
 export type FastSource =
   | { kind: 'int'; physical: 'INT32' | 'INT64' }
-  | { kind: 'decimal'; physical: 'INT32' | 'INT64'; scale: number }
+  /** The unscaled integer: INT32, INT64, or big-endian two's complement bytes (FIXED_LEN_BYTE_ARRAY, BYTE_ARRAY). */
+  | { kind: 'decimal'; physical: 'INT32' | 'INT64' | 'FIXED_LEN_BYTE_ARRAY' | 'BYTE_ARRAY'; scale: number }
   | { kind: 'double' }
   | { kind: 'text'; strict: boolean }
   /** INT32 days since 1970-01-01 (DATE). */
@@ -99,6 +101,8 @@ export function checkFast(
   } else if (t.kind === 'decimal' && t.precision <= 18) {
     if (source.kind === 'decimal' && source.scale === t.scale && (col.physical === 'INT32' || col.physical === 'INT64')) {
       cells = decimalsFromIntegers(col, t.scale, scratch.numbers(n));
+    } else if (source.kind === 'decimal' && source.scale === t.scale && (col.physical === 'FIXED_LEN_BYTE_ARRAY' || col.physical === 'BYTE_ARRAY')) {
+      cells = decimalsFromBytes(col, t.scale, scratch.numbers(n));
     } else if (source.kind === 'double' && col.physical === 'DOUBLE' && t.precision <= 15) {
       cells = decimalsFromDoubles(col.values, col.valid, n, t.precision, t.scale, scratch.numbers(n));
     }
@@ -140,6 +144,18 @@ function integers(col: DecodedColumn, values: Float64Array): Cells | null {
 function decimalsFromIntegers(col: DecodedColumn, scale: number, values: Float64Array): Cells | null {
   const cells = integers(col, values);
   return cells && { kind: 'decimal', values, valid: col.valid, scale };
+}
+
+/** Decimals stored as bytes, as safe integers; null when one is not (the column then goes per value, exactly). */
+function decimalsFromBytes(col: BytesColumn, scale: number, values: Float64Array): Cells | null {
+  const { data, offsets, lengths, valid } = col;
+  for (let row = 0; row < col.rows; row++) {
+    if (valid !== null && valid[row] === 0) continue;
+    const v = unscaledSafe(data, offsets[row], lengths[row]);
+    if (v !== v) return null; // NaN: beyond 2^53
+    values[row] = v;
+  }
+  return { kind: 'decimal', values, valid, scale };
 }
 
 function decimalsFromDoubles(doubles: Float64Array, valid: Uint8Array | null, n: number, precision: number, scale: number, values: Float64Array): Cells | null {

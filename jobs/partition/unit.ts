@@ -22,6 +22,7 @@ import { CSV_DIALECT, csvField } from '../../core/csv-dialect.ts';
 import { decimalText } from '../../core/decimal-text.ts';
 import { BlockWriter } from './csv-bytes.ts';
 import { CellScratch, checkFast, type Cells, type FastSource } from './fast-columns.ts';
+import { unscaledBigInt } from './decimal-bytes.ts';
 import { ByteLevelDeclined, decodeUtf8, fallbackReason } from './fallback.ts';
 import { pageDecoder } from './page-decoder.ts';
 import type { DeflatedBlock } from './part-set.ts';
@@ -95,7 +96,8 @@ export function fastSourceOf(e: SchemaElement): FastSource | undefined {
   const ct = e.converted_type;
   if (ct === 'DECIMAL' || lt?.type === 'DECIMAL') {
     const scale = (lt?.type === 'DECIMAL' ? lt.scale : e.scale) ?? 0;
-    return (e.type === 'INT32' || e.type === 'INT64') && scale >= 0 ? { kind: 'decimal', physical: e.type, scale } : undefined;
+    const bytes = e.type === 'BYTE_ARRAY' || (e.type === 'FIXED_LEN_BYTE_ARRAY' && (e.type_length ?? 0) > 0);
+    return (e.type === 'INT32' || e.type === 'INT64' || bytes) && scale >= 0 ? { kind: 'decimal', physical: e.type!, scale } as FastSource : undefined;
   }
   const temporal = temporalSourceOf(e);
   if (temporal !== null) return temporal;
@@ -171,7 +173,13 @@ function materialize(source: FastSource, col: DecodedColumn, name: string): Valu
       case 'DOUBLE':
         out[r] = col.values[r];
         break;
+      case 'FIXED_LEN_BYTE_ARRAY':
       case 'BYTE_ARRAY':
+        if (source.kind === 'decimal') {
+          out[r] = decimalText(unscaledBigInt(col.data, col.offsets[r], col.lengths[r]), source.scale);
+          break;
+        }
+        if (col.physical === 'FIXED_LEN_BYTE_ARRAY') throw new ByteLevelDeclined(`column ${name} (FIXED_LEN_BYTE_ARRAY) is read by the byte-level path only as a decimal`);
         out[r] = decodeUtf8(col.data.subarray(col.offsets[r], col.offsets[r] + col.lengths[r]), name);
         break;
       case 'BOOLEAN':
@@ -184,9 +192,9 @@ function materialize(source: FastSource, col: DecodedColumn, name: string): Valu
   return out;
 }
 
-/** Declines the unit unless every value of a text column decodes as UTF-8. */
-function checkUtf8(col: DecodedColumn, name: string): void {
-  if (col.physical !== 'BYTE_ARRAY') return;
+/** Declines the unit unless every value of a text column decodes as UTF-8 (decimals stored as bytes are not text). */
+function checkUtf8(col: DecodedColumn, source: FastSource, name: string): void {
+  if (col.physical !== 'BYTE_ARRAY' || source.kind !== 'text') return;
   const { data, offsets, lengths, valid } = col;
   for (let r = 0; r < col.rows; r++) {
     if (valid !== null && valid[r] === 0) continue;
@@ -317,7 +325,7 @@ export class UnitProcessor {
       if (!(start >= 0 && end <= bytes.length)) throw new PageDecodeError('column chunk outside the row group bytes');
       const e = st.elements[j];
       const scratch = (this.decodeScratch[j] ??= new ChunkScratch());
-      return pageDecoder.decodeChunk(bytes, { physical: e.type!, optional: e.repetition_type !== 'REQUIRED', codec: meta.codec, start, end }, unit.groupRows, unit.from, unit.to, scratch);
+      return pageDecoder.decodeChunk(bytes, { physical: e.type!, typeLength: e.type_length, optional: e.repetition_type !== 'REQUIRED', codec: meta.codec, start, end }, unit.groupRows, unit.from, unit.to, scratch);
     });
     const ev = this.evaluator;
     const contract = this.config.contract;
@@ -328,7 +336,7 @@ export class UnitProcessor {
       if (j !== undefined) used.add(j);
     }
     decoded.forEach((col, j) => {
-      if (!used.has(j)) checkUtf8(col, st.open.columns[j].name);
+      if (!used.has(j)) checkUtf8(col, st.fast[j]!, st.open.columns[j].name);
     });
     const base = ev.begin(batch.file, batch.firstRow, n);
     this.checksums.addRows(n);

@@ -5,8 +5,10 @@
  *
  * It covers what Parquet writers produce for flat tables: data pages v1 and v2, PLAIN and dictionary
  * (PLAIN_DICTIONARY, RLE_DICTIONARY) encodings, DELTA_BINARY_PACKED for INT32 and INT64 and
- * DELTA_LENGTH_BYTE_ARRAY for BYTE_ARRAY (DuckDB's PARQUET_VERSION V2), bit-packed PLAIN and RLE for BOOLEAN, OPTIONAL and REQUIRED columns of BOOLEAN,
- * INT32, INT64, INT96, DOUBLE and BYTE_ARRAY, every codec hyparquet reads. INT96 stays three 32-bit
+ * DELTA_LENGTH_BYTE_ARRAY for BYTE_ARRAY (DuckDB's PARQUET_VERSION V2), BYTE_STREAM_SPLIT for INT32, INT64 and
+ * DOUBLE (DuckDB V2 writes it for DOUBLE), bit-packed PLAIN and RLE for BOOLEAN, OPTIONAL and REQUIRED columns
+ * of BOOLEAN, INT32, INT64, INT96, DOUBLE, BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY (PLAIN and dictionary: the
+ * bytes stay in place, as BYTE_ARRAY's do), every codec hyparquet reads. INT96 stays three 32-bit
  * words per row (nanoseconds of the day, Julian day) for the partitioner to format. Anything else — another encoding or type, or a file whose
  * pages do not add up — throws, and the caller decodes that part of the file with hyparquet instead
  * (which also gives the reader's exact message for a damaged file).
@@ -24,6 +26,8 @@ export interface ChunkSpec {
   /** OPTIONAL (max definition level 1) or REQUIRED (0). */
   optional: boolean;
   codec: string;
+  /** FIXED_LEN_BYTE_ARRAY: the bytes of every value (the schema's type_length). */
+  typeLength?: number;
   /** Byte range of the chunk inside `buf`. */
   start: number;
   end: number;
@@ -54,7 +58,8 @@ export interface DoubleColumn extends ColumnBase {
 }
 
 export interface BytesColumn extends ColumnBase {
-  physical: 'BYTE_ARRAY';
+  /** FIXED_LEN_BYTE_ARRAY: every length is the type length. */
+  physical: 'BYTE_ARRAY' | 'FIXED_LEN_BYTE_ARRAY';
   /** Every value's bytes live here: offsets[r], lengths[r]. */
   data: Uint8Array;
   offsets: Int32Array;
@@ -85,6 +90,11 @@ const RLE = 3;
 const DELTA_BINARY_PACKED = 5;
 const DELTA_LENGTH_BYTE_ARRAY = 6;
 const RLE_DICTIONARY = 8;
+const BYTE_STREAM_SPLIT = 9;
+
+/** One value of a BYTE_STREAM_SPLIT page gathered from its streams, read back little-endian. */
+const SPLIT = new Uint8Array(8);
+const SPLIT_VIEW = new DataView(SPLIT.buffer);
 
 interface PageHeader {
   type: number;
@@ -378,7 +388,7 @@ interface Dictionary {
   size: number;
   i32?: Int32Array;
   f64?: Float64Array;
-  /** INT64: 2 words per entry; BYTE_ARRAY: offset, length per entry. */
+  /** INT64: 2 words per entry; BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY: offset, length per entry. */
   pairs?: Int32Array;
   /** INT96: 3 words per entry. */
   triples?: Int32Array;
@@ -408,8 +418,11 @@ function room<T extends Uint8Array | Int32Array | Float64Array>(a: T, n: number,
   return a.length >= n ? a : make(Math.max(n, Math.ceil(a.length * 1.25)));
 }
 
-function widthOf(physical: string): number {
+function widthOf(physical: string, typeLength: number | undefined): number {
   switch (physical) {
+    case 'FIXED_LEN_BYTE_ARRAY':
+      if (!(typeLength !== undefined && Number.isInteger(typeLength) && typeLength > 0)) throw new PageDecodeError('FIXED_LEN_BYTE_ARRAY without a type length');
+      return typeLength;
     case 'INT32': return 4;
     case 'INT64':
     case 'DOUBLE': return 8;
@@ -428,7 +441,8 @@ export function decodeChunk(
   buf: Uint8Array, spec: ChunkSpec, groupRows: number, from: number, to: number, scratch: ChunkScratch = new ChunkScratch(),
 ): DecodedColumn {
   const { physical, optional, codec } = spec;
-  const width = widthOf(physical);
+  const width = widthOf(physical, spec.typeLength);
+  const fixedBytes = physical === 'FIXED_LEN_BYTE_ARRAY';
   const n = to - from;
   if (!(n >= 0 && from >= 0 && to <= groupRows)) throw new PageDecodeError('bad row range');
 
@@ -589,6 +603,45 @@ export function decodeChunk(
         lengths![o] = len;
         at += len;
       }
+    } else if (h.encoding === BYTE_STREAM_SPLIT && (i32 || f64 || (words && physical === 'INT64'))) {
+      // Stream k holds byte k of each of the page's present values: value v's byte k is at p + k * present + v.
+      if (p + present * width > pageEnd) throw new PageDecodeError('values end early');
+      let v = skipValues;
+      for (let r = a; r < b; r++) {
+        const o = outBase + r - a;
+        if (optional && levels[r] === 0) {
+          valid![o] = 0;
+          nulls++;
+          continue;
+        }
+        if (valid) valid[o] = 1;
+        for (let k = 0, q = p + v; k < width; k++, q += present) SPLIT[k] = arena[q];
+        v++;
+        if (i32) i32[o] = SPLIT_VIEW.getInt32(0, true);
+        else if (f64) f64[o] = SPLIT_VIEW.getFloat64(0, true);
+        else {
+          words![2 * o] = SPLIT_VIEW.getInt32(0, true);
+          words![2 * o + 1] = SPLIT_VIEW.getInt32(4, true);
+        }
+      }
+    } else if (h.encoding === PLAIN && fixedBytes) {
+      // FIXED_LEN_BYTE_ARRAY: the present values back to back, `width` bytes each, left where they are.
+      p += skipValues * width;
+      if (p + (noNulls ? b - a : countRange(levels, a, b)) * width > pageEnd) throw new PageDecodeError('values end early');
+      for (let r = a; r < b; r++) {
+        const o = outBase + r - a;
+        if (optional && levels[r] === 0) {
+          valid![o] = 0;
+          offsets![o] = 0;
+          lengths![o] = -1;
+          nulls++;
+          continue;
+        }
+        if (valid) valid[o] = 1;
+        offsets![o] = p;
+        lengths![o] = width;
+        p += width;
+      }
     } else if (h.encoding === PLAIN) {
       if (physical === 'BYTE_ARRAY') {
         for (let s = 0; s < skipValues; s++) {
@@ -714,7 +767,7 @@ export function decodeChunk(
     case 'BOOLEAN':
       return { physical, ...base, values: bools!.subarray(0, n) };
     default:
-      return { physical: 'BYTE_ARRAY', ...base, data: arena, offsets: offsets!.subarray(0, n), lengths: lengths!.subarray(0, n) };
+      return { physical: fixedBytes ? 'FIXED_LEN_BYTE_ARRAY' : 'BYTE_ARRAY', ...base, data: arena, offsets: offsets!.subarray(0, n), lengths: lengths!.subarray(0, n) };
   }
 }
 
@@ -743,6 +796,14 @@ function readDictionary(arena: Uint8Array, start: number, end: number, size: num
   }
   if (width <= 0) throw new PageDecodeError(`dictionary of ${physical}`);
   if (start + size * width > end) throw new PageDecodeError('dictionary ends early');
+  if (physical === 'FIXED_LEN_BYTE_ARRAY') {
+    const pairs = new Int32Array(2 * size);
+    for (let i = 0; i < size; i++) {
+      pairs[2 * i] = start + width * i;
+      pairs[2 * i + 1] = width;
+    }
+    return { size, pairs };
+  }
   if (physical === 'INT32') {
     const i32 = new Int32Array(size);
     for (let i = 0; i < size; i++) i32[i] = view.getInt32(start + 4 * i, true);
