@@ -5,7 +5,8 @@
  *
  * It covers what Parquet writers produce for flat tables: data pages v1 and v2, PLAIN and dictionary
  * (PLAIN_DICTIONARY, RLE_DICTIONARY) encodings, DELTA_BINARY_PACKED for INT32 and INT64 and
- * DELTA_LENGTH_BYTE_ARRAY for BYTE_ARRAY (DuckDB's PARQUET_VERSION V2), BYTE_STREAM_SPLIT for INT32, INT64 and
+ * DELTA_LENGTH_BYTE_ARRAY for BYTE_ARRAY (DuckDB's PARQUET_VERSION V2), DELTA_BYTE_ARRAY for BYTE_ARRAY
+ * (values rebuilt from prefix and suffix in the arena), BYTE_STREAM_SPLIT for INT32, INT64 and
  * DOUBLE (DuckDB V2 writes it for DOUBLE), bit-packed PLAIN and RLE for BOOLEAN, OPTIONAL and REQUIRED columns
  * of BOOLEAN, INT32, INT64, INT96, DOUBLE, BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY (PLAIN and dictionary: the
  * bytes stay in place, as BYTE_ARRAY's do), every codec hyparquet reads. INT96 stays three 32-bit
@@ -89,6 +90,7 @@ const PLAIN_DICTIONARY = 2;
 const RLE = 3;
 const DELTA_BINARY_PACKED = 5;
 const DELTA_LENGTH_BYTE_ARRAY = 6;
+const DELTA_BYTE_ARRAY = 7;
 const RLE_DICTIONARY = 8;
 const BYTE_STREAM_SPLIT = 9;
 
@@ -411,6 +413,8 @@ export class ChunkScratch {
   bools = new Uint8Array(0);
   /** A page's present values, packed (DELTA_BINARY_PACKED, BOOLEAN, INT96), before they go to their rows. */
   packed = new Int32Array(0);
+  /** DELTA_BYTE_ARRAY: a page's suffix lengths (its prefix lengths go in `packed`). */
+  suffixes = new Int32Array(0);
 }
 
 /** Grow-only: a buffer of at least `n` elements (contents not kept). */
@@ -475,8 +479,16 @@ export function decodeChunk(
   }
   if (rows < to || (to === groupRows && rows !== groupRows)) throw new PageDecodeError(`column chunk holds ${rows} rows, the row group ${groupRows}`);
 
-  const arena = (scratch.arena = room(scratch.arena, arenaSize, (k) => new Uint8Array(k)));
+  let arena = (scratch.arena = room(scratch.arena, arenaSize, (k) => new Uint8Array(k)));
   let arenaPos = 0;
+  /** DELTA_BYTE_ARRAY values are rebuilt after every page's bytes, from here on (the arena grows for them). */
+  let rebuiltPos = arenaSize;
+  const reserve = (bytes: number): void => {
+    if (rebuiltPos + bytes <= arena.length) return;
+    const grown = new Uint8Array(Math.max(rebuiltPos + bytes, Math.ceil(arena.length * 1.25)));
+    grown.set(arena.subarray(0, rebuiltPos));
+    arena = scratch.arena = grown;
+  };
   /** Decompresses a page's data (v2: the values section; its levels are never compressed) into the arena. */
   const load = (h: PageHeader): number => {
     const raw = buf.subarray(h.dataStart, h.dataStart + h.compressed);
@@ -580,6 +592,50 @@ export function decodeChunk(
         if (bools) bools[o] = packed[v++];
         else if (i32) i32[o] = packed[v++];
         else for (let k = 0, d = o * stride; k < stride; k++) words![d + k] = packed[v++];
+      }
+    } else if (h.encoding === DELTA_BYTE_ARRAY && physical === 'BYTE_ARRAY') {
+      // Prefix lengths and suffix lengths (both DELTA_BINARY_PACKED), then the suffixes back to back: each
+      // value is the first `prefix` bytes of the one before it and its suffix, rebuilt whole in the arena.
+      const prefixes = (scratch.packed = room(scratch.packed, present, (k) => new Int32Array(k)));
+      const suffixes = (scratch.suffixes = room(scratch.suffixes, present, (k) => new Int32Array(k)));
+      let at = readDeltaBinaryPacked(arena, p, pageEnd, present, false, prefixes, true);
+      at = readDeltaBinaryPacked(arena, at, pageEnd, present, false, suffixes, true);
+      let total = 0;
+      for (let v = 0; v < present; v++) {
+        if (prefixes[v] < 0 || suffixes[v] < 0) throw new PageDecodeError('bad DELTA_BYTE_ARRAY length');
+        total += prefixes[v] + suffixes[v];
+      }
+      reserve(total);
+      const start = rebuiltPos;
+      let prev = start;
+      let prevLength = 0;
+      for (let v = 0; v < present; v++) {
+        const prefix = prefixes[v];
+        const suffix = suffixes[v];
+        if (prefix > prevLength) throw new PageDecodeError('DELTA_BYTE_ARRAY prefix longer than the value before it');
+        if (at + suffix > pageEnd) throw new PageDecodeError('value runs past the page');
+        arena.copyWithin(rebuiltPos, prev, prev + prefix);
+        arena.set(arena.subarray(at, at + suffix), rebuiltPos + prefix);
+        prefixes[v] = rebuiltPos; // now where the value starts
+        suffixes[v] = prefix + suffix; // and its length
+        prev = rebuiltPos;
+        prevLength = prefix + suffix;
+        rebuiltPos += prevLength;
+        at += suffix;
+      }
+      let v = skipValues;
+      for (let r = a; r < b; r++) {
+        const o = outBase + r - a;
+        if (optional && levels[r] === 0) {
+          valid![o] = 0;
+          offsets![o] = 0;
+          lengths![o] = -1;
+          nulls++;
+          continue;
+        }
+        if (valid) valid[o] = 1;
+        offsets![o] = prefixes[v];
+        lengths![o] = suffixes[v++];
       }
     } else if (h.encoding === DELTA_LENGTH_BYTE_ARRAY && physical === 'BYTE_ARRAY') {
       // Every length (DELTA_BINARY_PACKED), then every value's bytes back to back.
