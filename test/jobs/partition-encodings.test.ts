@@ -4,9 +4,8 @@
  * (BYTE_STREAM_SPLIT), and hyparquet-writer files shaped as Spark's legacy mode writes decimals
  * (FIXED_LEN_BYTE_ARRAY of 8 and 16 bytes, dictionary and plain), BYTE_ARRAY decimals, BYTE_STREAM_SPLIT
  * DOUBLE and INT64, DELTA_BYTE_ARRAY text. The parts are byte for byte those of the generic per-value path
- * (the decoder turned
- * off), with the same column figures; values beyond 2^53 keep every digit; and the batch loads into PGlite
- * and PostgreSQL with no unit leaving the byte-level path.
+ * (the decoder turned off), with the same column figures; values beyond 2^53 keep every digit; and the batch
+ * loads into PGlite and PostgreSQL with no unit leaving the byte-level path.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
