@@ -3,7 +3,7 @@
  * DuckDB's DECIMAL(38,2) (FIXED_LEN_BYTE_ARRAY, 16 bytes) and its PARQUET_VERSION V2 DOUBLE
  * (BYTE_STREAM_SPLIT), and hyparquet-writer files shaped as Spark's legacy mode writes decimals
  * (FIXED_LEN_BYTE_ARRAY of 8 and 16 bytes, dictionary and plain), BYTE_ARRAY decimals, BYTE_STREAM_SPLIT
- * DOUBLE and INT64, DELTA_BYTE_ARRAY text. The parts are byte for byte those of the generic per-value path
+ * DOUBLE, INT64 and INT32, DELTA_BYTE_ARRAY text. The parts are byte for byte those of the generic per-value path
  * (the decoder turned off), with the same column figures; values beyond 2^53 keep every digit; and the batch
  * loads into PGlite and PostgreSQL with no unit leaving the byte-level path.
  */
@@ -37,6 +37,7 @@ const contract = {
     { name: 'amt', type: { kind: 'decimal', precision: 18, scale: 2 }, nullable: true },
     { name: 'bal', type: { kind: 'decimal', precision: 15, scale: 2 }, nullable: true },
     { name: 'sku', type: { kind: 'varchar', bytes: 40 }, nullable: true },
+    { name: 'qty', type: { kind: 'integer' }, nullable: true },
   ],
   loadTimestampColumn: 'load_ts',
   distKey: 'id',
@@ -65,6 +66,7 @@ const amtUnscaled = (i: number): bigint | null =>
 /** Text with long shared prefixes (what DELTA_BYTE_ARRAY is for), some empty, some not ASCII, NULLs. */
 const sku = (i: number): string | null =>
   i % 17 === 8 ? null : i % 29 === 0 ? '' : i % 31 === 0 ? `Säule-${i}` : `SKU-${String(Math.floor(i / 10)).padStart(8, '0')}-${i % 10 ? 'blue' : 'blue-green'}`;
+const qty = (i: number): number | null => (i % 19 === 4 ? null : ((i * 2654435761) % 4294967296) - 2147483648);
 const balCents = (i: number): number | null => (i % 13 === 6 ? null : (i * 7919) % 2000000 - 1000000);
 
 const text = (u: bigint | null): string | null => {
@@ -78,10 +80,10 @@ async function duckFiles(dir: string): Promise<void> {
   const c = await db.connect();
   try {
     const rows = Array.from({ length: 1200 }, (_, k) => k + 1);
-    const values = rows.map((i) => `(${i}, ${sqlText(text(bigUnscaled(i)))}, ${sqlText(text(amtUnscaled(i)))}, ${balCents(i) === null ? 'NULL' : balCents(i)! / 100}, ${sqlText(sku(i))})`);
-    await c.run(`CREATE TABLE s(id BIGINT, big VARCHAR, amt VARCHAR, bal DOUBLE, sku VARCHAR)`);
+    const values = rows.map((i) => `(${i}, ${sqlText(text(bigUnscaled(i)))}, ${sqlText(text(amtUnscaled(i)))}, ${balCents(i) === null ? 'NULL' : balCents(i)! / 100}, ${sqlText(sku(i))}, ${qty(i) ?? 'NULL'})`);
+    await c.run(`CREATE TABLE s(id BIGINT, big VARCHAR, amt VARCHAR, bal DOUBLE, sku VARCHAR, qty INTEGER)`);
     await c.run(`INSERT INTO s VALUES ${values.join(',')}`);
-    await c.run(`CREATE TABLE t AS SELECT id, big::DECIMAL(38,2) AS big, amt::DECIMAL(18,2) AS amt, bal, sku FROM s`);
+    await c.run(`CREATE TABLE t AS SELECT id, big::DECIMAL(38,2) AS big, amt::DECIMAL(18,2) AS amt, bal, sku, qty FROM s`);
     await c.run(`COPY t TO '${join(dir, 'batch', 'duck-v1.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 500)`);
     await c.run(`UPDATE t SET id = id + 100000`);
     await c.run(`COPY t TO '${join(dir, 'batch', 'duck-v2.parquet')}' (FORMAT parquet, PARQUET_VERSION V2, COMPRESSION zstd, ROW_GROUP_SIZE 700)`);
@@ -110,12 +112,13 @@ function writerFiles(dir: string): void {
   const write = (file: string, first: number, amtType: 'FIXED_LEN_BYTE_ARRAY' | 'BYTE_ARRAY', split: boolean): void => {
     const buf = parquetWriteBuffer({
       schema: [
-        { name: 'root', num_children: 5 },
+        { name: 'root', num_children: 6 },
         { name: 'id', type: 'INT64', repetition_type: 'REQUIRED' },
         { name: 'big', type: 'FIXED_LEN_BYTE_ARRAY', type_length: 16, converted_type: 'DECIMAL', precision: 38, scale: 2, repetition_type: 'OPTIONAL' },
         { name: 'amt', type: amtType, ...(amtType === 'FIXED_LEN_BYTE_ARRAY' ? { type_length: 8 } : {}), converted_type: 'DECIMAL', precision: 18, scale: 2, repetition_type: 'OPTIONAL' },
         { name: 'bal', type: 'DOUBLE', repetition_type: 'OPTIONAL' },
         { name: 'sku', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+        { name: 'qty', type: 'INT32', repetition_type: 'OPTIONAL' },
       ],
       columnData: [
         { name: 'id', data: ids.map((i) => BigInt(first + i)), ...(split ? { encoding: 'BYTE_STREAM_SPLIT' } : {}) },
@@ -123,6 +126,7 @@ function writerFiles(dir: string): void {
         { name: 'amt', data: ids.map(amtUnscaled), ...(split ? {} : { encoding: 'PLAIN' }) },
         { name: 'bal', data: ids.map((i) => (balCents(i) === null ? null : balCents(i)! / 100)), ...(split ? { encoding: 'BYTE_STREAM_SPLIT' } : {}) },
         { name: 'sku', data: ids.map(sku), ...(split ? { encoding: 'DELTA_BYTE_ARRAY' } : {}) },
+        { name: 'qty', data: ids.map(qty), ...(split ? { encoding: 'BYTE_STREAM_SPLIT' } : {}) },
       ],
       rowGroupSize: 400,
     } as never);
@@ -148,7 +152,7 @@ function expected(): Map<string, Array<string | null>> {
     for (let i = 1; i <= 1200; i++) {
       const bal = balCents(i);
       const s = sku(i);
-      want.set(String(first + i), [text(bigUnscaled(i)), text(amtUnscaled(i)), bal === null ? null : text(BigInt(bal)), s === '' ? '""' : s]);
+      want.set(String(first + i), [text(bigUnscaled(i)), text(amtUnscaled(i)), bal === null ? null : text(BigInt(bal)), s === '' ? '""' : s, qty(i) === null ? null : String(qty(i))]);
     }
   }
   return want;
@@ -185,6 +189,7 @@ describe('decimals stored as bytes and BYTE_STREAM_SPLIT on the byte-level path'
     assert.ok(has('split.parquet', 'id', 'INT64', 'BYTE_STREAM_SPLIT'), what);
     assert.ok(has('split.parquet', 'bal', 'DOUBLE', 'BYTE_STREAM_SPLIT'), what);
     assert.ok(has('split.parquet', 'sku', 'BYTE_ARRAY', 'DELTA_BYTE_ARRAY'), what);
+    assert.ok(has('split.parquet', 'qty', 'INT32', 'BYTE_STREAM_SPLIT'), what);
   });
 
   it('writes the same parts, byte for byte, and the same column figures as the generic per-value path, every digit kept', async () => {
@@ -219,10 +224,10 @@ for (const engine of ENGINES) {
       assert.equal(readJson<QualityReport>(summary.reports.qualityJson!).fallbacks, undefined);
       const wh = await openWarehouse(fx.warehouse);
       try {
-        const rows = await wh.query(`SELECT id::text AS id, big::text AS big, amt::text AS amt, bal::text AS bal, sku FROM assignment.encoded_data t ORDER BY t.id`);
+        const rows = await wh.query(`SELECT id::text AS id, big::text AS big, amt::text AS amt, bal::text AS bal, sku, qty::text AS qty FROM assignment.encoded_data t ORDER BY t.id`);
         const want = expected();
         assert.equal(rows.length, want.size);
-        for (const x of rows) assert.deepEqual([x.big, x.amt, x.bal, x.sku === '' ? '""' : x.sku], want.get(x.id as string), `row ${String(x.id)}`);
+        for (const x of rows) assert.deepEqual([x.big, x.amt, x.bal, x.sku === '' ? '""' : x.sku, x.qty], want.get(x.id as string), `row ${String(x.id)}`);
       } finally {
         await wh.close();
       }
