@@ -96,8 +96,9 @@ export function fastSourceOf(e: SchemaElement): FastSource | undefined {
   const ct = e.converted_type;
   if (ct === 'DECIMAL' || lt?.type === 'DECIMAL') {
     const scale = (lt?.type === 'DECIMAL' ? lt.scale : e.scale) ?? 0;
-    const bytes = e.type === 'BYTE_ARRAY' || (e.type === 'FIXED_LEN_BYTE_ARRAY' && (e.type_length ?? 0) > 0);
-    return (e.type === 'INT32' || e.type === 'INT64' || bytes) && scale >= 0 ? { kind: 'decimal', physical: e.type!, scale } as FastSource : undefined;
+    const t = e.type;
+    const stored = t === 'INT32' || t === 'INT64' || t === 'BYTE_ARRAY' || (t === 'FIXED_LEN_BYTE_ARRAY' && (e.type_length ?? 0) > 0);
+    return stored && scale >= 0 ? { kind: 'decimal', physical: t, scale } : undefined;
   }
   const temporal = temporalSourceOf(e);
   if (temporal !== null) return temporal;
