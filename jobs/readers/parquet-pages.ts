@@ -86,7 +86,7 @@ const DELTA_BINARY_PACKED = 5;
 const DELTA_LENGTH_BYTE_ARRAY = 6;
 const RLE_DICTIONARY = 8;
 
-interface PageHeader {
+export interface PageHeader {
   type: number;
   uncompressed: number;
   compressed: number;
@@ -99,6 +99,8 @@ interface PageHeader {
   defLength: number;
   repLength: number;
   isCompressed: boolean;
+  /** CRC-32 of the page bytes after the header (as stored), when the writer recorded one (jobs/readers/page-crc.ts checks it). */
+  crc?: number;
   /** Where the page data starts. */
   dataStart: number;
 }
@@ -197,7 +199,7 @@ class Thrift {
   }
 }
 
-function readPageHeader(b: Uint8Array, pos: number, end: number): PageHeader {
+export function readPageHeader(b: Uint8Array, pos: number, end: number): PageHeader {
   const t = new Thrift(b, pos, end);
   const h: PageHeader = {
     type: -1, uncompressed: -1, compressed: -1, numValues: -1, encoding: -1, defEncoding: RLE,
@@ -208,6 +210,7 @@ function readPageHeader(b: Uint8Array, pos: number, end: number): PageHeader {
       case 1: h.type = t.zigzag(); return true;
       case 2: h.uncompressed = t.zigzag(); return true;
       case 3: h.compressed = t.zigzag(); return true;
+      case 4: h.crc = t.zigzag() >>> 0; return true;
       case 5:
         t.struct((f) => {
           if (f === 1) h.numValues = t.zigzag();

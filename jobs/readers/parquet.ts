@@ -13,6 +13,7 @@ import { DriftError, QualityError } from '../../core/errors.ts';
 import { decimalText } from '../../core/decimal-text.ts';
 import { EpochDays, EpochNanos } from '../../core/temporal.ts';
 import type { RandomAccess } from '../store/index.ts';
+import { verifyChunkCrcs } from './page-crc.ts';
 import type { ColumnBatch, FileColumn, FileSchema, Value } from '../../core/values.ts';
 
 export interface ParquetReadOptions {
@@ -242,6 +243,28 @@ export async function readParquetSchema(access: RandomAccess): Promise<FileSchem
   };
 }
 
+/** Checks the page CRCs of every column chunk of a row group before hyparquet reads it (see ./page-crc.ts). */
+async function verifyGroupCrcs(access: RandomAccess, open: OpenParquet, group: number): Promise<void> {
+  const chunks = open.metadata.row_groups[group].columns.map((c, j) => {
+    const meta = c.meta_data;
+    const start = meta ? Number(meta.dictionary_page_offset || meta.data_page_offset) : NaN;
+    return { column: open.columns[j]?.name ?? String(j + 1), start, end: start + Number(meta?.total_compressed_size) };
+  }).filter((c) => c.start >= 0 && c.end <= access.size && c.start < c.end);
+  if (!chunks.length) return;
+  const from = Math.min(...chunks.map((c) => c.start));
+  const to = Math.max(...chunks.map((c) => c.end));
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await access.read(from, to));
+  } catch (e) {
+    wrap(access.uri, e, `damaged Parquet file: row group ${group + 1} cannot be read`);
+  }
+  for (const c of chunks) {
+    if (c.end - from > bytes.length) continue; // a short read: hyparquet reports the damage
+    verifyChunkCrcs(bytes, c.start - from, c.end - from, from, { file: access.uri, group, column: c.column });
+  }
+}
+
 /** Decodes one row group into one Value array per column, checking every column holds `rows` values. */
 export async function readRowGroup(
   access: RandomAccess,
@@ -255,6 +278,7 @@ export async function readRowGroup(
   // onChunk must not throw (hyparquet calls it from a detached promise): collect here, convert after.
   const chunks: ArrayLike<unknown>[][] = open.columns.map(() => []);
   const where = `row group ${group + 1} of ${open.metadata.row_groups.length} (rows ${firstRow + 1}-${firstRow + rows})`;
+  await verifyGroupCrcs(access, open, group);
   try {
     await parquetRead({
       file: asyncBuffer(access),
