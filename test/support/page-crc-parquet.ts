@@ -72,7 +72,7 @@ export function withPageCrcs(file: Uint8Array): Uint8Array {
         const data = file.subarray(reader.offset, reader.offset + h.compressed_page_size);
         if (h.type === 'DICTIONARY_PAGE') newDict ??= BigInt(w.offset);
         else newData ??= BigInt(w.offset);
-        writePageHeader(w, { ...h, crc: zlib.crc32(data) | 0 });
+        writePageHeader(w, { ...h, crc: zlib.crc32(data) | 0 } as never); // hyparquet-writer types a nested hyparquet copy
         w.appendBytes(data);
         pos = reader.offset + h.compressed_page_size;
       }
@@ -88,7 +88,7 @@ export function withPageCrcs(file: Uint8Array): Uint8Array {
     rg.total_compressed_size = BigInt(w.offset - groupStart);
   }
   const footerStart = w.offset;
-  writeMetadata(w, md);
+  writeMetadata(w, md as never);
   w.appendUint32(w.offset - footerStart);
   w.appendBytes(new TextEncoder().encode('PAR1'));
   return new Uint8Array(w.getBuffer());
