@@ -38,6 +38,13 @@ export interface OpenParquet {
 }
 
 const PAR1 = 0x31524150; // "PAR1" little-endian
+const PARE = 0x45524150; // "PARE": Parquet modular encryption with an encrypted footer
+
+/** Parquet modular encryption (PARE magic, or a plaintext footer over encrypted columns): refused, exit 4. */
+function encrypted(file: string, how = 'PARE'): QualityError {
+  return new QualityError(`an encrypted Parquet file (${how}): the loader cannot read encrypted Parquet`, { file },
+    'export it without Parquet modular encryption (S3 SSE-KMS already encrypts it at rest)');
+}
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /**
  * Strings decode strictly: Redshift rejects invalid UTF-8, so it is caught here, at the file. Dates and
@@ -118,6 +125,11 @@ function describe(file: string, e: SchemaElement): ParquetColumn {
   };
   const lt = e.logical_type;
   const ct = e.converted_type;
+  if (lt && !lt.type) {
+    // hyparquet hands on a LogicalType it does not know as its raw thrift fields (field_N)
+    const field = Object.keys(lt).find((k) => k.startsWith('field_'))?.slice(6) ?? '?';
+    unsupported(`${e.type} with a logical type the loader does not know (LogicalType field ${field}, newer than this reader)`);
+  }
   if (ct === 'DECIMAL' || lt?.type === 'DECIMAL') {
     const scale = (lt?.type === 'DECIMAL' ? lt.scale : e.scale) ?? 0;
     const precision = (lt?.type === 'DECIMAL' ? lt.precision : e.precision) ?? 0;
@@ -179,6 +191,9 @@ export async function openParquet(access: RandomAccess): Promise<OpenParquet> {
   const [head, tail] = (await Promise.all([access.read(0, 4), access.read(access.size - 8, access.size)])).map(
     (b) => new DataView(b),
   );
+  if ((head.byteLength >= 4 && head.getUint32(0, true) === PARE) || (tail.byteLength >= 8 && tail.getUint32(4, true) === PARE)) {
+    throw encrypted(file);
+  }
   if (head.byteLength < 4 || head.getUint32(0, true) !== PAR1) {
     throw bad(file, 'not a Parquet file: it does not begin with the Parquet marker PAR1', undefined,
       'check the file extension: only real Parquet files may be named .parquet');
@@ -202,6 +217,9 @@ export async function openParquet(access: RandomAccess): Promise<OpenParquet> {
 /** Everything the footer tells (columns, their conversions, the footer hyparquet must see), checked. */
 export function parquetLayout(file: string, metadata: FileMetaData): OpenParquet {
   const reupload = 'the upload may have been cut off: re-export or re-upload the file';
+  if (metadata.row_groups.some((g) => g.columns.some((c) => c.crypto_metadata !== undefined || c.encrypted_column_metadata !== undefined))) {
+    throw encrypted(file, 'a plaintext footer over encrypted column chunks');
+  }
   let root: SchemaTree;
   try {
     root = parquetSchema(metadata);
