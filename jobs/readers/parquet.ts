@@ -40,9 +40,9 @@ export interface OpenParquet {
 const PAR1 = 0x31524150; // "PAR1" little-endian
 const PARE = 0x45524150; // "PARE": Parquet modular encryption with an encrypted footer
 
-/** Parquet modular encryption (PARE magic, or a plaintext footer over encrypted columns): refused, exit 4. */
-function encrypted(file: string, how = 'PARE'): QualityError {
-  return new QualityError(`an encrypted Parquet file (${how}): the loader cannot read encrypted Parquet`, { file },
+/** Parquet modular encryption with an encrypted footer (PARE magic): refused, exit 4. */
+function encrypted(file: string): QualityError {
+  return new QualityError('an encrypted Parquet file (PARE): the loader cannot read encrypted Parquet', { file },
     'export it without Parquet modular encryption (S3 SSE-KMS already encrypts it at rest)');
 }
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -87,11 +87,17 @@ function asyncBuffer(access: RandomAccess): AsyncBuffer {
   };
 }
 
-/** Rethrows a store failure as it came; anything else from hyparquet becomes a QualityError. */
+/**
+ * Rethrows a store failure as it came; anything else from hyparquet becomes a QualityError saying what
+ * was being read. hyparquet's own messages ("parquet …") are kept; a JS engine error (TypeError,
+ * RangeError: "Invalid typed array length: 4") is the decoder tripping over damaged bytes, which says
+ * nothing to a user: it is left out of the line (--debug shows it as the cause).
+ */
 function wrap(file: string, e: unknown, text: string): never {
   if (e instanceof ReadFailure) throw e.original;
   if (e instanceof QualityError) throw e;
-  throw bad(file, `${text} (${message(e)})`, e);
+  const internal = e instanceof TypeError || e instanceof RangeError || e instanceof SyntaxError || /\bundefined\b/.test(message(e));
+  throw bad(file, internal ? `${text}: its bytes do not decode` : `${text} (${message(e)})`, e, 're-export it (the file was damaged, or cut off in transit)');
 }
 
 /** Big-endian two's-complement bytes as a bigint (an empty array is 0). */
@@ -217,9 +223,6 @@ export async function openParquet(access: RandomAccess): Promise<OpenParquet> {
 /** Everything the footer tells (columns, their conversions, the footer hyparquet must see), checked. */
 export function parquetLayout(file: string, metadata: FileMetaData): OpenParquet {
   const reupload = 'the upload may have been cut off: re-export or re-upload the file';
-  if (metadata.row_groups.some((g) => g.columns.some((c) => c.crypto_metadata !== undefined || c.encrypted_column_metadata !== undefined))) {
-    throw encrypted(file, 'a plaintext footer over encrypted column chunks');
-  }
   let root: SchemaTree;
   try {
     root = parquetSchema(metadata);
