@@ -274,12 +274,7 @@ async function verifyGroupCrcs(access: RandomAccess, open: OpenParquet, group: n
   if (!chunks.length) return;
   const from = Math.min(...chunks.map((c) => c.start));
   const to = Math.max(...chunks.map((c) => c.end));
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await access.read(from, to));
-  } catch (e) {
-    wrap(access.uri, e, `damaged Parquet file: row group ${group + 1} cannot be read`);
-  }
+  const bytes = new Uint8Array(await access.read(from, to)); // a store failure passes through as it came (retryable)
   for (const c of chunks) {
     if (c.end - from > bytes.length) continue; // a short read: hyparquet reports the damage
     verifyChunkCrcs(bytes, c.start - from, c.end - from, from, { file: access.uri, group, column: c.column });
