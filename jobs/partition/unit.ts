@@ -14,6 +14,7 @@ import { isTextValued, type DatasetContract } from '../../datasets/index.ts';
 import { canonicalText, type Canonical } from '../../data-quality/coerce.ts';
 import { QualityEvaluator, type QualityPartial } from '../../data-quality/evaluator.ts';
 import { parquetLayout, readRowGroup, type OpenParquet } from '../readers/parquet.ts';
+import { verifyChunkCrcs } from '../readers/page-crc.ts';
 import { ChunkScratch, PageDecodeError, type DecodedColumn } from '../readers/parquet-pages.ts';
 import type { RandomAccess } from '../store/object-store.ts';
 import type { ColumnBatch, Value } from '../../core/values.ts';
@@ -325,6 +326,7 @@ export class UnitProcessor {
       const end = start + Number(meta.total_compressed_size);
       if (!(start >= 0 && end <= bytes.length)) throw new PageDecodeError('column chunk outside the row group bytes');
       const e = st.elements[j];
+      verifyChunkCrcs(bytes, start, end, unit.start, { file: st.uri, group: unit.group, column: c.name }, unit);
       const scratch = (this.decodeScratch[j] ??= new ChunkScratch());
       return pageDecoder.decodeChunk(bytes, { physical: e.type!, typeLength: e.type_length, optional: e.repetition_type !== 'REQUIRED', codec: meta.codec, start, end }, unit.groupRows, unit.from, unit.to, scratch);
     });

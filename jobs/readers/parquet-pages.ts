@@ -98,7 +98,7 @@ const BYTE_STREAM_SPLIT = 9;
 const SPLIT = new Uint8Array(8);
 const SPLIT_VIEW = new DataView(SPLIT.buffer);
 
-interface PageHeader {
+export interface PageHeader {
   type: number;
   uncompressed: number;
   compressed: number;
@@ -111,6 +111,8 @@ interface PageHeader {
   defLength: number;
   repLength: number;
   isCompressed: boolean;
+  /** CRC-32 of the page bytes after the header (as stored), when the writer recorded one (jobs/readers/page-crc.ts checks it). */
+  crc?: number;
   /** Where the page data starts. */
   dataStart: number;
 }
@@ -209,7 +211,7 @@ class Thrift {
   }
 }
 
-function readPageHeader(b: Uint8Array, pos: number, end: number): PageHeader {
+export function readPageHeader(b: Uint8Array, pos: number, end: number): PageHeader {
   const t = new Thrift(b, pos, end);
   const h: PageHeader = {
     type: -1, uncompressed: -1, compressed: -1, numValues: -1, encoding: -1, defEncoding: RLE,
@@ -220,6 +222,7 @@ function readPageHeader(b: Uint8Array, pos: number, end: number): PageHeader {
       case 1: h.type = t.zigzag(); return true;
       case 2: h.uncompressed = t.zigzag(); return true;
       case 3: h.compressed = t.zigzag(); return true;
+      case 4: h.crc = t.zigzag() >>> 0; return true;
       case 5:
         t.struct((f) => {
           if (f === 1) h.numValues = t.zigzag();

@@ -13,6 +13,7 @@ import { DriftError, QualityError } from '../../core/errors.ts';
 import { decimalText } from '../../core/decimal-text.ts';
 import { EpochDays, EpochNanos } from '../../core/temporal.ts';
 import type { RandomAccess } from '../store/index.ts';
+import { verifyChunkCrcs } from './page-crc.ts';
 import type { ColumnBatch, FileColumn, FileSchema, Value } from '../../core/values.ts';
 
 export interface ParquetReadOptions {
@@ -37,6 +38,13 @@ export interface OpenParquet {
 }
 
 const PAR1 = 0x31524150; // "PAR1" little-endian
+const PARE = 0x45524150; // "PARE": Parquet modular encryption with an encrypted footer
+
+/** Parquet modular encryption with an encrypted footer (PARE magic): refused, exit 4. */
+function encrypted(file: string): QualityError {
+  return new QualityError('an encrypted Parquet file (PARE): the loader cannot read encrypted Parquet', { file },
+    'export it without Parquet modular encryption (S3 SSE-KMS already encrypts it at rest)');
+}
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /**
  * Strings decode strictly: Redshift rejects invalid UTF-8, so it is caught here, at the file. Dates and
@@ -79,11 +87,17 @@ function asyncBuffer(access: RandomAccess): AsyncBuffer {
   };
 }
 
-/** Rethrows a store failure as it came; anything else from hyparquet becomes a QualityError. */
+/**
+ * Rethrows a store failure as it came; anything else from hyparquet becomes a QualityError saying what
+ * was being read. hyparquet's own messages ("parquet …") are kept; a JS engine error (TypeError,
+ * RangeError: "Invalid typed array length: 4") is the decoder tripping over damaged bytes, which says
+ * nothing to a user: it is left out of the line (--debug shows it as the cause).
+ */
 function wrap(file: string, e: unknown, text: string): never {
   if (e instanceof ReadFailure) throw e.original;
   if (e instanceof QualityError) throw e;
-  throw bad(file, `${text} (${message(e)})`, e);
+  const internal = e instanceof TypeError || e instanceof RangeError || e instanceof SyntaxError || /\bundefined\b/.test(message(e));
+  throw bad(file, internal ? `${text}: its bytes do not decode` : `${text} (${message(e)})`, e, 're-export it (the file was damaged, or cut off in transit)');
 }
 
 /** Big-endian two's-complement bytes as a bigint (an empty array is 0). */
@@ -117,6 +131,11 @@ function describe(file: string, e: SchemaElement): ParquetColumn {
   };
   const lt = e.logical_type;
   const ct = e.converted_type;
+  if (lt && !lt.type) {
+    // hyparquet hands on a LogicalType it does not know as its raw thrift fields (field_N)
+    const field = Object.keys(lt).find((k) => k.startsWith('field_'))?.slice(6) ?? '?';
+    unsupported(`${e.type} with a logical type the loader does not know (LogicalType field ${field}, newer than this reader)`);
+  }
   if (ct === 'DECIMAL' || lt?.type === 'DECIMAL') {
     const scale = (lt?.type === 'DECIMAL' ? lt.scale : e.scale) ?? 0;
     const precision = (lt?.type === 'DECIMAL' ? lt.precision : e.precision) ?? 0;
@@ -178,6 +197,9 @@ export async function openParquet(access: RandomAccess): Promise<OpenParquet> {
   const [head, tail] = (await Promise.all([access.read(0, 4), access.read(access.size - 8, access.size)])).map(
     (b) => new DataView(b),
   );
+  if ((head.byteLength >= 4 && head.getUint32(0, true) === PARE) || (tail.byteLength >= 8 && tail.getUint32(4, true) === PARE)) {
+    throw encrypted(file);
+  }
   if (head.byteLength < 4 || head.getUint32(0, true) !== PAR1) {
     throw bad(file, 'not a Parquet file: it does not begin with the Parquet marker PAR1', undefined,
       'check the file extension: only real Parquet files may be named .parquet');
@@ -242,6 +264,23 @@ export async function readParquetSchema(access: RandomAccess): Promise<FileSchem
   };
 }
 
+/** Checks the page CRCs of every column chunk of a row group before hyparquet reads it (see ./page-crc.ts). */
+async function verifyGroupCrcs(access: RandomAccess, open: OpenParquet, group: number): Promise<void> {
+  const chunks = open.metadata.row_groups[group].columns.map((c, j) => {
+    const meta = c.meta_data;
+    const start = meta ? Number(meta.dictionary_page_offset || meta.data_page_offset) : NaN;
+    return { column: open.columns[j]?.name ?? String(j + 1), start, end: start + Number(meta?.total_compressed_size) };
+  }).filter((c) => c.start >= 0 && c.end <= access.size && c.start < c.end);
+  if (!chunks.length) return;
+  const from = Math.min(...chunks.map((c) => c.start));
+  const to = Math.max(...chunks.map((c) => c.end));
+  const bytes = new Uint8Array(await access.read(from, to)); // a store failure passes through as it came (retryable)
+  for (const c of chunks) {
+    if (c.end - from > bytes.length) continue; // a short read: hyparquet reports the damage
+    verifyChunkCrcs(bytes, c.start - from, c.end - from, from, { file: access.uri, group, column: c.column });
+  }
+}
+
 /** Decodes one row group into one Value array per column, checking every column holds `rows` values. */
 export async function readRowGroup(
   access: RandomAccess,
@@ -255,6 +294,7 @@ export async function readRowGroup(
   // onChunk must not throw (hyparquet calls it from a detached promise): collect here, convert after.
   const chunks: ArrayLike<unknown>[][] = open.columns.map(() => []);
   const where = `row group ${group + 1} of ${open.metadata.row_groups.length} (rows ${firstRow + 1}-${firstRow + rows})`;
+  await verifyGroupCrcs(access, open, group);
   try {
     await parquetRead({
       file: asyncBuffer(access),
