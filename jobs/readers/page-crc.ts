@@ -11,11 +11,7 @@
  */
 import { QualityError } from '../../core/errors.ts';
 import { crc32 } from '../partition/crc32.ts';
-import { PageDecodeError, readPageHeader } from './parquet-pages.ts';
-
-const DATA_PAGE = 0;
-const DICTIONARY_PAGE = 2;
-const DATA_PAGE_V2 = 3;
+import { DATA_PAGE, DATA_PAGE_V2, DICTIONARY_PAGE, PageDecodeError, readPageHeader } from './parquet-pages.ts';
 
 /** Where a column chunk is, for the message. `group` is 0-based. */
 export interface ChunkPlace {

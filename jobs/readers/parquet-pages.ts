@@ -81,9 +81,10 @@ export interface Int96Column extends ColumnBase {
 
 export type DecodedColumn = Int32Column | Int64Column | DoubleColumn | BytesColumn | BooleanColumn | Int96Column;
 
-const DATA_PAGE = 0;
-const DICTIONARY_PAGE = 2;
-const DATA_PAGE_V2 = 3;
+/** Parquet PageType values the readers act on. */
+export const DATA_PAGE = 0;
+export const DICTIONARY_PAGE = 2;
+export const DATA_PAGE_V2 = 3;
 
 const PLAIN = 0;
 const PLAIN_DICTIONARY = 2;
