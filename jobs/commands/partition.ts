@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { partition as runPartition } from '../partition/partition.ts';
+import { DEFAULT_GZIP_LEVEL, partition as runPartition } from '../partition/partition.ts';
 import { newRunId, parseBatchDate, todayUtc } from '../locations.ts';
 import { storeFor } from '../store/index.ts';
 import { ConfigError } from '../../core/errors.ts';
@@ -28,6 +28,7 @@ export const partition: Command = {
     if (!out) throw new ConfigError('--out is required', {}, 'where the parts go: a path or s3://bucket/prefix');
     const batchDate = parseBatchDate(str(values.date) ?? todayUtc());
     const parts = partFlags(values);
+    const gzipLevel = intFlag('gzip-level', values['gzip-level'], 1, 9) ?? DEFAULT_GZIP_LEVEL;
     const started = performance.now();
     const result = await runPartition({
       contract,
@@ -39,7 +40,7 @@ export const partition: Command = {
       runId: newRunId(new Date(), randomBytes(3).toString('hex')),
       slices: parts.slices ?? DEFAULT_SLICES,
       partsPerSlice: parts.partsPerSlice,
-      gzipLevel: intFlag('gzip-level', values['gzip-level'], 1, 9),
+      gzipLevel,
       workers: intFlag('workers', values.workers, 0, 64),
       log,
       signal,
@@ -47,8 +48,8 @@ export const partition: Command = {
     const m = result.manifest;
     const bytes = m.entries.reduce((s, e) => s + e.meta.content_length, 0);
     const seconds = (performance.now() - started) / 1000;
-    const line = `wrote ${result.readRows} rows into ${m.entries.length} parts (${bytes.toLocaleString('en-US')} bytes gzip) in ${seconds.toFixed(1)} s — manifest: ${result.manifestUri}`;
-    if (json) print(JSON.stringify({ status: 'ok', message: line, rows: result.readRows, parts: m.entries.length, bytes, seconds, manifest: result.manifestUri }));
+    const line = `wrote ${result.readRows} rows into ${m.entries.length} parts (${bytes.toLocaleString('en-US')} bytes gzip, level ${gzipLevel}) in ${seconds.toFixed(1)} s — manifest: ${result.manifestUri}`;
+    if (json) print(JSON.stringify({ status: 'ok', message: line, rows: result.readRows, parts: m.entries.length, bytes, gzipLevel, seconds, manifest: result.manifestUri }));
     else log.info(line);
     return 0;
   },
