@@ -1,39 +1,25 @@
-// The peer: DuckDB turns the same Parquet files into gzip pipe-delimited text, as a user would with
+// The peer: DuckDB turns the same input into gzip pipe-delimited text, as a user would with
 // COPY … TO … (FORMAT csv, DELIMITER '|', COMPRESSION gzip), at a fixed number of threads.
-//   node bench/duckdb-copy.mjs <parquet dir> <out dir> <threads>
+//   node bench/duckdb-copy.mjs <input dir> <out dir> <threads> [<columns JSON>]
 // Prints one JSON line: seconds spent in COPY, rows, DuckDB's version.
 // The output is a folder: PER_THREAD_OUTPUT, one gzip file per thread, DuckDB's fastest setting
 // (one file is compressed by one thread).
-// With --parquet <dataset> <parquet dir> <out dir>, it writes the benchmark's second input instead: the
-// same rows as DuckDB writes Parquet (its default row groups, snappy, one file per thread) — for
-// supplier with DOUBLE s_acctbal and BIGINT s_nationkey, like ../shared/data/tpch/duckdb-snappy; for
-// lineitem in the types DuckDB's own TPC-H tables have (DECIMAL(15,2), DATE, VARCHAR).
+// Without columns the input is Parquet (read_parquet of <dir>/*.parquet). With them ({"name": "TYPE"},
+// in file order) it is dbgen `.tbl` text: read_csv(<dir>/*.tbl, delim '|', no header, no quotes, the
+// columns and their types given, so nothing is sniffed; the trailing '|' of each line ends the last
+// field), and the output rows are the same as from the Parquet inputs.
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const quote = (s) => `'${s.replaceAll("'", "''")}'`;
-const DUCK_SHAPES = {
-  supplier: 's_suppkey, s_name, s_address, s_nationkey::BIGINT AS s_nationkey, s_phone, s_acctbal::DOUBLE AS s_acctbal, s_comment',
-  lineitem: '*',
-};
-if (process.argv[2] === '--parquet') {
-  const [, dataset, src, out] = process.argv.slice(2);
-  const shape = DUCK_SHAPES[dataset];
-  if (!shape) throw new Error(`no DuckDB shape for dataset ${dataset}`);
-  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
-  const db = await instance.connect();
-  await db.run(
-    `COPY (SELECT ${shape} FROM read_parquet(${quote(`${src}/*.parquet`)}))
-       TO ${quote(out)} (FORMAT parquet, COMPRESSION snappy, PER_THREAD_OUTPUT, OVERWRITE)`,
-  );
-  process.exit(0);
-}
-
-const [dir, out, threads = '2'] = process.argv.slice(2);
+const [dir, out, threads = '2', columns] = process.argv.slice(2);
+const source = columns
+  ? `read_csv(${quote(`${dir}/*.tbl`)}, delim = '|', header = false, quote = '', escape = '', auto_detect = false, columns = {${Object.entries(JSON.parse(columns)).map(([n, t]) => `${quote(n)}: ${quote(t)}`).join(', ')}})`
+  : `read_parquet(${quote(`${dir}/*.parquet`)})`;
 const instance = await DuckDBInstance.create(':memory:', { threads });
 const db = await instance.connect();
 const started = performance.now();
 const result = await db.run(
-  `COPY (SELECT * FROM read_parquet(${quote(`${dir}/*.parquet`)})) TO ${quote(out)} (FORMAT csv, DELIMITER '|', HEADER false, COMPRESSION gzip, PER_THREAD_OUTPUT)`,
+  `COPY (SELECT * FROM ${source}) TO ${quote(out)} (FORMAT csv, DELIMITER '|', HEADER false, COMPRESSION gzip, PER_THREAD_OUTPUT)`,
 );
 const seconds = (performance.now() - started) / 1000;
 const rows = Number(result.rowsChanged);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { fallbackColumns } from '../../bench/fallback-columns.ts';
-import { fallbackNotes, parseArgs, table } from '../../bench/partition.ts';
+import { fallbackNotes, parseArgs, table, verdict } from '../../bench/partition.ts';
 import { SHARED_TPCH } from '../support/cli.ts';
 
 describe('bench', () => {
@@ -14,17 +14,19 @@ describe('bench', () => {
     assert.deepEqual(parseArgs([]).sizes, [1_000_000, 10_000_000]);
     assert.deepEqual(parseArgs(['--quick']).sizes, [1_000_000]);
     assert.deepEqual(parseArgs([]).datasets, ['supplier', 'lineitem']);
+    assert.deepEqual(parseArgs([]).inputs, ['gen', 'duck', 'duckv2', 'arrow', 'tbl']);
+    assert.deepEqual(parseArgs(['--inputs', 'tbl,arrow,duckv2']).inputs, ['tbl', 'arrow', 'duckv2']);
     assert.match(parseArgs([]).results, /bench\/RESULTS\.md$/);
     assert.throws(() => parseArgs(['--results']), /--results needs/);
     const a = parseArgs(['--rows', '20000', '--rounds', '1', '--keep', '--gzip-level', '3', '--inputs', 'duck', '--datasets', 'lineitem', '--results', 'r.md', '--tsx', '--no-build']);
     assert.deepEqual(a, { sizes: [20_000], rounds: 1, keep: true, gzipLevel: 3, inputs: ['duck'], datasets: ['lineitem'], results: 'r.md', tsx: true, build: false });
     assert.throws(() => parseArgs(['--rows', 'many']), /--rows/);
-    assert.throws(() => parseArgs(['--inputs', 'csv']), /--inputs/);
+    assert.throws(() => parseArgs(['--inputs', 'csv']), /--inputs takes gen,duck,duckv2,arrow,tbl; got csv/);
     assert.throws(() => parseArgs(['--datasets', 'supplier,orders']), /--datasets takes supplier,lineitem/);
     assert.throws(() => parseArgs(['--fast']), /unknown argument/);
   });
 
-  it('tabulates medians per dataset: rows/s of both, the speed and bytes ratios, the noise, peak RSS and the zlib floor', () => {
+  it('tabulates medians per dataset: rows/s of both, the speed and bytes ratios, the noise, peak RSS, the zlib floor and the targets', () => {
     const run = (seconds: number, bytes: number, rss: number) => ({ seconds, bytes, rss, rows: 1_000_000 });
     const [head, , line] = table([{
       dataset: 'lineitem', rows: 1_000_000, input: 'gen',
@@ -32,8 +34,14 @@ describe('bench', () => {
       duck: [{ ...run(5, 50e6, 400 * 2 ** 20), wall: 5.5 }, { ...run(5, 50e6, 410 * 2 ** 20), wall: 5.5 }],
       floor: 0.8,
     }], 1);
-    assert.match(head, /speed ratio/);
-    assert.equal(line, '| lineitem | 1,000,000 | gen | 2.50 | 400,000 | 5.00 / 5.50 | 200,000 | **2.00×** | 40% / 0% | 60.0 MB | 50.0 MB | 1.200× | 320 MiB | 410 MiB | 0.80 |');
+    assert.match(head, /speed ratio.*\| targets \(≥ 1\.5× rows\/s, ≤ 1\.15× bytes, ours ≤ 512 MiB\) \|$/);
+    assert.equal(line, '| lineitem | 1,000,000 | gen | 2.50 | 400,000 | 5.00 / 5.50 | 200,000 | **2.00×** | 40% / 0% | 60.0 MB | 50.0 MB | 1.200× | 320 MiB | 410 MiB | 0.80 | missed: bytes 1.200× > 1.15× |');
+  });
+
+  it('says per row whether it meets the targets, and by how much it misses each', () => {
+    assert.equal(verdict(1.5, 1.15, 512), 'met');
+    assert.equal(verdict(1.49, 1.151, 513), 'missed: speed 1.49× < 1.5×, bytes 1.151× > 1.15×, RSS 513 MiB > 512 MiB');
+    assert.equal(verdict(2.1, 1.0, 600), 'missed: RSS 600 MiB > 512 MiB');
   });
 
   it('names, per input, the columns the byte-level decoder leaves to the per-value path', () => {
