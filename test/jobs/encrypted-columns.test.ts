@@ -34,7 +34,7 @@ describe('an encrypted column under a plaintext footer', () => {
     it(`encrypted with the ${key} key: exit 4, one line naming the file and the column`, async () => {
       const bytes = withEncryptedColumn(duck, 's_phone', key);
       const md = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-      const chunk = md.row_groups[0].columns.find((c, j) => md.schema.filter((e) => !e.num_children)[j].name === 's_phone')!;
+      const chunk = md.row_groups[0].columns.find((_c, j) => md.schema.filter((e) => !e.num_children)[j].name === 's_phone')!;
       assert.ok(chunk.crypto_metadata !== undefined && chunk.encrypted_column_metadata !== undefined, 'the fixture carries fields 8 and 9');
       assert.equal(chunk.meta_data === undefined, key === 'column');
       const r = await partition(bytes);
