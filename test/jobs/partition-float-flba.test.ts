@@ -217,3 +217,32 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('a decimal(38,2) unique column across both paths', () => {
+  // Unit 1 (rows 1..100) holds safe integers only: its cells take the byte-level path. Unit 2 holds a value
+  // beyond 2^63 (so that column goes per value) and repeats unit 1's 12.34: the repeat must be found across paths.
+  const fx = warehouseFixture('pglite', 'widekey', async (dir) => {
+    mkdirSync(join(dir, 'contracts'));
+    mkdirSync(join(dir, 'batch'));
+    writeFileSync(join(dir, 'contracts', 'floats.json'), JSON.stringify(contract));
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      await c.run(`CREATE TABLE t AS SELECT i::BIGINT AS id, 1.5::FLOAT AS f, 1.5::FLOAT AS fd,
+        (CASE WHEN i = 7 THEN '12.34' WHEN i = 150 THEN '12.34' WHEN i = 160 THEN '1000000000000000000000000000000.01' ELSE (i * 3)::VARCHAR END)::DECIMAL(38,2) AS big
+        FROM range(1, 201) r(i) ORDER BY i`);
+      await c.run(`COPY t TO '${join(dir, 'batch', 'keys.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 100)`);
+    } finally {
+      c.closeSync();
+    }
+  });
+
+  it('finds the repeated key, exit 4, on both paths', async () => {
+    for (const preload of [[], [DECODER_OFF]]) {
+      const r = await runCli(['partition', '--dataset', 'floats', '--contracts', join(fx.dir, 'contracts'), '--source', join(fx.dir, 'batch'),
+        '--out', join(fx.dir, `out-${preload.length}`), '--date', '2026-12-01', '--workers', '0'], { cwd: fx.dir, preload });
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, /rule unique failed on column big in 1 row: \S+keys\.parquet row 150 repeats key \(big=12\.34\) first seen at row 7 of the same file/);
+    }
+  });
+});
