@@ -228,7 +228,10 @@ export class ByteLevelColumnCheck {
       }
     }
     const keys = chk.keys;
-    if (keys) {
+    if (keys && chk.column.type.kind === 'decimal' && chk.column.type.precision > 18) {
+      // A decimal(p > 18) key is compared as its unscaled digits, as addKeys does (String of a safe integer: its digits).
+      for (let row = 0; row < n; row++) if (valid === null || valid[row] !== 0) keys.addText(String(values[row]), base + row);
+    } else if (keys) {
       for (let row = 0; row < n; row++) {
         if (valid !== null && valid[row] === 0) continue;
         if (big) keyOf(values[row]);

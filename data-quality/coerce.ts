@@ -15,6 +15,7 @@ import { typeText, VARCHAR_MAX_BYTES, type ColumnContract, type RedshiftType } f
 import { decimalText } from '../core/decimal-text.ts';
 import { booleanRefusal, parseBooleanText } from '../core/boolean-text.ts';
 import { charRefusal } from '../core/fixed-char.ts';
+import { realText } from '../core/real-text.ts';
 import {
   dateFromDays, EpochDays, EpochNanos, parseDateText, parseTimestampText, TemporalRefusal, timestampFromNanos,
 } from '../core/temporal.ts';
@@ -230,6 +231,7 @@ function charCoercer(bytes: number): Coercer {
 export function canonicalText(t: RedshiftType, v: Exclude<Canonical, null>): string {
   if (t.kind === 'decimal') return decimalText(v as bigint, t.scale);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (t.kind === 'real' && typeof v === 'number') return realText(v);
   return typeof v === 'string' ? v : String(v);
 }
 

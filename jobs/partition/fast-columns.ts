@@ -98,7 +98,9 @@ export function checkFast(
   let cells: Cells | null = null;
   if ((t.kind === 'bigint' || t.kind === 'integer' || t.kind === 'smallint') && source.kind === 'int' && (col.physical === 'INT32' || col.physical === 'INT64')) {
     cells = integers(col, scratch.numbers(n));
-  } else if (t.kind === 'decimal' && t.precision <= 18) {
+  } else if (t.kind === 'decimal' && t.scale <= 18) {
+    // Any precision: the cells hold safe integers only (|v| < 2^53, at most 16 digits), a wider value sends the
+    // column per value (exact BigInt text); csv-bytes writes up to 18 places.
     if (source.kind === 'decimal' && source.scale === t.scale && (col.physical === 'INT32' || col.physical === 'INT64')) {
       cells = decimalsFromIntegers(col, t.scale, scratch.numbers(n));
     } else if (source.kind === 'decimal' && source.scale === t.scale && (col.physical === 'FIXED_LEN_BYTE_ARRAY' || col.physical === 'BYTE_ARRAY')) {

@@ -117,6 +117,7 @@ export function fastSourceOf(e: SchemaElement): FastSource | undefined {
       return plainCt && plainLt ? { kind: 'int', physical: 'INT64' } : undefined;
     }
     case 'DOUBLE':
+    case 'FLOAT': // widened exactly to a double by the decoder, as the reader does
       return ct === undefined && lt === undefined ? { kind: 'double' } : undefined;
     case 'BYTE_ARRAY':
       if (ct === 'UTF8' || lt?.type === 'STRING') return { kind: 'text', strict: true };
@@ -173,6 +174,7 @@ function materialize(source: FastSource, col: DecodedColumn, name: string): Valu
         break;
       }
       case 'DOUBLE':
+      case 'FLOAT':
         out[r] = col.values[r];
         break;
       case 'FIXED_LEN_BYTE_ARRAY':

@@ -6,9 +6,10 @@
  * It covers what Parquet writers produce for flat tables: data pages v1 and v2, PLAIN and dictionary
  * (PLAIN_DICTIONARY, RLE_DICTIONARY) encodings, DELTA_BINARY_PACKED for INT32 and INT64 and
  * DELTA_LENGTH_BYTE_ARRAY for BYTE_ARRAY (DuckDB's PARQUET_VERSION V2), DELTA_BYTE_ARRAY for BYTE_ARRAY
- * (values rebuilt from prefix and suffix in the arena), BYTE_STREAM_SPLIT for INT32, INT64 and
- * DOUBLE (DuckDB V2 writes it for DOUBLE), bit-packed PLAIN and RLE for BOOLEAN, OPTIONAL and REQUIRED columns
- * of BOOLEAN, INT32, INT64, INT96, DOUBLE, BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY (PLAIN and dictionary: the
+ * and FIXED_LEN_BYTE_ARRAY (values rebuilt from prefix and suffix in the arena), BYTE_STREAM_SPLIT for INT32, INT64,
+ * FIXED_LEN_BYTE_ARRAY (values gathered whole in the arena) and
+ * FLOAT and DOUBLE (DuckDB V2 writes it for DOUBLE), bit-packed PLAIN and RLE for BOOLEAN, OPTIONAL and REQUIRED columns
+ * of BOOLEAN, INT32, INT64, INT96, FLOAT (widened exactly to doubles), DOUBLE, BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY (PLAIN and dictionary: the
  * bytes stay in place, as BYTE_ARRAY's do), every codec hyparquet reads. INT96 stays three 32-bit
  * words per row (nanoseconds of the day, Julian day) for the partitioner to format. Anything else — another encoding or type, or a file whose
  * pages do not add up — throws, and the caller decodes that part of the file with hyparquet instead
@@ -58,6 +59,12 @@ export interface DoubleColumn extends ColumnBase {
   values: Float64Array;
 }
 
+/** FLOAT: each 32-bit value widened to a double, which is exact (what the reader yields for it too). */
+export interface FloatColumn extends ColumnBase {
+  physical: 'FLOAT';
+  values: Float64Array;
+}
+
 export interface BytesColumn extends ColumnBase {
   /** FIXED_LEN_BYTE_ARRAY: every length is the type length. */
   physical: 'BYTE_ARRAY' | 'FIXED_LEN_BYTE_ARRAY';
@@ -79,7 +86,7 @@ export interface Int96Column extends ColumnBase {
   words: Int32Array;
 }
 
-export type DecodedColumn = Int32Column | Int64Column | DoubleColumn | BytesColumn | BooleanColumn | Int96Column;
+export type DecodedColumn = Int32Column | Int64Column | DoubleColumn | FloatColumn | BytesColumn | BooleanColumn | Int96Column;
 
 /** Parquet PageType values the readers act on. */
 export const DATA_PAGE = 0;
@@ -431,7 +438,8 @@ function widthOf(physical: string, typeLength: number | undefined): number {
     case 'FIXED_LEN_BYTE_ARRAY':
       if (!(typeLength !== undefined && Number.isInteger(typeLength) && typeLength > 0)) throw new PageDecodeError('FIXED_LEN_BYTE_ARRAY without a type length');
       return typeLength;
-    case 'INT32': return 4;
+    case 'INT32':
+    case 'FLOAT': return 4;
     case 'INT64':
     case 'DOUBLE': return 8;
     case 'INT96': return 12;
@@ -527,8 +535,9 @@ export function decodeChunk(
   let bools: Uint8Array | undefined; // BOOLEAN
   let offsets: Int32Array | undefined; // BYTE_ARRAY
   let lengths: Int32Array | undefined;
+  const f32 = physical === 'FLOAT'; // f64 holds FLOAT values too, widened
   if (physical === 'INT32') i32 = scratch.i32 = room(scratch.i32, n, (k) => new Int32Array(k));
-  else if (physical === 'DOUBLE') f64 = scratch.f64 = room(scratch.f64, n, (k) => new Float64Array(k));
+  else if (physical === 'DOUBLE' || physical === 'FLOAT') f64 = scratch.f64 = room(scratch.f64, n, (k) => new Float64Array(k));
   else if (physical === 'INT64') words = scratch.words = room(scratch.words, 2 * n, (k) => new Int32Array(k));
   else if (physical === 'INT96') words = scratch.words = room(scratch.words, 3 * n, (k) => new Int32Array(k));
   else if (physical === 'BOOLEAN') bools = scratch.bools = room(scratch.bools, n, (k) => new Uint8Array(k));
@@ -597,7 +606,7 @@ export function decodeChunk(
         else if (i32) i32[o] = packed[v++];
         else for (let k = 0, d = o * stride; k < stride; k++) words![d + k] = packed[v++];
       }
-    } else if (h.encoding === DELTA_BYTE_ARRAY && physical === 'BYTE_ARRAY') {
+    } else if (h.encoding === DELTA_BYTE_ARRAY && (physical === 'BYTE_ARRAY' || fixedBytes)) {
       // Prefix lengths and suffix lengths (both DELTA_BINARY_PACKED), then the suffixes back to back: each
       // value is the first `prefix` bytes of the one before it and its suffix, rebuilt whole in the arena.
       const prefixes = (scratch.packed = room(scratch.packed, present, (k) => new Int32Array(k)));
@@ -617,6 +626,7 @@ export function decodeChunk(
         const prefix = prefixes[v];
         const suffix = suffixes[v];
         if (prefix > prevLength) throw new PageDecodeError('DELTA_BYTE_ARRAY prefix longer than the value before it');
+        if (fixedBytes && prefix + suffix !== width) throw new PageDecodeError(`DELTA_BYTE_ARRAY value of ${prefix + suffix} bytes in a FIXED_LEN_BYTE_ARRAY(${width}) column`);
         if (at + suffix > pageEnd) throw new PageDecodeError('value runs past the page');
         arena.copyWithin(rebuiltPos, prev, prev + prefix);
         arena.set(arena.subarray(at, at + suffix), rebuiltPos + prefix);
@@ -663,6 +673,31 @@ export function decodeChunk(
         lengths![o] = len;
         at += len;
       }
+    } else if (h.encoding === BYTE_STREAM_SPLIT && fixedBytes) {
+      // FIXED_LEN_BYTE_ARRAY (arrow-rs writes it for wide decimals on request): stream k holds byte k of every
+      // value; each value is gathered whole after the page bytes in the arena, in its own byte order.
+      if (p + present * width > pageEnd) throw new PageDecodeError('values end early');
+      reserve(present * width);
+      const start = rebuiltPos;
+      for (let k = 0; k < width; k++) {
+        const stream = p + k * present;
+        for (let v = 0, q = start + k; v < present; v++, q += width) arena[q] = arena[stream + v];
+      }
+      rebuiltPos += present * width;
+      let v = skipValues;
+      for (let r = a; r < b; r++) {
+        const o = outBase + r - a;
+        if (optional && levels[r] === 0) {
+          valid![o] = 0;
+          offsets![o] = 0;
+          lengths![o] = -1;
+          nulls++;
+          continue;
+        }
+        if (valid) valid[o] = 1;
+        offsets![o] = start + width * v++;
+        lengths![o] = width;
+      }
     } else if (h.encoding === BYTE_STREAM_SPLIT && (i32 || f64 || (words && physical === 'INT64'))) {
       // Stream k holds byte k of each of the page's present values: value v's byte k is at p + k * present + v.
       if (p + present * width > pageEnd) throw new PageDecodeError('values end early');
@@ -678,7 +713,7 @@ export function decodeChunk(
         for (let k = 0, q = p + v; k < width; k++, q += present) SPLIT[k] = arena[q];
         v++;
         if (i32) i32[o] = SPLIT_VIEW.getInt32(0, true);
-        else if (f64) f64[o] = SPLIT_VIEW.getFloat64(0, true);
+        else if (f64) f64[o] = f32 ? SPLIT_VIEW.getFloat32(0, true) : SPLIT_VIEW.getFloat64(0, true);
         else {
           words![2 * o] = SPLIT_VIEW.getInt32(0, true);
           words![2 * o + 1] = SPLIT_VIEW.getInt32(4, true);
@@ -747,6 +782,7 @@ export function decodeChunk(
         if (noNulls) {
           const end = outBase + (b - a);
           if (i32) for (let o = outBase; o < end; o++, p += 4) i32[o] = view.getInt32(p, true);
+          else if (f64 && f32) for (let o = outBase; o < end; o++, p += 4) f64[o] = view.getFloat32(p, true);
           else if (f64) for (let o = outBase; o < end; o++, p += 8) f64[o] = view.getFloat64(p, true);
           else {
             for (let o = outBase; o < end; o++, p += 8) {
@@ -764,7 +800,7 @@ export function decodeChunk(
             }
             valid![o] = 1;
             if (i32) i32[o] = view.getInt32(p, true);
-            else if (f64) f64[o] = view.getFloat64(p, true);
+            else if (f64) f64[o] = f32 ? view.getFloat32(p, true) : view.getFloat64(p, true);
             else {
               words![2 * o] = view.getInt32(p, true);
               words![2 * o + 1] = view.getInt32(p + 4, true);
@@ -819,6 +855,7 @@ export function decodeChunk(
     case 'INT32':
       return { physical, ...base, values: i32!.subarray(0, n) };
     case 'DOUBLE':
+    case 'FLOAT':
       return { physical, ...base, values: f64!.subarray(0, n) };
     case 'INT64':
       return { physical, ...base, words: words!.subarray(0, 2 * n) };
@@ -872,6 +909,11 @@ function readDictionary(arena: Uint8Array, start: number, end: number, size: num
   if (physical === 'DOUBLE') {
     const f64 = new Float64Array(size);
     for (let i = 0; i < size; i++) f64[i] = view.getFloat64(start + 8 * i, true);
+    return { size, f64 };
+  }
+  if (physical === 'FLOAT') {
+    const f64 = new Float64Array(size);
+    for (let i = 0; i < size; i++) f64[i] = view.getFloat32(start + 4 * i, true);
     return { size, f64 };
   }
   if (physical === 'INT96') {

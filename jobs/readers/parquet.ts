@@ -14,6 +14,7 @@ import { decimalText } from '../../core/decimal-text.ts';
 import { EpochDays, EpochNanos } from '../../core/temporal.ts';
 import type { RandomAccess } from '../store/index.ts';
 import { verifyChunkCrcs } from './page-crc.ts';
+import { refuseEncryptedColumns } from './encrypted-columns.ts';
 import type { ColumnBatch, FileColumn, FileSchema, Value } from '../../core/values.ts';
 
 export interface ParquetReadOptions {
@@ -217,6 +218,7 @@ export async function openParquet(access: RandomAccess): Promise<OpenParquet> {
   } catch (e) {
     wrap(file, e, 'not a readable Parquet file: footer is damaged');
   }
+  refuseEncryptedColumns(file, metadata);
   return parquetLayout(file, metadata);
 }
 

@@ -55,18 +55,25 @@ describe('bench', () => {
     ]);
   });
 
-  it('finds those columns in the Parquet footers: none in DuckDB\'s SUPPLIER, a FLOAT one in a file that has it', async () => {
+  it('finds those columns in the Parquet footers: none in DuckDB\'s SUPPLIER, none for FLOAT, an unsigned INT32 one in a file that has it', async () => {
     assert.deepEqual(await fallbackColumns('supplier', join(SHARED_TPCH, 'duckdb-snappy')), []);
     const dir = mkdtempSync(join(tmpdir(), 'bench-fallback-'));
     try {
       const buf = parquetWriteBuffer({
+        schema: [
+          { name: 'root', num_children: 3 },
+          { name: 's_suppkey', type: 'INT64', repetition_type: 'REQUIRED' },
+          { name: 's_ratio', type: 'FLOAT', repetition_type: 'REQUIRED' },
+          { name: 's_count', type: 'INT32', converted_type: 'UINT_32', repetition_type: 'REQUIRED' },
+        ],
         columnData: [
-          { name: 's_suppkey', data: [1n, 2n], type: 'INT64' },
-          { name: 's_ratio', data: [0.5, 1.5], type: 'FLOAT' },
+          { name: 's_suppkey', data: [1n, 2n] },
+          { name: 's_ratio', data: [0.5, 1.5] },
+          { name: 's_count', data: [1, 2] },
         ],
       });
       writeFileSync(join(dir, 'a.parquet'), new Uint8Array(buf));
-      assert.deepEqual(await fallbackColumns('supplier', dir), [{ name: 's_ratio', parquetType: 'FLOAT', contractType: 'not in the contract' }]);
+      assert.deepEqual(await fallbackColumns('supplier', dir), [{ name: 's_count', parquetType: 'INT32 UINT_32', contractType: 'not in the contract' }]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
