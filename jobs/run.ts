@@ -49,6 +49,8 @@ export interface RunOptions {
   gzipLevel?: number;
   /** Worker threads for the partition pass (default: one per core, none for small inputs). */
   workers?: number;
+  /** Largest decompressed Parquet page the partition pass accepts (--max-page-bytes; jobs/partition/page-size-limit.ts). */
+  maxPageBytes?: number;
   /** 'csv' (default): re-partition into gzip CSV parts. 'parquet': COPY the landing Parquet files as they are. */
   strategy?: 'csv' | 'parquet';
   /** Lock wait and run time of every warehouse statement (--lock-timeout, --statement-timeout). */
@@ -156,7 +158,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
       result =
         opts.strategy === 'parquet'
           ? await parquetPackage(pass)
-          : await partition({ ...pass, partsPerSlice: opts.partsPerSlice, gzipLevel: opts.gzipLevel, workers: opts.workers });
+          : await partition({ ...pass, partsPerSlice: opts.partsPerSlice, gzipLevel: opts.gzipLevel, workers: opts.workers, maxPageBytes: opts.maxPageBytes });
     } catch (e) {
       quality = withFallbacks((e as { report?: QualityReport }).report, (e as { fallbacks?: FallbackCount }).fallbacks);
       throw e;

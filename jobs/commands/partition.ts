@@ -4,11 +4,12 @@ import { newRunId, parseBatchDate, todayUtc } from '../locations.ts';
 import { storeFor } from '../store/index.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { DEFAULT_SLICES } from '../run.ts';
+import { maxPageBytesFlag } from './max-page-bytes.ts';
 import { contractFor, intFlag, partFlags, str, type Command } from './command.ts';
 
 export const partition: Command = {
   summary: 'check a batch and cut it into gzip CSV parts plus manifest.json (no warehouse needed)',
-  usage: 'redshift-loader partition --dataset NAME [--contracts DIR|s3://…] --source DIR|s3://… --out DIR|s3://… [--date YYYY-MM-DD] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--workers N] [--json]',
+  usage: 'redshift-loader partition --dataset NAME [--contracts DIR|s3://…] --source DIR|s3://… --out DIR|s3://… [--date YYYY-MM-DD] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--workers N] [--max-page-bytes N] [--json]',
   options: {
     dataset: { type: 'string' }, contracts: { type: 'string' },
     source: { type: 'string' },
@@ -18,6 +19,7 @@ export const partition: Command = {
     'parts-per-slice': { type: 'string' },
     'gzip-level': { type: 'string' },
     workers: { type: 'string' },
+    'max-page-bytes': { type: 'string' },
   },
   stopsOnSignal: true,
   async run({ values, log, json, print, signal }) {
@@ -42,6 +44,7 @@ export const partition: Command = {
       partsPerSlice: parts.partsPerSlice,
       gzipLevel,
       workers: intFlag('workers', values.workers, 0, 64),
+      maxPageBytes: maxPageBytesFlag(values['max-page-bytes']),
       log,
       signal,
     });

@@ -4,6 +4,7 @@ import { contractFor, intFlag, LOCATION_OPTIONS, partFlags, str, type Command, t
 import { jobEnv } from '../../core/env.ts';
 import { ConfigError } from '../../core/errors.ts';
 import type { RunReport } from '../report.ts';
+import { maxPageBytesFlag } from './max-page-bytes.ts';
 import { DEFAULT_LOCK_TIMEOUT_S, DEFAULT_STATEMENT_TIMEOUT_S } from '../warehouse/limits.ts';
 
 export const RUN_OPTIONS = {
@@ -13,6 +14,7 @@ export const RUN_OPTIONS = {
   'gzip-level': { type: 'string' },
   strategy: { type: 'string' },
   workers: { type: 'string' },
+  'max-page-bytes': { type: 'string' },
   'lock-timeout': { type: 'string' },
   'statement-timeout': { type: 'string' },
 } as const;
@@ -75,6 +77,7 @@ export function runNumbers(values: CommandContext['values']) {
     ...partFlags(values),
     gzipLevel: intFlag('gzip-level', values['gzip-level'], 1, 9),
     workers: intFlag('workers', values.workers, 0, 64),
+    maxPageBytes: maxPageBytesFlag(values['max-page-bytes']),
     limits: warehouseLimits(values),
   };
 }
@@ -92,7 +95,7 @@ function printSummary(ctx: CommandContext, r: RunReport, table: string): void {
 
 export const run: Command = {
   summary: 'run the nightly job for one batch: drift, quality, partition, stage, publish, report',
-  usage: 'redshift-loader run --dataset NAME [--contracts DIR|s3://…] [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--workers N] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--json] [--debug]',
+  usage: 'redshift-loader run --dataset NAME [--contracts DIR|s3://…] [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--workers N] [--max-page-bytes N] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--json] [--debug]',
   options: RUN_OPTIONS,
   run: (ctx) => runAndSummarize(ctx),
   stopsOnSignal: true,

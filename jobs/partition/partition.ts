@@ -27,6 +27,7 @@ import { FallbackCounter } from './fallback.ts';
 import { withUnseenNullMarker } from './null-marker.ts';
 import { partCount } from './part-count.ts';
 import { PartSet } from './part-set.ts';
+import { checkPageSizes, DEFAULT_MAX_PAGE_BYTES } from './page-size-limit.ts';
 import { InlineRunner, WorkerPool, type UnitRunner } from './pool.ts';
 import { pausePoint } from '../pause-point.ts';
 import type { UnitResult } from './unit.ts';
@@ -56,6 +57,8 @@ export interface PartitionOptions {
   workers?: number;
   /** Rows per unit when a row group is larger (default SLICE_ROWS; blocks end at unit ends, so it shapes the bytes). */
   unitRows?: number;
+  /** Largest decompressed Parquet page accepted (default DEFAULT_MAX_PAGE_BYTES): the pass's memory bound (page-size-limit.ts). */
+  maxPageBytes?: number;
   /** Published rows of the previous batch, for the row-count rule. */
   previousRowCount?: number | null;
   /** Source files already listed by the caller (so drift and partition see the same list). */
@@ -118,11 +121,21 @@ export function blockBytesFor(inputBytes: number, parts: number): number {
  * How many units a row group of `rows` rows is read in. Every unit decodes the pages that hold its rows,
  * so a row group is cut into at most half as many units as its largest column chunk has pages: a
  * writer that puts a whole column chunk in one page (DuckDB does) gets one unit per row group, one that
- * writes 1 MB pages (pyarrow, Spark, hyparquet) gets units of about `unitRows` rows.
+ * writes 1 MB pages (pyarrow, Spark, hyparquet) gets units of about `unitRows` rows. Never more than
+ * MAX_UNIT_ROWS rows a unit, though (memory before speed).
  */
 export function unitsOf(rows: number, unitRows: number, pagesOfLargestChunk: number): number {
-  return Math.max(1, Math.min(Math.ceil(rows / unitRows), Math.floor(pagesOfLargestChunk / 2)));
+  if (pagesOfLargestChunk < 0) return 1;
+  return Math.max(1, Math.min(Math.ceil(rows / unitRows), Math.floor(pagesOfLargestChunk / 2)), Math.ceil(rows / MAX_UNIT_ROWS));
 }
+
+/**
+ * Most rows a unit holds, whatever the pages: a worker holds a unit's values, cells and CSV whole (about
+ * 430 bytes a LINEITEM row), so a row group of few huge pages (DuckDB with a large ROW_GROUP_SIZE) is cut
+ * into units of at most this many rows, each decompressing the pages that hold its rows (measured on
+ * LINEITEM in 450,000-row groups of one page per column: 636 MiB peak RSS as one unit per row group).
+ */
+export const MAX_UNIT_ROWS = 131072;
 
 interface InFlight {
   /** The unit's result; null marks the end of a file. */
@@ -252,6 +265,7 @@ async function partitionPass(opts: PartitionOptions, nullMarker: string): Promis
             lo = Math.max(0, Math.min(lo, access.size));
             hi = Math.max(lo, Math.min(hi, access.size));
             const read = new Uint8Array(await access.read(lo, hi));
+            checkPageSizes(read, lo, group, opts.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES, { file: file.uri, group: g, groupStart });
             const bytes = inputs.take(read.length);
             new Uint8Array(bytes).set(read);
             const slices = rows > unitRows ? unitsOf(rows, unitRows, countDataPages(read, largest[0] - lo, Math.min(largest[1], hi) - lo)) : 1;
