@@ -103,7 +103,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
   };
   if (opts.qualityIn === 'warehouse' && opts.strategy !== 'parquet') throw new ConfigError('--quality-in warehouse needs --strategy parquet', {}, 'add --strategy parquet');
   // Every rule's SQL form is built before any data moves: a rule without one is exit 2 here.
-  const inWarehouse = opts.qualityIn === 'warehouse' ? new WarehouseChecks(contract) : undefined;
+  let inWarehouse = opts.qualityIn === 'warehouse' ? new WarehouseChecks(contract) : undefined;
   checkSourceDate(locations.source, batchDate);
   checkWarehouseUri(locations.warehouse);
   const landingStore = await storeFor(locations.source);
@@ -152,6 +152,8 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     if (drift.error) throw drift.error;
     for (const stmt of drift.evolveStatements) await wh.query(stmt);
     contract = drift.effectiveContract;
+    // An evolved contract (new columns) is the one the stage holds: the checks follow it.
+    if (inWarehouse) inWarehouse = new WarehouseChecks(contract);
     timings.drift = ms(t);
 
     t = performance.now();
