@@ -44,7 +44,8 @@ function failureSection(rule: RuleResult): string[] {
   if (rule.samples.length > 0) {
     lines.push(`${plural(rule.failed, 'row')} of ${num(rule.checked)} checked failed: ${rule.description}.`, '');
     lines.push('| file | row | value | why |', '|---|---:|---|---|');
-    for (const s of rule.samples) lines.push(`| ${cell(s.file)} | ${num(s.row)} | ${cell(s.value)} | ${cell(s.message)} |`);
+    // Row 0: a sample from the stage table (--quality-in warehouse), which has no file rows.
+    for (const s of rule.samples) lines.push(`| ${cell(s.file)} | ${s.row === 0 ? 'unknown' : num(s.row)} | ${cell(s.value)} | ${cell(s.message)} |`);
     const more = rule.failed - rule.samples.length;
     if (more > 0) lines.push('', `… and ${plural(more, 'more row')}.`);
     lines.push('');

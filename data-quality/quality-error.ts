@@ -23,7 +23,8 @@ export function qualityErrorFrom(report: QualityReport): QualityError | undefine
   const rows = rule.failed === 1 ? 'in 1 row' : `in ${rule.failed} rows, first`;
   return new QualityError(
     `rule ${rule.type} failed on ${rule.column === undefined ? 'columns' : 'column'} ${column} ${rows}: ${first.message}`,
-    { file: first.file, row: first.row, column, rule: rule.id },
+    // Row 0: checked in the warehouse (the sample names the stage table; its message says the row is unknown).
+    { file: first.file, ...(first.row === 0 ? {} : { row: first.row }), column, rule: rule.id },
     hint,
   );
 }

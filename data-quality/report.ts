@@ -15,7 +15,7 @@ export type RuleType = QualityRule['type'] | 'type_fit' | (string & {});
 export interface QualitySample {
   /** File the row came from. */
   file: string;
-  /** 1-based row number inside the file. */
+  /** 1-based row number inside the file; 0 when checked in the warehouse (`file` is then the stage table). */
   row: number;
   /** The offending value as text, quoted and truncated. */
   value: string;

@@ -150,4 +150,9 @@ export interface DatasetContract {
   checksums: ChecksumSpec;
   drift: { policy: DriftPolicy };
   quality: QualityRule[];
+  /**
+   * Where the quality rules run: `stream` (default: in the pass that reads every row) or `warehouse` (as SQL
+   * on the stage after COPY FORMAT AS PARQUET; needs --strategy parquet). --quality-in and RL_QUALITY_IN win.
+   */
+  qualityIn?: 'stream' | 'warehouse';
 }

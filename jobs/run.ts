@@ -7,10 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import type { DatasetContract } from '../datasets/index.ts';
 import type { QualityReport } from '../data-quality/index.ts';
-import { renderQualityMarkdown, type FallbackCount } from '../data-quality/index.ts';
+import { qualityErrorFrom, renderQualityMarkdown, WarehouseChecks, type FallbackCount } from '../data-quality/index.ts';
+import type { QualityIn } from './quality-in.ts';
+import { parquetFooterPackage } from './load/parquet-footers.ts';
+import { stagedChecksums } from '../sql/stage-figures.ts';
 import { withFallbacks } from './partition/fallback.ts';
 import { checkDrift, type DriftOutcome } from './drift-check.ts';
-import { isUserError, LoadError } from '../core/errors.ts';
+import { ConfigError, isUserError, LoadError } from '../core/errors.ts';
 import { loadTimestamp, newRunId, packagePrefix, reportPrefix, type Locations } from './locations.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { Manifest } from '../core/manifest.ts';
@@ -53,6 +56,8 @@ export interface RunOptions {
   maxPageBytes?: number;
   /** 'csv' (default): re-partition into gzip CSV parts. 'parquet': COPY the landing Parquet files as they are. */
   strategy?: 'csv' | 'parquet';
+  /** 'stream' (default): rules in the pass that reads the rows. 'warehouse' (with strategy 'parquet'): as SQL on the stage (jobs/quality-in.ts). */
+  qualityIn?: QualityIn;
   /** Lock wait and run time of every warehouse statement (--lock-timeout, --statement-timeout). */
   limits?: WarehouseLimits;
   /** Whether the catalog was named explicitly (then a missing catalog table is an error). */
@@ -98,6 +103,9 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     timings,
     reports: {},
   };
+  if (opts.qualityIn === 'warehouse' && opts.strategy !== 'parquet') throw new ConfigError('--quality-in warehouse needs --strategy parquet', {}, 'add --strategy parquet');
+  // Every rule's SQL form is built before any data moves: a rule without one is exit 2 here.
+  let inWarehouse = opts.qualityIn === 'warehouse' ? new WarehouseChecks(contract) : undefined;
   checkSourceDate(locations.source, batchDate);
   checkWarehouseUri(locations.warehouse);
   const landingStore = await storeFor(locations.source);
@@ -146,6 +154,8 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     if (drift.error) throw drift.error;
     for (const stmt of drift.evolveStatements) await wh.query(stmt);
     contract = drift.effectiveContract;
+    // An evolved contract (new columns) is the one the stage holds: the checks follow it.
+    if (inWarehouse) inWarehouse = new WarehouseChecks(contract);
     timings.drift = ms(t);
 
     t = performance.now();
@@ -155,8 +165,9 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     const pass = { contract, sourceStore, sourceUri: locations.source, files, outStore: stagingStore, outUri, batchDate, runId, slices, previousRowCount, log, signal: opts.signal };
     let result;
     try {
-      result =
-        opts.strategy === 'parquet'
+      result = inWarehouse
+        ? await parquetFooterPackage(pass)
+        : opts.strategy === 'parquet'
           ? await parquetPackage(pass)
           : await partition({ ...pass, partsPerSlice: opts.partsPerSlice, gzipLevel: opts.gzipLevel, workers: opts.workers, maxPageBytes: opts.maxPageBytes });
     } catch (e) {
@@ -175,7 +186,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     report.checksums = manifest.package.checksums;
     timings.partition = ms(t);
     log.info(manifest.package.format === 'parquet' ? `checked ${manifest.entries.length} Parquet file(s) and wrote the manifest` : `wrote ${manifest.entries.length} parts (${slices} slices) and the manifest`, { manifest: manifestUri, rows: result.readRows });
-    for (const w of warnings(quality)) log.warn(w);
+    if (quality) for (const w of warnings(quality)) log.warn(w);
 
     t = performance.now();
     // One run per dataset from here to the publish: the stage is the dataset's, not the batch's.
@@ -190,11 +201,23 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
       csvText: manifest.package.format === 'parquet' ? parquetAsCsv(contract, sourceStore, manifest.package.nullMarker) : undefined,
     });
     const [checks] = await wh.query(stageChecksQuery(contract));
-    const mismatches = checksumMismatches(contract, checks, manifest.package.checksums);
+    // Quality in the warehouse: the footers gave the row count only; the stage's figures guard the publish.
+    const expected = inWarehouse ? stagedChecksums(contract, checks, manifest.package.checksums.rows) : manifest.package.checksums;
+    const mismatches = checksumMismatches(contract, checks, expected);
     report.rows.staged = Number(checks.rows);
     if (copied !== manifest.package.checksums.rows) mismatches.unshift(`COPY reported ${copied} rows, the manifest lists ${manifest.package.checksums.rows}`);
     if (mismatches.length) throw new LoadError(`staged data does not reconcile with the manifest: ${mismatches.join('; ')}`, {}, 'rerun the batch');
     timings.stage = ms(t);
+    if (inWarehouse) {
+      t = performance.now();
+      quality = await inWarehouse.run((sql) => wh.query(sql), { previousRowCount, batchFolder: locations.source, files: files.length });
+      for (const w of warnings(quality)) log.warn(w);
+      log.info(`checked ${quality.rules.length} rules on ${contract.schema}.${contract.stageTable} in the warehouse`, { rows: quality.rowCount });
+      timings.quality = ms(t);
+      const blocked = qualityErrorFrom(quality);
+      if (blocked) throw blocked;
+      report.checksums = expected;
+    }
 
     t = performance.now();
     await wh.transaction(
@@ -203,7 +226,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
         runId,
         batchDate,
         loadTs,
-        expected: manifest.package.checksums,
+        expected,
         audit: { ...auditFacts(), source_rows: report.rows.source, part_rows: report.rows.parts, manifest_rows: report.rows.manifest, staged_rows: report.rows.staged, manifest_url: manifestUri },
       }),
     );
@@ -212,7 +235,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     // Committed is published: a signal from here on no longer stops the run (unwrapped warehouse).
     const [after] = await warehouse.query(historyChecksQuery(contract, loadTs));
     report.rows.published = Number(after.rows);
-    const afterMismatches = checksumMismatches(contract, after, manifest.package.checksums, 'published');
+    const afterMismatches = checksumMismatches(contract, after, expected, 'published');
     if (afterMismatches.length) throw new LoadError(`published data does not reconcile with the manifest: ${afterMismatches.join('; ')}`);
     timings.publish = ms(t);
     report.status = 'published';

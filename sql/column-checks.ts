@@ -21,7 +21,7 @@ export type { ColumnFigures };
 
 type Figure = 'bytes' | 'sum' | 'min' | 'max';
 
-interface ColumnCheck {
+export interface ColumnCheck {
   name: string;
   /** Result-column prefix: c<i>_ (column names may be as long as an alias may be). */
   alias: string;
@@ -35,7 +35,7 @@ interface ColumnCheck {
 
 const INTEGER_KINDS: ReadonlyArray<RedshiftType['kind']> = ['smallint', 'integer', 'bigint'];
 
-function columnChecks(contract: DatasetContract): ColumnCheck[] {
+export function columnChecks(contract: DatasetContract): ColumnCheck[] {
   return contract.columns.map((c, i) => {
     const col = ident(c.name, 'column name');
     const exprs: Array<[Figure, string]> = [];

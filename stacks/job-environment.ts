@@ -14,9 +14,9 @@ export const UNSET_JOB_ENV = ['RL_SECRET_ARN', 'RL_LOCK_TIMEOUT', 'RL_STATEMENT_
 /**
  * Variables the job definitions set only when the environment asks for them. RL_CONTRACTS: only with a
  * `contractsPrefix` (stacks/contracts-location.ts); otherwise the jobs use the contracts baked into the
- * image (datasets/*.json).
+ * image (datasets/*.json). RL_QUALITY_IN: unset, each contract's `qualityIn` (default stream) decides.
  */
-export const OPTIONAL_JOB_ENV = ['RL_CONTRACTS'] as const satisfies readonly JobEnvName[];
+export const OPTIONAL_JOB_ENV = ['RL_CONTRACTS', 'RL_QUALITY_IN'] as const satisfies readonly JobEnvName[];
 
 /** The variables the job definitions always set. */
 export type SetJobEnvName = Exclude<JobEnvName, (typeof UNSET_JOB_ENV)[number] | (typeof OPTIONAL_JOB_ENV)[number]>;

@@ -6,6 +6,7 @@
 import type { QualityRule } from '../../datasets/index.ts';
 import type { Canonical } from '../coerce.ts';
 import type { ColumnRuleModule } from './rule-module.ts';
+import { sqlValue } from '../../core/sql-literal.ts';
 
 /** The declaration, as the contract types it (datasets/contract.ts). */
 export type AllowedValuesDeclaration = Extract<QualityRule, { type: 'allowed_values' }>;
@@ -23,6 +24,9 @@ export const allowedValues: ColumnRuleModule<Set<Canonical>> = {
   },
   values({ params: allowed }, show) {
     return { test: (v) => allowed.has(v), message: (v) => `${show(v)} is not one of the allowed values` };
+  },
+  sqlForm({ params }, column, col) {
+    return `${col} NOT IN (${[...params].map((v) => sqlValue(column, v as Exclude<Canonical, null>)).join(', ')})`;
   },
   byteLevel({ params }, _column, kind) {
     if (kind === 'string') return [...params].every((v) => typeof v === 'string') ? { oneOfText: params as ReadonlySet<string> } : undefined;

@@ -6,6 +6,7 @@
  */
 import { typeText } from '../coerce.ts';
 import type { ColumnRuleModule } from './rule-module.ts';
+import { decimalText } from '../../core/decimal-text.ts';
 
 export const decimalFit: ColumnRuleModule<null> = {
   type: 'decimal_fit',
@@ -18,6 +19,12 @@ export const decimalFit: ColumnRuleModule<null> = {
   },
   implicit(c) {
     return c.type.kind === 'decimal' ? { params: null, description: `${c.name} fits ${typeText(c.type)}` } : undefined;
+  },
+  sqlForm(_state, c, col) {
+    if (c.type.kind !== 'decimal') return null;
+    // The largest value decimal(p,s) holds, e.g. 9999999999.99 for (12,2).
+    const { precision: p, scale: s } = c.type;
+    return `ABS(${col}) > ${decimalText(10n ** BigInt(p) - 1n, s)}`;
   },
   byteLevel(_state, c) {
     if (c.type.kind !== 'decimal') return undefined;

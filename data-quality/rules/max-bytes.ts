@@ -21,6 +21,12 @@ export const maxBytes: ColumnRuleModule<null> = {
   implicit(c) {
     return isCharacterType(c.type) ? { params: null, description: `${c.name} fits ${typeText(c.type)} in UTF-8 bytes` } : undefined;
   },
+  sqlForm(_state, c, col) {
+    const t = c.type;
+    if (t.kind !== 'varchar' && t.kind !== 'char') return null;
+    // CHAR compares without its trailing blanks (core/fixed-char.ts); the stage pads them back.
+    return `OCTET_LENGTH(${t.kind === 'char' ? `RTRIM(${col})` : col}) > ${t.bytes === 'max' ? VARCHAR_MAX_BYTES : t.bytes}`;
+  },
   byteLevel(_state, c) {
     const t = c.type;
     if (t.kind !== 'varchar' && t.kind !== 'char') return undefined;

@@ -22,4 +22,7 @@ export const notNull: ColumnRuleModule<null> = {
   byteLevel() {
     return {};
   },
+  sqlForm(_state, _column, col) {
+    return `${col} IS NULL`;
+  },
 };

@@ -7,6 +7,7 @@
 import type { QualityRule } from '../../datasets/index.ts';
 import type { Canonical } from '../coerce.ts';
 import type { ColumnRuleModule } from './rule-module.ts';
+import { sqlValue } from '../../core/sql-literal.ts';
 
 /** The declaration, as the contract types it (datasets/contract.ts). */
 export type RangeDeclaration = Extract<QualityRule, { type: 'range' }>;
@@ -48,6 +49,12 @@ export const range: ColumnRuleModule<RangeParams> = {
           : hasMin ? `${shown} is below the minimum ${show(min)}` : `${shown} is above the maximum ${show(max)}`;
       },
     };
+  },
+  sqlForm({ params }, column, col) {
+    const out: string[] = [];
+    if (params.min !== undefined) out.push(`${col} < ${sqlValue(column, params.min as Exclude<Canonical, null>)}`);
+    if (params.max !== undefined) out.push(`${col} > ${sqlValue(column, params.max as Exclude<Canonical, null>)}`);
+    return out.length === 1 ? out[0] : `(${out.join(' OR ')})`;
   },
   byteLevel({ params }, _column, kind) {
     if (kind === 'string') {

@@ -92,6 +92,13 @@ export interface ColumnRuleModule<P = unknown> {
   /** Its per-value check on loadable values. `show` prints a value as messages do. */
   values?(state: RuleState<P>, show: (v: Canonical) => string): ValueCheck;
   byteLevel?(state: RuleState<P>, column: ColumnContract, kind: ColumnKind): ByteLevelForm | undefined;
+  /**
+   * Its SQL form (--quality-in warehouse, data-quality/warehouse-checks.ts): a condition on the stage column
+   * `col` that is TRUE for a value that breaks the rule, or null when the stage column's own type already
+   * refused every such value at COPY. The same text on Redshift and PostgreSQL (core/sql-literal.ts).
+   * A module without it cannot run in the warehouse (the run says so, exit 2).
+   */
+  sqlForm?(state: RuleState<P>, column: ColumnContract, col: string): string | null;
   /** The verdict (default: pass without failures, else fail or warn by severity). */
   verdict?(state: RuleState<P>): RuleStatus;
 }

@@ -19,6 +19,15 @@ export const typeFit: ColumnRuleModule<null> = {
   implicit(c) {
     return { params: null, description: `${c.name} values load as ${typeText(c.type)}` };
   },
+  sqlForm(_state, c, col) {
+    // The stage column has the contract's type: COPY refused (exit 5) any value it cannot hold. Only the
+    // integer widths are worth restating: a wider stage (a column evolved by drift) must still fit.
+    switch (c.type.kind) {
+      case 'smallint': return `(${col} < -32768 OR ${col} > 32767)`;
+      case 'integer': return `(${col} < -2147483648 OR ${col} > 2147483647)`;
+      default: return null;
+    }
+  },
   byteLevel(_state, c) {
     switch (c.type.kind) {
       case 'smallint': return { lo: -32768, hi: 32767 };

@@ -3,6 +3,7 @@ import { parseBatchDate, resolveLocations, todayUtc } from '../locations.ts';
 import { contractFor, intFlag, LOCATION_OPTIONS, partFlags, str, type Command, type CommandContext } from './command.ts';
 import { jobEnv } from '../../core/env.ts';
 import { ConfigError } from '../../core/errors.ts';
+import { resolveQualityIn } from '../quality-in.ts';
 import type { RunReport } from '../report.ts';
 import { maxPageBytesFlag } from './max-page-bytes.ts';
 import { DEFAULT_LOCK_TIMEOUT_S, DEFAULT_STATEMENT_TIMEOUT_S } from '../warehouse/limits.ts';
@@ -13,6 +14,7 @@ export const RUN_OPTIONS = {
   'parts-per-slice': { type: 'string' },
   'gzip-level': { type: 'string' },
   strategy: { type: 'string' },
+  'quality-in': { type: 'string' },
   workers: { type: 'string' },
   'max-page-bytes': { type: 'string' },
   'lock-timeout': { type: 'string' },
@@ -41,8 +43,10 @@ export async function runOnce(ctx: CommandContext, overrides: { date?: string } 
   const numbers = runNumbers(values);
   const strategy = str(values.strategy) ?? 'csv';
   if (strategy !== 'csv' && strategy !== 'parquet') throw new ConfigError(`--strategy must be csv or parquet, got "${strategy}"`);
+  const qualityIn = resolveQualityIn(str(values['quality-in']), contract, strategy);
   const report = await runBatch({
     strategy,
+    qualityIn,
     contract,
     batchDate,
     locations,
@@ -95,7 +99,7 @@ function printSummary(ctx: CommandContext, r: RunReport, table: string): void {
 
 export const run: Command = {
   summary: 'run the nightly job for one batch: drift, quality, partition, stage, publish, report',
-  usage: 'redshift-loader run --dataset NAME [--contracts DIR|s3://…] [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--workers N] [--max-page-bytes N] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--json] [--debug]',
+  usage: 'redshift-loader run --dataset NAME [--contracts DIR|s3://…] [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--quality-in stream|warehouse] [--workers N] [--max-page-bytes N] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--json] [--debug]',
   options: RUN_OPTIONS,
   run: (ctx) => runAndSummarize(ctx),
   stopsOnSignal: true,
