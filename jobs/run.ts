@@ -17,7 +17,7 @@ import { ConfigError, isUserError, LoadError } from '../core/errors.ts';
 import { loadTimestamp, newRunId, packagePrefix, reportPrefix, type Locations } from './locations.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { Manifest } from '../core/manifest.ts';
-import { partition } from './partition/partition.ts';
+import { partition, type PartitionOptions, type PartitionResult } from './partition/partition.ts';
 import { parquetAsCsv, parquetPackage } from './load/parquet-package.ts';
 import { listBatch } from './readers/index.ts';
 import { renderRunMarkdown, type RunReport } from './report.ts';
@@ -69,6 +69,10 @@ export interface RunOptions {
    * statement; unless the publish committed, the run then fails with the signal's reason.
    */
   signal?: AbortSignal;
+  /** Where the load package comes from instead of the partition pass: `load --plan` merges shard manifests. */
+  packageFrom?: (pass: PartitionOptions) => Promise<PartitionResult>;
+  /** Runs on the reconciled stage before the publish (`load --plan`: the key's uniqueness across shards). */
+  afterStage?: (query: Warehouse['query']) => Promise<void>;
   /** Opens the warehouse (default: the adapter its URI names); tests wrap it to alter a COPY on purpose. */
   openWarehouse?: (uri: string) => Promise<Warehouse>;
 }
@@ -165,11 +169,13 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     const pass = { contract, sourceStore, sourceUri: locations.source, files, outStore: stagingStore, outUri, batchDate, runId, slices, previousRowCount, log, signal: opts.signal };
     let result;
     try {
-      result = inWarehouse
-        ? await parquetFooterPackage(pass)
-        : opts.strategy === 'parquet'
-          ? await parquetPackage(pass)
-          : await partition({ ...pass, partsPerSlice: opts.partsPerSlice, gzipLevel: opts.gzipLevel, workers: opts.workers, maxPageBytes: opts.maxPageBytes });
+      result = opts.packageFrom
+        ? await opts.packageFrom(pass)
+        : inWarehouse
+          ? await parquetFooterPackage(pass)
+          : opts.strategy === 'parquet'
+            ? await parquetPackage(pass)
+            : await partition({ ...pass, partsPerSlice: opts.partsPerSlice, gzipLevel: opts.gzipLevel, workers: opts.workers, maxPageBytes: opts.maxPageBytes });
     } catch (e) {
       quality = withFallbacks((e as { report?: QualityReport }).report, (e as { fallbacks?: FallbackCount }).fallbacks);
       throw e;
@@ -207,6 +213,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     report.rows.staged = Number(checks.rows);
     if (copied !== manifest.package.checksums.rows) mismatches.unshift(`COPY reported ${copied} rows, the manifest lists ${manifest.package.checksums.rows}`);
     if (mismatches.length) throw new LoadError(`staged data does not reconcile with the manifest: ${mismatches.join('; ')}`, {}, 'rerun the batch');
+    if (opts.afterStage) await opts.afterStage((sql) => wh.query(sql));
     timings.stage = ms(t);
     if (inWarehouse) {
       t = performance.now();

@@ -4,7 +4,9 @@ import { crawl } from './crawl.ts';
 import { ddl } from './ddl.ts';
 import { drift } from './drift.ts';
 import { generate } from './generate.ts';
+import { load } from './load.ts';
 import { partition } from './partition.ts';
+import { plan } from './plan.ts';
 import { run } from './run.ts';
 import { setup } from './setup.ts';
 import { start } from './start.ts';
@@ -12,4 +14,4 @@ import { start } from './start.ts';
 export type { Command, CommandContext } from './command.ts';
 
 /** Every command, in the order `--help` lists them. */
-export const commands: Record<string, Command> = { run, start, partition, generate, ddl, setup, crawl, drift, contract };
+export const commands: Record<string, Command> = { run, start, plan, partition, load, generate, ddl, setup, crawl, drift, contract };

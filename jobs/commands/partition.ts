@@ -6,10 +6,11 @@ import { ConfigError } from '../../core/errors.ts';
 import { DEFAULT_SLICES } from '../run.ts';
 import { maxPageBytesFlag } from './max-page-bytes.ts';
 import { contractFor, intFlag, partFlags, str, type Command } from './command.ts';
+import { partitionShard } from './partition-shard.ts';
 
 export const partition: Command = {
   summary: 'check a batch and cut it into gzip CSV parts plus manifest.json (no warehouse needed)',
-  usage: 'redshift-loader partition --dataset NAME [--contracts DIR|s3://…] --source DIR|s3://… --out DIR|s3://… [--date YYYY-MM-DD] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--workers N] [--max-page-bytes N] [--json]',
+  usage: 'redshift-loader partition --plan URI [--shard I] [--workers N] [--json]  |  redshift-loader partition --dataset NAME [--contracts DIR|s3://…] --source DIR|s3://… --out DIR|s3://… [--date YYYY-MM-DD] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--workers N] [--max-page-bytes N] [--json]',
   options: {
     dataset: { type: 'string' }, contracts: { type: 'string' },
     source: { type: 'string' },
@@ -20,9 +21,12 @@ export const partition: Command = {
     'gzip-level': { type: 'string' },
     workers: { type: 'string' },
     'max-page-bytes': { type: 'string' },
+    plan: { type: 'string' },
+    shard: { type: 'string' },
   },
   stopsOnSignal: true,
   async run({ values, log, json, print, signal }) {
+    if (values.plan !== undefined || values.shard !== undefined) return partitionShard({ values, log, json, print, signal });
     const contract = await contractFor(values.dataset, values.contracts);
     const source = str(values.source);
     const out = str(values.out);

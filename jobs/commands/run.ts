@@ -6,6 +6,8 @@ import { ConfigError } from '../../core/errors.ts';
 import { resolveQualityIn } from '../quality-in.ts';
 import type { RunReport } from '../report.ts';
 import { maxPageBytesFlag } from './max-page-bytes.ts';
+import { MAX_SHARDS } from './plan.ts';
+import { runSharded } from './run-sharded.ts';
 import { DEFAULT_LOCK_TIMEOUT_S, DEFAULT_STATEMENT_TIMEOUT_S } from '../warehouse/limits.ts';
 
 export const RUN_OPTIONS = {
@@ -20,6 +22,11 @@ export const RUN_OPTIONS = {
   'lock-timeout': { type: 'string' },
   'statement-timeout': { type: 'string' },
 } as const;
+
+/** Shard count of `run --shards N` (1: the one-process run). */
+function shardsFlag(values: CommandContext['values']): number {
+  return intFlag('shards', values.shards, 1, MAX_SHARDS) ?? 1;
+}
 
 /** Runs one batch and prints the summary; shared by `run` and `start`. */
 export async function runAndSummarize(ctx: CommandContext, overrides: { date?: string } = {}): Promise<number> {
@@ -99,8 +106,8 @@ function printSummary(ctx: CommandContext, r: RunReport, table: string): void {
 
 export const run: Command = {
   summary: 'run the nightly job for one batch: drift, quality, partition, stage, publish, report',
-  usage: 'redshift-loader run --dataset NAME [--contracts DIR|s3://…] [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--quality-in stream|warehouse] [--workers N] [--max-page-bytes N] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--json] [--debug]',
-  options: RUN_OPTIONS,
-  run: (ctx) => runAndSummarize(ctx),
+  usage: 'redshift-loader run --dataset NAME [--contracts DIR|s3://…] [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--quality-in stream|warehouse] [--workers N] [--max-page-bytes N] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--shards N] [--json] [--debug]',
+  options: { ...RUN_OPTIONS, shards: { type: 'string' } },
+  run: (ctx) => (shardsFlag(ctx.values) > 1 ? runSharded(ctx, shardsFlag(ctx.values)) : runAndSummarize(ctx)),
   stopsOnSignal: true,
 };

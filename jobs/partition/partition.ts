@@ -63,6 +63,12 @@ export interface PartitionOptions {
   previousRowCount?: number | null;
   /** Source files already listed by the caller (so drift and partition see the same list). */
   files?: ObjectInfo[];
+  /** A shard's share (jobs/shards): per file, only row groups [from, to) are read (absent: all of it). */
+  rowGroups?: Array<[number, number] | undefined>;
+  /** Source bytes that size the part count (a shard reads only part of its files; default: the files' sizes). */
+  inputBytes?: number;
+  /** The manifest's createdAt (a shard's retry writes the same manifest bytes); default: now. */
+  createdAt?: string;
   log?: Logger;
   /**
    * Aborts the pass (SIGTERM/SIGINT): no unit is merged after it, the worker threads are terminated,
@@ -181,7 +187,7 @@ async function partitionPass(opts: PartitionOptions, nullMarker: string): Promis
   const { contract, runId, batchDate } = opts;
   const log = opts.log ?? silentLogger;
   const files = opts.files ?? (await listBatchFiles(opts.sourceStore, opts.sourceUri));
-  const inputBytes = files.reduce((s, f) => s + f.size, 0);
+  const inputBytes = opts.inputBytes ?? files.reduce((s, f) => s + f.size, 0);
   const gzipLevel = opts.gzipLevel ?? DEFAULT_GZIP_LEVEL;
   const parts = new PartSet(opts.outStore, opts.outUri, partCount(opts.slices, inputBytes, opts.partsPerSlice, opts.targetPartBytes), gzipLevel);
   const evaluator = new QualityEvaluator(contract, { previousRowCount: opts.previousRowCount ?? null, uniqueMemoryBytes: UNIQUE_MEMORY_BYTES });
@@ -246,9 +252,15 @@ async function partitionPass(opts: PartitionOptions, nullMarker: string): Promis
           const open = await openParquet(access);
           runner.addFile({ fileId: k, uri: access.uri, size: access.size, metadata: open.metadata });
           let groupStart = 0;
+          const share = opts.rowGroups?.[k];
+          if (share) declaredRows[k] = open.metadata.row_groups.slice(share[0], share[1]).reduce((s, g) => s + Number(g.num_rows), 0);
           for (const [g, group] of open.metadata.row_groups.entries()) {
             const rows = Number(group.num_rows);
             if (rows === 0) continue;
+            if (share && (g < share[0] || g >= share[1])) {
+              groupStart += rows; // row numbers in messages stay the file's own
+              continue;
+            }
             // The row group's column chunks, read at once (one request), handed to the units that decode it.
             let lo = Infinity;
             let hi = 0;
@@ -309,7 +321,7 @@ async function partitionPass(opts: PartitionOptions, nullMarker: string): Promis
         dataset: contract.name,
         batchDate,
         runId,
-        createdAt: new Date().toISOString(),
+        createdAt: opts.createdAt ?? new Date().toISOString(),
         format: 'csv',
         csv: { ...CSV_DIALECT, nullMarker, gzip: true, columns: contract.columns.map((c) => c.name) },
         sourceFiles,

@@ -1,0 +1,31 @@
+/**
+ * `run --shards N` (N > 1): the three steps of a sharded night on one machine — plan (in this process),
+ * N child processes `partition --plan URI --shard I`, then load (in this process).
+ */
+import { parseBatchDate, resolveLocations, todayUtc } from '../locations.ts';
+import { makePlan } from '../shards/make-plan.ts';
+import { spawnShards } from '../shards/spawn-shards.ts';
+import { DEFAULT_SLICES } from '../run.ts';
+import { ConfigError } from '../../core/errors.ts';
+import { contractFor, intFlag, str, type CommandContext } from './command.ts';
+import { loadAndSummarize } from './load.ts';
+import { runNumbers } from './run.ts';
+
+export async function runSharded(ctx: CommandContext, shards: number): Promise<number> {
+  const { values, log } = ctx;
+  if ((str(values.strategy) ?? 'csv') !== 'csv') throw new ConfigError('--shards applies to --strategy csv only', {}, 'drop --shards, or use --strategy csv');
+  const contract = await contractFor(values.dataset, values.contracts);
+  const batchDate = parseBatchDate(str(values.date) ?? todayUtc());
+  const locations = resolveLocations(contract, batchDate, { source: str(values.source), staging: str(values.staging), catalog: str(values.catalog) });
+  const numbers = runNumbers(values);
+  const options = {
+    slices: numbers.slices ?? DEFAULT_SLICES,
+    ...(numbers.partsPerSlice ? { partsPerSlice: numbers.partsPerSlice } : {}),
+    ...(numbers.gzipLevel ? { gzipLevel: numbers.gzipLevel } : {}),
+  };
+  const { plan, planUri } = await makePlan({ contract, batchDate, locations, shards, options, log });
+  log.info(`planned ${plan.shards} shard(s) (plan ${plan.planId}): ${planUri}`);
+  const workers = intFlag('workers', values.workers, 0, 64);
+  await spawnShards(planUri, plan.shards, { signal: ctx.signal, extraArgs: workers === undefined ? [] : ['--workers', String(workers)] });
+  return loadAndSummarize(ctx, planUri);
+}
