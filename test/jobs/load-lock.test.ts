@@ -14,7 +14,7 @@ import { describe, it } from 'node:test';
 import pg from 'pg';
 import { generateSupplier } from '../../tpch/index.ts';
 import { LOCK_CLASS, loadLockKey } from '../../jobs/warehouse/load-lock.ts';
-import { runCli, type CliResult } from '../support/cli.ts';
+import { runCli, spawnCli, type CliResult } from '../support/cli.ts';
 import { ENGINES, warehouseFixture, type WarehouseFixture } from '../support/engines.ts';
 import { published } from '../support/supplier.ts';
 
@@ -28,6 +28,50 @@ function lastLine(text: string): string {
 
 function start(args: string[], cwd: string): Promise<CliResult> {
   return runCli(args, { cwd });
+}
+
+/**
+ * A run started in the background, with its stderr so far: the test releases the lock once the run is
+ * seen waiting for it (a fixed sleep raced a slow start on a loaded machine).
+ */
+function startWatched(args: string[], cwd: string): { stderr: () => string; done: Promise<CliResult> } {
+  const child = spawnCli(args, { cwd });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { stderr: () => stderr, done };
+}
+
+/** Polls until `seen()` holds (the second run is waiting on the lock), failing after `ms`. */
+async function until(seen: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!(await seen())) {
+    if (performance.now() > deadline) throw new Error(`gave up after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * PostgreSQL: another run's session (application_name is its run tag, not the holder's) has already tried
+ * the load lock (pg_try_advisory_lock, then the holder lookup): it is polling, i.e. waiting.
+ */
+async function runIsWaiting(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query<{ n: string }>(
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'rl %' AND application_name NOT LIKE $1 AND (query LIKE '%pg_try_advisory_lock%' OR query LIKE '%FROM pg_locks l JOIN%')",
+      [`rl ${HOLDER_RUN}%`],
+    );
+    return Number(r.rows[0].n) > 0;
+  } finally {
+    await c.end();
+  }
 }
 
 async function failedAudit(url: string): Promise<string[]> {
@@ -107,10 +151,17 @@ for (const engine of ENGINES) {
       if (fx.skip) return t.skip('no PostgreSQL');
       const before = await published(fx.warehouse);
       const holder = await holdLoadLock(engine, fx);
-      const running = start(flags(), fx.dir);
-      await new Promise((r) => setTimeout(r, 6000));
-      await holder.release();
-      const r = await running;
+      const running = startWatched(flags(), fx.dir);
+      try {
+        await until(
+          () => (engine === 'postgres' ? runIsWaiting(fx.warehouse) : /waiting up to 300 s/.test(running.stderr())),
+          180_000,
+          'the second run to wait for the load lock',
+        );
+      } finally {
+        await holder.release();
+      }
+      const r = await running.done;
       assert.equal(r.code, 0, r.stderr);
       if (engine === 'postgres') {
         assert.match(r.stderr, new RegExp(`took the load lock of supplier after waiting [0-9.]+ s for pid ${holder.pid} \\(user [a-z_]+, run id ${HOLDER_RUN}`));
