@@ -289,6 +289,9 @@ async function partitionPass(opts: PartitionOptions, nullMarker: string): Promis
             }
             groupStart += rows;
           }
+        } else if (source.ranges) {
+          // Text without quotes: the workers parse it too (the main thread only cuts it at line ends).
+          for await (const range of source.ranges()) await submit({ result: runner.run({ kind: 'text', id: nextId++, range }), file: k });
         } else {
           for await (const batch of source.batches()) await submit({ result: runner.run({ kind: 'batch', id: nextId++, batch }), file: k });
         }

@@ -124,7 +124,8 @@ export class WorkerPool implements UnitRunner {
       const job = this.queue.shift()!;
       this.running.set(w, job);
       // A plain ArrayBuffer input moves to the worker; a SharedArrayBuffer is shared (and reused by the caller).
-      const transfer = job.unit.kind === 'parquet' && job.unit.bytes instanceof ArrayBuffer ? [job.unit.bytes] : [];
+      const u = job.unit;
+      const transfer = u.kind === 'parquet' && u.bytes instanceof ArrayBuffer ? [u.bytes] : u.kind === 'text' ? [u.range.bytes] : [];
       w.postMessage({ type: 'unit', unit: job.unit } satisfies WorkerMessage, transfer);
     }
   }

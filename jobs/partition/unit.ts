@@ -14,6 +14,7 @@ import { isTextValued, type DatasetContract } from '../../datasets/index.ts';
 import { canonicalText, type Canonical } from '../../data-quality/coerce.ts';
 import { QualityEvaluator, type QualityPartial } from '../../data-quality/evaluator.ts';
 import { parquetLayout, readRowGroup, type OpenParquet } from '../readers/parquet.ts';
+import { parseTextRange, type TextRange } from '../readers/delimited-ranges.ts';
 import { verifyChunkCrcs } from '../readers/page-crc.ts';
 import { ChunkScratch, PageDecodeError, type DecodedColumn } from '../readers/parquet-pages.ts';
 import type { RandomAccess } from '../store/object-store.ts';
@@ -68,7 +69,14 @@ export interface BatchUnit {
   batch: ColumnBatch;
 }
 
-export type Unit = ParquetUnit | BatchUnit;
+/** Whole lines of a text file without quotes (delimited-ranges.ts), parsed where the unit runs. */
+export interface TextUnit {
+  kind: 'text';
+  id: number;
+  range: TextRange;
+}
+
+export type Unit = ParquetUnit | BatchUnit | TextUnit;
 
 export interface UnitResult {
   id: number;
@@ -262,6 +270,7 @@ export class UnitProcessor {
 
   async run(unit: Unit): Promise<UnitResult> {
     if (unit.kind === 'batch') return this.generic(unit.id, unit.batch, null);
+    if (unit.kind === 'text') return this.generic(unit.id, parseTextRange(unit.range), null);
     const st = this.files.get(unit.fileId);
     if (!st) throw new Error(`unit of unknown file ${unit.fileId}`);
     const bytes = new Uint8Array(unit.bytes, 0, unit.length);

@@ -32,7 +32,7 @@ const QUOTED = 2;
 const QUOTE_SEEN = 3; // a quote inside a quoted field: closes it, or is the first of a doubled pair
 const CLOSED_CR = 4; // a CR right after a closing quote: a LF must follow
 
-function checkOptions(o: DelimitedReadOptions): void {
+export function checkOptions(o: DelimitedReadOptions): void {
   const bad = (what: string) => new ConfigError(`delimited source options: ${what}`, { file: o.file }, 'fix source.delimited in the dataset contract');
   if (o.delimiter.length !== 1 || o.delimiter === '\n' || o.delimiter === '\r') throw bad(`delimiter must be one character other than CR or LF, got ${JSON.stringify(o.delimiter)}`);
   if (o.quote !== null && (o.quote.length !== 1 || o.quote === o.delimiter || o.quote === '\n' || o.quote === '\r')) {
@@ -42,7 +42,7 @@ function checkOptions(o: DelimitedReadOptions): void {
 }
 
 /** Splits decoded text into records of fields. Rows are numbered as data rows (the header is row 0). */
-class RecordParser {
+export class RecordParser {
   private state = START;
   private buf = '';
   private quoted = false;
@@ -53,8 +53,10 @@ class RecordParser {
   private records = 0;
   private readonly maxField: number;
 
-  constructor(private readonly o: DelimitedReadOptions) {
+  /** `firstRow`: the data row number of the first record pushed (a later byte range of the file starts past row 1). */
+  constructor(private readonly o: DelimitedReadOptions, firstRow?: number) {
     this.maxField = o.maxFieldChars ?? 4 * 1024 * 1024;
+    if (firstRow !== undefined) this.records = firstRow - (o.header ? 0 : 1);
   }
 
   /** Data row number of the record being parsed (0 = the header). */
@@ -168,7 +170,7 @@ class RecordParser {
 }
 
 /** The input's bytes, gunzipped when the name or the gzip magic says so. */
-async function* bytesOf(input: Readable, file: string): AsyncGenerator<Buffer> {
+export async function* bytesOf(input: Readable, file: string): AsyncGenerator<Buffer> {
   try {
     const it: AsyncIterator<Buffer> = input[Symbol.asyncIterator]();
     const first = await it.next();
@@ -199,7 +201,7 @@ async function* bytesOf(input: Readable, file: string): AsyncGenerator<Buffer> {
 }
 
 /** Length of `b` without a UTF-8 sequence cut off at its end. */
-function wholeCharsLength(b: Uint8Array): number {
+export function wholeCharsLength(b: Uint8Array): number {
   for (let i = b.length - 1; i >= Math.max(0, b.length - 4); i--) {
     const c = b[i];
     if ((c & 0xc0) === 0x80) continue; // continuation byte
@@ -210,7 +212,7 @@ function wholeCharsLength(b: Uint8Array): number {
 }
 
 /** Offset of the first byte that does not start a valid UTF-8 sequence (b is known to be invalid). */
-function firstInvalidUtf8(b: Uint8Array): number {
+export function firstInvalidUtf8(b: Uint8Array): number {
   const cont = (x: number) => (x & 0xc0) === 0x80;
   for (let i = 0; i < b.length; ) {
     const c = b[i];
@@ -224,8 +226,8 @@ function firstInvalidUtf8(b: Uint8Array): number {
   return b.length;
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const looseUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+export const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+export const looseUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Feeds the input to a parser, yielding after each chunk the records it completed. */
 async function* parse(input: Readable, o: DelimitedReadOptions, parser: RecordParser): AsyncGenerator<Field[][]> {
@@ -257,7 +259,13 @@ async function* parse(input: Readable, o: DelimitedReadOptions, parser: RecordPa
   yield parser.take();
 }
 
-function headerNames(fields: Field[], file: string): string[] {
+/** A record with another number of fields than the file has columns. */
+export function fieldCountError(fields: number, columns: number, row: number, file: string): QualityError {
+  return new QualityError(`row ${row} has ${fields} field${fields === 1 ? '' : 's'}, expected ${columns}`, { file, row },
+    'check the delimiter, the quoting and the column list of the contract');
+}
+
+export function headerNames(fields: Field[], file: string): string[] {
   const names = fields.map((f, i) => {
     if (!f) throw new QualityError(`header row: column ${i + 1} has no name`, { file }, 'every column of the header needs a name');
     return f;
@@ -267,7 +275,7 @@ function headerNames(fields: Field[], file: string): string[] {
   return names;
 }
 
-function givenNames(o: DelimitedReadOptions): string[] {
+export function givenNames(o: DelimitedReadOptions): string[] {
   if (!o.columnNames?.length) {
     throw new ConfigError('a delimited file without a header needs columnNames', { file: o.file }, 'pass the contract column names');
   }
@@ -324,11 +332,7 @@ export async function* readDelimitedBatches(input: Readable, opts: DelimitedRead
         cols = names.map(() => []);
         continue;
       }
-      if (fields.length !== names.length) {
-        const row = firstRow + rows;
-        throw new QualityError(`row ${row} has ${fields.length} field${fields.length === 1 ? '' : 's'}, expected ${names.length}`, { file: opts.file, row },
-          'check the delimiter, the quoting and the column list of the contract');
-      }
+      if (fields.length !== names.length) throw fieldCountError(fields.length, names.length, firstRow + rows, opts.file);
       for (let i = 0; i < fields.length; i++) cols[i].push(fields[i]);
       if (++rows === max) yield batch();
     }
