@@ -798,7 +798,7 @@ export const RULES: Rule[] = [
         if (!x) v.push(`state ${name} missing`);
         return x ?? {};
       };
-      const args = (x: Attrs) => (obj(x.Arguments) ?? {}) as Attrs;
+      const args = (x: Attrs) => obj(x.Arguments) ?? {};
       const submits = (name: string, kind: string) => {
         const x = st(name);
         if (x.Resource !== 'arn:aws:states:::batch:submitJob.sync') v.push(`${name}: not batch:submitJob.sync`);
