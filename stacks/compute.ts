@@ -29,11 +29,33 @@ import type { Warehouse } from './warehouse.ts';
 export const RETRIED_EXIT_CODES = ['1', '5', '143'] as const;
 export const JOB_ATTEMPTS = 3;
 
-/** The two commands; `Ref::` names are filled from the SubmitJob parameters. */
+/** The commands; `Ref::` names are filled from the SubmitJob parameters. */
 export const JOB_COMMANDS = {
+  /** One whole run in one job: kept for manual runs and backfills (the nightly machine runs the three steps). */
   run: ['run', '--dataset', 'Ref::dataset', '--date', 'Ref::date'],
   drift: ['drift', '--dataset', 'Ref::dataset'],
+  plan: ['plan', '--dataset', 'Ref::dataset', '--date', 'Ref::date', '--shards', 'Ref::shards', '--pointer', 'Ref::pointer'],
+  /** An array job: each child's shard is AWS_BATCH_JOB_ARRAY_INDEX (a one-shard plan overrides the command with --shard 0). */
+  partition: ['partition', '--plan', 'Ref::plan'],
+  load: ['load', '--plan', 'Ref::plan'],
 } as const;
+
+/**
+ * The exit codes each job definition's Batch retry strategy retries. `partition` (one shard of a plan)
+ * retries 1 and 143 but not 5: a shard is idempotent — its part names are fixed by plan and shard, so a
+ * retried child rewrites only its own parts and manifest — so an unexpected failure or a platform stop is
+ * safe to repeat; its exit 5 means a landing file changed or vanished since the plan listed it, and every
+ * retry would read the same pinned version and fail the same way (a new plan is needed, not a retry).
+ * plan and load retry 1, 5 and 143 as the single run does: plan writes a content-addressed plan.json (the
+ * same plan again), load stages and publishes in one transaction (a rerun leaves one copy).
+ */
+export const RETRIED_EXIT_CODES_BY_JOB = {
+  run: RETRIED_EXIT_CODES,
+  drift: RETRIED_EXIT_CODES,
+  plan: RETRIED_EXIT_CODES,
+  partition: ['1', '143'],
+  load: RETRIED_EXIT_CODES,
+} as const satisfies Record<keyof typeof JOB_COMMANDS, readonly string[]>;
 
 export type JobKind = keyof typeof JOB_COMMANDS;
 
@@ -140,6 +162,8 @@ export class Compute extends Construct {
           ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
           stagingPrefixes.map((p) => `${storage.staging.arn}/${p}*`),
         ),
+        // plan --pointer: the nightly machine names s3://<staging>/plans/<dataset>/<execution>.json.
+        allow('WritePlanPointers', ['s3:PutObject', 's3:AbortMultipartUpload'], [`${storage.staging.arn}/plans/*`]),
         allow('ListStagedParts', ['s3:ListBucket', 's3:ListBucketMultipartUploads'], [storage.staging.arn], {
           StringLike: { 's3:prefix': stagingPrefixes.map((p) => `${p}*`) },
         }),
@@ -229,7 +253,7 @@ export class Compute extends Construct {
         retryStrategy: {
           attempts: JOB_ATTEMPTS,
           evaluateOnExit: [
-            ...RETRIED_EXIT_CODES.map((code) => ({ action: 'RETRY', onExitCode: code })),
+            ...RETRIED_EXIT_CODES_BY_JOB[kind].map((code) => ({ action: 'RETRY', onExitCode: code })),
             { action: 'EXIT', onExitCode: '*' },
             // A job that never produced an exit code (e.g. the image could not be pulled) is not retried.
             { action: 'EXIT', onReason: '*' },
@@ -238,11 +262,18 @@ export class Compute extends Construct {
         timeout: { attemptDurationSeconds: size.timeoutSeconds },
         tags: { ...ctx.tags, Job: kind },
       });
-    this.jobDefinitions = { run: definition('run', settings.batch.run), drift: definition('drift', settings.batch.drift) };
-    const defArn = (kind: JobKind) => arn(ctx, 'batch', `job-definition/${names.of(kind)}`);
-    this.jobDefinitionArns = {
-      run: [defArn('run'), `${defArn('run')}:*`],
-      drift: [defArn('drift'), `${defArn('drift')}:*`],
+    // plan reads footers, load drives the warehouse: the run size suits both. partition's size is the
+    // run size too; the nightly machine overrides it per dataset (stacks/dataset-sizing.ts).
+    const sizes: Record<JobKind, JobSize> = {
+      run: settings.batch.run,
+      drift: settings.batch.drift,
+      plan: settings.batch.run,
+      partition: settings.batch.run,
+      load: settings.batch.run,
     };
+    const kinds = Object.keys(JOB_COMMANDS) as JobKind[];
+    this.jobDefinitions = Object.fromEntries(kinds.map((k) => [k, definition(k, sizes[k])])) as Record<JobKind, BatchJobDefinition>;
+    const defArn = (kind: JobKind) => arn(ctx, 'batch', `job-definition/${names.of(kind)}`);
+    this.jobDefinitionArns = Object.fromEntries(kinds.map((k) => [k, [defArn(k), `${defArn(k)}:*`]])) as Record<JobKind, string[]>;
   }
 }

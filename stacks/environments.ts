@@ -1,3 +1,6 @@
+import type { DatasetSizingSettings } from './dataset-sizing.ts';
+import { fargateMemoryFits } from './fargate-sizes.ts';
+
 /**
  * The environments, declared as data. A stack is built from one of these and nothing else (plus the
  * dataset contracts), so adding an environment is adding an entry here.
@@ -104,8 +107,14 @@ export interface EnvironmentSettings {
   batch: {
     /** Upper bound of the Fargate compute environment. */
     maxVcpus: number;
+    /** The single `run` job (manual use), and the `plan` and `load` steps of the nightly machine. */
     run: JobSize;
     drift: JobSize;
+    /**
+     * Per dataset: shards and each shard's vCPU/memory in the nightly machine (stacks/dataset-sizing.ts).
+     * A dataset not named here: 1 shard of the `run` size.
+     */
+    datasets?: Record<string, DatasetSizingSettings>;
   };
   /**
    * true: `destroy` keeps data (final Redshift snapshot, buckets must be emptied by hand, 30-day key
@@ -155,6 +164,8 @@ export const dev: EnvironmentSettings = {
     maxVcpus: 16,
     run: { vcpu: 2, memoryMiB: 8192, timeoutSeconds: 4 * 3600 },
     drift: { vcpu: 0.5, memoryMiB: 2048, timeoutSeconds: 1800 },
+    // Two shards, so dev runs the array path every night.
+    datasets: { lineitem: { shards: 2 } },
   },
   protectData: false,
   manageCatalogEncryption: true,
@@ -192,6 +203,12 @@ export const prod: EnvironmentSettings = {
     maxVcpus: 64,
     run: { vcpu: 4, memoryMiB: 16384, timeoutSeconds: 6 * 3600 },
     drift: { vcpu: 1, memoryMiB: 4096, timeoutSeconds: 1800 },
+    // The two fact tables (SF 1000: 6 billion and 1.5 billion rows a night) are cut into shards of
+    // 2 vCPU each; 24 + 8 shards use at most 64 vCPU, the compute environment's bound.
+    datasets: {
+      lineitem: { shards: 24, vcpu: 2, memoryMiB: 8192 },
+      orders: { shards: 8, vcpu: 2, memoryMiB: 8192 },
+    },
   },
   protectData: true,
   manageCatalogEncryption: true,
@@ -251,19 +268,5 @@ export function validateEnvironment(e: EnvironmentSettings): void {
     if (w.nodes < 1) fail('nodes must be >= 1');
   } else if (w.baseCapacity % 8 !== 0 || w.baseCapacity < 8 || w.maxCapacity < w.baseCapacity) {
     fail('serverless capacity: base a multiple of 8, max >= base');
-  }
-}
-
-function fargateMemoryFits(vcpu: number, mib: number): boolean {
-  const gib = mib / 1024;
-  switch (vcpu) {
-    case 0.25: return [0.5, 1, 2].includes(gib);
-    case 0.5: return Number.isInteger(gib) && gib >= 1 && gib <= 4;
-    case 1: return Number.isInteger(gib) && gib >= 2 && gib <= 8;
-    case 2: return Number.isInteger(gib) && gib >= 4 && gib <= 16;
-    case 4: return Number.isInteger(gib) && gib >= 8 && gib <= 30;
-    case 8: return gib >= 16 && gib <= 60 && gib % 4 === 0;
-    case 16: return gib >= 32 && gib <= 120 && gib % 8 === 0;
-    default: return false;
   }
 }

@@ -12,6 +12,7 @@ import type { StackContext } from './context.ts';
 import { EnvironmentKey } from './encryption.ts';
 import { PROJECT, validateEnvironment, type EnvironmentSettings } from './environments.ts';
 import { Names } from './naming.ts';
+import { validateDatasetSizing } from './dataset-sizing.ts';
 import { Network } from './network.ts';
 import { Orchestration } from './orchestration.ts';
 import { Storage } from './storage.ts';
@@ -49,6 +50,7 @@ export class LoaderStack extends TerraformStack {
     const extraContracts = readEnvironmentContracts(settings);
     const datasets = withExtraContracts(props.datasets, extraContracts);
     if (datasets.length === 0) throw new Error('no datasets: nothing to load');
+    validateDatasetSizing(settings, datasets.map((d) => d.name));
     super(scope, settings.name);
     this.addOverride('terraform.required_version', REQUIRED_TERRAFORM);
 
@@ -105,7 +107,14 @@ export class LoaderStack extends TerraformStack {
       new ContractObjects(this, 'contracts', ctx, { bucket: this.storage.landing.name, prefix: settings.contractsPrefix, keyArn, files: extraContracts });
     }
     this.alerts = new Alerts(this, 'alerts', ctx, { keyArn, queueArn: this.compute.queue.arn, reportsBucket: this.storage.reports.name });
-    this.orchestration = new Orchestration(this, 'orchestration', ctx, { keyArn, compute: this.compute, catalog: this.catalog, alerts: this.alerts });
+    this.orchestration = new Orchestration(this, 'orchestration', ctx, {
+      keyArn,
+      compute: this.compute,
+      catalog: this.catalog,
+      alerts: this.alerts,
+      stagingBucket: this.storage.staging.name,
+      stagingBucketArn: this.storage.staging.arn,
+    });
 
     const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
     out('landing_bucket', this.storage.landing.name, 'Landing bucket: <dataset>/<YYYYMMDD>/ folders');

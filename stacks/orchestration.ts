@@ -12,6 +12,8 @@ import { batchDateShift } from './batch-date.ts';
 import type { Catalog } from './catalog.ts';
 import type { Compute } from './compute.ts';
 import { arn, type StackContext } from './context.ts';
+import type { DatasetSizing } from './dataset-sizing.ts';
+import { defaultSizing, sizingTable } from './dataset-sizing.ts';
 import { allow, policy, trustService } from './iam.ts';
 
 /** `cron(mm hh * * ? *)` for a local HH:MM (the schedule carries the time zone). */
@@ -23,26 +25,67 @@ export function nightlyCron(at: string): string {
 export interface NightlyDefinitionInput {
   environment: string;
   queueArn: string;
-  runJobDefinitionArn: string;
+  jobDefinitionArns: { plan: string; partition: string; load: string };
+  /** The staging bucket's name: plan pointers go to s3://<it>/plans/<dataset>/<execution name>.json. */
+  stagingBucket: string;
   topicArn: string;
   /** From batchDateShift: scheduled time − shift, as a UTC date, is the batch date. */
   shiftMs: number;
   timeoutSeconds: number;
+  /** Shards and shard size per dataset (stacks/dataset-sizing.ts), and for a dataset not in it. */
+  sizing: Record<string, DatasetSizing>;
+  defaultSizing: DatasetSizing;
+}
+
+/** Transient errors of the Batch SubmitJob call (throttling, service errors), not a job that ran and failed. */
+export const BATCH_API_ERRORS = ['Batch.AWSBatchException', 'Batch.TooManyRequestsException', 'Batch.ServerException'];
+/** Transient errors of the S3 GetObject call. */
+export const S3_API_ERRORS = ['S3.S3Exception', 'S3.SdkClientException', 'S3.InternalErrorException', 'S3.SlowDownException'];
+
+/** Each Task's own retry of its API call: exponential backoff with jitter, about 10 minutes in all. */
+function apiRetry(errors: string[]): object[] {
+  return [{ ErrorEquals: errors, IntervalSeconds: 5, BackoffRate: 2, MaxAttempts: 7, MaxDelaySeconds: 300, JitterStrategy: 'FULL' }];
 }
 
 /**
  * The nightly state machine (JSONata). Input: {"dataset": "...", "scheduledTime": "<ISO time>"} from
  * the schedule, or {"dataset": "...", "date": "YYYY-MM-DD"} for a manual run or backfill.
  *   BatchDate  — the batch date: `date` if given, else the UTC date of (scheduledTime, or the
- *                execution's start, minus the synth-time shift), i.e. the intended local date.
- *   SubmitRun  — batch:submitJob.sync of the `run` job: ["run","--dataset",<d>,"--date",<date>].
- *   A job that ran and failed is already alerted by the Batch job-failed rule (RunFailed); anything
- *   else (submit refused, timeout) is published to the alert topic here (Alert) before failing.
+ *                execution's start, minus the synth-time shift), i.e. the intended local date; the
+ *                per-dataset sizing table and the plan pointer's key (unique per execution).
+ *   Sizing     — the dataset's shards and shard size (a dataset not in the table: 1 shard, run size).
+ *   SubmitPlan — batch:submitJob.sync of `plan` (--shards, --pointer); a Batch job's stdout does not
+ *                reach Step Functions, so plan writes {"plan","planId","shards"} to the pointer.
+ *   ReadPlan   — S3 GetObject of the pointer: the plan URI and the plan's shard count (a small batch
+ *                may get fewer shards than asked).
+ *   Shards     — 2 or more: SubmitShards, one `partition` array job of that size (Batch arrays are
+ *                2..10,000); 1: SubmitShard, one job with --shard 0 (AWS_BATCH_* cannot be overridden).
+ *                Both with the dataset's vCPU and memory.
+ *   SubmitLoad — batch:submitJob.sync of `load --plan`.
+ * Every Task retries its own transient API errors; each job definition has its own Batch retry
+ * strategy for the job itself (stacks/compute.ts). A job that ran and failed is already alerted by
+ * the Batch job-failed rule (RunFailed); anything else (submit refused, timeout) is published to the
+ * alert topic here (Alert) before failing.
  */
 export function nightlyDefinition(i: NightlyDefinitionInput): object {
   const dateFrom = `$exists($states.input.scheduledTime) ? $states.input.scheduledTime : $states.context.Execution.StartTime`;
+  const toFailure = [{ ErrorEquals: ['States.ALL'], Next: 'JobRanAndFailed', Output: '{% $states.errorOutput %}' }];
+  const batchTask = (jobDefinition: string, jobName: string, rest: object, next: { Next: string } | { End: true }) => ({
+    Type: 'Task',
+    Resource: 'arn:aws:states:::batch:submitJob.sync',
+    Arguments: { JobName: `{% '${jobName}-' & $dataset & '-' & $batchDate %}`, JobQueue: i.queueArn, JobDefinition: jobDefinition, ...rest },
+    Retry: apiRetry(BATCH_API_ERRORS),
+    Catch: toFailure,
+    ...next,
+  });
+  const resources = {
+    ResourceRequirements: [
+      { Type: 'VCPU', Value: '{% $string($sizing.vcpu) %}' },
+      { Type: 'MEMORY', Value: '{% $string($sizing.memoryMiB) %}' },
+    ],
+  };
   return {
-    Comment: `redshift-loader ${i.environment}: nightly run of one dataset`,
+    Comment: `redshift-loader ${i.environment}: nightly run of one dataset — plan, partition shards (Batch array), load`,
     QueryLanguage: 'JSONata',
     TimeoutSeconds: i.timeoutSeconds,
     StartAt: 'BatchDate',
@@ -52,21 +95,57 @@ export function nightlyDefinition(i: NightlyDefinitionInput): object {
         Assign: {
           dataset: '{% $states.input.dataset %}',
           batchDate: `{% $exists($states.input.date) ? $states.input.date : $fromMillis($toMillis(${dateFrom}) - ${i.shiftMs}, '[Y0001]-[M01]-[D01]') %}`,
+          pointerKey: "{% 'plans/' & $states.input.dataset & '/' & $states.context.Execution.Name & '.json' %}",
+          sizes: i.sizing,
+          defaultSizing: i.defaultSizing,
         },
-        Next: 'SubmitRun',
+        Next: 'Sizing',
       },
-      SubmitRun: {
+      Sizing: {
+        Type: 'Pass',
+        Assign: { sizing: '{% $exists($lookup($sizes, $dataset)) ? $lookup($sizes, $dataset) : $defaultSizing %}' },
+        Next: 'SubmitPlan',
+      },
+      SubmitPlan: batchTask(
+        i.jobDefinitionArns.plan,
+        'plan',
+        {
+          Parameters: {
+            dataset: '{% $dataset %}',
+            date: '{% $batchDate %}',
+            shards: '{% $string($sizing.shards) %}',
+            pointer: `{% 's3://${i.stagingBucket}/' & $pointerKey %}`,
+          },
+        },
+        { Next: 'ReadPlan' },
+      ),
+      ReadPlan: {
         Type: 'Task',
-        Resource: 'arn:aws:states:::batch:submitJob.sync',
-        Arguments: {
-          JobName: "{% 'run-' & $dataset & '-' & $batchDate %}",
-          JobQueue: i.queueArn,
-          JobDefinition: i.runJobDefinitionArn,
-          Parameters: { dataset: '{% $dataset %}', date: '{% $batchDate %}' },
-        },
-        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'JobRanAndFailed', Output: '{% $states.errorOutput %}' }],
-        End: true,
+        Resource: 'arn:aws:states:::aws-sdk:s3:getObject',
+        Arguments: { Bucket: i.stagingBucket, Key: '{% $pointerKey %}' },
+        Assign: { plan: '{% $parse($states.result.Body).plan %}', shards: '{% $parse($states.result.Body).shards %}' },
+        Retry: apiRetry(S3_API_ERRORS),
+        Catch: toFailure,
+        Next: 'Shards',
       },
+      Shards: {
+        Type: 'Choice',
+        Choices: [{ Condition: '{% $shards >= 2 %}', Next: 'SubmitShards' }],
+        Default: 'SubmitShard',
+      },
+      SubmitShards: batchTask(
+        i.jobDefinitionArns.partition,
+        'partition',
+        { ArrayProperties: { Size: '{% $shards %}' }, Parameters: { plan: '{% $plan %}' }, ContainerOverrides: resources },
+        { Next: 'SubmitLoad' },
+      ),
+      SubmitShard: batchTask(
+        i.jobDefinitionArns.partition,
+        'partition',
+        { Parameters: { plan: '{% $plan %}' }, ContainerOverrides: { Command: ['partition', '--plan', '{% $plan %}', '--shard', '0'], ...resources } },
+        { Next: 'SubmitLoad' },
+      ),
+      SubmitLoad: batchTask(i.jobDefinitionArns.load, 'load', { Parameters: { plan: '{% $plan %}' } }, { End: true }),
       JobRanAndFailed: {
         Type: 'Choice',
         Choices: [
@@ -87,16 +166,16 @@ export function nightlyDefinition(i: NightlyDefinitionInput): object {
         },
         Next: 'NotRun',
       },
-      NotRun: { Type: 'Fail', Error: 'NightlyRunNotCompleted', Cause: 'The run job could not be submitted or followed; see the alert.' },
-      RunFailed: { Type: 'Fail', Error: 'RunJobFailed', Cause: 'The run job failed; the Batch job-failed rule alerted.' },
+      NotRun: { Type: 'Fail', Error: 'NightlyRunNotCompleted', Cause: 'A step could not be submitted or followed; see the alert.' },
+      RunFailed: { Type: 'Fail', Error: 'RunJobFailed', Cause: 'A job of the nightly run failed; the Batch job-failed rule alerted.' },
     },
   };
 }
 
 /**
  * What starts the jobs: an EventBridge Scheduler schedule per dataset, nightly in the environment's
- * time zone, starting the nightly state machine (which computes the batch date and runs the `run` job
- * with Batch .sync); and, per dataset, an EventBridge rule on its crawler's "Succeeded" state change
+ * time zone, starting the nightly state machine (which computes the batch date and runs plan, the
+ * partition shards and load with Batch .sync); and, per dataset, an EventBridge rule on its crawler's "Succeeded" state change
  * that submits the `drift` job.
  */
 export class Orchestration extends Construct {
@@ -104,7 +183,7 @@ export class Orchestration extends Construct {
   readonly schedules: SchedulerSchedule[];
   readonly crawlerRules: CloudwatchEventRule[];
 
-  constructor(scope: Construct, id: string, ctx: StackContext, deps: { keyArn: string; compute: Compute; catalog: Catalog; alerts: Alerts }) {
+  constructor(scope: Construct, id: string, ctx: StackContext, deps: { keyArn: string; compute: Compute; catalog: Catalog; alerts: Alerts; stagingBucket: string; stagingBucketArn: string }) {
     super(scope, id);
     const { names, settings } = ctx;
     const { compute, catalog, alerts } = deps;
@@ -121,7 +200,7 @@ export class Orchestration extends Construct {
     });
     const machineRole = new IamRole(this, 'state-machine-role', {
       name: machineName,
-      description: 'The nightly state machine: submit and follow the run job, publish alerts',
+      description: 'The nightly state machine: submit and follow the plan, partition and load jobs, read plan pointers, publish alerts',
       assumeRolePolicy: trustService('states.amazonaws.com', ctx.accountId, { ArnLike: { 'aws:SourceArn': machineArn } }),
       tags: ctx.tags,
     });
@@ -129,7 +208,11 @@ export class Orchestration extends Construct {
       name: names.of('nightly-run'),
       role: machineRole.name,
       policy: policy(
-        allow('SubmitRunJob', ['batch:SubmitJob'], [compute.queue.arn, ...compute.jobDefinitionArns.run]),
+        // Only the three steps' job definitions, on the environment's queue (not run or drift).
+        allow('SubmitNightlySteps', ['batch:SubmitJob'], [compute.queue.arn, ...compute.jobDefinitionArns.plan, ...compute.jobDefinitionArns.partition, ...compute.jobDefinitionArns.load]),
+        // The pointer `plan --pointer` writes, and nothing else of the staging bucket.
+        allow('ReadPlanPointers', ['s3:GetObject'], [`${deps.stagingBucketArn}/plans/*`]),
+        allow('DecryptPlanPointers', ['kms:Decrypt'], [deps.keyArn], viaServices('s3')),
         allow('StopRunJob', ['batch:TerminateJob'], [arn(ctx, 'batch', 'job/*')]),
         // DescribeJobs supports no resource type: "*" is the only Resource IAM accepts.
         allow('FollowRunJob', ['batch:DescribeJobs'], ['*']),
@@ -164,10 +247,13 @@ export class Orchestration extends Construct {
         nightlyDefinition({
           environment: settings.name,
           queueArn: compute.queue.arn,
-          runJobDefinitionArn: compute.jobDefinitions.run.arn,
+          jobDefinitionArns: { plan: compute.jobDefinitions.plan.arn, partition: compute.jobDefinitions.partition.arn, load: compute.jobDefinitions.load.arn },
+          stagingBucket: deps.stagingBucket,
+          sizing: sizingTable(settings, catalog.crawlers.map((c) => c.dataset.name)),
+          defaultSizing: defaultSizing(settings),
           topicArn: alerts.topic.arn,
           shiftMs: shift.shiftMs,
-          // The job's own timeout plus time waiting in the queue.
+          // Three steps of at most the run's timeout each, plus time waiting in the queue.
           timeoutSeconds: settings.batch.run.timeoutSeconds * 3 + 3600,
         }),
       ),

@@ -30,10 +30,16 @@ function has(json: string, type: string, properties: Record<string, unknown>): b
 /** The parts of a Step Functions definition the tests read. */
 interface StateMachineDefinition {
   QueryLanguage: string;
-  States: {
-    BatchDate: { Assign: { batchDate: string } };
-    SubmitRun: { Resource: string; Arguments: { Parameters: unknown; JobDefinition: string } };
-  };
+  StartAt: string;
+  States: Record<
+    string,
+    {
+      Type: string;
+      Resource: string;
+      Assign: Record<string, string>;
+      Arguments: { Parameters: Record<string, string>; JobDefinition: string; ArrayProperties?: unknown; ContainerOverrides: { Command?: string[] } };
+    }
+  >;
 }
 
 /** A policy document's statements (JSON.parse reads the attribute as text, whatever it holds). */
@@ -415,6 +421,9 @@ describe('Compute', () => {
     const byName = Object.fromEntries(defs.map((d) => [text(d.r.attrs.name), d.props]));
     assert.deepEqual(byName['redshift-loader-dev-run'].command, [...JOB_COMMANDS.run]);
     assert.deepEqual(byName['redshift-loader-dev-drift'].command, ['drift', '--dataset', 'Ref::dataset']);
+    assert.deepEqual(byName['redshift-loader-dev-plan'].command, ['plan', '--dataset', 'Ref::dataset', '--date', 'Ref::date', '--shards', 'Ref::shards', '--pointer', 'Ref::pointer']);
+    assert.deepEqual(byName['redshift-loader-dev-partition'].command, ['partition', '--plan', 'Ref::plan']);
+    assert.deepEqual(byName['redshift-loader-dev-load'].command, ['load', '--plan', 'Ref::plan']);
     for (const { props } of defs) {
       assert.equal(props.privileged, false);
       assert.equal(props.readonlyRootFilesystem, true);
@@ -424,15 +433,16 @@ describe('Compute', () => {
     }
   });
 
-  it('retries exit codes 1, 5 and 143 (SIGTERM, rolled back) only, and times out', () => {
+  it('retries exit codes 1, 5 and 143 (SIGTERM, rolled back) only — a partition shard 1 and 143 — and times out', () => {
     for (const { r } of defs) {
+      const shard = r.attrs.name === 'redshift-loader-dev-partition';
       assert.deepEqual(at(r.attrs, 'retry_strategy', 'evaluate_on_exit'), [
         { action: 'RETRY', on_exit_code: '1' },
-        { action: 'RETRY', on_exit_code: '5' },
+        ...(shard ? [] : [{ action: 'RETRY', on_exit_code: '5' }]),
         { action: 'RETRY', on_exit_code: '143' },
         { action: 'EXIT', on_exit_code: '*' },
         { action: 'EXIT', on_reason: '*' },
-      ]);
+      ], text(r.attrs.name));
       const seconds = at(r.attrs, 'timeout', 'attempt_duration_seconds');
       assert.ok(typeof seconds === 'number' && seconds >= 60, 'timeout');
     }
@@ -451,8 +461,9 @@ describe('Compute', () => {
     assert.deepEqual(keysOf('WriteReports'), each((d) => `<reports>/${d}/*`));
     assert.deepEqual(prefixesOf('ListReports'), each((d) => `${d}/*`));
     assert.deepEqual(keysOf('StartDatasetCrawlers'), each((d) => `arn:aws:glue:eu-west-1:${ACCOUNT}:crawler/redshift-loader-dev-${d}`));
-    // One run and one drift job definition serve every dataset: the dataset is the job's parameter.
-    assert.deepEqual(defs.map((d) => text(d.r.attrs.name)).sort(), ['redshift-loader-dev-drift', 'redshift-loader-dev-run']);
+    assert.deepEqual(keysOf('WritePlanPointers'), ['<staging>/plans/*']);
+    // One job definition per command serves every dataset: the dataset (or the plan) is the job's parameter.
+    assert.deepEqual(defs.map((d) => text(d.r.attrs.name)).sort(), ['drift', 'load', 'partition', 'plan', 'run'].map((k) => `redshift-loader-dev-${k}`));
   });
 
   it('keeps the execution role to pulling and logging, and the job role to its data', () => {
@@ -531,14 +542,29 @@ describe('Orchestration', () => {
     }
   });
 
-  it('runs the run job with the batch date, logged, traced and encrypted', () => {
+  it('runs plan -> partition shards -> load with the batch date, logged, traced and encrypted', () => {
     const m = only(resources(tf, 'aws_sfn_state_machine'), 'state machine').attrs;
     const def = JSON.parse(strAt(m, 'definition')) as StateMachineDefinition;
     assert.equal(def.QueryLanguage, 'JSONata');
-    assert.equal(def.States.SubmitRun.Resource, 'arn:aws:states:::batch:submitJob.sync');
-    assert.deepEqual(def.States.SubmitRun.Arguments.Parameters, { dataset: '{% $dataset %}', date: '{% $batchDate %}' });
+    assert.equal(def.StartAt, 'BatchDate');
     assert.match(def.States.BatchDate.Assign.batchDate, /\$toMillis\(.*scheduledTime.*Execution\.StartTime\) - 45000000/);
-    assert.match(def.States.SubmitRun.Arguments.JobDefinition, /aws_batch_job_definition\.compute_job-run_/);
+    const plan = def.States.SubmitPlan;
+    assert.equal(plan.Resource, 'arn:aws:states:::batch:submitJob.sync');
+    assert.match(plan.Arguments.JobDefinition, /aws_batch_job_definition\.compute_job-plan_/);
+    assert.deepEqual(plan.Arguments.Parameters, {
+      dataset: '{% $dataset %}',
+      date: '{% $batchDate %}',
+      shards: '{% $string($sizing.shards) %}',
+      pointer: plan.Arguments.Parameters.pointer,
+    });
+    assert.match(plan.Arguments.Parameters.pointer, /^\{% 's3:\/\/\$\{aws_s3_bucket\.storage_staging_[A-Z0-9]+\.bucket\}\/' & \$pointerKey %\}$/);
+    assert.equal(def.States.ReadPlan.Resource, 'arn:aws:states:::aws-sdk:s3:getObject');
+    assert.equal(def.States.Shards.Type, 'Choice');
+    assert.deepEqual(def.States.SubmitShards.Arguments.ArrayProperties, { Size: '{% $shards %}' });
+    assert.match(def.States.SubmitShards.Arguments.JobDefinition, /compute_job-partition_/);
+    assert.deepEqual(def.States.SubmitShard.Arguments.ContainerOverrides.Command, ['partition', '--plan', '{% $plan %}', '--shard', '0']);
+    assert.match(def.States.SubmitLoad.Arguments.JobDefinition, /compute_job-load_/);
+    assert.ok(!strAt(m, 'definition').includes('compute_job-run_'), 'the nightly machine no longer submits the single run job');
     assert.ok(!strAt(m, 'definition').includes('%{'), 'no Terraform template directive in the definition');
     assert.equal(at(m, 'logging_configuration', 'level'), 'ALL');
     assert.equal(at(m, 'tracing_configuration', 'enabled'), true);

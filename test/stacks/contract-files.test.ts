@@ -9,6 +9,7 @@ import { checkStack, RULES } from './policy/rules.ts';
 import { resources, strAt, text } from './policy/tf.ts';
 import { dev, type EnvironmentSettings } from '../../stacks/environments.ts';
 import { checkOptions, DATASETS, synthStack } from './support.ts';
+import { sizingTable } from '../../stacks/dataset-sizing.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rl-contract-files-'));
 const acme = join(dir, 'acme_supplier.json');
@@ -45,6 +46,7 @@ describe('contractFiles', () => {
   it('passes the whole policy suite with the extra dataset', () => {
     const o = checkOptions('dev', 'contracts/');
     o.datasets = [...o.datasets, 'acme_supplier'];
+    o.sizing = sizingTable(dev, o.datasets);
     assert.deepEqual(checkStack(tf, o, RULES), []);
   });
 

@@ -8,6 +8,7 @@ import { dev as devSettings, type EnvironmentSettings } from '../../stacks/envir
 import { checkOptions, synthesizedEnvironments, synthStack } from './support.ts';
 
 const envs = synthesizedEnvironments();
+const DATASET_NAMES = checkOptions('dev').datasets.slice().sort();
 
 describe('every synthesized environment passes the policy suite', () => {
   it('synthesizes at least two environments, dev and prod among them', () => {
@@ -104,6 +105,16 @@ function landingArn(tf: TfJson): string {
   return `\${aws_s3_bucket.${b.id}.arn}`;
 }
 
+/** Edits the nightly state machine's definition in place. */
+function editMachine(tf: TfJson, edit: (states: Record<string, Attrs>) => void): void {
+  const m = find(tf, 'aws_sfn_state_machine', () => true);
+  const def = JSON.parse(strAt(m, 'definition')) as { States: Record<string, Attrs> };
+  edit(def.States);
+  m.definition = JSON.stringify(def);
+}
+
+const machinePolicy = (tf: TfJson) => named(tf, 'aws_iam_role_policy', 'redshift-loader-dev-nightly-run');
+
 const ADMIN_SECRET = '${aws_redshift_cluster.warehouse_cluster_1234ABCD.master_password_secret_arn}';
 
 const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = [
@@ -180,6 +191,21 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
   { rule: 'BATCH-JOBS', fault: 'RL_SECRET_ARN set', apply: (tf) => setJobEnv(tf, 'RL_SECRET_ARN', ADMIN_SECRET) },
   { rule: 'BATCH-JOBS', fault: 'one role for both', apply: (tf) => { const j = jobDef(tf, 'run'); j.props.jobRoleArn = j.props.executionRoleArn; j.save(); } },
   { rule: 'BATCH-JOBS', fault: 'no timeout', apply: (tf) => delete jobDef(tf, 'drift').attrs.timeout },
+  { rule: 'NIGHTLY-STEPS', fault: 'a fixed array size', apply: (tf) => editMachine(tf, (st) => (objAt(st.SubmitShards, 'Arguments').ArrayProperties = { Size: 8 })) },
+  { rule: 'NIGHTLY-STEPS', fault: 'an array job for one shard too', apply: (tf) => editMachine(tf, (st) => (objAt(arrAt(st.Shards, 'Choices'), 0).Condition = '{% $shards >= 1 %}')) },
+  { rule: 'NIGHTLY-STEPS', fault: 'the shard count not read from the plan pointer', apply: (tf) => editMachine(tf, (st) => (objAt(st.ReadPlan, 'Assign').shards = '{% $sizing.shards %}')) },
+  { rule: 'NIGHTLY-STEPS', fault: 'a Task without its own Retry', apply: (tf) => editMachine(tf, (st) => delete st.ReadPlan.Retry) },
+  { rule: 'NIGHTLY-STEPS', fault: 'a Retry of a job that ran and failed', apply: (tf) => editMachine(tf, (st) => arrAt(st.SubmitLoad, 'Retry').push({ ErrorEquals: ['States.TaskFailed'], BackoffRate: 2, MaxAttempts: 2 })) },
+  { rule: 'NIGHTLY-STEPS', fault: 'load submitted as the run job', apply: (tf) => editMachine(tf, (st) => { const a = objAt(st.SubmitLoad, 'Arguments'); a.JobDefinition = strAt(a, 'JobDefinition').replace(/compute_job-load_[A-Z0-9]+/, (x: string) => x.replace('job-load', 'job-run')); }) },
+  { rule: 'NIGHTLY-STEPS', fault: "a dataset's shards not the environment's", apply: (tf) => editMachine(tf, (st) => (objAt(st.BatchDate, 'Assign', 'sizes', 'lineitem').shards = 1)) },
+  { rule: 'NIGHTLY-STEPS', fault: 'shard size not the sizing', apply: (tf) => editMachine(tf, (st) => (objAt(st.SubmitShards, 'Arguments').ContainerOverrides = {})) },
+  { rule: 'NIGHTLY-STEPS', fault: 'the machine may submit the run job', apply: (tf) => editPolicy(machinePolicy(tf), 'policy', (s) => { const x = s.find((y) => y.Sid === 'SubmitNightlySteps')!; x.Resource = [...list(x.Resource), 'arn:aws:batch:eu-west-1:123456789012:job-definition/redshift-loader-dev-run']; }) },
+  { rule: 'NIGHTLY-STEPS', fault: 'the machine reads the whole staging bucket', apply: (tf) => editPolicy(machinePolicy(tf), 'policy', (s) => { const x = s.find((y) => y.Sid === 'ReadPlanPointers')!; x.Resource = list(x.Resource).map((r) => r.replace('/plans/*', '/*')); }) },
+  { rule: 'NIGHTLY-STEPS', fault: 'the machine cannot decrypt the pointer', apply: (tf) => editPolicy(machinePolicy(tf), 'policy', (s) => s.splice(s.findIndex((y) => y.Sid === 'DecryptPlanPointers'), 1)) },
+  { rule: 'NIGHTLY-STEPS', fault: 'the job role cannot write the pointer', apply: (tf) => editPolicy(jobPolicy(tf), 'policy', (s) => s.splice(s.findIndex((y) => y.Sid === 'WritePlanPointers'), 1)) },
+  { rule: 'BATCH-JOBS', fault: 'a partition shard retries exit 5', apply: (tf) => arrAt(named(tf, 'aws_batch_job_definition', 'redshift-loader-dev-partition'), 'retry_strategy', 'evaluate_on_exit').push({ action: 'RETRY', on_exit_code: '5' }) },
+  { rule: 'BATCH-JOBS', fault: 'load does not retry exit 5', apply: (tf) => { const e = arrAt(named(tf, 'aws_batch_job_definition', 'redshift-loader-dev-load'), 'retry_strategy', 'evaluate_on_exit'); e.splice(e.findIndex((c) => obj(c)?.on_exit_code === '5'), 1); } },
+  { rule: 'BATCH-JOBS', fault: 'plan without --pointer', apply: (tf) => { const a = named(tf, 'aws_batch_job_definition', 'redshift-loader-dev-plan'); const p = JSON.parse(strAt(a, 'container_properties')) as ContainerProperties; p.command = p.command!.slice(0, 7); a.container_properties = JSON.stringify(p); } },
   { rule: 'ECR-REPOSITORY', fault: 'mutable tags', apply: (tf) => (find(tf, 'aws_ecr_repository', () => true).image_tag_mutability = 'MUTABLE') },
   { rule: 'LOG-GROUPS', fault: 'short retention', apply: (tf) => (find(tf, 'aws_cloudwatch_log_group', () => true).retention_in_days = 30) },
   { rule: 'LOG-GROUPS', fault: 'no key', apply: (tf) => delete find(tf, 'aws_cloudwatch_log_group', () => true).kms_key_id },
@@ -316,6 +342,27 @@ describe('an environment with a contracts prefix', () => {
   it('refuses at synth a malformed prefix, or one overlapping a dataset landing root', () => {
     assert.throws(() => synthStack({ ...devSettings, contractsPrefix: '/contracts' }), /contractsPrefix "\/contracts" must be lower-case key segments/);
     assert.throws(() => synthStack({ ...devSettings, contractsPrefix: 'supplier/' }), /overlaps the landing root supplier\/ of dataset supplier/);
+  });
+});
+
+describe('per-dataset sizing', () => {
+  it('refuses at synth a shard size Fargate does not offer, naming the environment, dataset and allowed pairs', () => {
+    const bad = (datasets: EnvironmentSettings['batch']['datasets']) => () => synthStack({ ...devSettings, batch: { ...devSettings.batch, datasets } });
+    assert.throws(bad({ lineitem: { shards: 4, vcpu: 2, memoryMiB: 2048 } }), /^Error: environment dev, dataset lineitem: 2 vCPU with 2048 MiB is not a Fargate size — allowed: 0\.25 vCPU: 512, 1024 or 2048 MiB; .*2 vCPU: 4-16 GiB in 1 GiB steps; .*16 vCPU: 32-120 GiB in 8 GiB steps$/);
+    assert.throws(bad({ lineitem: { shards: 0 } }), /environment dev, dataset lineitem: shards must be an integer from 1 to 10000, got 0/);
+    assert.throws(bad({ lineitem: { vcpu: 4 } }), /environment dev, dataset lineitem: set vcpu and memoryMiB together/);
+    assert.throws(bad({ line_item: { shards: 2 } }), /environment dev, dataset line_item: batch\.datasets names no dataset of this stack \(known: region, .*lineitem\)/);
+  });
+
+  it('gives prod\'s fact tables more shards and their own size, and every other dataset one shard of the run size', () => {
+    const prodTf = envs.get('prod')!;
+    const m = find(prodTf, 'aws_sfn_state_machine', () => true);
+    const sizes = (JSON.parse(strAt(m, 'definition')) as { States: { BatchDate: { Assign: { sizes: Record<string, unknown>; defaultSizing: unknown } } } }).States.BatchDate.Assign;
+    assert.deepEqual(sizes.sizes.lineitem, { shards: 24, vcpu: 2, memoryMiB: 8192 });
+    assert.deepEqual(sizes.sizes.orders, { shards: 8, vcpu: 2, memoryMiB: 8192 });
+    assert.deepEqual(sizes.sizes.supplier, { shards: 1, vcpu: 4, memoryMiB: 16384 });
+    assert.deepEqual(sizes.defaultSizing, { shards: 1, vcpu: 4, memoryMiB: 16384 });
+    assert.deepEqual(Object.keys(sizes.sizes).sort(), DATASET_NAMES);
   });
 });
 

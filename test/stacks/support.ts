@@ -7,7 +7,8 @@ import { datasets as allDatasets, type DatasetContract } from '../../datasets/in
 import { JOB_ENV } from '../../core/env.ts';
 import { buildApp } from '../../stacks/app.ts';
 import type { StackContext } from '../../stacks/context.ts';
-import { dev, type EnvironmentSettings } from '../../stacks/environments.ts';
+import { dev, environments, type EnvironmentSettings } from '../../stacks/environments.ts';
+import { sizingTable } from '../../stacks/dataset-sizing.ts';
 import { OPTIONAL_JOB_ENV, UNSET_JOB_ENV } from '../../stacks/job-environment.ts';
 import { LoaderStack } from '../../stacks/loader-stack.ts';
 import { Names } from '../../stacks/naming.ts';
@@ -57,13 +58,15 @@ export function synthesizedEnvironments(): Map<string, TfJson> {
 /** What the rules expect of an environment; `contractsPrefix` as in its settings (RL_CONTRACTS set only then). */
 export function checkOptions(environment: string, contractsPrefix?: string): CheckOptions {
   const optional: readonly string[] = OPTIONAL_JOB_ENV;
-  const unset: string[] = [...UNSET_JOB_ENV, ...(contractsPrefix === undefined ? optional : [])];
+  // With a contractsPrefix the stacks set RL_CONTRACTS; the other optional names (RL_QUALITY_IN) stay unset.
+  const unset: string[] = [...UNSET_JOB_ENV, ...(contractsPrefix === undefined ? optional : optional.filter((n) => n !== 'RL_CONTRACTS'))];
   return {
     environment,
     datasets: DATASETS.map((d) => d.name),
     jobEnvNames: Object.keys(JOB_ENV).filter((k) => !unset.includes(k)),
     unsetJobEnvNames: unset,
     ...(contractsPrefix !== undefined ? { contractsPrefix } : {}),
+    sizing: sizingTable(environments[environment], DATASETS.map((d) => d.name)),
   };
 }
 

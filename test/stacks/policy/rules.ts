@@ -39,6 +39,8 @@ export interface CheckOptions {
   unsetJobEnvNames?: string[];
   /** The environment's contractsPrefix: the job role reads exactly that landing prefix, RL_CONTRACTS names it. */
   contractsPrefix?: string;
+  /** Per dataset, the shards and shard size the environment data gives it (the nightly machine's table). */
+  sizing?: Record<string, { shards: number; vcpu: number; memoryMiB: number }>;
 }
 
 export interface Rule {
@@ -108,6 +110,19 @@ const STATEMENT_OWNER_KEY = 'redshift-data:statement-owner-iam-userid';
 const CLOUDWATCH_RETENTION = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 const OPEN_CIDRS = ['0.0.0.0/0', '::/0'];
+
+/**
+ * Each job definition's command and the exit codes its Batch retry strategy retries, written out here
+ * (not imported from stacks/) so a change there has to be made here too, on purpose.
+ */
+export const JOB_SHAPES: Record<string, { command: string[]; retried: string[] }> = {
+  run: { command: ['run', '--dataset', 'Ref::dataset', '--date', 'Ref::date'], retried: ['1', '5', '143'] },
+  drift: { command: ['drift', '--dataset', 'Ref::dataset'], retried: ['1', '5', '143'] },
+  plan: { command: ['plan', '--dataset', 'Ref::dataset', '--date', 'Ref::date', '--shards', 'Ref::shards', '--pointer', 'Ref::pointer'], retried: ['1', '5', '143'] },
+  // A shard is idempotent (1, 143 are safe to repeat); its exit 5 (a source changed since the plan) is not transient.
+  partition: { command: ['partition', '--plan', 'Ref::plan'], retried: ['1', '143'] },
+  load: { command: ['load', '--plan', 'Ref::plan'], retried: ['1', '5', '143'] },
+};
 
 // ------------------------------------------------------------------ helpers
 
@@ -196,7 +211,7 @@ export const RULES: Rule[] = [
         ['aws_glue_crawler', 1],
         ['aws_batch_compute_environment', 1],
         ['aws_batch_job_queue', 1],
-        ['aws_batch_job_definition', 2],
+        ['aws_batch_job_definition', 5],
         ['aws_ecr_repository', 1],
         ['aws_scheduler_schedule', 1],
         ['aws_cloudwatch_event_rule', 1],
@@ -626,7 +641,7 @@ export const RULES: Rule[] = [
   {
     id: 'BATCH-JOBS',
     source: 'issue 7; checkov CKV_AWS_210 (Batch job not privileged); cdk-nag (no public IPs)',
-    title: 'Fargate in private subnets; run and drift job definitions: not privileged, no public IP, separate roles, env = JOB_ENV, retries 1, 5 and 143 only, timeouts',
+    title: 'Fargate in private subnets; run, drift, plan, partition and load job definitions: not privileged, no public IP, separate roles, env = JOB_ENV, retries 1, 5 and 143 (partition: 1 and 143) only, timeouts',
     check(tf, o) {
       const v: string[] = [];
       for (const ce of resources(tf, 'aws_batch_compute_environment')) {
@@ -636,7 +651,7 @@ export const RULES: Rule[] = [
         if (!list(strs(cr?.security_group_ids)).length) v.push(`${named(ce)}: no security group`);
       }
       const defs = jobDefinitions(tf);
-      for (const kind of ['run', 'drift']) {
+      for (const kind of Object.keys(JOB_SHAPES)) {
         const d = defs.find((x) => String(x.r.attrs.name).endsWith(`-${kind}`));
         if (!d) {
           v.push(`no ${kind} job definition`);
@@ -649,8 +664,7 @@ export const RULES: Rule[] = [
         if (props.networkConfiguration?.assignPublicIp !== 'DISABLED') v.push(`${n}: may get a public IP`);
         if (!props.jobRoleArn || !props.executionRoleArn || props.jobRoleArn === props.executionRoleArn) v.push(`${n}: needs separate job and execution roles`);
         if (!refs(props.image, 'aws_ecr_repository').length) v.push(`${n}: image not from the environment's ECR repository`);
-        if (props.command?.[0] !== kind || !props.command?.includes('--dataset')) v.push(`${n}: command is not ${kind} --dataset …`);
-        if (kind === 'run' && !props.command?.includes('--date')) v.push(`${n}: run command without --date`);
+        if (JSON.stringify(props.command) !== JSON.stringify(JOB_SHAPES[kind].command)) v.push(`${n}: command ${JSON.stringify(props.command)} is not ${JSON.stringify(JOB_SHAPES[kind].command)}`);
         const names = (props.environment ?? []).map((e) => e.name).sort();
         if (JSON.stringify(names) !== JSON.stringify([...o.jobEnvNames].sort())) v.push(`${n}: environment ${names.join(',')} != what jobs/ reads (${[...o.jobEnvNames].sort().join(',')})`);
         for (const e of props.environment ?? []) {
@@ -668,8 +682,9 @@ export const RULES: Rule[] = [
         const conds = blocks(retry?.evaluate_on_exit);
         const retried = conds.filter((c) => str(c.action)?.toUpperCase() === 'RETRY');
         if (!((num(retry?.attempts) ?? 0) > 1)) v.push(`${n}: no retries`);
-        if (JSON.stringify(retried.map((c) => c.on_exit_code).sort()) !== JSON.stringify(['1', '143', '5']) || retried.some((c) => c.on_reason || c.on_status_reason)) {
-          v.push(`${n}: retries something other than exit codes 1, 5 and 143`);
+        const codes = JOB_SHAPES[kind].retried;
+        if (JSON.stringify(retried.map((c) => c.on_exit_code).sort()) !== JSON.stringify([...codes].sort()) || retried.some((c) => c.on_reason || c.on_status_reason)) {
+          v.push(`${n}: retries something other than exit codes ${codes.join(', ')}`);
         }
         if (!conds.some((c) => str(c.action)?.toUpperCase() === 'EXIT' && c.on_exit_code === '*')) v.push(`${n}: other exit codes are not told to EXIT`);
       }
@@ -751,8 +766,8 @@ export const RULES: Rule[] = [
           const def = JSON.parse(text) as { StartAt?: unknown };
           if (!text.includes('batch:submitJob.sync')) v.push(`${named(toMachine)}: does not run the Batch job (.sync)`);
           if (!/\$batchDate|Execution\.StartTime/.test(text)) v.push(`${named(toMachine)}: does not compute the batch date`);
-          const runDef = resources(tf, 'aws_batch_job_definition').find((j) => String(j.attrs.name).endsWith('-run'));
-          if (runDef && !refersTo(text, runDef)) v.push(`${named(toMachine)}: does not submit the run job definition`);
+          const planDef = resources(tf, 'aws_batch_job_definition').find((j) => String(j.attrs.name).endsWith('-plan'));
+          if (planDef && !refersTo(text, planDef)) v.push(`${named(toMachine)}: does not submit the plan job definition`);
           if (!def.StartAt) v.push(`${named(toMachine)}: invalid definition`);
           if (text.includes('%{')) v.push(`${named(toMachine)}: contains a Terraform template directive`);
         }
@@ -761,6 +776,117 @@ export const RULES: Rule[] = [
         const lc = block(m.attrs.logging_configuration);
         if (!lc?.log_destination || !isOneOf(lc.level, ['ALL', 'ERROR', 'FATAL'])) v.push(`${named(m)}: no execution logging (CKV_AWS_285)`);
         if (!truthy(block(m.attrs.tracing_configuration)?.enabled)) v.push(`${named(m)}: no X-Ray tracing (CKV_AWS_284)`);
+      }
+      return v;
+    },
+  },
+  {
+    id: 'NIGHTLY-STEPS',
+    source: 'issue 13 item 3: plan -> Batch array job -> load, sized per dataset, each step with its own retries; least privilege',
+    title: 'The nightly machine: plan (with a pointer) -> read the pointer -> partition array of the plan\'s size (one job with --shard 0 for 1 shard) -> load; every Task retries its API errors with backoff; per-dataset sizing; the machine submits only these jobs and reads only plans/*',
+    check(tf, o) {
+      const v: string[] = [];
+      const machine = resources(tf, 'aws_sfn_state_machine')[0];
+      if (!machine) return ['no state machine'];
+      const def = JSON.parse(text(machine.attrs.definition)) as { StartAt?: string; States?: Record<string, Attrs> };
+      const states = def.States ?? {};
+      const jobDef = (kind: string) => resources(tf, 'aws_batch_job_definition').find((j) => String(j.attrs.name).endsWith(`-${kind}`));
+      const staging = bucketsByPurpose(tf, o.environment).get('staging');
+      if (!staging) return ['no staging bucket'];
+      const st = (name: string): Attrs => {
+        const x = states[name];
+        if (!x) v.push(`state ${name} missing`);
+        return x ?? {};
+      };
+      const args = (x: Attrs) => obj(x.Arguments) ?? {};
+      const submits = (name: string, kind: string) => {
+        const x = st(name);
+        if (x.Resource !== 'arn:aws:states:::batch:submitJob.sync') v.push(`${name}: not batch:submitJob.sync`);
+        const d = jobDef(kind);
+        if (!d || !refersTo(args(x).JobDefinition, d)) v.push(`${name}: does not submit the ${kind} job definition`);
+        return x;
+      };
+      const batchDate = obj(st('BatchDate').Assign) ?? {};
+      if (!/^\{% 'plans\/' & .*\$states\.context\.Execution\.Name & '\.json' %\}$/.test(text(batchDate.pointerKey))) v.push(`BatchDate: the pointer key ${text(batchDate.pointerKey)} is not plans/<dataset>/<execution name>.json`);
+      const plan = submits('SubmitPlan', 'plan');
+      const planParams = obj(args(plan).Parameters) ?? {};
+      if (planParams.shards !== '{% $string($sizing.shards) %}') v.push('SubmitPlan: --shards is not the dataset\'s sizing');
+      const pointer = text(planParams.pointer);
+      if (!refersTo(pointer, staging) || !pointer.endsWith("/' & $pointerKey %}")) v.push(`SubmitPlan: --pointer ${pointer} is not s3://<staging>/<pointer key>`);
+      const read = st('ReadPlan');
+      if (read.Resource !== 'arn:aws:states:::aws-sdk:s3:getObject') v.push('ReadPlan: not s3:getObject');
+      if (!refersTo(args(read).Bucket, staging) || args(read).Key !== '{% $pointerKey %}') v.push('ReadPlan: does not read the pointer plan wrote');
+      const assigned = obj(read.Assign) ?? {};
+      if (assigned.shards !== '{% $parse($states.result.Body).shards %}' || assigned.plan !== '{% $parse($states.result.Body).plan %}') v.push('ReadPlan: shards and plan are not taken from the pointer');
+      const choice = st('Shards');
+      const branches = (Array.isArray(choice.Choices) ? choice.Choices : []) as Attrs[];
+      if (choice.Type !== 'Choice' || branches.length !== 1 || branches[0].Condition !== '{% $shards >= 2 %}' || branches[0].Next !== 'SubmitShards' || choice.Default !== 'SubmitShard') {
+        v.push('Shards: not a Choice of SubmitShards for 2 or more shards, SubmitShard for one');
+      }
+      const resourcesFromSizing = JSON.stringify([
+        { Type: 'VCPU', Value: '{% $string($sizing.vcpu) %}' },
+        { Type: 'MEMORY', Value: '{% $string($sizing.memoryMiB) %}' },
+      ]);
+      const many = submits('SubmitShards', 'partition');
+      if (text(obj(args(many).ArrayProperties)?.Size) !== '{% $shards %}') v.push('SubmitShards: the array size is not the plan\'s shard count');
+      const one = submits('SubmitShard', 'partition');
+      if (args(one).ArrayProperties !== undefined) v.push('SubmitShard: an array job (Batch arrays need 2..10,000 children)');
+      const command = (obj(args(one).ContainerOverrides)?.Command ?? []) as unknown[];
+      if (JSON.stringify(command) !== JSON.stringify(['partition', '--plan', '{% $plan %}', '--shard', '0'])) v.push(`SubmitShard: command ${JSON.stringify(command)} is not partition --plan <plan> --shard 0`);
+      for (const [name, x] of [['SubmitShards', many], ['SubmitShard', one]] as const) {
+        if (JSON.stringify(obj(args(x).ContainerOverrides)?.ResourceRequirements) !== resourcesFromSizing) v.push(`${name}: vCPU and memory are not the dataset's sizing`);
+        if (x.Next !== 'SubmitLoad') v.push(`${name}: is not followed by SubmitLoad`);
+      }
+      const load = submits('SubmitLoad', 'load');
+      if (obj(args(load).Parameters)?.plan !== '{% $plan %}' || load.End !== true) v.push('SubmitLoad: does not load the plan, or is not the end');
+      if (plan.Next !== 'ReadPlan' || read.Next !== 'Shards') v.push('plan -> ReadPlan -> Shards is not the order');
+      for (const [name, x] of Object.entries(states)) {
+        if (x.Type !== 'Task') continue;
+        const retries = (Array.isArray(x.Retry) ? x.Retry : []) as Attrs[];
+        if (name !== 'Alert' && !retries.length) v.push(`${name}: no Retry of its own`);
+        for (const r of retries) {
+          const errors = list(r.ErrorEquals as string[]);
+          if (errors.some((e) => ['States.ALL', 'States.TaskFailed'].includes(e))) v.push(`${name}: retries ${errors.join(',')}, which includes a job that ran and failed (Batch retries jobs)`);
+          if (!((num(r.BackoffRate) ?? 1) > 1) || !((num(r.MaxAttempts) ?? 0) >= 1)) v.push(`${name}: retries without backoff`);
+        }
+        if (!Array.isArray(x.Catch) && name !== 'Alert') v.push(`${name}: no Catch to the alert`);
+      }
+      if (o.sizing !== undefined) {
+        const sizes = obj(batchDate.sizes);
+        if (JSON.stringify(sizes) !== JSON.stringify(o.sizing)) v.push(`BatchDate: sizing ${JSON.stringify(sizes)} is not the environment's ${JSON.stringify(o.sizing)}`);
+      }
+
+      // The machine's role: these three job definitions on the queue, the pointers, nothing else.
+      const roleIds = refs(machine.attrs.role_arn, 'aws_iam_role');
+      const grants = resources(tf, 'aws_iam_role_policy')
+        .filter((p) => refs(p.attrs.role, 'aws_iam_role').some((id) => roleIds.includes(id)))
+        .flatMap((p) => statementsIn(p.attrs.policy))
+        .filter((s) => s.Effect === 'Allow');
+      const on = (action: string) => grants.filter((s) => list(s.Action).some((a) => actionMatches(a, action))).flatMap((s) => list(s.Resource));
+      const queue = resources(tf, 'aws_batch_job_queue')[0];
+      const submitted = on('batch:SubmitJob');
+      const prefix = `job-definition/redshift-loader-${o.environment}-`;
+      const wanted = ['plan', 'partition', 'load'].flatMap((k) => [`${prefix}${k}`, `${prefix}${k}:*`]);
+      const jobDefs = submitted.filter((r) => r.includes(':job-definition/')).map((r) => r.slice(r.indexOf('job-definition/'))).sort();
+      if (JSON.stringify(jobDefs) !== JSON.stringify([...wanted].sort())) v.push(`the machine may submit ${jobDefs.join(', ')}; only ${wanted.join(', ')}`);
+      if (!queue || !submitted.some((r) => refersTo(r, queue))) v.push('the machine may not submit to the queue');
+      if (submitted.some((r) => !r.includes(':job-definition/') && !(queue && refersTo(r, queue)))) v.push(`the machine may submit on ${submitted.join(', ')}`);
+      const s3 = grants.filter((s) => list(s.Action).some((a) => a.startsWith('s3:')));
+      const s3Resources = s3.flatMap((s) => list(s.Resource));
+      const s3Actions = s3.flatMap((s) => list(s.Action));
+      if (JSON.stringify(s3Actions) !== JSON.stringify(['s3:GetObject']) || s3Resources.length !== 1 || !refersTo(s3Resources[0], staging) || !s3Resources[0].endsWith('}/plans/*')) {
+        v.push(`the machine's S3 access is ${s3Actions.join(',')} on ${s3Resources.join(', ')}; only s3:GetObject on <staging>/plans/*`);
+      }
+      const viaS3 = grants.filter((s) => list(s.Action).includes('kms:Decrypt') && list(s.Condition?.StringEquals?.['kms:ViaService'] as string | string[] | undefined).some((x) => x.startsWith('s3.')));
+      if (!viaS3.length) v.push('the machine cannot decrypt the pointer through S3');
+      if (viaS3.some((s) => list(s.Action).some((a) => a !== 'kms:Decrypt'))) v.push('the machine may do more than kms:Decrypt through S3');
+      // The job role writes the pointers.
+      const jobRoleIds = jobDefinitions(tf).flatMap((j) => refs(j.props.jobRoleArn, 'aws_iam_role'));
+      const jobGrants = resources(tf, 'aws_iam_role_policy')
+        .filter((p) => refs(p.attrs.role, 'aws_iam_role').some((id) => jobRoleIds.includes(id)))
+        .flatMap((p) => statementsIn(p.attrs.policy));
+      if (!jobGrants.some((s) => s.Effect === 'Allow' && list(s.Action).includes('s3:PutObject') && list(s.Resource).some((r) => refersTo(r, staging) && r.endsWith('}/plans/*')))) {
+        v.push('the job role cannot write <staging>/plans/* (plan --pointer)');
       }
       return v;
     },
