@@ -18,6 +18,7 @@
 import * as zlib from 'node:zlib';
 import { decompressLz4, decompressLz4Raw, decompressZstd } from 'hyparquet-compressors';
 import { snappyInto } from './snappy.ts';
+import { keepDictionary, reuseDictionary, type ReusedDictionary } from './dictionary-reuse.ts';
 
 /** A feature or an inconsistency the decoder leaves to hyparquet. */
 export class PageDecodeError extends Error {}
@@ -33,6 +34,11 @@ export interface ChunkSpec {
   /** Byte range of the chunk inside `buf`. */
   start: number;
   end: number;
+  /**
+   * Names the column chunk across calls that share a scratch (the units of one row group): its dictionary
+   * page is then decompressed and parsed once and reused (dictionary-reuse.ts). Absent: decoded every call.
+   */
+  chunkKey?: string;
 }
 
 interface ColumnBase {
@@ -426,6 +432,8 @@ export class ChunkScratch {
   packed = new Int32Array(0);
   /** DELTA_BYTE_ARRAY: a page's suffix lengths (its prefix lengths go in `packed`). */
   suffixes = new Int32Array(0);
+  /** The last column chunk's dictionary, decompressed and parsed (chunkKey; dictionary-reuse.ts). */
+  dictionary: ReusedDictionary<Dictionary> | undefined = undefined;
 }
 
 /** Grow-only: a buffer of at least `n` elements (contents not kept). */
@@ -523,8 +531,18 @@ export function decodeChunk(
   let dictionary: Dictionary | undefined;
   if (dict) {
     if (dict.encoding !== PLAIN && dict.encoding !== PLAIN_DICTIONARY) throw new PageDecodeError('dictionary encoding');
-    const at = load(dict);
-    dictionary = readDictionary(arena, at, at + dict.uncompressed, dict.numValues, physical, width);
+    const page = { key: spec.chunkKey, offset: dict.dataStart - spec.start, compressed: dict.compressed, uncompressed: dict.uncompressed, numValues: dict.numValues };
+    const reused = reuseDictionary(scratch.dictionary, page);
+    if (reused) {
+      // The same chunk's dictionary, decoded by an earlier unit: its bytes go where load() would put them.
+      arena.set(reused.bytes, arenaPos);
+      arenaPos += dict.uncompressed;
+      dictionary = reused.dictionary;
+    } else {
+      const at = load(dict);
+      dictionary = readDictionary(arena, at, at + dict.uncompressed, dict.numValues, physical, width);
+      scratch.dictionary = keepDictionary(page, arena.subarray(at, at + dict.uncompressed), dictionary);
+    }
   }
 
   const valid = optional ? (scratch.valid = room(scratch.valid, n, (k) => new Uint8Array(k))) : null;
