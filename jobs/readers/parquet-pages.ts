@@ -499,6 +499,9 @@ export function decodeChunk(
   }
   if (rows < to || (to === groupRows && rows !== groupRows)) throw new PageDecodeError(`column chunk holds ${rows} rows, the row group ${groupRows}`);
 
+  // Whatever this call puts in the arena replaces the dictionary an earlier call left there (dictionary-reuse.ts).
+  const kept = scratch.dictionary;
+  scratch.dictionary = undefined;
   let arena = (scratch.arena = room(scratch.arena, arenaSize, (k) => new Uint8Array(k)));
   let arenaPos = 0;
   /** DELTA_BYTE_ARRAY values are rebuilt after every page's bytes, from here on (the arena grows for them). */
@@ -532,17 +535,16 @@ export function decodeChunk(
   if (dict) {
     if (dict.encoding !== PLAIN && dict.encoding !== PLAIN_DICTIONARY) throw new PageDecodeError('dictionary encoding');
     const page = { key: spec.chunkKey, offset: dict.dataStart - spec.start, compressed: dict.compressed, uncompressed: dict.uncompressed, numValues: dict.numValues };
-    const reused = reuseDictionary(scratch.dictionary, page);
+    const reused = reuseDictionary(kept, page, arena);
     if (reused) {
-      // The same chunk's dictionary, decoded by an earlier unit: its bytes go where load() would put them.
-      arena.set(reused.bytes, arenaPos);
+      // The same chunk's dictionary, decoded by the call before: its bytes are still where load() puts them.
       arenaPos += dict.uncompressed;
       dictionary = reused.dictionary;
     } else {
       const at = load(dict);
       dictionary = readDictionary(arena, at, at + dict.uncompressed, dict.numValues, physical, width);
-      scratch.dictionary = keepDictionary(page, arena.subarray(at, at + dict.uncompressed), dictionary);
     }
+    scratch.dictionary = keepDictionary(page, arena, dictionary);
   }
 
   const valid = optional ? (scratch.valid = room(scratch.valid, n, (k) => new Uint8Array(k))) : null;

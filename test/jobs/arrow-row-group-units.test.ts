@@ -190,17 +190,19 @@ describe('a many-page arrow-rs row group larger than a unit', () => {
     const half = Math.floor(ROWS / 2);
     const texts = (c: BytesColumn): Array<string | null> =>
       Array.from({ length: c.rows }, (_, r) => (c.valid && c.valid[r] === 0 ? null : Buffer.from(c.data.subarray(c.offsets[r], c.offsets[r] + c.lengths[r])).toString()));
-    const want = texts(decodeChunk(bytes, spec, ROWS, half, ROWS) as BytesColumn);
-    assert.equal(want[0], `name-${(half + 1) % 700}`);
-
     const scratch = new ChunkScratch();
-    decodeChunk(bytes, spec, ROWS, 0, half, scratch); // the first unit decodes the dictionary
+    const want = texts(decodeChunk(bytes, spec, ROWS, half, ROWS, scratch) as BytesColumn);
+    assert.equal(want[0], `name-${(half + 1) % 700}`);
+    const firstHalf = texts(decodeChunk(bytes, spec, ROWS, 0, half, scratch) as BytesColumn);
     const dict = readPageHeader(bytes, start, spec.end);
     assert.equal(dict.type, DICTIONARY_PAGE);
     bytes.fill(0, dict.dataStart, dict.dataStart + dict.compressed); // the page's bytes are gone now
-    assert.deepEqual(texts(decodeChunk(bytes, spec, ROWS, half, ROWS, scratch) as BytesColumn), want, 'the second unit reuses the dictionary');
-    // Another chunk (another row group's key) decodes its own page: here the zeroed one, which does not decode.
+    assert.deepEqual(texts(decodeChunk(bytes, spec, ROWS, half, ROWS, scratch) as BytesColumn), want, 'the next unit reuses the dictionary');
+    assert.deepEqual(texts(decodeChunk(bytes, spec, ROWS, 0, half, scratch) as BytesColumn), firstHalf);
+    // Another chunk (another row group's key) decodes its own page: here the zeroed one, which does not decode;
+    // and the dictionary is forgotten from then on.
     assert.throws(() => decodeChunk(bytes, { ...spec, chunkKey: '0/1/1' }, ROWS, half, ROWS, scratch));
+    assert.throws(() => decodeChunk(bytes, spec, ROWS, half, ROWS, scratch));
     assert.throws(() => decodeChunk(bytes, { ...spec, chunkKey: undefined }, ROWS, half, ROWS, new ChunkScratch()));
   });
 });
