@@ -339,7 +339,9 @@ export class UnitProcessor {
       const e = st.elements[j];
       verifyChunkCrcs(bytes, start, end, unit.start, { file: st.uri, group: unit.group, column: c.name }, unit);
       const scratch = (this.decodeScratch[j] ??= new ChunkScratch());
-      return pageDecoder.decodeChunk(bytes, { physical: e.type!, typeLength: e.type_length, optional: e.repetition_type !== 'REQUIRED', codec: meta.codec, start, end }, unit.groupRows, unit.from, unit.to, scratch);
+      // A row group cut into units: the next unit of this chunk in this worker reuses its dictionary (dictionary-reuse.ts).
+      const chunkKey = unit.from > 0 || unit.to < unit.groupRows ? `${unit.fileId}/${unit.group}/${j}` : undefined;
+      return pageDecoder.decodeChunk(bytes, { physical: e.type!, typeLength: e.type_length, optional: e.repetition_type !== 'REQUIRED', codec: meta.codec, start, end, chunkKey }, unit.groupRows, unit.from, unit.to, scratch);
     });
     const ev = this.evaluator;
     const contract = this.config.contract;

@@ -18,6 +18,7 @@
 import * as zlib from 'node:zlib';
 import { decompressLz4, decompressLz4Raw, decompressZstd } from 'hyparquet-compressors';
 import { snappyInto } from './snappy.ts';
+import { keepDictionary, reuseDictionary, type ReusedDictionary } from './dictionary-reuse.ts';
 
 /** A feature or an inconsistency the decoder leaves to hyparquet. */
 export class PageDecodeError extends Error {}
@@ -33,6 +34,11 @@ export interface ChunkSpec {
   /** Byte range of the chunk inside `buf`. */
   start: number;
   end: number;
+  /**
+   * Names the column chunk across calls that share a scratch (the units of one row group): its dictionary
+   * page is then decompressed and parsed once and reused (dictionary-reuse.ts). Absent: decoded every call.
+   */
+  chunkKey?: string;
 }
 
 interface ColumnBase {
@@ -426,6 +432,8 @@ export class ChunkScratch {
   packed = new Int32Array(0);
   /** DELTA_BYTE_ARRAY: a page's suffix lengths (its prefix lengths go in `packed`). */
   suffixes = new Int32Array(0);
+  /** The last column chunk's dictionary, decompressed and parsed (chunkKey; dictionary-reuse.ts). */
+  dictionary: ReusedDictionary<Dictionary> | undefined = undefined;
 }
 
 /** Grow-only: a buffer of at least `n` elements (contents not kept). */
@@ -491,6 +499,9 @@ export function decodeChunk(
   }
   if (rows < to || (to === groupRows && rows !== groupRows)) throw new PageDecodeError(`column chunk holds ${rows} rows, the row group ${groupRows}`);
 
+  // Whatever this call puts in the arena replaces the dictionary an earlier call left there (dictionary-reuse.ts).
+  const kept = scratch.dictionary;
+  scratch.dictionary = undefined;
   let arena = (scratch.arena = room(scratch.arena, arenaSize, (k) => new Uint8Array(k)));
   let arenaPos = 0;
   /** DELTA_BYTE_ARRAY values are rebuilt after every page's bytes, from here on (the arena grows for them). */
@@ -523,8 +534,17 @@ export function decodeChunk(
   let dictionary: Dictionary | undefined;
   if (dict) {
     if (dict.encoding !== PLAIN && dict.encoding !== PLAIN_DICTIONARY) throw new PageDecodeError('dictionary encoding');
-    const at = load(dict);
-    dictionary = readDictionary(arena, at, at + dict.uncompressed, dict.numValues, physical, width);
+    const page = { key: spec.chunkKey, offset: dict.dataStart - spec.start, compressed: dict.compressed, uncompressed: dict.uncompressed, numValues: dict.numValues };
+    const reused = reuseDictionary(kept, page, arena);
+    if (reused) {
+      // The same chunk's dictionary, decoded by the call before: its bytes are still where load() puts them.
+      arenaPos += dict.uncompressed;
+      dictionary = reused.dictionary;
+    } else {
+      const at = load(dict);
+      dictionary = readDictionary(arena, at, at + dict.uncompressed, dict.numValues, physical, width);
+    }
+    scratch.dictionary = keepDictionary(page, arena, dictionary);
   }
 
   const valid = optional ? (scratch.valid = room(scratch.valid, n, (k) => new Uint8Array(k))) : null;
