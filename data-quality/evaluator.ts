@@ -19,7 +19,7 @@ import { ColumnStats, columnProfile, mergeStats, statsData, storageNote, type Co
 import type { QualityReport, QualitySample, StorageNote } from './report.ts';
 import { ByteLevelColumnCheck } from './byte-level.ts';
 import {
-  columnKind, compileRules, ruleTypesWith, verdictOf, type BatchFacts, type ColumnKind, type ColumnRules, type CompiledRules,
+  columnKind, compileRules, ruleTypesWith, ruleResultOf, verdictOf, type BatchFacts, type ColumnKind, type ColumnRules, type CompiledRules,
   type KeyRule, type RuleState, type RuleTypes, type ValueCheck,
 } from './rules/index.ts';
 import { keyValueText, repeatedKeyMessage } from './rules/unique.ts';
@@ -534,20 +534,7 @@ export class QualityEvaluator {
   }
 
   private report(opts: FinishOptions, facts: BatchFacts): QualityReport {
-    const rules = this.rules.all.map((s) => ({
-      id: s.id,
-      type: s.type,
-      ...(s.column !== undefined ? { column: s.column } : {}),
-      ...(s.columns !== undefined ? { columns: s.columns } : {}),
-      severity: s.severity,
-      implicit: s.implicit,
-      description: s.description,
-      checked: s.checked,
-      failed: s.failed,
-      samples: s.samples,
-      ...(s.detail !== undefined ? { detail: s.detail } : {}),
-      status: verdictOf(s),
-    }));
+    const rules = this.rules.all.map(ruleResultOf);
     const prev = this.previousRowCount;
     // Header fields owned by batch-level rule types (rowCountChange, freshness), in registry order.
     const header: Partial<QualityReport> = {};

@@ -21,7 +21,7 @@ import { decimalText } from '../core/decimal-text.ts';
 import { coercerFor, CoerceFailure, showValue, type Canonical, type Coercer } from './coerce.ts';
 import { ColumnStats, columnProfile, storageNote } from './profile.ts';
 import type { QualityReport, QualitySample, StorageNote } from './report.ts';
-import { columnKind, compileRules, ruleTypesWith, verdictOf, type BatchFacts, type RuleState, type RuleTypes } from './rules/index.ts';
+import { columnKind, compileRules, ruleTypesWith, ruleResultOf, verdictOf, type BatchFacts, type RuleState, type RuleTypes } from './rules/index.ts';
 import { keyValueText } from './rules/unique.ts';
 
 /** What a warehouse sample says in place of a file and row. */
@@ -211,20 +211,7 @@ export class WarehouseChecks {
   }
 
   private report(counts: Row, rows: number, facts: WarehouseFacts, batchFacts: BatchFacts): QualityReport {
-    const rules = this.all.map((s) => ({
-      id: s.id,
-      type: s.type,
-      ...(s.column !== undefined ? { column: s.column } : {}),
-      ...(s.columns !== undefined ? { columns: s.columns } : {}),
-      severity: s.severity,
-      implicit: s.implicit,
-      description: s.description,
-      checked: s.checked,
-      failed: s.failed,
-      samples: s.samples,
-      ...(s.detail !== undefined ? { detail: s.detail } : {}),
-      status: verdictOf(s),
-    }));
+    const rules = this.all.map(ruleResultOf);
     const header: Partial<QualityReport> = {};
     for (const { module, state } of this.batchModules) {
       if (module.reportFields) Object.assign(header, module.reportFields(state as never, batchFacts, state ? verdictOf(state) : 'pass'));

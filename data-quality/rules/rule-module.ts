@@ -159,3 +159,21 @@ export function defaultVerdict(s: { failed: number; severity: Severity }): RuleS
 export function verdictOf(s: RuleState): RuleStatus {
   return s.module.verdict ? s.module.verdict(s as never) : defaultVerdict(s);
 }
+
+/** A rule's line in the report, the same whether the rule ran on the stream or in the warehouse. */
+export function ruleResultOf(s: RuleState): RuleResult {
+  return {
+    id: s.id,
+    type: s.type,
+    ...(s.column !== undefined ? { column: s.column } : {}),
+    ...(s.columns !== undefined ? { columns: s.columns } : {}),
+    severity: s.severity,
+    implicit: s.implicit,
+    description: s.description,
+    checked: s.checked,
+    failed: s.failed,
+    samples: s.samples,
+    ...(s.detail !== undefined ? { detail: s.detail } : {}),
+    status: verdictOf(s),
+  };
+}
