@@ -121,11 +121,18 @@ function noise(xs: number[]): number {
   return (Math.max(...xs) - Math.min(...xs)) / median(xs);
 }
 
+/**
+ * The environment our process runs with in the Batch image (Dockerfile's ENV): glibc returns large freed
+ * buffers at once, so peak RSS is what the job has in production (test/bench/partition.test.ts keeps the
+ * two in step). Without it glibc's arenas grow with the run's length (README "Benchmark").
+ */
+export const IMAGE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' } as const;
+
 async function runOurs(dataset: BenchDataset, input: string, out: string, a: BenchArgs): Promise<Run> {
   rmSync(out, { recursive: true, force: true });
   const flags = ['partition', '--dataset', dataset, '--source', input, '--out', out, '--json'];
   if (a.gzipLevel !== undefined) flags.push('--gzip-level', String(a.gzipLevel));
-  const r = await measure([...cli(a.tsx), ...flags]);
+  const r = await measure([...cli(a.tsx), ...flags], IMAGE_ENV);
   const line = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status?: string; rows?: number; bytes?: number }).find((l) => l.status === 'ok');
   if (!line) throw new Error(`no result line from partition: ${r.stdout}`);
   return { seconds: r.seconds, bytes: line.bytes!, rss: r.rss, rows: line.rows! };

@@ -1,15 +1,20 @@
 /** The benchmark's own logic (its runs are `npm run bench`, not a test): arguments and the results table. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { fallbackColumns } from '../../bench/fallback-columns.ts';
-import { fallbackNotes, parseArgs, table, verdict } from '../../bench/partition.ts';
-import { SHARED_TPCH } from '../support/cli.ts';
+import { fallbackNotes, IMAGE_ENV, parseArgs, table, verdict } from '../../bench/partition.ts';
+import { ROOT, SHARED_TPCH } from '../support/cli.ts';
 
 describe('bench', () => {
+  it('runs our process with the environment the Batch image sets (Dockerfile ENV), so peak RSS is production\'s', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    for (const [name, value] of Object.entries(IMAGE_ENV)) assert.match(dockerfile, new RegExp(`^\\s+${name}=${value}\\b`, 'm'), `${name}=${value} in the Dockerfile`);
+  });
+
   it('reads its flags: --quick is 1M rows only, --rows N one size, the rest as given', () => {
     assert.deepEqual(parseArgs([]).sizes, [1_000_000, 10_000_000]);
     assert.deepEqual(parseArgs(['--quick']).sizes, [1_000_000]);
