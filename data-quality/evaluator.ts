@@ -19,7 +19,7 @@ import { ColumnStats, columnProfile, mergeStats, statsData, storageNote, type Co
 import type { QualityReport, QualitySample, StorageNote } from './report.ts';
 import { ByteLevelColumnCheck } from './byte-level.ts';
 import {
-  columnKind, compileRules, ruleTypesWith, ruleResultOf, verdictOf, type BatchFacts, type ColumnKind, type ColumnRules, type CompiledRules,
+  columnKind, compileRules, ruleTypesWith, batchReportFields, ruleResultOf, summaryOf, type BatchFacts, type ColumnKind, type ColumnRules, type CompiledRules,
   type KeyRule, type RuleState, type RuleTypes, type ValueCheck,
 } from './rules/index.ts';
 import { keyValueText, repeatedKeyMessage } from './rules/unique.ts';
@@ -536,29 +536,20 @@ export class QualityEvaluator {
   private report(opts: FinishOptions, facts: BatchFacts): QualityReport {
     const rules = this.rules.all.map(ruleResultOf);
     const prev = this.previousRowCount;
-    // Header fields owned by batch-level rule types (rowCountChange, freshness), in registry order.
-    const header: Partial<QualityReport> = {};
-    for (const { module, state } of this.rules.batchModules) {
-      if (module.reportFields) Object.assign(header, module.reportFields(state as never, facts, state ? verdictOf(state) : 'pass'));
-    }
+    const header = batchReportFields(this.rules.batchModules, facts);
     const notes: StorageNote[] = [];
     for (const p of this.plans) {
       const note = storageNote(p.column, p.stats);
       if (note) notes.push(note);
     }
-    const summary = {
-      rules: rules.length,
-      passed: rules.filter((r) => r.status === 'pass').length,
-      warned: rules.filter((r) => r.status === 'warn').length,
-      failed: rules.filter((r) => r.status === 'fail').length,
-    };
+    const summary = summaryOf(rules);
     return {
       dataset: this.contract.name,
       batchFolder: opts.batchFolder,
       files: opts.files,
       rowCount: this.rowCount,
       previousRowCount: prev,
-      ...(header as Pick<QualityReport, 'rowCountChange' | 'freshness'>),
+      ...header,
       failedCells: this.plans.reduce((sum, p) => sum + p.stats.failedCells, 0),
       rules,
       columns: this.plans.map((p) => columnProfile(p.column, p.kind, p.stats)),

@@ -9,7 +9,7 @@
  */
 export { QualityEvaluator, type FinishOptions, type QualityEvaluatorOptions } from './evaluator.ts';
 export { ByteLevelColumnCheck, CALLER_CLASS_BITS, type ByteClasses, type TextValues } from './byte-level.ts';
-export { defaultRuleTypes, ruleTypesWith, type RuleTypes } from './rules/index.ts';
+export { defaultRuleTypes, ruleTypesWith, summaryOf, type RuleTypes } from './rules/index.ts';
 export type { BatchRuleModule, ByteLevelForm, ColumnRuleModule, RuleDeclaration, RuleModule, RuleState } from './rules/index.ts';
 export { WarehouseChecks, WAREHOUSE_ROW, type Query as WarehouseQuery, type WarehouseFacts } from './warehouse-checks.ts';
 export { qualityErrorFrom } from './quality-error.ts';

@@ -21,7 +21,7 @@ import { decimalText } from '../core/decimal-text.ts';
 import { coercerFor, CoerceFailure, showValue, type Canonical, type Coercer } from './coerce.ts';
 import { ColumnStats, columnProfile, storageNote } from './profile.ts';
 import type { QualityReport, QualitySample, StorageNote } from './report.ts';
-import { columnKind, compileRules, ruleTypesWith, ruleResultOf, verdictOf, type BatchFacts, type RuleState, type RuleTypes } from './rules/index.ts';
+import { columnKind, compileRules, ruleTypesWith, batchReportFields, ruleResultOf, summaryOf, type BatchFacts, type RuleState, type RuleTypes } from './rules/index.ts';
 import { keyValueText } from './rules/unique.ts';
 
 /** What a warehouse sample says in place of a file and row. */
@@ -212,10 +212,7 @@ export class WarehouseChecks {
 
   private report(counts: Row, rows: number, facts: WarehouseFacts, batchFacts: BatchFacts): QualityReport {
     const rules = this.all.map(ruleResultOf);
-    const header: Partial<QualityReport> = {};
-    for (const { module, state } of this.batchModules) {
-      if (module.reportFields) Object.assign(header, module.reportFields(state as never, batchFacts, state ? verdictOf(state) : 'pass'));
-    }
+    const header = batchReportFields(this.batchModules, batchFacts);
     const notes: StorageNote[] = [];
     const columns = this.contract.columns.map((c, i) => {
       const stats = this.stats(c, i, counts, rows);
@@ -223,19 +220,14 @@ export class WarehouseChecks {
       if (note) notes.push(note);
       return { ...columnProfile(c, columnKind(c), stats), distinctEstimate: count(counts[`p${i}_distinct`]) };
     });
-    const summary = {
-      rules: rules.length,
-      passed: rules.filter((r) => r.status === 'pass').length,
-      warned: rules.filter((r) => r.status === 'warn').length,
-      failed: rules.filter((r) => r.status === 'fail').length,
-    };
+    const summary = summaryOf(rules);
     return {
       dataset: this.contract.name,
       batchFolder: facts.batchFolder,
       files: facts.files,
       rowCount: rows,
       previousRowCount: facts.previousRowCount,
-      ...(header as Pick<QualityReport, 'rowCountChange' | 'freshness'>),
+      ...header,
       // COPY refused any value the stage's types cannot hold: every staged cell loaded.
       failedCells: 0,
       rules,

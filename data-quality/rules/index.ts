@@ -53,4 +53,4 @@ export function ruleTypesWith(extra: RuleTypes | undefined): RuleTypes {
 
 export { compileRules, columnKind, type ColumnRules, type CompiledRules, type KeyRule } from './compile.ts';
 export type * from './rule-module.ts';
-export { defaultVerdict, ruleResultOf, verdictOf } from './rule-module.ts';
+export { batchReportFields, defaultVerdict, ruleResultOf, summaryOf, verdictOf } from './rule-module.ts';

@@ -160,6 +160,25 @@ export function verdictOf(s: RuleState): RuleStatus {
   return s.module.verdict ? s.module.verdict(s as never) : defaultVerdict(s);
 }
 
+/** Header fields owned by batch-level rule types (rowCountChange, freshness), in registry order. */
+export function batchReportFields(batchModules: ReadonlyArray<{ module: BatchRuleModule; state?: RuleState }>, facts: BatchFacts): Pick<QualityReport, 'rowCountChange' | 'freshness'> {
+  const header: Partial<QualityReport> = {};
+  for (const { module, state } of batchModules) {
+    if (module.reportFields) Object.assign(header, module.reportFields(state as never, facts, state ? verdictOf(state) : 'pass'));
+  }
+  return header as Pick<QualityReport, 'rowCountChange' | 'freshness'>;
+}
+
+/** The report's summary: rules by verdict. */
+export function summaryOf(rules: readonly RuleResult[]): QualityReport['summary'] {
+  return {
+    rules: rules.length,
+    passed: rules.filter((r) => r.status === 'pass').length,
+    warned: rules.filter((r) => r.status === 'warn').length,
+    failed: rules.filter((r) => r.status === 'fail').length,
+  };
+}
+
 /** A rule's line in the report, the same whether the rule ran on the stream or in the warehouse. */
 export function ruleResultOf(s: RuleState): RuleResult {
   return {

@@ -6,7 +6,7 @@
  * error-severity breach throws QualityError (exit 4).
  */
 import type { DatasetContract } from '../../datasets/index.ts';
-import type { ColumnProfile, QualityReport, RuleResult, RuleStatus } from '../../data-quality/index.ts';
+import { summaryOf, type ColumnProfile, type QualityReport, type RuleResult, type RuleStatus } from '../../data-quality/index.ts';
 import { changePercent } from '../../data-quality/rules/row-count-change.ts';
 import { QualityError } from '../../core/errors.ts';
 import { compareDecimal, isDecimalText, pick, textOrder } from './exact-decimal.ts';
@@ -38,12 +38,7 @@ export function mergeQuality(contract: DatasetContract, shards: QualityReport[],
     if (rule) Object.assign(rule, { checked: previousRowCount === null ? 0 : 1, failed: exceeded ? 1 : 0, status, detail: `${rowCount} rows against ${previousRowCount ?? 'no'} previous published rows (all shards)` });
   }
   const columns: ColumnProfile[] = shards[0].columns.map((_c, i) => shards.map((q) => q.columns[i]).reduce(mergeProfile));
-  const summary = {
-    rules: rules.length,
-    passed: rules.filter((r) => r.status === 'pass').length,
-    warned: rules.filter((r) => r.status === 'warn').length,
-    failed: rules.filter((r) => r.status === 'fail').length,
-  };
+  const summary = summaryOf(rules);
   const report: QualityReport = {
     ...shards[0],
     files,
