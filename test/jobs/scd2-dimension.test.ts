@@ -253,3 +253,14 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('--rebuild-from refused before any work', () => {
+  it('a date that is not a calendar date, or with --shards: exit 2, one line', async () => {
+    const bad = await runCli(['run', '--dataset', 'supplier_dim', '--date', '2026-11-02', '--rebuild-from', '2026-02-30']);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.equal(bad.stderr.trim(), 'ConfigError: --rebuild-from must be a calendar date as YYYY-MM-DD, got "2026-02-30"');
+    const sharded = await runCli(['run', '--dataset', 'supplier_dim', '--date', '2026-11-02', '--rebuild-from', '2026-11-02', '--shards', '2']);
+    assert.equal(sharded.code, 2, sharded.stderr);
+    assert.equal(sharded.stderr.trim(), 'ConfigError: --rebuild-from runs in one process — drop --shards for the replayed day');
+  });
+});
