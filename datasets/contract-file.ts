@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { DatasetContract } from './contract.ts';
 import { jsonSyntaxPlace } from './json-syntax-place.ts';
 import { checkAgainstSchema, type JsonSchema } from './schema-check.ts';
+import { checkScd2, SCD2_COLUMN_NAMES } from './scd2-contract.ts';
 
 export class ContractFileError extends Error {
   /** The file as the user named it, and the JSON path of the bad field ($ for the whole file). */
@@ -78,9 +79,10 @@ function checkReferences(c: DatasetContract, file: string): void {
     if (byName.get(k)!.nullable) bad(`$.key[${i}]`, `names "${k}", which is nullable: every key column must be "nullable": false`);
   });
   if (c.distKey !== undefined) known('$.distKey', c.distKey);
-  c.sortKey.columns.forEach((k, i) => known(`$.sortKey.columns[${i}]`, k, [c.loadTimestampColumn]));
+  c.sortKey.columns.forEach((k, i) => known(`$.sortKey.columns[${i}]`, k, [c.loadTimestampColumn, ...(c.writeMode === 'scd2' ? SCD2_COLUMN_NAMES : [])]));
   c.checksums.sum.forEach((k, i) => known(`$.checksums.sum[${i}]`, k));
   c.checksums.minMax.forEach((k, i) => known(`$.checksums.minMax[${i}]`, k));
+  checkScd2(c, names, bad);
   c.quality.forEach((r, i) => {
     if ('column' in r) known(`$.quality[${i}].column`, r.column);
     if ('columns' in r) {

@@ -155,4 +155,15 @@ export interface DatasetContract {
    * on the stage after COPY FORMAT AS PARQUET; needs --strategy parquet). --quality-in and RL_QUALITY_IN win.
    */
   qualityIn?: 'stream' | 'warehouse';
+  /** How a batch is published (sql/write-mode.ts): `snapshot` when absent, `append` for facts, `scd2` for dimensions. */
+  writeMode?: WriteMode;
+  /** scd2 only: the columns whose change opens a new version (default: every column but the key). */
+  scd2?: { tracked?: string[] };
+}
+
+export type WriteMode = 'snapshot' | 'append' | 'scd2';
+
+/** The contract's write mode (`snapshot` when it names none). */
+export function writeModeOf(c: Pick<DatasetContract, 'writeMode'>): WriteMode {
+  return c.writeMode ?? 'snapshot';
 }

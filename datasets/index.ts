@@ -13,6 +13,7 @@ export const datasets: Readonly<Record<string, DatasetContract>> = {
   region: builtInContract('region'),
   nation: builtInContract('nation'),
   supplier,
+  supplier_dim: builtInContract('supplier_dim'),
   customer: builtInContract('customer'),
   part: builtInContract('part'),
   partsupp: builtInContract('partsupp'),
@@ -27,3 +28,4 @@ export const datasets: Readonly<Record<string, DatasetContract>> = {
 export function datasetNamed(name: string): DatasetContract | undefined {
   return Object.hasOwn(datasets, name) ? datasets[name] : undefined;
 }
+export * from './scd2-contract.ts';

@@ -3,6 +3,7 @@
  * since the previous one), the batch's own file schemas, and the warehouse table once it exists.
  */
 import type { DatasetContract } from '../datasets/index.ts';
+import { SCD2_COLUMN_NAMES } from '../datasets/index.ts';
 import type { Catalog } from '../crawler/catalog.ts';
 import { catalogInput, compareSchemas, driftErrorFrom, renderDriftJson, renderDriftMarkdown, type DriftReport } from '../crawler/drift.ts';
 import { LocalCatalog, parseCatalogUri } from '../crawler/local-catalog.ts';
@@ -69,7 +70,9 @@ export async function checkDrift(args: {
     const rows = await args.warehouse.query(warehouseColumnsQuery(contract.schema, contract.historyTable));
     warehouseColumns = rows.length ? warehouseColumnsFrom(rows) : undefined;
   }
-  const report = compareSchemas({ contract, catalog: catalogInput(versions), files, warehouse: warehouseColumns });
+  // The columns the loader adds are not the source's: the load timestamp, and an scd2 table's version columns.
+  const loaderColumns = [contract.loadTimestampColumn, ...(contract.writeMode === 'scd2' ? SCD2_COLUMN_NAMES : [])];
+  const report = compareSchemas({ contract, catalog: catalogInput(versions), files, warehouse: warehouseColumns, loaderColumns });
   const blocked = report.decision === 'block';
   return {
     report,

@@ -33,12 +33,12 @@ import { pausePoint } from './pause-point.ts';
 import {
   checksumMismatches,
   emptyStage,
-  historyChecksQuery,
   failedAuditStatement,
   previousPublishedRowsQuery,
-  publishStatements,
   stageChecksQuery,
 } from '../sql/load.ts';
+import { publishedChecksQuery, publishStatementsFor } from '../sql/write-mode.ts';
+import { checkBatchOrder } from './batch-order.ts';
 import { renderDdl } from '../sql/ddl.ts';
 import { formatTimestamp } from '../sql/sql-text.ts';
 
@@ -73,6 +73,8 @@ export interface RunOptions {
   packageFrom?: (pass: PartitionOptions) => Promise<PartitionResult>;
   /** Runs on the reconciled stage before the publish (`load --plan`: the key's uniqueness across shards). */
   afterStage?: (query: Warehouse['query']) => Promise<void>;
+  /** `--rebuild-from`: replay an scd2 history from this date (YYYY-MM-DD; jobs/batch-order.ts). */
+  rebuildFrom?: string;
   /** Opens the warehouse (default: the adapter its URI names); tests wrap it to alter a COPY on purpose. */
   openWarehouse?: (uri: string) => Promise<Warehouse>;
 }
@@ -148,6 +150,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
       // Local engines are set up on first use; Redshift is set up once per environment by `setup`.
       for (const stmt of renderDdl(contract)) await wh.query(stmt);
     }
+    await checkBatchOrder(contract, batchDate, opts.rebuildFrom, (sql) => wh.query(sql));
     const slices = opts.slices ?? (await wh.slices()) ?? DEFAULT_SLICES;
     timings.connect = ms(t);
 
@@ -228,7 +231,8 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
 
     t = performance.now();
     await wh.transaction(
-      publishStatements({
+      publishStatementsFor({
+        rebuildFrom: opts.rebuildFrom,
         contract,
         runId,
         batchDate,
@@ -240,7 +244,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     published = true;
     // Read back what was committed: the publish transaction guarded it, this proves it to the report.
     // Committed is published: a signal from here on no longer stops the run (unwrapped warehouse).
-    const [after] = await warehouse.query(historyChecksQuery(contract, loadTs));
+    const [after] = await warehouse.query(publishedChecksQuery(contract, loadTs));
     report.rows.published = Number(after.rows);
     const afterMismatches = checksumMismatches(contract, after, expected, 'published');
     if (afterMismatches.length) throw new LoadError(`published data does not reconcile with the manifest: ${afterMismatches.join('; ')}`);

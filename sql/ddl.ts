@@ -22,6 +22,7 @@ import type { ColumnContract, ColumnEncoding, DatasetContract, RedshiftType } fr
 import { VARCHAR_MAX_BYTES } from '../datasets/contract.ts';
 import { ConfigError } from '../core/errors.ts';
 import { ident, qualified } from './sql-text.ts';
+import { scd2VersionColumns } from './scd2-columns.ts';
 
 /** A column as the DDL renderer sees it (contract columns and the tables we add ourselves). */
 export interface DdlColumn {
@@ -187,8 +188,9 @@ export function createTableStatement(table: string, columns: readonly DdlColumn[
   return `CREATE TABLE IF NOT EXISTS ${table} (\n${lines.join(',\n')}\n)\n${attrs.join('\n')}`;
 }
 
-/** The history table's columns: the business columns plus the load timestamp. */
+/** The history table's columns: the business columns plus the load timestamp (scd2: plus the version columns). */
 export function historyColumns(contract: DatasetContract): DdlColumn[] {
+  if (contract.writeMode === 'scd2') return [...contract.columns.map(toDdlColumn), ...scd2VersionColumns(contract.loadTimestampColumn)];
   return [
     ...contract.columns.map(toDdlColumn),
     { name: contract.loadTimestampColumn, type: { kind: 'timestamp' }, nullable: false },

@@ -7,3 +7,7 @@ export * from './copy.ts';
 export * from './local.ts';
 export * from './transaction.ts';
 export * from './catalog.ts';
+export * from './write-mode.ts';
+export * from './scd2.ts';
+export * from './scd2-hash.ts';
+export * from './scd2-columns.ts';

@@ -80,7 +80,7 @@ export function checksAliases(contract: DatasetContract): string[] {
   return ['rows', ...sum.map((c) => `sum_${c}`), ...minMax.flatMap((c) => [`min_${c}`, `max_${c}`])];
 }
 
-function checksSelectList(contract: DatasetContract): string {
+export function checksSelectList(contract: DatasetContract): string {
   const items = ['CAST(COUNT(*) AS VARCHAR(40)) AS rows'];
   for (const c of contract.checksums.sum) items.push(`CAST(${sumExpression(contract, c)} AS VARCHAR(64)) AS sum_${c}`);
   for (const c of contract.checksums.minMax) {
@@ -160,7 +160,7 @@ export function checksumMismatches(contract: DatasetContract, row: Record<string
 }
 
 /** `COUNT(*) = n AND SUM(x) = s AND MIN(k) = a AND MAX(k) = b` for a guard, exact literals only. */
-function checksumCondition(contract: DatasetContract, expected: Checksums): string {
+export function checksumCondition(contract: DatasetContract, expected: Checksums): string {
   const eq = (expr: string, v: string | null | undefined, what: string): string => {
     if (v === undefined) throw new LoadError(`the manifest's checksums lack the ${what}`);
     return v === null ? `${expr} IS NULL` : `${expr} = ${decimalLiteral(v, `the manifest's ${what}`)}`;
@@ -292,18 +292,42 @@ const AUDIT_INSERT_COLUMNS = [
 
 /** The publish transaction (see the file comment for the order and why). */
 export function publishStatements(args: PublishArgs): string[] {
-  const { contract, expected, audit } = args;
+  const { contract, expected } = args;
   const t = tablesOf(contract);
   const cols = businessColumns(contract);
   const lt = ident(contract.loadTimestampColumn, 'load timestamp column');
   const loadTs = timestampLiteral(args.loadTs, 'load timestamp');
   const batch = dateLiteral(args.batchDate, 'batch date');
   const dataset = literal(contract.name);
-  const runId = literal(checkRunId(args.runId));
   const condition = checksumCondition(contract, expected);
   const thisBatch = `dataset = ${dataset} AND batch_date = ${batch}`;
   const replacedLoads = `SELECT load_ts FROM ${t.audit} WHERE ${thisBatch} AND status = 'replaced'`;
 
+  return [
+    `LOCK ${t.history}, ${t.audit}, ${t.stage}`,
+    `/* ${PUBLISH_STEPS[1]} */ SELECT 1 / (CASE WHEN ${condition} THEN 1 ELSE 0 END) AS stage_ok FROM ${t.stage}`,
+    `/* ${PUBLISH_STEPS[2]} */ SELECT 1 / (CASE WHEN COUNT(*) = 0 THEN 1 ELSE 0 END) AS load_ts_ok FROM ${t.audit} ` +
+      `WHERE dataset = ${dataset} AND load_ts = ${loadTs} AND batch_date <> ${batch}`,
+    `UPDATE ${t.audit} SET status = 'replaced' WHERE ${thisBatch} AND status = 'published'`,
+    publishedAuditInsert(args, 'COUNT(*)', `${t.history} WHERE ${lt} IN (${replacedLoads})`),
+    `DELETE FROM ${t.history} WHERE ${lt} IN (${replacedLoads})`,
+    `INSERT INTO ${t.history} (${cols.join(', ')}, ${lt})\nSELECT ${cols.join(', ')}, ${loadTs} FROM ${t.stage}`,
+    `/* ${PUBLISH_STEPS[7]} */ SELECT 1 / (CASE WHEN ${condition} THEN 1 ELSE 0 END) AS history_ok FROM ${t.history} ` +
+      `WHERE ${lt} = ${loadTs}`,
+  ];
+}
+
+/**
+ * The 'published' audit row as INSERT … SELECT: `replacedRows` is its replaced_rows expression, evaluated
+ * over `from` (a table and WHERE clause) before the publish changes history.
+ */
+export function publishedAuditInsert(args: PublishArgs, replacedRows: string, from: string): string {
+  const { contract, expected, audit } = args;
+  const t = tablesOf(contract);
+  const dataset = literal(contract.name);
+  const runId = literal(checkRunId(args.runId));
+  const batch = dateLiteral(args.batchDate, 'batch date');
+  const loadTs = timestampLiteral(args.loadTs, 'load timestamp');
   const values = [
     runId,
     dataset,
@@ -318,26 +342,13 @@ export function publishStatements(args: PublishArgs): string[] {
     countLiteral(audit.manifest_rows, 'audit manifest_rows'),
     countLiteral(audit.staged_rows, 'audit staged_rows'),
     countLiteral(expected.rows, 'published rows'),
-    'COUNT(*)',
+    replacedRows,
     textValue(auditChecksumsJson(audit.checksums ?? expected), 4096, 'the checksums JSON'),
     textValue(audit.manifest_url, 1024, 'the manifest URL'),
     textValue(JSON.stringify(audit.timings ?? {}), 4096, 'the timings JSON'),
     'NULL',
   ];
-
-  return [
-    `LOCK ${t.history}, ${t.audit}, ${t.stage}`,
-    `/* ${PUBLISH_STEPS[1]} */ SELECT 1 / (CASE WHEN ${condition} THEN 1 ELSE 0 END) AS stage_ok FROM ${t.stage}`,
-    `/* ${PUBLISH_STEPS[2]} */ SELECT 1 / (CASE WHEN COUNT(*) = 0 THEN 1 ELSE 0 END) AS load_ts_ok FROM ${t.audit} ` +
-      `WHERE dataset = ${dataset} AND load_ts = ${loadTs} AND batch_date <> ${batch}`,
-    `UPDATE ${t.audit} SET status = 'replaced' WHERE ${thisBatch} AND status = 'published'`,
-    `INSERT INTO ${t.audit} (${AUDIT_INSERT_COLUMNS.join(', ')})\n` +
-      `SELECT ${values.join(', ')}\nFROM ${t.history} WHERE ${lt} IN (${replacedLoads})`,
-    `DELETE FROM ${t.history} WHERE ${lt} IN (${replacedLoads})`,
-    `INSERT INTO ${t.history} (${cols.join(', ')}, ${lt})\nSELECT ${cols.join(', ')}, ${loadTs} FROM ${t.stage}`,
-    `/* ${PUBLISH_STEPS[7]} */ SELECT 1 / (CASE WHEN ${condition} THEN 1 ELSE 0 END) AS history_ok FROM ${t.history} ` +
-      `WHERE ${lt} = ${loadTs}`,
-  ];
+  return `INSERT INTO ${t.audit} (${AUDIT_INSERT_COLUMNS.join(', ')})\nSELECT ${values.join(', ')}\nFROM ${from}`;
 }
 
 export interface FailedAuditArgs {

@@ -55,7 +55,8 @@ export function grantStatements(contract: DatasetContract, user: string): string
   return [
     `GRANT USAGE ON SCHEMA ${t.schema} TO ${u}`,
     `ALTER TABLE ${t.stage} OWNER TO ${u}`,
-    `GRANT SELECT, INSERT, DELETE ON TABLE ${t.history} TO ${u}`,
+    // scd2 closes and reopens versions in place (sql/scd2.ts): UPDATE on its history table too.
+    `GRANT SELECT, INSERT, DELETE${contract.writeMode === 'scd2' ? ', UPDATE' : ''} ON TABLE ${t.history} TO ${u}`,
     `GRANT SELECT, INSERT, UPDATE ON TABLE ${t.audit} TO ${u}`,
     loadLockGrant(contract, user),
   ];

@@ -9,8 +9,8 @@ import { contractFor } from './command.ts';
 /** The --dataset value that means every contract. */
 export const ALL_DATASETS = 'all';
 
-/** TPC-H's tables, dimensions first: REGION, NATION, SUPPLIER, CUSTOMER, PART, PARTSUPP, ORDERS, LINEITEM. */
-export const LOAD_ORDER = ['region', 'nation', 'supplier', 'customer', 'part', 'partsupp', 'orders', 'lineitem'] as const;
+/** TPC-H's tables, dimensions first: REGION, NATION, SUPPLIER (and its scd2 dimension, from the same files), CUSTOMER, PART, PARTSUPP, ORDERS, LINEITEM. */
+export const LOAD_ORDER = ['region', 'nation', 'supplier', 'supplier_dim', 'customer', 'part', 'partsupp', 'orders', 'lineitem'] as const;
 
 /** The names in load order: the TPC-H ones first, in LOAD_ORDER, then any other by name. */
 export function inLoadOrder(names: readonly string[]): string[] {

@@ -23,6 +23,18 @@ export const RUN_OPTIONS = {
   'statement-timeout': { type: 'string' },
 } as const;
 
+/** `--rebuild-from DATE` (scd2: replay history from DATE; jobs/batch-order.ts), checked as a calendar date. */
+function rebuildFromFlag(values: CommandContext['values']): string | undefined {
+  const v = values['rebuild-from'];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new ConfigError('--rebuild-from needs a date', {}, 'e.g. --rebuild-from 2026-11-20');
+  try {
+    return parseBatchDate(v);
+  } catch {
+    throw new ConfigError(`--rebuild-from must be a calendar date as YYYY-MM-DD, got "${v}"`);
+  }
+}
+
 /** Shard count of `run --shards N` (1: the one-process run). */
 function shardsFlag(values: CommandContext['values']): number {
   return intFlag('shards', values.shards, 1, MAX_SHARDS) ?? 1;
@@ -52,6 +64,7 @@ export async function runOnce(ctx: CommandContext, overrides: { date?: string } 
   if (strategy !== 'csv' && strategy !== 'parquet') throw new ConfigError(`--strategy must be csv or parquet, got "${strategy}"`);
   const qualityIn = resolveQualityIn(str(values['quality-in']), contract, strategy);
   const report = await runBatch({
+    rebuildFrom: rebuildFromFlag(values),
     strategy,
     qualityIn,
     contract,
@@ -106,8 +119,13 @@ function printSummary(ctx: CommandContext, r: RunReport, table: string): void {
 
 export const run: Command = {
   summary: 'run the nightly job for one batch: drift, quality, partition, stage, publish, report',
-  usage: 'redshift-loader run --dataset NAME [--contracts DIR|s3://…] [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--quality-in stream|warehouse] [--workers N] [--max-page-bytes N] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--shards N] [--json] [--debug]',
-  options: { ...RUN_OPTIONS, shards: { type: 'string' } },
-  run: (ctx) => (shardsFlag(ctx.values) > 1 ? runSharded(ctx, shardsFlag(ctx.values)) : runAndSummarize(ctx)),
+  usage: 'redshift-loader run --dataset NAME [--contracts DIR|s3://…] [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--quality-in stream|warehouse] [--workers N] [--max-page-bytes N] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--shards N] [--rebuild-from YYYY-MM-DD] [--json] [--debug]',
+  options: { ...RUN_OPTIONS, shards: { type: 'string' }, 'rebuild-from': { type: 'string' } },
+  run: (ctx) => {
+    if (shardsFlag(ctx.values) > 1 && rebuildFromFlag(ctx.values) !== undefined) {
+      throw new ConfigError('--rebuild-from runs in one process', {}, 'drop --shards for the replayed day');
+    }
+    return shardsFlag(ctx.values) > 1 ? runSharded(ctx, shardsFlag(ctx.values)) : runAndSummarize(ctx);
+  },
   stopsOnSignal: true,
 };

@@ -1,6 +1,6 @@
 /**
  * `start --dataset all` through the real command line, on PGlite and PostgreSQL: the eight TPC-H tables
- * sampled at a small scale factor and published one after the other in dependency order, each with the
+ * sampled at a small scale factor (supplier_dim reads SUPPLIER's) and published one after the other in dependency order, each with the
  * row count TPC-H gives it; a failing dataset does not stop the others, and the exit code is the first
  * failure's. `setup --dataset all` creates every table.
  */
@@ -16,6 +16,8 @@ import { ENGINES, warehouseFixture } from '../support/engines.ts';
 import { lastJson } from '../support/json.ts';
 
 const ORDER = ['region', 'nation', 'supplier', 'customer', 'part', 'partsupp', 'orders', 'lineitem'];
+/** Every built-in dataset in load order: the TPC-H tables and supplier_dim, the scd2 dimension over SUPPLIER's files. */
+const ALL = [...ORDER.slice(0, 3), 'supplier_dim', ...ORDER.slice(3)];
 
 /** TPC-H 2.18 clause 4.2.5: the rows of each table at scale factor `sf` (LINEITEM: 1–7 per order). */
 function specRows(sf: number): Record<string, number> {
@@ -80,15 +82,16 @@ for (const engine of ENGINES) {
       rows.lineitem = landedRows(landing('lineitem'));
       assert.ok(rows.lineitem >= rows.orders && rows.lineitem <= 7 * rows.orders, `${rows.lineitem} lines for ${rows.orders} orders`);
       // One line per dataset, in load order, each naming its rows and table; then the total.
-      const published = lines.filter((l) => /^[a-z]+: published \d+ rows into /.test(l));
-      assert.deepEqual(published.map((l) => l.split(':')[0]), ORDER);
-      for (const [i, d] of ORDER.entries()) {
-        assert.match(published[i], new RegExp(`^${d}: published ${rows[d]} rows into assignment\\.${d}_data \\(batch 2026-03-02, `));
+      const published = lines.filter((l) => /^[a-z_]+: published \d+ rows into /.test(l));
+      assert.deepEqual(published.map((l) => l.split(':')[0]), ALL);
+      assert.match(published[3], new RegExp(`^supplier_dim: published ${rows.supplier} rows into assignment\\.supplier_dim \\(batch 2026-03-02, `));
+      for (const d of ORDER) {
+        assert.match(published[ALL.indexOf(d)], new RegExp(`^${d}: published ${rows[d]} rows into assignment\\.${d}_data \\(batch 2026-03-02, `));
         assert.match(lines.find((l) => l.startsWith(`no batch for 2026-03-02 in .local/landing/${d}/20260302/`)) ?? '', new RegExp(`writing a sample TPC-H ${d.toUpperCase()} batch \\(SF 0\\.01, 3 Parquet files\\)`));
         assert.equal(landedRows(landing(d)), rows[d], `${d} landed`);
       }
-      const total = ORDER.reduce((n, d) => n + rows[d], 0);
-      assert.equal(lines.at(-1), `published all 8 datasets for 2026-03-02: ${total} rows`);
+      const total = ORDER.reduce((n, d) => n + rows[d], 0) + rows.supplier;
+      assert.equal(lines.at(-1), `published all 9 datasets for 2026-03-02: ${total} rows`);
       assert.deepEqual(await historyCounts(fx.warehouse), rows);
     });
 
@@ -111,12 +114,12 @@ for (const engine of ENGINES) {
       assert.equal(r.code, 4, r.stderr);
       const summary = lastJson<AllSummary>(r.stdout);
       assert.equal(summary.exitCode, 4);
-      assert.deepEqual(summary.datasets.map((d) => [d.dataset, d.status, d.exitCode]), ORDER.map((d) => [d, d === 'nation' || d === 'lineitem' ? 'failed' : 'published', { nation: 4, lineitem: 2 }[d] ?? 0]));
+      assert.deepEqual(summary.datasets.map((d) => [d.dataset, d.status, d.exitCode]), ALL.map((d) => [d, d === 'nation' || d === 'lineitem' ? 'failed' : 'published', { nation: 4, lineitem: 2 }[d] ?? 0]));
       assert.match(summary.datasets[1].message, /^nation: failed \(exit 4\) — QualityError: .*nation\.csv, row 1, column n_nationkey/);
-      assert.match(summary.datasets[7].message, /^lineitem: failed \(exit 2\) — ConfigError: .*stream\.csv/);
+      assert.match(summary.datasets[8].message, /^lineitem: failed \(exit 2\) — ConfigError: .*stream\.csv/);
       const rows = specRows(0.01);
-      for (const d of summary.datasets.filter((x) => x.status === 'published')) assert.equal(d.rows, rows[d.dataset], d.dataset);
-      assert.match(summary.message, /^published 6 of 8 datasets for 2026-03-03 \(\d+ rows\); failed: nation \(exit 4\), lineitem \(exit 2\) — exit 4, the first failure's$/);
+      for (const d of summary.datasets.filter((x) => x.status === 'published')) assert.equal(d.rows, rows[d.dataset === 'supplier_dim' ? 'supplier' : d.dataset], d.dataset);
+      assert.match(summary.message, /^published 7 of 9 datasets for 2026-03-03 \(\d+ rows\); failed: nation \(exit 4\), lineitem \(exit 2\) — exit 4, the first failure's$/);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     });
   });
@@ -129,12 +132,13 @@ describe('--dataset all for setup and ddl', () => {
     const r = await runCli(['setup', '--dataset', 'all', '--warehouse', fx.warehouse], { cwd: fx.dir });
     assert.equal(r.code, 0, r.stderr);
     const lines = messages(r.stderr).filter((l) => l.startsWith('set up '));
-    assert.deepEqual(lines.map((l) => /^set up assignment\.(\w+)_stage/.exec(l)?.[1]), ORDER);
+    assert.deepEqual(lines.map((l) => /^set up assignment\.(\w+)_stage/.exec(l)?.[1]), ALL);
     const wh = await openWarehouse(fx.warehouse);
     try {
       const got = await wh.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'assignment' ORDER BY table_name");
       const names = got.map((x) => x.table_name as string);
       for (const d of ORDER) for (const suffix of ['_stage', '_data']) assert.ok(names.includes(d + suffix), `${d}${suffix} in ${names.join(',')}`);
+      for (const t of ['supplier_dim_stage', 'supplier_dim']) assert.ok(names.includes(t), `${t} in ${names.join(',')}`);
     } finally {
       await wh.close();
     }
@@ -144,7 +148,7 @@ describe('--dataset all for setup and ddl', () => {
     const r = await runCli(['ddl', '--dataset', 'all']);
     assert.equal(r.code, 0, r.stderr);
     const created = [...r.stdout.matchAll(/^CREATE TABLE IF NOT EXISTS assignment\.(\w+) \(/gm)].map((m) => m[1]);
-    assert.deepEqual(created, ['region_stage', 'region_data', 'load_audit', ...ORDER.slice(1).flatMap((d) => [`${d}_stage`, `${d}_data`])]);
+    assert.deepEqual(created, ['region_stage', 'region_data', 'load_audit', ...ALL.slice(1).flatMap((d) => [`${d}_stage`, d === 'supplier_dim' ? d : `${d}_data`])]);
     assert.equal(r.stdout.match(/CREATE SCHEMA IF NOT EXISTS assignment;/g)?.length, 1);
   });
 });

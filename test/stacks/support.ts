@@ -9,6 +9,7 @@ import { buildApp } from '../../stacks/app.ts';
 import type { StackContext } from '../../stacks/context.ts';
 import { dev, environments, type EnvironmentSettings } from '../../stacks/environments.ts';
 import { sizingTable } from '../../stacks/dataset-sizing.ts';
+import { landingRoot } from '../../stacks/catalog.ts';
 import { OPTIONAL_JOB_ENV, UNSET_JOB_ENV } from '../../stacks/job-environment.ts';
 import { LoaderStack } from '../../stacks/loader-stack.ts';
 import { Names } from '../../stacks/naming.ts';
@@ -63,6 +64,7 @@ export function checkOptions(environment: string, contractsPrefix?: string): Che
   return {
     environment,
     datasets: DATASETS.map((d) => d.name),
+    landingRoots: Object.fromEntries(DATASETS.map((d) => [d.name, landingRoot(d)])),
     jobEnvNames: Object.keys(JOB_ENV).filter((k) => !unset.includes(k)),
     unsetJobEnvNames: unset,
     ...(contractsPrefix !== undefined ? { contractsPrefix } : {}),

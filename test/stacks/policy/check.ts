@@ -7,6 +7,7 @@ import { datasets } from '../../../datasets/index.ts';
 import { JOB_ENV } from '../../../core/env.ts';
 import { UNSET_JOB_ENV } from '../../../stacks/job-environment.ts';
 import { checkStack } from './rules.ts';
+import { landingRoot } from '../../../stacks/catalog.ts';
 import type { TfJson } from './tf.ts';
 
 const outdir = process.argv[2] ?? 'cdktf.out';
@@ -17,7 +18,7 @@ const jobEnvNames = Object.keys(JOB_ENV).filter((k) => !unset.includes(k));
 let failures = 0;
 for (const env of names) {
   const tf = JSON.parse(readFileSync(join(stacksDir, env, 'cdk.tf.json'), 'utf8')) as TfJson;
-  const violations = checkStack(tf, { environment: env, datasets: Object.keys(datasets), jobEnvNames, unsetJobEnvNames: [...unset] });
+  const violations = checkStack(tf, { environment: env, datasets: Object.keys(datasets), landingRoots: Object.fromEntries(Object.values(datasets).map((d) => [d.name, landingRoot(d)])), jobEnvNames, unsetJobEnvNames: [...unset] });
   for (const v of violations) console.log(`${env}: ${v}`);
   console.log(`${env}: ${violations.length === 0 ? 'ok' : `${violations.length} violation(s)`}`);
   failures += violations.length;

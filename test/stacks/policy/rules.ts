@@ -28,11 +28,18 @@ import {
   type TfJson,
 } from './tf.ts';
 
+/** The landing root of dataset `d`: `<d>/` unless the options name another. */
+function landingRootOf(o: CheckOptions, d: string): string {
+  return o.landingRoots?.[d] ?? `${d}/`;
+}
+
 export interface CheckOptions {
   /** The environment's name: every resource name must carry it. */
   environment: string;
   /** Dataset names: one crawler, schedule and crawler rule each. */
   datasets: string[];
+  /** A dataset's landing root when it is not `<name>/` (supplier_dim reads `supplier/`: its contract's source prefix). */
+  landingRoots?: Record<string, string>;
   /** The variables jobs/ reads (keys of JOB_ENV) less UNSET_JOB_ENV: the job definitions set exactly these. */
   jobEnvNames: string[];
   /** Variables jobs/ reads that the job definitions must NOT set (RL_SECRET_ARN: the jobs log in through IAM). */
@@ -615,7 +622,7 @@ export const RULES: Rule[] = [
         if (!a.security_configuration) v.push(`crawler ${d}: no security configuration`);
         if (!a.database_name || !refs(a.database_name, 'aws_glue_catalog_database').length) v.push(`crawler ${d}: not writing the landing database`);
         const target = block(a.s3_target);
-        if (!target || !String(target.path).includes(`/${d}/`)) v.push(`crawler ${d}: does not crawl its landing prefix`);
+        if (!target || !String(target.path).includes(`/${landingRootOf(o, d)}`)) v.push(`crawler ${d}: does not crawl its landing prefix`);
       }
       for (const sc of resources(tf, 'aws_glue_security_configuration')) {
         const e = block(sc.attrs.encryption_configuration);
@@ -1081,10 +1088,12 @@ export const RULES: Rule[] = [
           continue;
         }
         const targets = blocks(c.attrs.s3_target).map((t) => text(t.path));
-        if (!targets.length || !targets.every((t) => refersTo(t, landing) && t.endsWith(`}/${d}/`))) v.push(`crawler ${d}: targets ${targets.join(', ')}, not landing ${d}/`);
-        if (!grants(grantsOf(refs(c.attrs.role, 'aws_iam_role')), 's3:GetObject', under(landing, d))) v.push(`crawler ${d}: its role cannot read landing ${d}/`);
+        const root = landingRootOf(o, d);
+        const underRoot = (r: string): boolean => refersTo(r, landing) && r.replace(/^\$\{[^}]+\}/, '') === `/${root}*`;
+        if (!targets.length || !targets.every((t) => refersTo(t, landing) && t.endsWith(`}/${root}`))) v.push(`crawler ${d}: targets ${targets.join(', ')}, not landing ${root}`);
+        if (!grants(grantsOf(refs(c.attrs.role, 'aws_iam_role')), 's3:GetObject', underRoot)) v.push(`crawler ${d}: its role cannot read landing ${root}`);
         if (!grants(copyRole, 's3:GetObject', under(staging, d))) v.push(`COPY role cannot read staging ${d}/`);
-        if (!grants(jobRole, 's3:GetObject', under(landing, d))) v.push(`job role cannot read landing ${d}/`);
+        if (!grants(jobRole, 's3:GetObject', underRoot)) v.push(`job role cannot read landing ${root}`);
         if (!grants(jobRole, 's3:PutObject', under(staging, d))) v.push(`job role cannot write staging ${d}/`);
         if (!grants(jobRole, 's3:PutObject', under(reports, d))) v.push(`job role cannot write reports ${d}/`);
         if (!grants(jobRole, 'glue:StartCrawler', (r) => r.endsWith(`:crawler/${text(c.attrs.name)}`))) v.push(`job role cannot start crawler ${d}`);
@@ -1101,7 +1110,7 @@ export const RULES: Rule[] = [
       const landing = bucketsByPurpose(tf, o.environment).get('landing');
       if (!landing) return ['no landing bucket'];
       const prefix = o.contractsPrefix;
-      const datasetRoots = o.datasets.map((d) => `${d}/`);
+      const datasetRoots = o.datasets.map((d) => landingRootOf(o, d));
       let reads = false;
       let lists = false;
       for (const p of policies(tf).filter((x) => x.kind === 'identity')) {

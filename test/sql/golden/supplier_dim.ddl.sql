@@ -1,0 +1,55 @@
+CREATE SCHEMA IF NOT EXISTS assignment;
+
+CREATE TABLE IF NOT EXISTS assignment.supplier_dim_stage (
+  s_suppkey BIGINT ENCODE AZ64 NOT NULL,
+  s_name VARCHAR(100) ENCODE ZSTD,
+  s_address VARCHAR(100) ENCODE ZSTD,
+  s_nationkey INTEGER ENCODE AZ64,
+  s_phone VARCHAR(40) ENCODE ZSTD,
+  s_acctbal DECIMAL(12,2) ENCODE AZ64,
+  s_comment VARCHAR(MAX) ENCODE ZSTD
+)
+BACKUP NO
+DISTSTYLE KEY
+DISTKEY(s_suppkey);
+
+CREATE TABLE IF NOT EXISTS assignment.supplier_dim (
+  s_suppkey BIGINT ENCODE RAW NOT NULL,
+  s_name VARCHAR(100) ENCODE ZSTD,
+  s_address VARCHAR(100) ENCODE ZSTD,
+  s_nationkey INTEGER ENCODE AZ64,
+  s_phone VARCHAR(40) ENCODE ZSTD,
+  s_acctbal DECIMAL(12,2) ENCODE AZ64,
+  s_comment VARCHAR(MAX) ENCODE ZSTD,
+  valid_from DATE ENCODE AZ64 NOT NULL,
+  valid_to DATE ENCODE AZ64,
+  is_current BOOLEAN ENCODE ZSTD NOT NULL,
+  load_ts TIMESTAMP ENCODE AZ64 NOT NULL,
+  row_hash CHAR(32) ENCODE ZSTD NOT NULL
+)
+DISTSTYLE KEY
+DISTKEY(s_suppkey)
+COMPOUND SORTKEY(s_suppkey, valid_from);
+
+CREATE TABLE IF NOT EXISTS assignment.load_audit (
+  run_id VARCHAR(64) ENCODE ZSTD NOT NULL,
+  dataset VARCHAR(128) ENCODE RAW NOT NULL,
+  batch_date DATE ENCODE AZ64 NOT NULL,
+  status VARCHAR(16) ENCODE ZSTD NOT NULL,
+  load_ts TIMESTAMP ENCODE AZ64 NOT NULL,
+  started_at TIMESTAMP ENCODE AZ64,
+  finished_at TIMESTAMP ENCODE AZ64,
+  source_files INTEGER ENCODE AZ64,
+  source_rows BIGINT ENCODE AZ64,
+  part_rows BIGINT ENCODE AZ64,
+  manifest_rows BIGINT ENCODE AZ64,
+  staged_rows BIGINT ENCODE AZ64,
+  published_rows BIGINT ENCODE AZ64,
+  replaced_rows BIGINT ENCODE AZ64,
+  checksums VARCHAR(4096) ENCODE ZSTD,
+  manifest_url VARCHAR(1024) ENCODE ZSTD,
+  timings VARCHAR(4096) ENCODE ZSTD,
+  message VARCHAR(1024) ENCODE ZSTD
+)
+DISTSTYLE ALL
+COMPOUND SORTKEY(dataset, batch_date);
