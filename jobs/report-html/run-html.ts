@@ -59,7 +59,8 @@ function ledger(r: RunReport): string {
     option: {
       grid: { left: 64, right: 16, top: 28, bottom: 40 },
       xAxis: categoryAxis([...HAND_OFFS]),
-      yAxis: { type: 'value', minInterval: 1 },
+      // No count at all (stopped before the source was read): the axes still show, empty.
+      yAxis: { type: 'value', minInterval: 1, ...(values.every((v) => v === '-') ? { min: 0, max: 1 } : {}) },
       series: [{ type: 'bar', data: values, label: { show: true, position: 'top' }, itemStyle: { color: '#3b6fd8' } }],
     },
   });
