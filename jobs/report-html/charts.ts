@@ -20,7 +20,7 @@ const OPENING = /^<svg width="\d+(?:\.\d+)?" height="\d+(?:\.\d+)?" /;
 
 /** One chart as a <figure> holding its inline SVG. */
 export function chartFigure(args: ChartArgs): string {
-  const width = args.width ?? 640;
+  const width = args.width ?? 480;
   const height = args.height ?? 280;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   let svg: string;

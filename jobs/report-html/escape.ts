@@ -6,7 +6,7 @@
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text for an element's content or a quoted attribute value. */
-export function esc(value: unknown): string {
+export function esc(value: string | number | bigint | boolean | undefined | null): string {
   const text = value === undefined || value === null ? '' : String(value);
   return text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }
