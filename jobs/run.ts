@@ -313,7 +313,13 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     const html = await runPageFor({ report, table: history, quality, drift: drift?.report }, log);
     if (html === undefined) delete report.reports.runHtml;
     await reportStore.write(report.reports.runMarkdown, renderRunMarkdown(report, history), 'text/markdown');
-    if (html !== undefined && report.reports.runHtml) await reportStore.write(report.reports.runHtml, html, 'text/html; charset=utf-8');
+    // The page never costs the run its run.json: a page that could not be written is named nowhere.
+    if (html !== undefined && report.reports.runHtml) {
+      await reportStore.write(report.reports.runHtml, html, 'text/html; charset=utf-8').catch((e: Error) => {
+        log.warn(`could not write ${report.reports.runHtml}: ${e.message}`);
+        delete report.reports.runHtml;
+      });
+    }
     await reportStore.write(report.reports.runJson, `${JSON.stringify(report, bigintSafe, 2)}\n`, 'application/json');
   }
 }
