@@ -28,6 +28,13 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f1f2f5;padding:6px;b
 .failed,.fail,.block,.breaking{background:#fde2e1;color:#7f1d1d}
 .warn,.running{background:#fff3cd;color:#6b4e00}
 .error{border-left:4px solid #b91c1c;padding-left:8px}
+@media (max-width:640px){
+.cards thead{display:none}
+.cards,.cards tbody,.cards tr,.cards td{display:block;width:100%}
+.cards tr{border-bottom:2px solid #d5d8de;padding:4px 0}
+.cards td,.cards td.n{border:0;padding:1px 2px;text-align:left;overflow-wrap:anywhere}
+.cards td::before{content:attr(data-label) ": ";font-weight:600;color:#555}
+}
 `;
 
 export interface PageArgs {
@@ -58,12 +65,15 @@ ${args.body}
 `;
 }
 
-/** A table from already-escaped cells; `numeric` marks right-aligned columns by index. */
+/**
+ * A table of already-escaped cells under plain-text headings; `numeric` marks right-aligned columns by
+ * index. On a phone each row becomes a card, every cell labelled with its heading.
+ */
 export function table(head: string[], rows: string[][], numeric: number[] = []): string {
   const cls = (i: number): string => (numeric.includes(i) ? ' class="n"' : '');
-  const th = head.map((h, i) => `<th${cls(i)}>${h}</th>`).join('');
-  const tr = rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join('')}</tr>`).join('\n');
-  return `<div class="scroll"><table><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table></div>`;
+  const th = head.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join('');
+  const tr = rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)} data-label="${esc(head[i])}">${c}</td>`).join('')}</tr>`).join('\n');
+  return `<div class="scroll"><table class="cards"><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table></div>`;
 }
 
 export function section(id: string, title: string, inner: string): string {

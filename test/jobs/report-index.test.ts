@@ -76,8 +76,8 @@ describe('report: the dataset index, locally', () => {
       assert.match(h, /^batch=2026-08-0[12]\/run=[0-9TZ]+-[0-9a-f]+\/run\.html$/);
       assert.match(readFileSync(join(reports, 'supplier', h), 'utf8'), /^<!doctype html>/);
     }
-    assert.match(html, /<td>2026-08-01<\/td><td><span class="status published">published<\/span><\/td><td class="n">5<\/td>/);
-    assert.match(html, /<span class="status failed">failed<\/span><\/td><td class="n">—<\/td>.*QualityError: rule range failed on column s_nationkey/);
+    assert.match(html, /<td data-label="batch">2026-08-01<\/td><td data-label="status"><span class="status published">published<\/span><\/td><td class="n" data-label="rows published">5<\/td>/);
+    assert.match(html, /<span class="status failed">failed<\/span><\/td><td class="n" data-label="rows published">—<\/td>.*QualityError: rule range failed on column s_nationkey/);
   });
 
   it('a run.json that is not a run report: exit 2 naming the file', async () => {

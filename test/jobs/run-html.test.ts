@@ -71,8 +71,8 @@ for (const engine of ENGINES) {
       assert.deepEqual(charts(html), ['ledger', 'timings', 'widths']);
       for (const id of ['ledger', 'timings', 'columns', 'quality', 'drift', 'files']) assert.match(html, new RegExp(`<section id="${id}">`));
       assert.doesNotMatch(html, /<section id="advice">/, 'no advice section without advice');
-      assert.match(html, /<td>published<\/td><td class="n">10<\/td>/);
-      assert.match(html, /<code>s_name<\/code><\/td><td>varchar\(100\)<\/td><td class="n">0<\/td>/, 'the column profile');
+      assert.match(html, /<td data-label="hand-off">published<\/td><td class="n" data-label="rows">10<\/td>/);
+      assert.match(html, /<code>s_name<\/code><\/td><td data-label="type">varchar\(100\)<\/td><td class="n" data-label="nulls">0<\/td>/, 'the column profile');
       assert.match(html, /<code>unique:s_suppkey<\/code>/);
       // The data block is run.json's report itself.
       const data = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1];
@@ -119,7 +119,7 @@ describe('run.html storage advice', () => {
     assert.match(section, /<strong>5,000,000<\/strong> bytes saved per million rows \(figures from a sample of 1,000 rows\)/);
     assert.match(section, /varchar\(100\) → varchar\(32\)/);
     assert.match(section, /lzo → zstd/);
-    assert.match(section, /<td class="n">9,000,000<\/td><td class="n">4,000,000<\/td>/);
+    assert.match(section, /<td class="n" data-label="bytes \/ M rows now">9,000,000<\/td><td class="n" data-label="suggested">4,000,000<\/td>/);
     assert.match(section, /sortkey: \(none\) → s_suppkey/);
     assert.ok(section.includes('<pre>ALTER TABLE assignment.supplier_data ALTER COLUMN s_name TYPE varchar(32) -- &#39;&lt;b&gt;&#39;</pre>'));
     assert.ok(section.includes('&lt;img src=x onerror=alert(1)&gt;') && !html.includes('<img'));
