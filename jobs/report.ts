@@ -24,7 +24,7 @@ export interface RunReport {
   manifest?: string;
   checksums?: Checksums;
   timings: Record<string, number>;
-  reports: Partial<Record<'runJson' | 'runMarkdown' | 'qualityJson' | 'qualityMarkdown' | 'driftJson' | 'driftMarkdown', string>>;
+  reports: Partial<Record<'runJson' | 'runMarkdown' | 'runHtml' | 'qualityJson' | 'qualityMarkdown' | 'driftJson' | 'driftMarkdown', string>>;
   error?: string;
   exitCode?: number;
 }

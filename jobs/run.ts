@@ -21,6 +21,7 @@ import { partition, type PartitionOptions, type PartitionResult } from './partit
 import { parquetAsCsv, parquetPackage } from './load/parquet-package.ts';
 import { listBatch } from './readers/index.ts';
 import { renderRunMarkdown, type RunReport } from './report.ts';
+import { runPageFor } from './report-html/run-page-for.ts';
 import { storeFor } from './store/index.ts';
 import { pinListed } from './store/pinned-store.ts';
 import { checkSourceDate } from './source-date.ts';
@@ -312,7 +313,17 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     }
     report.reports.runJson = reportStore.join(reportsAt, 'run.json');
     report.reports.runMarkdown = reportStore.join(reportsAt, 'run.md');
+    report.reports.runHtml = reportStore.join(reportsAt, 'run.html');
+    const html = await runPageFor({ report, table: history, quality, drift: drift?.report }, log);
+    if (html === undefined) delete report.reports.runHtml;
     await reportStore.write(report.reports.runMarkdown, renderRunMarkdown(report, history), 'text/markdown');
+    // The page never costs the run its run.json: a page that could not be written is named nowhere.
+    if (html !== undefined && report.reports.runHtml) {
+      await reportStore.write(report.reports.runHtml, html, 'text/html; charset=utf-8').catch((e: Error) => {
+        log.warn(`could not write ${report.reports.runHtml}: ${e.message}`);
+        delete report.reports.runHtml;
+      });
+    }
     await reportStore.write(report.reports.runJson, `${JSON.stringify(report, bigintSafe, 2)}\n`, 'application/json');
   }
 }

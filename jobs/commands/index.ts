@@ -7,6 +7,7 @@ import { generate } from './generate.ts';
 import { load } from './load.ts';
 import { partition } from './partition.ts';
 import { plan } from './plan.ts';
+import { report } from './report.ts';
 import { run } from './run.ts';
 import { setup } from './setup.ts';
 import { start } from './start.ts';
@@ -14,4 +15,4 @@ import { start } from './start.ts';
 export type { Command, CommandContext } from './command.ts';
 
 /** Every command, in the order `--help` lists them. */
-export const commands: Record<string, Command> = { run, start, plan, partition, load, generate, ddl, setup, crawl, drift, contract };
+export const commands: Record<string, Command> = { run, start, plan, partition, load, generate, ddl, setup, crawl, drift, report, contract };
