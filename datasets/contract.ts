@@ -155,4 +155,18 @@ export interface DatasetContract {
    * on the stage after COPY FORMAT AS PARQUET; needs --strategy parquet). --quality-in and RL_QUALITY_IN win.
    */
   qualityIn?: 'stream' | 'warehouse';
+  /**
+   * The object that says a batch is complete (default `_SUCCESS`): its arrival under
+   * `<dataset>/<YYYYMMDD>/` in the landing bucket starts the nightly state machine for that batch
+   * (stacks/event-loading.ts). Starts with `_`, so the batch listing ignores it.
+   */
+  completionMarker?: string;
+}
+
+/** The completion marker when a contract names none. */
+export const DEFAULT_COMPLETION_MARKER = '_SUCCESS';
+
+/** The object whose arrival says a batch of this dataset is complete. */
+export function completionMarkerOf(c: Pick<DatasetContract, 'completionMarker'>): string {
+  return c.completionMarker ?? DEFAULT_COMPLETION_MARKER;
 }
