@@ -672,6 +672,11 @@ export const RULES: Rule[] = [
           const literal = value.replace(/\$\{[^}]*\}/g, '');
           if (/password|secret|-----BEGIN|AKIA[0-9A-Z]{16}/i.test(literal)) v.push(`${n}: ${e.name} looks like a secret`);
           const locationOrArn = /^(s3:\/\/|redshift-data:|glue:|arn:)/.test(value) || /^\$\{[^}]+\}$/.test(value) || /^\d+$/.test(value);
+          // The one name that is neither: the environment's own CloudWatch namespace (core/metric-names.ts).
+          if (e.name === 'RL_METRICS_NAMESPACE') {
+            if (value !== `redshift-loader/${o.environment}`) v.push(`${n}: RL_METRICS_NAMESPACE = ${value} is not redshift-loader/${o.environment}`);
+            continue;
+          }
           if (!locationOrArn) v.push(`${n}: ${e.name} = ${value} is not a location, an ARN or a number`);
         }
         for (const e of props.environment ?? []) if ((o.unsetJobEnvNames ?? []).includes(e.name)) v.push(`${n}: sets ${e.name}, which the jobs must not get`);
