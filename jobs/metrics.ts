@@ -33,7 +33,7 @@ export interface EmfDocument {
 /** The metric values a run has: a metric the run did not reach (no manifest, no drift check) is absent, never 0. */
 export function runMetricValues(f: RunFacts): Record<string, number> {
   const { report, quality, drift, manifest } = f;
-  const v: Partial<Record<RunMetricName | string, number>> = {};
+  const v: Partial<Record<RunMetricName, number>> & Record<string, number> = {};
   v.RunFailed = report.status === 'published' ? 0 : 1;
   if (report.status === 'published' && report.rows.published !== undefined) v.RowsPublished = report.rows.published;
   if (manifest) v.BytesStaged = manifest.entries.reduce((s, e) => s + e.meta.content_length, 0);
@@ -52,7 +52,7 @@ export function runMetricValues(f: RunFacts): Record<string, number> {
     const ms = report.timings[step];
     if (typeof ms === 'number') v[name] = round2(ms / 1000);
   }
-  return v as Record<string, number>;
+  return v;
 }
 
 function round2(x: number): number {

@@ -156,7 +156,10 @@ export function dashboardBody(i: DashboardInputs): { widgets: Widget[] } {
       type: 'metric', x: 12, y: 4, width: 12, height: 6,
       properties: chart('Failures', [...perDataset('RunFailed', 'Sum'), ['AWS/States', 'ExecutionsFailed', 'StateMachineArn', i.stateMachineArn, { label: 'nightly state machine', stat: 'Sum' }]]),
     },
-    { type: 'metric', x: 0, y: 10, width: 12, height: 6, properties: chart('Drift findings (breaking stops the run)', [...perDataset('DriftFindings', 'Sum'), ...perDataset('BreakingDrift', 'Sum').map((m) => [...m.slice(0, 4), { label: `${String(m[3])} breaking`, stat: 'Sum' }])]) },
+    {
+      type: 'metric', x: 0, y: 10, width: 12, height: 6,
+      properties: chart('Drift findings (breaking stops the run)', [...perDataset('DriftFindings', 'Sum'), ...i.datasets.map((d) => [i.namespace, 'BreakingDrift', DATASET_DIMENSION, d, { label: `${d} breaking`, stat: 'Sum' }])]),
+    },
     { type: 'metric', x: 12, y: 10, width: 12, height: 6, properties: chart('Row count change vs previous batch (%)', perDataset('RowCountChangePercent', 'Maximum')) },
   ];
   i.datasets.forEach((d, n) => {

@@ -100,7 +100,7 @@ for (const engine of ENGINES) {
       const manifest = JSON.parse(readFileSync(summary.manifest, 'utf8')) as Manifest;
       assert.equal(d.BytesStaged, manifest.entries.reduce((s, e) => s + e.meta.content_length, 0));
       for (const step of ['ListSeconds', 'ConnectSeconds', 'DriftSeconds', 'PartitionSeconds', 'StageSeconds', 'PublishSeconds', 'TotalSeconds']) {
-        assert.ok(typeof d[step] === 'number' && (d[step] as number) >= 0, step);
+        assert.ok(typeof d[step] === 'number' && d[step] >= 0, step);
       }
       assert.ok((d.TotalSeconds as number) >= (d.PartitionSeconds as number));
       const units = Object.fromEntries(d._aws.CloudWatchMetrics[0].Metrics.map((m) => [m.Name, m.Unit]));
