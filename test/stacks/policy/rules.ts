@@ -27,6 +27,8 @@ import {
   type Resource,
   type TfJson,
 } from './tf.ts';
+import { EVENT_LOADING_RULES } from './event-loading-rules.ts';
+import { MONITORING_RULES } from './monitoring-rules.ts';
 
 export interface CheckOptions {
   /** The environment's name: every resource name must carry it. */
@@ -41,6 +43,10 @@ export interface CheckOptions {
   contractsPrefix?: string;
   /** Per dataset, the shards and shard size the environment data gives it (the nightly machine's table). */
   sizing?: Record<string, { shards: number; vcpu: number; memoryMiB: number }>;
+  /** Per dataset, its completion marker when not `_SUCCESS` (event-driven loads). */
+  markers?: Record<string, string>;
+  /** Per dataset whose contract has a row_count_change rule, its maxChangePercent (the row-count alarm's threshold). */
+  rowCountLimits?: Record<string, number>;
 }
 
 export interface Rule {
@@ -231,7 +237,7 @@ export const RULES: Rule[] = [
     source: 'issue 1: every resource name carries the environment',
     title: 'Every name-like attribute contains the environment name',
     check(tf, o) {
-      const attrsWithNames = ['name', 'bucket', 'cluster_identifier', 'namespace_name', 'workgroup_name', 'function_name', 'name_prefix'];
+      const attrsWithNames = ['name', 'bucket', 'cluster_identifier', 'namespace_name', 'workgroup_name', 'function_name', 'name_prefix', 'alarm_name', 'dashboard_name'];
       const v: string[] = [];
       for (const r of allResources(tf)) {
         for (const a of attrsWithNames) {
@@ -1216,6 +1222,8 @@ export const RULES: Rule[] = [
       return v;
     },
   },
+  ...EVENT_LOADING_RULES,
+  ...MONITORING_RULES,
 ];
 
 /** Every violation of every rule in one stack, as "RULE-ID: message". */
