@@ -71,6 +71,7 @@ for (const engine of ENGINES) {
       write('20261125', tblRows(900));
       const bad = tblRows(900);
       write('20261126', [...bad, bad[0]]); // the key s_suppkey twice: exit 4
+      write('20261127', tblRows(1000));
     });
     const run = (date: string) =>
       runCli(
@@ -134,6 +135,25 @@ for (const engine of ENGINES) {
       assert.equal(d.RowsPublished, undefined);
       assert.equal(d.RowCountChangePercent, undefined);
       assert.ok(!names(d).includes('RowsPublished') && !names(d).includes('PublishSeconds'));
+    });
+
+    it('load --plan (the nightly machine\'s last step) logs the same document, against the last published batch', async (t) => {
+      if (fx.skip) return t.skip('no PostgreSQL');
+      const common = ['--staging', join(fx.dir, 'staging'), '--reports', join(fx.dir, 'reports')];
+      const p = await runCli(['plan', '--dataset', 'supplier', '--date', '2026-11-27', '--source', join(fx.dir, 'landing', 'supplier', '20261127'), '--shards', '1', '--json', '--staging', join(fx.dir, 'staging')], { cwd: fx.dir });
+      assert.equal(p.code, 0, p.stderr);
+      const plan = String((JSON.parse(p.stdout.trim().split('\n').at(-1)!) as { plan: string }).plan);
+      const s = await runCli(['partition', '--plan', plan, '--shard', '0'], { cwd: fx.dir });
+      assert.equal(s.code, 0, s.stderr);
+      assert.equal(emfDocuments(s.stderr, 0).length, 0, 'a shard publishes nothing: no run metrics');
+      const started = Date.now();
+      const r = await runCli(['load', '--plan', plan, '--warehouse', fx.warehouse, '--json', ...common], { cwd: fx.dir, env: { RL_METRICS_NAMESPACE: 'redshift-loader/test' } });
+      assert.equal(r.code, 0, r.stderr);
+      const docs = emfDocuments(r.stderr, started);
+      assert.equal(docs.length, 1);
+      assert.equal(docs[0].RowsPublished, 1000);
+      assert.equal(docs[0].RunFailed, 0);
+      assert.equal(docs[0].RowCountChangePercent, 11.11, '1000 rows after the 900 of 2026-11-25 (2026-11-26 failed)');
     });
   });
 }
