@@ -86,5 +86,10 @@ export function runMetricsDocument(f: RunFacts, at: Date, namespace = jobEnv('RL
 
 /** Logs the run's EMF line (JSON logs only: a terminal gets the run's own summary instead). */
 export function emitRunMetrics(log: Logger, f: RunFacts, at: Date = new Date()): void {
-  log.metrics?.(runMetricsDocument(f, at));
+  try {
+    log.metrics?.(runMetricsDocument(f, at));
+  } catch (e) {
+    // The run's outcome stands whatever happens here; the missing line is said, not hidden.
+    log.warn(`could not log the run's metrics: ${(e as Error).message}`);
+  }
 }
