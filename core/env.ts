@@ -16,6 +16,7 @@ export const JOB_ENV = {
   RL_LOCK_TIMEOUT: 'seconds any warehouse statement may wait for a lock (default 300; --lock-timeout wins)',
   RL_STATEMENT_TIMEOUT: 'seconds any warehouse statement may run (default 3600; --statement-timeout wins)',
   RL_QUALITY_IN: 'where the quality rules run: stream (default) or warehouse (SQL on the stage; needs --strategy parquet); --quality-in wins, then this, then the contract\'s qualityIn',
+  RL_METRICS_NAMESPACE: 'CloudWatch namespace of the Embedded Metric Format metrics in the JSON log lines (default redshift-loader; the stacks set redshift-loader/<environment>)',
 } as const;
 
 export type JobEnvName = keyof typeof JOB_ENV;

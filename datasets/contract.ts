@@ -159,6 +159,12 @@ export interface DatasetContract {
   writeMode?: WriteMode;
   /** scd2 only: the columns whose change opens a new version (default: every column but the key). */
   scd2?: { tracked?: string[] };
+  /**
+   * The object that says a batch is complete (default `_SUCCESS`): its arrival under
+   * `<dataset>/<YYYYMMDD>/` in the landing bucket starts the nightly state machine for that batch
+   * (stacks/event-loading.ts). Starts with `_`, so the batch listing ignores it.
+   */
+  completionMarker?: string;
 }
 
 export type WriteMode = 'snapshot' | 'append' | 'scd2';
@@ -166,4 +172,12 @@ export type WriteMode = 'snapshot' | 'append' | 'scd2';
 /** The contract's write mode (`snapshot` when it names none). */
 export function writeModeOf(c: Pick<DatasetContract, 'writeMode'>): WriteMode {
   return c.writeMode ?? 'snapshot';
+}
+
+/** The completion marker when a contract names none. */
+export const DEFAULT_COMPLETION_MARKER = '_SUCCESS';
+
+/** The object whose arrival says a batch of this dataset is complete. */
+export function completionMarkerOf(c: Pick<DatasetContract, 'completionMarker'>): string {
+  return c.completionMarker ?? DEFAULT_COMPLETION_MARKER;
 }

@@ -13,6 +13,8 @@ export interface Logger {
   progress(step: string, done: number, total?: number): void;
   /** Ends a progress bar line. */
   endProgress(): void;
+  /** A CloudWatch Embedded Metric Format document (jobs/metrics.ts): a line of its own in JSON mode, nothing on a terminal. */
+  metrics?(document: Record<string, unknown>): void;
 }
 
 function jsonSafe(_k: string, v: unknown): unknown {
@@ -83,6 +85,9 @@ export function createLogger(opts: LoggerOptions): Logger {
       barOpen = true;
     },
     endProgress: clearBar,
+    metrics(document) {
+      if (opts.json) out.write(`${JSON.stringify({ ts: new Date().toISOString(), level: 'info', msg: 'metrics', ...context, ...document }, jsonSafe)}\n`);
+    },
   };
 }
 

@@ -31,6 +31,7 @@ import { DEFAULT_LIMITS, type WarehouseLimits } from './warehouse/limits.ts';
 import { runTag } from './warehouse/load-lock.ts';
 import { stopsOn } from './warehouse/stops-on.ts';
 import { pausePoint } from './pause-point.ts';
+import { emitRunMetrics } from './metrics.ts';
 import {
   checksumMismatches,
   emptyStage,
@@ -127,6 +128,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
   let manifest: Manifest | undefined;
   let manifestUri: string | undefined;
   let published = false;
+  let previousRowCount: number | null | undefined;
   try {
     // The batch first: an empty or missing folder fails before anything opens.
     let t = performance.now();
@@ -168,7 +170,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
 
     t = performance.now();
     const previous = await wh.query(previousPublishedRowsQuery(contract, batchDate));
-    const previousRowCount = previous.length && previous[0].published_rows != null ? Number(previous[0].published_rows) : null;
+    previousRowCount = previous.length && previous[0].published_rows != null ? Number(previous[0].published_rows) : null;
     const outUri = packagePrefix(locations.staging, contract.name, batchDate, runId);
     const pass = { contract, sourceStore, sourceUri: locations.source, files, outStore: stagingStore, outUri, batchDate, runId, slices, previousRowCount, log, signal: opts.signal };
     let result;
@@ -281,6 +283,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     await loadLock?.release();
     await warehouse?.close().catch(() => undefined);
     await writeReports().catch((e: Error) => log.warn(`could not write the run report: ${e.message}`));
+    emitRunMetrics(log, { report, quality, drift, manifest, previousRowCount }, finished);
   }
 
   /** What the audit row records of this run, whether it published or failed. */

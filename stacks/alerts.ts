@@ -113,6 +113,18 @@ export class Alerts extends Construct {
           },
         },
         {
+          // The CloudWatch alarms of this environment (stacks/monitoring.ts): every alarm name starts with the environment's prefix.
+          Sid: 'CloudWatchAlarmsOfThisEnvironment',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: this.topic.arn,
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ctx.accountId },
+            ArnLike: { 'aws:SourceArn': `arn:${ctx.partition}:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:${names.of()}-*` },
+          },
+        },
+        {
           Sid: 'DenyInsecureTransport',
           Effect: 'Deny',
           Principal: '*',

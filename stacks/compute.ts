@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { metricsNamespace } from '../core/metric-names.ts';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository/index.js';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy/index.js';
 import { BatchComputeEnvironment } from '@cdktf/provider-aws/lib/batch-compute-environment/index.js';
@@ -217,6 +218,7 @@ export class Compute extends Construct {
       copyRoleArn: warehouse.copyRole.arn,
       keyArn: deps.keyArn,
       slices: warehouse.slices,
+      metricsNamespace: metricsNamespace(settings.name),
       ...(contracts !== undefined ? { contractsUri: contractsUri(storage.landing.name, contracts) } : {}),
     });
     const image = `${this.repository.repositoryUrl}:${deps.imageTag}`;

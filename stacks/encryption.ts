@@ -59,7 +59,7 @@ export const KEY_ADMIN_ACTIONS = [
  * always "*", meaning "this key") lets the account administer it, lets the account's principals use it
  * only through the services named in KEY_SERVICES, and lets CloudWatch Logs (for this account's log
  * groups), log delivery (Step Functions execution logs) and EventBridge (to publish to the encrypted
- * alert topic), from this account, use it directly.
+ * alert topic) and CloudWatch alarms (to publish to it too), from this account, use it directly.
  */
 export class EnvironmentKey extends Construct {
   readonly key: KmsKey;
@@ -125,6 +125,15 @@ export class EnvironmentKey extends Construct {
         Sid: 'EventBridgePublishesToEncryptedTopic',
         Effect: 'Allow',
         Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': ctx.accountId } },
+      },
+      {
+        // CloudWatch alarms publish to the encrypted alert topic (stacks/monitoring.ts).
+        Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: '*',
         Condition: { StringEquals: { 'aws:SourceAccount': ctx.accountId } },

@@ -30,6 +30,8 @@ export interface JobLocations {
   copyRoleArn: string;
   keyArn: string;
   slices: number;
+  /** RL_METRICS_NAMESPACE: the environment's CloudWatch namespace (core/metric-names.ts). */
+  metricsNamespace: string;
   /** RL_CONTRACTS, when the environment has a contracts prefix. */
   contractsUri?: string;
 }
@@ -45,6 +47,7 @@ export function jobEnvironment(l: JobLocations): Record<SetJobEnvName, string> &
     RL_COPY_ROLE_ARN: l.copyRoleArn,
     RL_KMS_KEY_ARN: l.keyArn,
     RL_SLICES: String(l.slices),
+    RL_METRICS_NAMESPACE: l.metricsNamespace,
     ...(l.contractsUri !== undefined ? { RL_CONTRACTS: l.contractsUri } : {}),
   };
 }

@@ -15,6 +15,9 @@ import { Names } from './naming.ts';
 import { validateDatasetSizing } from './dataset-sizing.ts';
 import { Network } from './network.ts';
 import { Orchestration } from './orchestration.ts';
+import { EventLoading } from './event-loading.ts';
+import { Monitoring } from './monitoring.ts';
+import { completionMarkerOf } from '../datasets/index.ts';
 import { Storage } from './storage.ts';
 import { Warehouse } from './warehouse.ts';
 
@@ -42,6 +45,8 @@ export class LoaderStack extends TerraformStack {
   readonly compute: Compute;
   readonly alerts: Alerts;
   readonly orchestration: Orchestration;
+  readonly eventLoading: EventLoading;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, props: LoaderStackProps) {
     const { settings } = props;
@@ -115,6 +120,15 @@ export class LoaderStack extends TerraformStack {
       stagingBucket: this.storage.staging.name,
       stagingBucketArn: this.storage.staging.arn,
     });
+
+    this.eventLoading = new EventLoading(this, 'event-loading', ctx, {
+      landingBucketId: this.storage.landing.bucket.id,
+      landingBucketName: this.storage.landing.name,
+      stateMachineArn: this.orchestration.stateMachine.arn,
+      keyArn,
+      markers: Object.fromEntries(datasets.map((d) => [d.name, completionMarkerOf(d)])),
+    });
+    this.monitoring = new Monitoring(this, 'monitoring', ctx, { topicArn: this.alerts.topic.arn, stateMachineArn: this.orchestration.stateMachine.arn, datasets });
 
     const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
     out('landing_bucket', this.storage.landing.name, 'Landing bucket: <dataset>/<YYYYMMDD>/ folders');

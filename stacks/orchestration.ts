@@ -15,6 +15,8 @@ import { arn, type StackContext } from './context.ts';
 import type { DatasetSizing } from './dataset-sizing.ts';
 import { defaultSizing, sizingTable } from './dataset-sizing.ts';
 import { allow, policy, trustService } from './iam.ts';
+import { markerKeyCondition, markerKeyInput } from './marker-key.ts';
+import { completionMarkerOf } from '../datasets/index.ts';
 
 /** `cron(mm hh * * ? *)` for a local HH:MM (the schedule carries the time zone). */
 export function nightlyCron(at: string): string {
@@ -35,6 +37,8 @@ export interface NightlyDefinitionInput {
   /** Shards and shard size per dataset (stacks/dataset-sizing.ts), and for a dataset not in it. */
   sizing: Record<string, DatasetSizing>;
   defaultSizing: DatasetSizing;
+  /** Each dataset's completion marker (contract `completionMarker`): the keys an S3 event may start a run with. */
+  markers: Record<string, string>;
 }
 
 /** Transient errors of the Batch SubmitJob call (throttling, service errors), not a job that ran and failed. */
@@ -49,7 +53,10 @@ function apiRetry(errors: string[]): object[] {
 
 /**
  * The nightly state machine (JSONata). Input: {"dataset": "...", "scheduledTime": "<ISO time>"} from
- * the schedule, or {"dataset": "...", "date": "YYYY-MM-DD"} for a manual run or backfill.
+ * the schedule, {"dataset": "...", "date": "YYYY-MM-DD"} for a manual run or backfill, or the S3
+ * "Object Created" event of a batch's completion marker (stacks/event-loading.ts).
+ *   Trigger    — an S3 event: FromMarker derives {dataset, date} from `<dataset>/<YYYYMMDD>/<marker>`
+ *                (stacks/marker-key.ts); any other key is refused (NotABatchMarker). Else BatchDate.
  *   BatchDate  — the batch date: `date` if given, else the UTC date of (scheduledTime, or the
  *                execution's start, minus the synth-time shift), i.e. the intended local date; the
  *                per-dataset sizing table and the plan pointer's key (unique per execution).
@@ -88,8 +95,22 @@ export function nightlyDefinition(i: NightlyDefinitionInput): object {
     Comment: `redshift-loader ${i.environment}: nightly run of one dataset — plan, partition shards (Batch array), load`,
     QueryLanguage: 'JSONata',
     TimeoutSeconds: i.timeoutSeconds,
-    StartAt: 'BatchDate',
+    StartAt: 'Trigger',
     States: {
+      Trigger: {
+        Type: 'Choice',
+        Choices: [
+          { Condition: `{% $exists($states.input.detail) and ${markerKeyCondition(i.markers)} %}`, Next: 'FromMarker' },
+          { Condition: '{% $exists($states.input.detail) %}', Next: 'NotABatchMarker' },
+        ],
+        Default: 'BatchDate',
+      },
+      FromMarker: { Type: 'Pass', Output: `{% ${markerKeyInput()} %}`, Next: 'BatchDate' },
+      NotABatchMarker: {
+        Type: 'Fail',
+        Error: 'NotABatchMarker',
+        Cause: '{% \'Not <dataset>/<YYYYMMDD>/<completion marker> of a dataset of this stack: \' & $string($states.input.detail.object.key) %}',
+      },
       BatchDate: {
         Type: 'Pass',
         Assign: {
@@ -251,6 +272,7 @@ export class Orchestration extends Construct {
           stagingBucket: deps.stagingBucket,
           sizing: sizingTable(settings, catalog.crawlers.map((c) => c.dataset.name)),
           defaultSizing: defaultSizing(settings),
+          markers: Object.fromEntries(catalog.crawlers.map((c) => [c.dataset.name, completionMarkerOf(c.dataset)])),
           topicArn: alerts.topic.arn,
           shiftMs: shift.shiftMs,
           // Three steps of at most the run's timeout each, plus time waiting in the queue.

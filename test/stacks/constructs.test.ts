@@ -547,7 +547,8 @@ describe('Orchestration', () => {
     const m = only(resources(tf, 'aws_sfn_state_machine'), 'state machine').attrs;
     const def = JSON.parse(strAt(m, 'definition')) as StateMachineDefinition;
     assert.equal(def.QueryLanguage, 'JSONata');
-    assert.equal(def.StartAt, 'BatchDate');
+    assert.equal(def.StartAt, 'Trigger', 'a marker event is told apart first; every other input goes to BatchDate');
+    assert.equal((def.States as unknown as Record<string, { Default?: string }>).Trigger.Default, 'BatchDate');
     assert.match(def.States.BatchDate.Assign.batchDate, /\$toMillis\(.*scheduledTime.*Execution\.StartTime\) - 45000000/);
     const plan = def.States.SubmitPlan;
     assert.equal(plan.Resource, 'arn:aws:states:::batch:submitJob.sync');

@@ -47,6 +47,7 @@ describe('contractFiles', () => {
     const o = checkOptions('dev', 'contracts/');
     o.datasets = [...o.datasets, 'acme_supplier'];
     o.sizing = sizingTable(dev, o.datasets);
+    o.rowCountLimits = { ...o.rowCountLimits, acme_supplier: 20 };
     assert.deepEqual(checkStack(tf, o, RULES), []);
   });
 

@@ -28,8 +28,10 @@ describe('job environment', () => {
       copyRoleArn: 'arn:aws:iam::1:role/x',
       keyArn: 'arn:aws:kms:eu-west-1:1:key/x',
       slices: 4,
+      metricsNamespace: 'redshift-loader/dev',
     });
     assert.deepEqual(Object.keys(env).sort(), expected);
+    assert.equal(env.RL_METRICS_NAMESPACE, 'redshift-loader/dev');
     assert.equal(env.RL_LANDING, 's3://l');
     assert.equal(env.RL_CATALOG, 'glue:g');
     assert.equal(env.RL_SLICES, '4');

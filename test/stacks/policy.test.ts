@@ -283,7 +283,65 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
   },
   { rule: 'IAM-PRINCIPALS', fault: 'trust without aws:SourceAccount', apply: (tf) => editPolicy(named(tf, 'aws_iam_role', 'redshift-loader-dev-batch-job'), 'assume_role_policy', (s) => delete s[0].Condition) },
   { rule: 'IAM-PRINCIPALS', fault: 'bucket open to "*"', apply: (tf) => editPolicy(find(tf, 'aws_s3_bucket_policy', (a) => text(a.bucket).includes('reports')), 'policy', (s) => s.push({ Sid: 'Open', Effect: 'Allow', Principal: '*', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::x'] })) },
+  // --- event-driven loads (issue 14.5)
+  { rule: 'EVENT-LOADING', fault: 'the landing bucket sends no events to EventBridge', apply: (tf) => (find(tf, 'aws_s3_bucket_notification', () => true).eventbridge = false) },
+  { rule: 'EVENT-LOADING', fault: 'every object starts a run', apply: (tf) => editMarkerRule(tf, (p) => delete p.detail.object) },
+  { rule: 'EVENT-LOADING', fault: "a prefix match instead of the dataset's marker", apply: (tf) => editMarkerRule(tf, (p) => (p.detail.object = { key: [{ prefix: 'supplier/' }] })) },
+  { rule: 'EVENT-LOADING', fault: 'one dataset has no marker filter', apply: (tf) => editMarkerRule(tf, (p) => (p.detail.object = { key: p.detail.object!.key.filter((k) => !k.wildcard.startsWith('lineitem/')) })) },
+  { rule: 'EVENT-LOADING', fault: 'events of every bucket', apply: (tf) => editMarkerRule(tf, (p) => delete p.detail.bucket) },
+  { rule: 'EVENT-LOADING', fault: 'the target reshapes the event', apply: (tf) => (markerTarget(tf).input = '{"dataset":"supplier"}') },
+  { rule: 'EVENT-LOADING', fault: "the rule's role may start any state machine", apply: (tf) => editPolicy(markerPolicy(tf), 'policy', (s) => (s.find((x) => x.Sid === 'StartNightlyOnMarker')!.Resource = ['arn:aws:states:eu-west-1:123456789012:stateMachine:*'])) },
+  { rule: 'EVENT-LOADING', fault: "the rule's role may also submit Batch jobs", apply: (tf) => editPolicy(markerPolicy(tf), 'policy', (s) => s.push({ Sid: 'Submit', Effect: 'Allow', Action: ['batch:SubmitJob'], Resource: ['arn:aws:batch:eu-west-1:123456789012:job-queue/x'] })) },
+  { rule: 'EVENT-LOADING', fault: "the role's KMS use not limited to Step Functions", apply: (tf) => editPolicy(markerPolicy(tf), 'policy', (s) => delete s.find((x) => x.Sid === 'UseKeyThroughStates')!.Condition) },
+  { rule: 'EVENT-LOADING', fault: "trusted by any EventBridge rule", apply: (tf) => editPolicy(named(tf, 'aws_iam_role', 'redshift-loader-dev-events-batch-complete'), 'assume_role_policy', (s) => delete s[0].Condition!.ArnEquals) },
+  { rule: 'EVENT-LOADING', fault: 'the machine takes any key', apply: (tf) => editMachine(tf, (st) => (objAt(arrAt(st.Trigger, 'Choices'), 0).Condition = '{% $exists($states.input.detail) %}')) },
+  { rule: 'EVENT-LOADING', fault: 'the machine does not check the date folder', apply: (tf) => editMachine(tf, (st) => { const c = objAt(arrAt(st.Trigger, 'Choices'), 0); c.Condition = strAt(c, 'Condition').replace(/\$contains\(\$p\[1\], \/[^/]*\/\) and /, ''); }) },
+  { rule: 'EVENT-LOADING', fault: "the machine accepts another dataset's marker", apply: (tf) => editMachine(tf, (st) => { const c = objAt(arrAt(st.Trigger, 'Choices'), 0); c.Condition = strAt(c, 'Condition').replace('"lineitem":"_SUCCESS"', '"lineitem":"_READY"'); }) },
+  { rule: 'EVENT-LOADING', fault: 'a refused key runs anyway', apply: (tf) => editMachine(tf, (st) => (objAt(arrAt(st.Trigger, 'Choices'), 1).Next = 'BatchDate')) },
+  { rule: 'EVENT-LOADING', fault: 'the date taken as YYYYMMDD', apply: (tf) => editMachine(tf, (st) => (st.FromMarker.Output = "{% ($p := $split($states.input.detail.object.key, '/'); {\"dataset\": $p[0], \"date\": $p[1]}) %}")) },
+  // --- CloudWatch alarms and dashboard (issue 15.5)
+  { rule: 'METRIC-ALARMS', fault: 'no-publish after 24 hours', apply: (tf) => { const a = alarm(tf, 'supplier-no-publish'); a.evaluation_periods = 24; a.datapoints_to_alarm = 24; } },
+  { rule: 'METRIC-ALARMS', fault: 'no-publish on one empty hour', apply: (tf) => (alarm(tf, 'supplier-no-publish').datapoints_to_alarm = 1) },
+  { rule: 'METRIC-ALARMS', fault: 'no-publish silent when no run at all', apply: (tf) => (alarm(tf, 'orders-no-publish').treat_missing_data = 'notBreaching') },
+  { rule: 'METRIC-ALARMS', fault: 'no-publish at a 5-minute period (CloudWatch refuses 26 h of it)', apply: (tf) => { const a = alarm(tf, 'supplier-no-publish'); a.period = 300; a.evaluation_periods = 312; a.datapoints_to_alarm = 312; } },
+  { rule: 'METRIC-ALARMS', fault: 'no failed-run alarm for a dataset', apply: (tf) => removeType(tf, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === 'redshift-loader-dev-nation-run-failed') },
+  { rule: 'METRIC-ALARMS', fault: 'no breaking-drift alarm for a dataset', apply: (tf) => removeType(tf, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === 'redshift-loader-dev-part-breaking-drift') },
+  { rule: 'METRIC-ALARMS', fault: 'a failed run alarms only on a second failure', apply: (tf) => (alarm(tf, 'supplier-run-failed').threshold = 2) },
+  { rule: 'METRIC-ALARMS', fault: "row-count threshold not the contract's", apply: (tf) => (alarm(tf, 'supplier-row-count-change').threshold = 50) },
+  { rule: 'METRIC-ALARMS', fault: 'a row-count drop not alarmed', apply: (tf) => { const a = alarm(tf, 'supplier-row-count-change'); a.metric_query = arrAt(a, 'metric_query').filter((q) => obj(q)?.id !== 'fall').map((q) => (obj(q)?.id === 'change' ? { ...obj(q), expression: 'rise' } : q)); } },
+  { rule: 'METRIC-ALARMS', fault: 'an alarm notifies nobody', apply: (tf) => (alarm(tf, 'customer-run-failed').alarm_actions = []) },
+  { rule: 'METRIC-ALARMS', fault: 'an alarm with its actions disabled', apply: (tf) => (alarm(tf, 'supplier-no-publish').actions_enabled = false) },
+  { rule: 'METRIC-ALARMS', fault: 'no alarm on failed executions', apply: (tf) => removeType(tf, 'aws_cloudwatch_metric_alarm', (a) => a.namespace === 'AWS/States') },
+  { rule: 'METRIC-ALARMS', fault: 'the topic refuses CloudWatch', apply: (tf) => editPolicy(find(tf, 'aws_sns_topic_policy', () => true), 'policy', (s) => s.splice(s.findIndex((x) => x.Sid === 'CloudWatchAlarmsOfThisEnvironment'), 1)) },
+  { rule: 'METRIC-ALARMS', fault: "the topic takes any account's alarms", apply: (tf) => editPolicy(find(tf, 'aws_sns_topic_policy', () => true), 'policy', (s) => (s.find((x) => x.Sid === 'CloudWatchAlarmsOfThisEnvironment')!.Condition = { StringEquals: { 'aws:SourceAccount': '123456789012' } })) },
+  { rule: 'METRIC-ALARMS', fault: 'the key refuses CloudWatch', apply: (tf) => editPolicy(find(tf, 'aws_kms_key', () => true), 'policy', (s) => s.splice(s.findIndex((x) => x.Sid === 'CloudWatchAlarmsPublishToEncryptedTopic'), 1)) },
+  { rule: 'DASHBOARD', fault: 'no dashboard', apply: (tf) => removeType(tf, 'aws_cloudwatch_dashboard') },
+  { rule: 'DASHBOARD', fault: "a dataset's rows not charted", apply: (tf) => editDashboard(tf, (w) => w.forEach((x) => x.properties.metrics && (x.properties.metrics = (x.properties.metrics as unknown[][]).filter((m) => !(m[1] === 'RowsPublished' && m[3] === 'lineitem'))))) },
+  { rule: 'DASHBOARD', fault: "a dataset's step seconds not charted", apply: (tf) => editDashboard(tf, (w) => w.splice(w.findIndex((x) => String(x.properties.title).startsWith('supplier:')), 1)) },
+  { rule: 'DASHBOARD', fault: 'an alarm not shown', apply: (tf) => editDashboard(tf, (w) => (w[0].properties.alarms = (w[0].properties.alarms as string[]).slice(1))) },
 ];
+
+/** The S3 marker rule's event pattern, edited in place. */
+interface MarkerPattern {
+  detail: { bucket?: unknown; object?: { key: Array<Record<string, string>> } };
+}
+function editMarkerRule(tf: TfJson, edit: (p: MarkerPattern) => void): void {
+  const r = named(tf, 'aws_cloudwatch_event_rule', 'redshift-loader-dev-batch-complete');
+  const p = JSON.parse(strAt(r, 'event_pattern')) as MarkerPattern;
+  edit(p);
+  r.event_pattern = JSON.stringify(p);
+}
+
+const markerTarget = (tf: TfJson) => find(tf, 'aws_cloudwatch_event_target', (a) => a.target_id === 'nightly-state-machine');
+const markerPolicy = (tf: TfJson) => named(tf, 'aws_iam_role_policy', 'redshift-loader-dev-start-on-marker');
+const alarm = (tf: TfJson, name: string) => find(tf, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === `redshift-loader-dev-${name}`);
+
+function editDashboard(tf: TfJson, edit: (widgets: Array<{ type: string; properties: Record<string, unknown> }>) => void): void {
+  const d = find(tf, 'aws_cloudwatch_dashboard', () => true);
+  const body = JSON.parse(strAt(d, 'dashboard_body')) as { widgets: Array<{ type: string; properties: Record<string, unknown> }> };
+  edit(body.widgets);
+  d.dashboard_body = JSON.stringify(body);
+}
 
 describe('each rule catches the fault it is about', () => {
   const dev = envs.get('dev')!;

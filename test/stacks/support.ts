@@ -69,7 +69,17 @@ export function checkOptions(environment: string, contractsPrefix?: string): Che
     unsetJobEnvNames: unset,
     ...(contractsPrefix !== undefined ? { contractsPrefix } : {}),
     sizing: sizingTable(environments[environment], DATASETS.map((d) => d.name)),
+    rowCountLimits: rowCountLimits(DATASETS),
   };
+}
+
+/** Each contract's row_count_change maxChangePercent, read from the contracts themselves (the alarm thresholds). */
+export function rowCountLimits(contracts: DatasetContract[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of contracts) {
+    for (const r of c.quality) if (r.type === 'row_count_change') out[c.name] = r.maxChangePercent;
+  }
+  return out;
 }
 
 export function only<T>(items: T[], what: string): T {

@@ -27,6 +27,8 @@ import {
   type Resource,
   type TfJson,
 } from './tf.ts';
+import { EVENT_LOADING_RULES } from './event-loading-rules.ts';
+import { MONITORING_RULES } from './monitoring-rules.ts';
 
 /** The landing root of dataset `d`: `<d>/` unless the options name another. */
 function landingRootOf(o: CheckOptions, d: string): string {
@@ -48,6 +50,10 @@ export interface CheckOptions {
   contractsPrefix?: string;
   /** Per dataset, the shards and shard size the environment data gives it (the nightly machine's table). */
   sizing?: Record<string, { shards: number; vcpu: number; memoryMiB: number }>;
+  /** Per dataset, its completion marker when not `_SUCCESS` (event-driven loads). */
+  markers?: Record<string, string>;
+  /** Per dataset whose contract has a row_count_change rule, its maxChangePercent (the row-count alarm's threshold). */
+  rowCountLimits?: Record<string, number>;
 }
 
 export interface Rule {
@@ -238,7 +244,7 @@ export const RULES: Rule[] = [
     source: 'issue 1: every resource name carries the environment',
     title: 'Every name-like attribute contains the environment name',
     check(tf, o) {
-      const attrsWithNames = ['name', 'bucket', 'cluster_identifier', 'namespace_name', 'workgroup_name', 'function_name', 'name_prefix'];
+      const attrsWithNames = ['name', 'bucket', 'cluster_identifier', 'namespace_name', 'workgroup_name', 'function_name', 'name_prefix', 'alarm_name', 'dashboard_name'];
       const v: string[] = [];
       for (const r of allResources(tf)) {
         for (const a of attrsWithNames) {
@@ -679,6 +685,11 @@ export const RULES: Rule[] = [
           const literal = value.replace(/\$\{[^}]*\}/g, '');
           if (/password|secret|-----BEGIN|AKIA[0-9A-Z]{16}/i.test(literal)) v.push(`${n}: ${e.name} looks like a secret`);
           const locationOrArn = /^(s3:\/\/|redshift-data:|glue:|arn:)/.test(value) || /^\$\{[^}]+\}$/.test(value) || /^\d+$/.test(value);
+          // The one name that is neither: the environment's own CloudWatch namespace (core/metric-names.ts).
+          if (e.name === 'RL_METRICS_NAMESPACE') {
+            if (value !== `redshift-loader/${o.environment}`) v.push(`${n}: RL_METRICS_NAMESPACE = ${value} is not redshift-loader/${o.environment}`);
+            continue;
+          }
           if (!locationOrArn) v.push(`${n}: ${e.name} = ${value} is not a location, an ARN or a number`);
         }
         for (const e of props.environment ?? []) if ((o.unsetJobEnvNames ?? []).includes(e.name)) v.push(`${n}: sets ${e.name}, which the jobs must not get`);
@@ -1220,6 +1231,8 @@ export const RULES: Rule[] = [
       return v;
     },
   },
+  ...EVENT_LOADING_RULES,
+  ...MONITORING_RULES,
 ];
 
 /** Every violation of every rule in one stack, as "RULE-ID: message". */
