@@ -1,6 +1,6 @@
 /**
- * Runs a benchmarked child process to its end: its stdout, wall seconds and peak RSS (getrusage maxrss,
- * every thread, reported by rss-report.mjs on exit). Shared by the benchmark and its input builders.
+ * Runs a benchmarked child process to its end: its stdout, wall seconds, peak RSS and CPU seconds
+ * (getrusage, every thread, reported by rss-report.mjs on exit). Shared by the benchmark and its input builders.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +15,8 @@ export interface Measured {
   stdout: string;
   seconds: number;
   rss: number;
+  /** CPU seconds of the process, user + system, every thread. */
+  cpuSeconds: number;
 }
 
 export async function measure(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measured> {
@@ -34,9 +36,9 @@ export async function measure(args: string[], env: NodeJS.ProcessEnv = {}): Prom
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`${args.join(' ')} failed (${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  const rss = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : NaN;
+  const [rss, cpuSeconds] = existsSync(rssFile) ? readFileSync(rssFile, 'utf8').split(' ').map(Number) : [NaN, NaN];
   rmSync(rssFile, { force: true });
-  return { stdout, seconds, rss };
+  return { stdout, seconds, rss, cpuSeconds };
 }
 
 /** The loader's CLI: the compiled one, as a user runs it, or (tsx) the sources. */

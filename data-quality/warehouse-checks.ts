@@ -75,6 +75,17 @@ function count(v: unknown): number {
   return n;
 }
 
+/**
+ * The first `limit` keys the table holds more than once, in key order: `v0…` (each key column as text),
+ * `n` (how many rows hold it). Rows with a NULL in the key are not compared (SQL's uniqueness). The key
+ * rules here and the cross-shard check of a sharded load (jobs/shards/keys-across-shards.ts) both ask it.
+ */
+export function repeatedKeysQuery(table: string, columns: ColumnContract[], limit: number): string {
+  const cols = columns.map((c) => sqlIdent(c.name));
+  const values = columns.map((c, i) => `${textOf(c, cols[i])} AS v${i}`);
+  return `SELECT ${values.join(', ')}, CAST(COUNT(*) AS VARCHAR(40)) AS n\nFROM ${table}\nWHERE ${notNull(cols)}\nGROUP BY ${cols.join(', ')}\nHAVING COUNT(*) > 1\nORDER BY ${cols.join(', ')}\nLIMIT ${limit}`;
+}
+
 /** The rules as SQL on one stage table. Compiling it checks every rule has an SQL form (ConfigError before any data moves). */
 export class WarehouseChecks {
   readonly stage: string;
@@ -140,9 +151,7 @@ export class WarehouseChecks {
 
   /** Statement 3 of a key rule: the first repeated keys in key order, with how often each appears. */
   keySamplesQuery(j: number): string {
-    const k = this.keyRules[j];
-    const values = k.columns.map((c, i) => `${textOf(c, k.cols[i])} AS v${i}`);
-    return `SELECT ${values.join(', ')}, CAST(COUNT(*) AS VARCHAR(40)) AS n\nFROM ${this.stage}\nWHERE ${notNull(k.cols)}\nGROUP BY ${k.cols.join(', ')}\nHAVING COUNT(*) > 1\nORDER BY ${k.cols.join(', ')}\nLIMIT ${this.keep}`;
+    return repeatedKeysQuery(this.stage, this.keyRules[j].columns, this.keep);
   }
 
   /** Statement 3 of a column rule: the first failing values in value order. */

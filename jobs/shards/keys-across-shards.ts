@@ -8,8 +8,9 @@
  */
 import type { DatasetContract } from '../../datasets/index.ts';
 import { QualityError } from '../../core/errors.ts';
-import { ident } from '../../sql/sql-text.ts';
+import { sqlTable } from '../../core/sql-literal.ts';
 import { keyValueText } from '../../data-quality/rules/unique.ts';
+import { repeatedKeysQuery } from '../../data-quality/warehouse-checks.ts';
 
 /** The key column lists to check: the contract's key first, then every other error-severity unique rule. */
 export function keysToCheck(contract: DatasetContract): string[][] {
@@ -22,10 +23,14 @@ export function keysToCheck(contract: DatasetContract): string[][] {
   return out;
 }
 
+/** The first key the stage holds more than once (the warehouse-mode key rules' own query, limit 1). */
 export function repeatedKeyQuery(contract: DatasetContract, columns: string[]): string {
-  const cols = columns.map((c) => ident(c, 'column'));
-  const stage = `${ident(contract.schema, 'schema')}.${ident(contract.stageTable, 'table')}`;
-  return `SELECT ${cols.map((c, i) => `CAST(${c} AS VARCHAR) AS k${i}`).join(', ')}, COUNT(*) AS n FROM ${stage} WHERE ${cols.map((c) => `${c} IS NOT NULL`).join(' AND ')} GROUP BY ${cols.join(', ')} HAVING COUNT(*) > 1 ORDER BY ${cols.join(', ')} LIMIT 1`;
+  const cols = columns.map((name) => {
+    const c = contract.columns.find((x) => x.name === name);
+    if (!c) throw new Error(`key column ${name} is not a column of ${contract.name}`);
+    return c;
+  });
+  return repeatedKeysQuery(sqlTable(contract.schema, contract.stageTable), cols, 1);
 }
 
 /** Throws QualityError (exit 4) at the first key the staged batch holds more than once. */
@@ -33,7 +38,7 @@ export async function checkKeysAcrossShards(contract: DatasetContract, query: (s
   for (const columns of keysToCheck(contract)) {
     const [row] = await query(repeatedKeyQuery(contract, columns));
     if (!row) continue;
-    const key = keyValueText(columns, columns.map((_, i) => String(row[`k${i}`])));
+    const key = keyValueText(columns, columns.map((_, i) => String(row[`v${i}`])));
     throw new QualityError(
       `key ${key} appears ${String(row.n)} times in the batch, in different shards (each shard alone holds it at most once)`,
       { column: columns.join(', ') },

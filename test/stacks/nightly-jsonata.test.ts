@@ -1,0 +1,115 @@
+// The nightly machine's JSONata, executed (test/stacks/sfn-jsonata.ts runs it with the jsonata library
+// Step Functions uses): the batch date, the per-dataset sizing, the plan pointer, the array size taken
+// from the plan, one shard with --shard 0, and the failure routing. The definitions are the ones
+// `npm run synth` writes for each environment.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { batchDateOf, batchDateShift } from '../../stacks/batch-date.ts';
+import { environments } from '../../stacks/environments.ts';
+import { resources } from './policy/tf.ts';
+import { synthesizedEnvironments } from './support.ts';
+import { execute, TaskFailure, type TaskCall } from './sfn-jsonata.ts';
+
+function definitionOf(env: string): string {
+  const tf = synthesizedEnvironments().get(env);
+  assert.ok(tf, `environment ${env} was not synthesized`);
+  const [machine] = resources(tf, 'aws_sfn_state_machine');
+  assert.ok(machine, `no state machine in ${env}`);
+  return String(machine.attrs.definition);
+}
+
+/** Answers the machine's tasks: Batch jobs succeed; the pointer says `shards` shards. */
+function happyTasks(shards: number, plan = 's3://staging/lineitem/batch=2026-12-01/plan=abc/plan.json') {
+  return (call: TaskCall): unknown => {
+    if (call.resource.endsWith(':s3:getObject')) return { Body: JSON.stringify({ plan, planId: 'abc', shards }) };
+    if (call.resource.endsWith('batch:submitJob.sync')) return { JobId: `job-${call.state}`, Status: 'SUCCEEDED' };
+    if (call.resource.endsWith('sns:publish')) return { MessageId: 'm-1' };
+    throw new Error(`unexpected task ${call.resource}`);
+  };
+}
+
+type Args = { JobName?: string; Parameters?: Record<string, string>; ArrayProperties?: { Size?: unknown }; ContainerOverrides?: { Command?: string[]; ResourceRequirements?: Array<{ Type: string; Value: string }> }; Bucket?: string; Key?: string };
+const argsOf = (calls: TaskCall[], state: string): Args => {
+  const c = calls.find((x) => x.state === state);
+  assert.ok(c, `no call from ${state}`);
+  return c.arguments as Args;
+};
+
+describe('the nightly machine, executed', () => {
+  for (const env of Object.keys(environments)) {
+    const settings = environments[env];
+    const { shiftMs } = batchDateShift(settings.nightly.at, settings.timezone, settings.nightly.batchDateOffsetDays);
+
+    it(`${env}: the batch date from the scheduled time is the one the stack's own computation gives, every day of a year`, async () => {
+      const def = definitionOf(env);
+      for (let day = 0; day < 366; day += 7) {
+        const scheduled = new Date(Date.UTC(2026, 0, 1) + day * 86_400_000 + 2 * 3600_000).toISOString();
+        const r = await execute(def, { dataset: 'supplier', scheduledTime: scheduled }, happyTasks(1));
+        assert.equal(r.variables.batchDate, batchDateOf(scheduled, shiftMs), scheduled);
+      }
+    });
+
+    it(`${env}: an explicit date wins over the schedule; the plan job gets dataset, date, shards and a pointer unique to the execution`, async () => {
+      const r = await execute(definitionOf(env), { dataset: 'supplier', date: '2026-11-30', scheduledTime: '2026-12-02T02:00:00Z' }, happyTasks(1), {
+        Execution: { Name: 'manual-1', StartTime: '2026-12-02T09:00:00Z' },
+      });
+      const plan = argsOf(r.calls, 'SubmitPlan');
+      assert.equal(plan.Parameters?.date, '2026-11-30');
+      assert.equal(plan.Parameters?.dataset, 'supplier');
+      assert.match(plan.Parameters?.pointer ?? '', /^s3:\/\/.+\/plans\/supplier\/manual-1\.json$/);
+      const read = argsOf(r.calls, 'ReadPlan');
+      assert.equal(read.Key, 'plans/supplier/manual-1.json');
+      assert.equal(plan.JobName, 'plan-supplier-2026-11-30');
+    });
+
+    it(`${env}: one shard runs one partition job with --shard 0, then load with the plan`, async () => {
+      const r = await execute(definitionOf(env), { dataset: 'supplier', date: '2026-11-30' }, happyTasks(1, 's3://b/p.json'));
+      assert.deepEqual(r.path, ['BatchDate', 'Sizing', 'SubmitPlan', 'ReadPlan', 'Shards', 'SubmitShard', 'SubmitLoad']);
+      assert.deepEqual(argsOf(r.calls, 'SubmitShard').ContainerOverrides?.Command, ['partition', '--plan', 's3://b/p.json', '--shard', '0']);
+      assert.equal(argsOf(r.calls, 'SubmitLoad').Parameters?.plan, 's3://b/p.json');
+      assert.equal(r.end.type, 'End');
+    });
+
+    it(`${env}: the array size is the plan's shard count (a small batch gets fewer shards than asked)`, async () => {
+      const r = await execute(definitionOf(env), { dataset: 'lineitem', date: '2026-11-30' }, happyTasks(3, 's3://b/l.json'));
+      assert.deepEqual(r.path, ['BatchDate', 'Sizing', 'SubmitPlan', 'ReadPlan', 'Shards', 'SubmitShards', 'SubmitLoad']);
+      const shards = argsOf(r.calls, 'SubmitShards');
+      assert.equal(shards.ArrayProperties?.Size, 3);
+      assert.equal(shards.Parameters?.plan, 's3://b/l.json');
+    });
+
+    it(`${env}: each dataset's shards, vCPU and memory come from the environment data; others get the defaults`, async () => {
+      const def = definitionOf(env);
+      for (const [dataset, want] of Object.entries(settings.batch.datasets ?? {})) {
+        const r = await execute(def, { dataset, date: '2026-11-30' }, happyTasks(2));
+        assert.equal(argsOf(r.calls, 'SubmitPlan').Parameters?.shards, String(want.shards), dataset);
+        const req = argsOf(r.calls, 'SubmitShards').ContainerOverrides?.ResourceRequirements ?? [];
+        if (want.vcpu !== undefined) assert.deepEqual(req.find((x) => x.Type === 'VCPU')?.Value, String(want.vcpu), dataset);
+        if (want.memoryMiB !== undefined) assert.deepEqual(req.find((x) => x.Type === 'MEMORY')?.Value, String(want.memoryMiB), dataset);
+      }
+      const r = await execute(def, { dataset: 'region', date: '2026-11-30' }, happyTasks(1));
+      assert.equal(argsOf(r.calls, 'SubmitPlan').Parameters?.shards, '1');
+      const req = argsOf(r.calls, 'SubmitShard').ContainerOverrides?.ResourceRequirements ?? [];
+      assert.equal(req.find((x) => x.Type === 'VCPU')?.Value, String(settings.batch.run.vcpu));
+      assert.equal(req.find((x) => x.Type === 'MEMORY')?.Value, String(settings.batch.run.memoryMiB));
+    });
+
+    it(`${env}: a job that ran and failed ends in RunFailed (Batch already alerted); a refused submit is alerted here`, async () => {
+      const def = definitionOf(env);
+      const jobFailed = await execute(def, { dataset: 'supplier', date: '2026-11-30' }, (call) => {
+        if (call.state === 'SubmitLoad') throw new TaskFailure('States.TaskFailed', '{"JobId":"j-1","Status":"FAILED","StatusReason":"Essential container in task exited"}');
+        return happyTasks(1)(call);
+      });
+      assert.equal(jobFailed.end.state, 'RunFailed');
+      assert.ok(!jobFailed.calls.some((c) => c.resource.endsWith('sns:publish')), 'no second alert for a job Batch reported');
+      const refused = await execute(def, { dataset: 'supplier', date: '2026-11-30' }, (call) => {
+        if (call.state === 'SubmitPlan') throw new TaskFailure('Batch.ClientException', 'JobQueue does not exist');
+        return happyTasks(1)(call);
+      });
+      assert.equal(refused.end.state, 'NotRun');
+      const alert = refused.calls.find((c) => c.resource.endsWith('sns:publish'));
+      assert.ok(alert, 'alerted');
+      assert.match(String((alert.arguments as { Message: string }).Message), /supplier for 2026-11-30 failed: Batch\.ClientException JobQueue does not exist/);
+    });
+  }
+});
