@@ -64,7 +64,7 @@ describe('the nightly machine, executed', () => {
 
     it(`${env}: one shard runs one partition job with --shard 0, then load with the plan`, async () => {
       const r = await execute(definitionOf(env), { dataset: 'supplier', date: '2026-11-30' }, happyTasks(1, 's3://b/p.json'));
-      assert.deepEqual(r.path, ['BatchDate', 'Sizing', 'SubmitPlan', 'ReadPlan', 'Shards', 'SubmitShard', 'SubmitLoad']);
+      assert.deepEqual(r.path, ['Trigger', 'BatchDate', 'Sizing', 'SubmitPlan', 'ReadPlan', 'Shards', 'SubmitShard', 'SubmitLoad']);
       assert.deepEqual(argsOf(r.calls, 'SubmitShard').ContainerOverrides?.Command, ['partition', '--plan', 's3://b/p.json', '--shard', '0']);
       assert.equal(argsOf(r.calls, 'SubmitLoad').Parameters?.plan, 's3://b/p.json');
       assert.equal(r.end.type, 'End');
@@ -72,7 +72,7 @@ describe('the nightly machine, executed', () => {
 
     it(`${env}: the array size is the plan's shard count (a small batch gets fewer shards than asked)`, async () => {
       const r = await execute(definitionOf(env), { dataset: 'lineitem', date: '2026-11-30' }, happyTasks(3, 's3://b/l.json'));
-      assert.deepEqual(r.path, ['BatchDate', 'Sizing', 'SubmitPlan', 'ReadPlan', 'Shards', 'SubmitShards', 'SubmitLoad']);
+      assert.deepEqual(r.path, ['Trigger', 'BatchDate', 'Sizing', 'SubmitPlan', 'ReadPlan', 'Shards', 'SubmitShards', 'SubmitLoad']);
       const shards = argsOf(r.calls, 'SubmitShards');
       assert.equal(shards.ArrayProperties?.Size, 3);
       assert.equal(shards.Parameters?.plan, 's3://b/l.json');
@@ -92,6 +92,21 @@ describe('the nightly machine, executed', () => {
       const req = argsOf(r.calls, 'SubmitShard').ContainerOverrides?.ResourceRequirements ?? [];
       assert.equal(req.find((x) => x.Type === 'VCPU')?.Value, String(settings.batch.run.vcpu));
       assert.equal(req.find((x) => x.Type === 'MEMORY')?.Value, String(settings.batch.run.memoryMiB));
+    });
+
+    it(`${env}: an S3 event for a completion marker runs that dataset's batch of that date; any other key is refused`, async () => {
+      const def = definitionOf(env);
+      const event = (key: string) => ({ 'detail-type': 'Object Created', source: 'aws.s3', detail: { bucket: { name: 'landing' }, object: { key } } });
+      const r = await execute(def, event('supplier/20261130/_SUCCESS'), happyTasks(1));
+      assert.deepEqual(r.path.slice(0, 3), ['Trigger', 'FromMarker', 'BatchDate']);
+      assert.equal(r.variables.dataset, 'supplier');
+      assert.equal(r.variables.batchDate, '2026-11-30');
+      assert.equal(argsOf(r.calls, 'SubmitPlan').Parameters?.date, '2026-11-30');
+      for (const key of ['supplier/20261130/part-0.parquet', 'supplier/20261330/_SUCCESS', 'supplier/x/20261130/_SUCCESS', 'nobody/20261130/_SUCCESS', 'supplier/2026113/_SUCCESS']) {
+        const refused = await execute(def, event(key), happyTasks(1));
+        assert.deepEqual(refused.end, { state: 'NotABatchMarker', type: 'Fail', error: 'NotABatchMarker' }, key);
+        assert.equal(refused.calls.length, 0, key);
+      }
     });
 
     it(`${env}: a job that ran and failed ends in RunFailed (Batch already alerted); a refused submit is alerted here`, async () => {
