@@ -247,7 +247,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     if (afterMismatches.length) throw new LoadError(`published data does not reconcile with the manifest: ${afterMismatches.join('; ')}`);
     timings.publish = ms(t);
     t = performance.now();
-    report.advice = await runAdvice({ contract, batchDate, runId, quality, manifest, staging: stagingStore, log });
+    report.advice = await runAdvice({ contract, batchDate, runId, quality, manifest, staging: stagingStore, reports: reportStore, reportsUri: locations.reports, log });
     timings.advice = ms(t);
     report.status = 'published';
     return report;
