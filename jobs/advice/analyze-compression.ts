@@ -11,7 +11,7 @@ import { LoadError } from '../../core/errors.ts';
 import { columnDdl, layoutDdl } from '../../sql/storage/advice-ddl.ts';
 import { isDeclarable } from '../../sql/storage/encodings-for-type.ts';
 import type { SizedEncoding } from '../../sql/storage/encoded-size.ts';
-import type { Row } from '../warehouse/index.ts';
+import type { Row, Warehouse } from '../warehouse/index.ts';
 import type { StorageAdvice } from './advice.ts';
 
 /** ANALYZE COMPRESSION reads at least 100,000 rows per slice whatever is asked; this is the minimum COMPROWS. */
@@ -73,4 +73,10 @@ export function withAnalyzeCompression(advice: StorageAdvice, rows: Row[], stage
     ddl,
     bytesSavedPerMillionRows: columns.reduce((s, c) => s + (c.bytesPerMillionNow - c.bytesPerMillionSuggested), 0),
   };
+}
+
+/** Runs ANALYZE COMPRESSION on the history table through the warehouse and re-bases the advice on it. */
+export async function analyzeCompression(wh: Pick<Warehouse, 'query'>, advice: StorageAdvice, stageTable: string): Promise<StorageAdvice> {
+  const rows = await wh.query(analyzeCompressionSql(advice.table));
+  return withAnalyzeCompression(advice, rows, stageTable);
 }

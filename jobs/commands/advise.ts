@@ -6,7 +6,7 @@ import type { QualityReport } from '../../data-quality/index.ts';
 import { storeFor } from '../store/index.ts';
 import { datasetRuns } from '../advice/run-reports.ts';
 import { batchAdvice } from '../advice/batch-advice.ts';
-import { analyzeCompressionSql, withAnalyzeCompression } from '../advice/analyze-compression.ts';
+import { analyzeCompression } from '../advice/analyze-compression.ts';
 import { adviceDdl, adviceSummary, adviceTable } from '../advice/markdown.ts';
 import { openWarehouse, warehouseAdapterFor } from '../warehouse/index.ts';
 import { tablesOf } from '../../sql/ddl.ts';
@@ -43,8 +43,7 @@ export const advise: Command = {
     if (warehouseAdapterFor(locations.warehouse).capabilities.dialect === 'redshift') {
       const wh = await openWarehouse(locations.warehouse, { log });
       try {
-        const rows = await wh.query(analyzeCompressionSql(advice.table));
-        advice = withAnalyzeCompression(advice, rows, tablesOf(contract).stage);
+        advice = await analyzeCompression(wh, advice, tablesOf(contract).stage);
       } finally {
         await wh.close();
       }
