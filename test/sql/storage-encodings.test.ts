@@ -39,7 +39,7 @@ describe('exact byte counts from the encodings\' definitions', () => {
     assert.equal(size('bytedict', v), 3 * (10 + 1) + 1);
     assert.equal(size('runlength', v), (1 + 6) + (1 + 4) + (1 + 6) + (1 + 6));
   });
-  test('RUNLENGTH cuts runs at 255', () => assert.equal(size('runlength', ints(8, Array(600).fill(7))), 3 * (1 + 8)));
+  test('RUNLENGTH cuts runs at 255', () => assert.equal(size('runlength', ints(8, Array<number>(600).fill(7))), 3 * (1 + 8)));
   test('a 1 MB block resets the state: DELTA pays the first value again in the second block', () => {
     const n = 1_100_000;
     const seq = ints(8, Array.from({ length: n }, (_, i) => i));
