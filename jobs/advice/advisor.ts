@@ -52,11 +52,12 @@ export function storageAdvice(i: AdvisorInput): StorageAdvice {
     let narrowTo = narrowerWidth(c, widest);
     const current = encodingFor({ name: c.name, type: c.type, nullable: c.nullable, encoding: c.encoding }, firstSortKey);
     const suggestedType = narrowTo === undefined ? c.type : { kind: 'varchar' as const, bytes: narrowTo };
+    const now = sampleColumnOf(c.type, texts);
     const enc = encodingAdvice({
       type: c.type,
       current,
-      now: sampleColumnOf(c.type, texts),
-      suggested: sampleColumnOf(suggestedType, texts),
+      now,
+      suggested: narrowTo === undefined ? now : sampleColumnOf(suggestedType, texts),
       sampleRows: texts.length,
       firstSortKey: c.name === firstSortKey,
     });

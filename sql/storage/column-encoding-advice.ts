@@ -52,7 +52,8 @@ export function measure(e: SizedEncoding, col: SampleColumn, rows: number): Meas
 }
 
 export function encodingAdvice(i: EncodingAdviceInput): EncodingAdvice {
-  const allowed = encodingsFor(i.type);
+  // LZO is sized only when the column has it now: no contract default uses it and it is never the smallest.
+  const allowed = encodingsFor(i.type).filter((e) => e !== 'lzo' || i.current === 'lzo');
   const measured = allowed.map((e) => measure(e, i.suggested, i.sampleRows));
   if (!Object.hasOwn(ENCODING_SIZERS, i.current)) {
     const n = measure('lzo', i.now, i.sampleRows).bytesPerMillion;
