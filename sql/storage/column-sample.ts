@@ -11,19 +11,51 @@
 import type { RedshiftType } from '../../datasets/contract.ts';
 import { daysFromCivil } from '../../core/temporal.ts';
 
+/**
+ * Only the non-null values are kept (every encoding is sized on them; `nulls` counts the rest). Byte strings
+ * sit in one buffer with their end offsets, not one typed array each: 100,000 rows of SUPPLIER cost 85 MB of
+ * heap as separate arrays.
+ */
 export type SampleColumn =
-  | { kind: 'int'; width: number; values: Array<bigint | null> }
-  | { kind: 'bytes'; /** Fixed width (CHAR, REAL, DOUBLE, BOOLEAN), or null for VARCHAR. */ width: number | null; /** Declared width of a CHAR/VARCHAR (a dictionary entry's size). */ declared: number; values: Array<Uint8Array | null> };
+  | { kind: 'int'; width: number; values: bigint[]; nulls: number }
+  | {
+      kind: 'bytes';
+      /** Fixed width (CHAR, REAL, DOUBLE, BOOLEAN), or null for VARCHAR. */
+      width: number | null;
+      /** Declared width of a CHAR/VARCHAR (a dictionary entry's size). */
+      declared: number;
+      data: Buffer;
+      /** End offset of each value in `data` (value i is data[ends[i-1] .. ends[i]]). */
+      ends: Uint32Array;
+      nulls: number;
+    };
+
+/** How many non-null values a sample column holds. */
+export function valueCount(col: SampleColumn): number {
+  return col.kind === 'int' ? col.values.length : col.ends.length;
+}
+
+/** Value i of a byte column, as a view. */
+export function bytesAt(col: Extract<SampleColumn, { kind: 'bytes' }>, i: number): Buffer {
+  return col.data.subarray(i === 0 ? 0 : col.ends[i - 1], col.ends[i]);
+}
+
+/** A byte column from separate values (tests and small inputs). */
+export function bytesColumn(width: number | null, declared: number, values: ReadonlyArray<Uint8Array | null>): SampleColumn {
+  const present = values.filter((v): v is Uint8Array => v !== null);
+  const ends = new Uint32Array(present.length);
+  let at = 0;
+  present.forEach((v, i) => (ends[i] = at += v.length));
+  return { kind: 'bytes', width, declared, data: Buffer.concat(present), ends, nulls: values.length - present.length };
+}
 
 /** A VARCHAR value's length prefix, in bytes. */
 export const VARCHAR_LENGTH_BYTES = 4;
 
-const utf8 = new TextEncoder();
-
-/** The raw (uncompressed) size of one value. */
-export function rawWidth(col: SampleColumn, v: bigint | Uint8Array): number {
+/** The raw (uncompressed) size of value i. */
+export function rawWidth(col: SampleColumn, i: number): number {
   if (col.kind === 'int') return col.width;
-  return col.width ?? VARCHAR_LENGTH_BYTES + (v as Uint8Array).length;
+  return col.width ?? VARCHAR_LENGTH_BYTES + col.ends[i] - (i === 0 ? 0 : col.ends[i - 1]);
 }
 
 export function integerWidth(type: RedshiftType): number | undefined {
@@ -82,12 +114,19 @@ function fixedBytes(type: RedshiftType, text: string): Uint8Array {
 
 /** A column of canonical texts (null for NULL) as the values Redshift stores. */
 export function sampleColumnOf(type: RedshiftType, texts: ReadonlyArray<string | null>): SampleColumn {
+  const present = texts.filter((t): t is string => t !== null);
+  const nulls = texts.length - present.length;
   const width = integerWidth(type);
-  if (width !== undefined) return { kind: 'int', width, values: texts.map((t) => (t === null ? null : integerOf(type, t))) };
+  if (width !== undefined) return { kind: 'int', width, values: present.map((t) => integerOf(type, t)), nulls };
   if (type.kind === 'varchar' || type.kind === 'char') {
     const declared = type.bytes === 'max' ? 65535 : type.bytes;
-    return { kind: 'bytes', width: type.kind === 'char' ? declared : null, declared, values: texts.map((t) => (t === null ? null : utf8.encode(t))) };
+    const ends = new Uint32Array(present.length);
+    let at = 0;
+    present.forEach((t, i) => (ends[i] = at += Buffer.byteLength(t)));
+    const data = Buffer.allocUnsafe(at);
+    let w = 0;
+    for (const t of present) w += data.write(t, w, 'utf8');
+    return { kind: 'bytes', width: type.kind === 'char' ? declared : null, declared, data, ends, nulls };
   }
-  const fixed = type.kind === 'boolean' ? 1 : type.kind === 'real' ? 4 : 8;
-  return { kind: 'bytes', width: fixed, declared: fixed, values: texts.map((t) => (t === null ? null : fixedBytes(type, t))) };
+  return bytesColumn(type.kind === 'boolean' ? 1 : type.kind === 'real' ? 4 : 8, type.kind === 'boolean' ? 1 : type.kind === 'real' ? 4 : 8, texts.map((t) => (t === null ? null : fixedBytes(type, t))));
 }

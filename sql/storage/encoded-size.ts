@@ -20,7 +20,7 @@
  *   (both are fast LZ77 coders).
  */
 import * as zlib from 'node:zlib';
-import { rawWidth, VARCHAR_LENGTH_BYTES, type SampleColumn } from './column-sample.ts';
+import { bytesAt, rawWidth, valueCount, VARCHAR_LENGTH_BYTES, type SampleColumn } from './column-sample.ts';
 
 export const BLOCK_BYTES = 1_048_576;
 
@@ -32,46 +32,36 @@ export interface EncodingSizer {
   size(col: SampleColumn): number;
 }
 
-type Value = bigint | Uint8Array;
-
-function present(col: SampleColumn): Value[] {
-  return (col.values as Array<Value | null>).filter((v): v is Value => v !== null);
-}
-
 /** Cuts a stream of per-value costs into 1 MB blocks: `start` resets the encoder's per-block state. */
-function blocked(values: Value[], cost: (v: Value, first: boolean) => number, start: () => void): number {
+function blocked(n: number, cost: (i: number, first: boolean) => number, start: () => void): number {
   let total = 0;
   let inBlock = 0;
   start();
-  for (let i = 0; i < values.length; i++) {
-    let c = cost(values[i], inBlock === 0);
+  for (let i = 0; i < n; i++) {
+    let c = cost(i, inBlock === 0);
     if (inBlock > 0 && inBlock + c > BLOCK_BYTES) {
       total += inBlock;
       inBlock = 0;
       start();
-      c = cost(values[i], true);
+      c = cost(i, true);
     }
     inBlock += c;
   }
   return total + inBlock;
 }
 
-function sameValue(a: Value, b: Value): boolean {
-  if (typeof a === 'bigint') return a === b;
-  const y = b as Uint8Array;
-  if (a.length !== y.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== y[i]) return false;
-  return true;
+/** A value's identity for dictionaries and runs: the integer, or the bytes as a latin1 string. */
+function keyAt(col: SampleColumn, i: number): bigint | string {
+  return col.kind === 'int' ? col.values[i] : bytesAt(col, i).toString('latin1');
 }
 
-function keyOf(v: Value): string | bigint {
-  return typeof v === 'bigint' ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1');
+function rawTotal(col: SampleColumn): number {
+  const n = valueCount(col);
+  if (col.kind === 'int') return n * col.width;
+  return col.width === null ? n * VARCHAR_LENGTH_BYTES + col.data.length : n * col.width;
 }
 
-const raw: EncodingSizer = {
-  basis: 'definition',
-  size: (col) => present(col).reduce((s, v) => s + rawWidth(col, v), 0),
-};
+const raw: EncodingSizer = { basis: 'definition', size: rawTotal };
 
 const bytedict: EncodingSizer = {
   basis: 'definition',
@@ -79,15 +69,15 @@ const bytedict: EncodingSizer = {
     const entry = col.kind === 'int' ? col.width : col.declared;
     let dict = new Set<string | bigint>();
     return blocked(
-      present(col),
-      (v) => {
-        const k = keyOf(v);
+      valueCount(col),
+      (i) => {
+        const k = keyAt(col, i);
         if (dict.has(k)) return 1;
         if (dict.size < 256) {
           dict.add(k);
           return entry + 1;
         }
-        return rawWidth(col, v);
+        return rawWidth(col, i);
       },
       () => (dict = new Set()),
     );
@@ -97,18 +87,19 @@ const bytedict: EncodingSizer = {
 const runlength: EncodingSizer = {
   basis: 'definition',
   size(col) {
-    let prev: Value | undefined;
+    let prev: bigint | string | undefined;
     let run = 0;
     return blocked(
-      present(col),
-      (v, first) => {
-        if (!first && prev !== undefined && run < 255 && sameValue(prev, v)) {
+      valueCount(col),
+      (i, first) => {
+        const k = keyAt(col, i);
+        if (!first && prev !== undefined && run < 255 && prev === k) {
           run++;
           return 0;
         }
-        prev = v;
+        prev = k;
         run = 1;
-        return 1 + rawWidth(col, v);
+        return 1 + rawWidth(col, i);
       },
       () => (prev = undefined),
     );
@@ -120,14 +111,15 @@ function delta(limit: bigint, bytes: number): EncodingSizer {
     basis: 'definition',
     size(col) {
       if (col.kind !== 'int') throw new Error('DELTA sizes integers only');
+      const values = col.values;
       let prev: bigint | undefined;
       return blocked(
-        present(col),
-        (v, first) => {
+        values.length,
+        (i, first) => {
           const p = prev;
-          prev = v as bigint;
+          prev = values[i];
           if (first || p === undefined) return 1 + col.width;
-          const d = (v as bigint) - p;
+          const d = values[i] - p;
           return d >= -limit && d <= limit ? bytes : 1 + col.width;
         },
         () => (prev = undefined),
@@ -143,7 +135,7 @@ function mostly(bits: number): EncodingSizer {
     basis: 'definition',
     size(col) {
       if (col.kind !== 'int') throw new Error('MOSTLYn sizes integers only');
-      return present(col).reduce<number>((s, v) => s + ((v as bigint) >= min && (v as bigint) <= max ? bits / 8 : col.width), 0);
+      return col.values.reduce<number>((s, v) => s + (v >= min && v <= max ? bits / 8 : col.width), 0);
     },
   };
 }
@@ -169,7 +161,7 @@ const az64: EncodingSizer = {
   basis: 'estimate',
   size(col) {
     if (col.kind !== 'int') throw new Error('AZ64 sizes integers only');
-    const values = present(col) as bigint[];
+    const values = col.values;
     // Blocks of raw values (1 MB of them) cut into groups; each group packed as values or as differences
     // (the first value then at full width), whichever is smaller.
     const perBlock = Math.floor(BLOCK_BYTES / col.width);
@@ -191,22 +183,23 @@ export function rawBlocks(col: SampleColumn): Buffer[] {
   const blocks: Buffer[] = [];
   let buf = Buffer.alloc(BLOCK_BYTES);
   let at = 0;
-  for (const v of present(col)) {
-    const w = rawWidth(col, v);
+  const n = valueCount(col);
+  for (let i = 0; i < n; i++) {
+    const w = rawWidth(col, i);
     if (at > 0 && at + w > BLOCK_BYTES) {
       blocks.push(buf.subarray(0, at));
       buf = Buffer.alloc(BLOCK_BYTES);
       at = 0;
     }
     if (w > buf.length - at) buf = Buffer.concat([buf.subarray(0, at), Buffer.alloc(w)]);
-    if (typeof v === 'bigint') {
-      for (let i = 0; i < w; i++) buf[at + i] = Number((v >> BigInt(8 * i)) & 0xffn);
-    } else {
-      if (col.kind === 'bytes' && col.width === null) {
-        buf.writeUInt32LE(v.length, at);
-        buf.set(v, at + VARCHAR_LENGTH_BYTES);
-      } else buf.set(v, at);
-    }
+    if (col.kind === 'int') {
+      const v = col.values[i];
+      for (let b = 0; b < w; b++) buf[at + b] = Number((v >> BigInt(8 * b)) & 0xffn);
+    } else if (col.width === null) {
+      const v = bytesAt(col, i);
+      buf.writeUInt32LE(v.length, at);
+      v.copy(buf, at + VARCHAR_LENGTH_BYTES);
+    } else bytesAt(col, i).copy(buf, at);
     at += w;
   }
   if (at > 0) blocks.push(buf.subarray(0, at));

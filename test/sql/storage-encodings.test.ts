@@ -7,14 +7,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { datasets } from '../../datasets/index.ts';
-import { sampleColumnOf, type SampleColumn } from '../../sql/storage/column-sample.ts';
+import { bytesColumn, sampleColumnOf, type SampleColumn } from '../../sql/storage/column-sample.ts';
 import { BLOCK_BYTES, ENCODING_SIZERS, rawBlocks } from '../../sql/storage/encoded-size.ts';
 import { encodingsFor } from '../../sql/storage/encodings-for-type.ts';
 import { encodingAdvice } from '../../sql/storage/column-encoding-advice.ts';
 import { canNarrow, columnDdl, layoutDdl } from '../../sql/storage/advice-ddl.ts';
 import { layoutAdvice } from '../../sql/storage/layout-advice.ts';
 
-const ints = (width: number, values: Array<number | null>): SampleColumn => ({ kind: 'int', width, values: values.map((v) => (v === null ? null : BigInt(v))) });
+const ints = (width: number, values: Array<number | null>): SampleColumn => ({
+  kind: 'int', width, values: values.filter((v) => v !== null).map((v) => BigInt(v)), nulls: values.filter((v) => v === null).length,
+});
+const ints0 = (c: SampleColumn): bigint[] => (c.kind === 'int' ? c.values : []);
 const size = (e: keyof typeof ENCODING_SIZERS, c: SampleColumn): number => ENCODING_SIZERS[e].size(c);
 
 describe('exact byte counts from the encodings\' definitions', () => {
@@ -49,7 +52,7 @@ describe('exact byte counts from the encodings\' definitions', () => {
   test('raw blocks hold at most 1 MB', () => {
     const big = sampleColumnOf({ kind: 'varchar', bytes: 'max' }, ['a'.repeat(60_000), 'b'.repeat(60_000)]);
     assert.deepEqual(rawBlocks(big).map((b) => b.length), [120_008]);
-    const huge: SampleColumn = { kind: 'bytes', width: null, declared: 65535, values: Array.from({ length: 40 }, () => new Uint8Array(60_000)) };
+    const huge = bytesColumn(null, 65535, Array.from({ length: 40 }, () => new Uint8Array(60_000)));
     const blocks = rawBlocks(huge);
     assert.equal(blocks.length, 3);
     assert.ok(blocks.every((b) => b.length <= BLOCK_BYTES));
@@ -63,9 +66,11 @@ describe('exact byte counts from the encodings\' definitions', () => {
 
 describe('canonical text as the stored values', () => {
   test('DECIMAL as its unscaled integer, DATE as days, TIMESTAMP as microseconds', () => {
-    assert.deepEqual(sampleColumnOf({ kind: 'decimal', precision: 12, scale: 2 }, ['-12.30', '0.05', null]).values, [-1230n, 5n, null]);
-    assert.deepEqual(sampleColumnOf({ kind: 'date' }, ['1970-01-02', '2000-03-01']).values, [1n, 11017n]);
-    assert.deepEqual(sampleColumnOf({ kind: 'timestamp' }, ['1970-01-01 00:00:01.5', '1969-12-31 23:59:59']).values, [1_500_000n, -1_000_000n]);
+    const dec = sampleColumnOf({ kind: 'decimal', precision: 12, scale: 2 }, ['-12.30', '0.05', null]);
+    assert.deepEqual(ints0(dec), [-1230n, 5n]);
+    assert.equal(dec.nulls, 1);
+    assert.deepEqual(ints0(sampleColumnOf({ kind: 'date' }, ['1970-01-02', '2000-03-01'])), [1n, 11017n]);
+    assert.deepEqual(ints0(sampleColumnOf({ kind: 'timestamp' }, ['1970-01-01 00:00:01.5', '1969-12-31 23:59:59'])), [1_500_000n, -1_000_000n]);
     assert.equal(sampleColumnOf({ kind: 'decimal', precision: 38, scale: 0 }, ['1']).kind === 'int' && (sampleColumnOf({ kind: 'decimal', precision: 38, scale: 0 }, ['1']) as { width: number }).width, 16);
   });
 });
