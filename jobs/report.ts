@@ -3,6 +3,8 @@ import type { Locations } from './locations.ts';
 import type { IgnoredEntry } from './readers/batch-listing.ts';
 import type { SourceIdentity } from '../core/manifest.ts';
 import { describeIdentity } from './store/identity.ts';
+import type { StorageAdvice } from './advice/advice.ts';
+import { adviceMarkdown } from './advice/markdown.ts';
 
 /** The run report (JSON), written to the reports location for every run, failed or not. */
 export interface RunReport {
@@ -27,6 +29,8 @@ export interface RunReport {
   reports: Partial<Record<'runJson' | 'runMarkdown' | 'runHtml' | 'qualityJson' | 'qualityMarkdown' | 'driftJson' | 'driftMarkdown', string>>;
   error?: string;
   exitCode?: number;
+  /** Storage advice from a sample of the parts and the batch's profile (jobs/advice/); absent when none was computed. */
+  advice?: StorageAdvice;
 }
 
 export function renderRunMarkdown(r: RunReport, table: string): string {
@@ -58,7 +62,7 @@ ${r.checksums ? `- checksums: \`${JSON.stringify(r.checksums)}\`` : ''}
 |---|---|
 ${timings}
 
-${links ? `Reports:\n${links}\n` : ''}`;
+${links ? `Reports:\n${links}\n` : ''}${r.advice ? `\n${adviceMarkdown(r.advice)}` : ''}`;
 }
 
 /** The batch as listed (with identities) and what the folder held besides, in Markdown. */

@@ -43,6 +43,7 @@ import { publishedChecksQuery, publishStatementsFor } from '../sql/write-mode.ts
 import { checkBatchOrder } from './batch-order.ts';
 import { renderDdl } from '../sql/ddl.ts';
 import { formatTimestamp } from '../sql/sql-text.ts';
+import { runAdvice } from './advice/run-advice.ts';
 
 export interface RunOptions {
   contract: DatasetContract;
@@ -252,6 +253,9 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     const afterMismatches = checksumMismatches(contract, after, expected, 'published');
     if (afterMismatches.length) throw new LoadError(`published data does not reconcile with the manifest: ${afterMismatches.join('; ')}`);
     timings.publish = ms(t);
+    t = performance.now();
+    report.advice = await runAdvice({ contract, batchDate, runId, quality, manifest, staging: stagingStore, reports: reportStore, reportsUri: locations.reports, log });
+    timings.advice = ms(t);
     report.status = 'published';
     return report;
   } catch (caught) {

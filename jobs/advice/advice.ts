@@ -20,6 +20,10 @@ export interface ColumnAdvice {
   bytesPerMillionSuggested: number;
   /** One sentence: why (e.g. "widest value 25 bytes in 100000 rows; ZSTD 3.1x smaller than LZO on the sample"). */
   reason: string;
+  /** Optional: every encoding Redshift allows on the type, sized on the sample ('definition': from the documented encoding; 'estimate': a model). */
+  measured?: Array<{ encoding: string; bytesPerMillion: number; basis: 'definition' | 'estimate' }>;
+  /** Optional: the widest value ever seen (UTF-8 bytes) in the batches the advice read, for text columns. */
+  widestBytes?: number;
 }
 
 /** A table-level change: sort key or distribution. */
@@ -42,4 +46,8 @@ export interface StorageAdvice {
   ddl: string[];
   /** Sum over columns of (now − suggested) bytes per million rows. */
   bytesSavedPerMillionRows: number;
+  /** Optional: the batch (date and run) whose sample and profile the advice is based on, and the batches whose widest values bound any narrowing. */
+  basedOn?: { batchDate: string; runId: string; widestFromBatches: string[] };
+  /** Optional: how ZSTD was sized ('zstd', or 'deflate-6 proxy' when this Node has no zstd). */
+  zstdMethod?: string;
 }

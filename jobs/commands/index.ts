@@ -1,4 +1,5 @@
 import type { Command } from './command.ts';
+import { advise } from './advise.ts';
 import { contract } from './contract.ts';
 import { crawl } from './crawl.ts';
 import { ddl } from './ddl.ts';
@@ -15,4 +16,4 @@ import { start } from './start.ts';
 export type { Command, CommandContext } from './command.ts';
 
 /** Every command, in the order `--help` lists them. */
-export const commands: Record<string, Command> = { run, start, plan, partition, load, generate, ddl, setup, crawl, drift, report, contract };
+export const commands: Record<string, Command> = { run, start, plan, partition, load, generate, ddl, setup, crawl, drift, report, advise, contract };
