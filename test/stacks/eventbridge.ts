@@ -79,7 +79,7 @@ export function targetsReached(tf: TfJson, e: S3ObjectCreated): Started[] {
     if (!s3PatternMatches(pattern, e)) continue;
     for (const t of resources(tf, 'aws_cloudwatch_event_target').filter((x) => refersTo(x.attrs.rule, rule))) {
       const transformer = block(t.attrs.input_transformer);
-      const input = transformer ? applyInputTransformer(transformer, e) : t.attrs.input !== undefined ? JSON.parse(text(t.attrs.input)) : e;
+      const input: unknown = transformer ? applyInputTransformer(transformer, e) : t.attrs.input !== undefined ? (JSON.parse(text(t.attrs.input)) as unknown) : e;
       out.push({ rule: text(rule.attrs.name), arn: text(t.attrs.arn), input });
     }
   }
