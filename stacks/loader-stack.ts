@@ -17,7 +17,7 @@ import { Network } from './network.ts';
 import { Orchestration } from './orchestration.ts';
 import { EventLoading } from './event-loading.ts';
 import { Monitoring } from './monitoring.ts';
-import { completionMarkerOf } from '../datasets/index.ts';
+import { markerTableOf } from './marker-key.ts';
 import { Storage } from './storage.ts';
 import { Warehouse } from './warehouse.ts';
 
@@ -126,7 +126,7 @@ export class LoaderStack extends TerraformStack {
       landingBucketName: this.storage.landing.name,
       stateMachineArn: this.orchestration.stateMachine.arn,
       keyArn,
-      markers: Object.fromEntries(datasets.map((d) => [d.name, completionMarkerOf(d)])),
+      markers: markerTableOf(datasets),
     });
     this.monitoring = new Monitoring(this, 'monitoring', ctx, { topicArn: this.alerts.topic.arn, stateMachineArn: this.orchestration.stateMachine.arn, datasets });
 

@@ -15,8 +15,7 @@ import { arn, type StackContext } from './context.ts';
 import type { DatasetSizing } from './dataset-sizing.ts';
 import { defaultSizing, sizingTable } from './dataset-sizing.ts';
 import { allow, policy, trustService } from './iam.ts';
-import { markerKeyCondition, markerKeyInput } from './marker-key.ts';
-import { completionMarkerOf } from '../datasets/index.ts';
+import { markerKeyCondition, markerKeyInput, markerTableOf, type MarkerTable } from './marker-key.ts';
 
 /** `cron(mm hh * * ? *)` for a local HH:MM (the schedule carries the time zone). */
 export function nightlyCron(at: string): string {
@@ -37,8 +36,8 @@ export interface NightlyDefinitionInput {
   /** Shards and shard size per dataset (stacks/dataset-sizing.ts), and for a dataset not in it. */
   sizing: Record<string, DatasetSizing>;
   defaultSizing: DatasetSizing;
-  /** Each dataset's completion marker (contract `completionMarker`): the keys an S3 event may start a run with. */
-  markers: Record<string, string>;
+  /** Each dataset's landing root and completion marker: the keys an event rule may start a run of it with. */
+  markers: MarkerTable;
 }
 
 /** Transient errors of the Batch SubmitJob call (throttling, service errors), not a job that ran and failed. */
@@ -53,10 +52,11 @@ function apiRetry(errors: string[]): object[] {
 
 /**
  * The nightly state machine (JSONata). Input: {"dataset": "...", "scheduledTime": "<ISO time>"} from
- * the schedule, {"dataset": "...", "date": "YYYY-MM-DD"} for a manual run or backfill, or the S3
- * "Object Created" event of a batch's completion marker (stacks/event-loading.ts).
- *   Trigger    — an S3 event: FromMarker derives {dataset, date} from `<dataset>/<YYYYMMDD>/<marker>`
- *                (stacks/marker-key.ts); any other key is refused (NotABatchMarker). Else BatchDate.
+ * the schedule, {"dataset": "...", "date": "YYYY-MM-DD"} for a manual run or backfill, or
+ * {"dataset": "...", "markerKey": "<key>"} from a dataset's marker rule (stacks/event-loading.ts).
+ *   Trigger    — a markerKey: FromMarker derives {dataset, date} from `<that dataset's landing
+ *                root><YYYYMMDD>/<its marker>` (stacks/marker-key.ts); any other key is refused
+ *                (NotABatchMarker). Else BatchDate.
  *   BatchDate  — the batch date: `date` if given, else the UTC date of (scheduledTime, or the
  *                execution's start, minus the synth-time shift), i.e. the intended local date; the
  *                per-dataset sizing table and the plan pointer's key (unique per execution).
@@ -100,16 +100,16 @@ export function nightlyDefinition(i: NightlyDefinitionInput): object {
       Trigger: {
         Type: 'Choice',
         Choices: [
-          { Condition: `{% $exists($states.input.detail) and ${markerKeyCondition(i.markers)} %}`, Next: 'FromMarker' },
-          { Condition: '{% $exists($states.input.detail) %}', Next: 'NotABatchMarker' },
+          { Condition: `{% $exists($states.input.markerKey) and ${markerKeyCondition(i.markers)} %}`, Next: 'FromMarker' },
+          { Condition: '{% $exists($states.input.markerKey) %}', Next: 'NotABatchMarker' },
         ],
         Default: 'BatchDate',
       },
-      FromMarker: { Type: 'Pass', Output: `{% ${markerKeyInput()} %}`, Next: 'BatchDate' },
+      FromMarker: { Type: 'Pass', Output: `{% ${markerKeyInput(i.markers)} %}`, Next: 'BatchDate' },
       NotABatchMarker: {
         Type: 'Fail',
         Error: 'NotABatchMarker',
-        Cause: '{% \'Not <dataset>/<YYYYMMDD>/<completion marker> of a dataset of this stack: \' & $string($states.input.detail.object.key) %}',
+        Cause: "{% 'Not <landing root><YYYYMMDD>/<completion marker> of dataset ' & $string($states.input.dataset) & ': ' & $string($states.input.markerKey) %}",
       },
       BatchDate: {
         Type: 'Pass',
@@ -272,7 +272,7 @@ export class Orchestration extends Construct {
           stagingBucket: deps.stagingBucket,
           sizing: sizingTable(settings, catalog.crawlers.map((c) => c.dataset.name)),
           defaultSizing: defaultSizing(settings),
-          markers: Object.fromEntries(catalog.crawlers.map((c) => [c.dataset.name, completionMarkerOf(c.dataset)])),
+          markers: markerTableOf(catalog.crawlers.map((c) => c.dataset)),
           topicArn: alerts.topic.arn,
           shiftMs: shift.shiftMs,
           // Three steps of at most the run's timeout each, plus time waiting in the queue.

@@ -9,6 +9,7 @@ import { environments } from '../../stacks/environments.ts';
 import { resources } from './policy/tf.ts';
 import { synthesizedEnvironments } from './support.ts';
 import { execute, TaskFailure, type TaskCall } from './sfn-jsonata.ts';
+import { objectCreated, targetsReached } from './eventbridge.ts';
 
 function definitionOf(env: string): string {
   const tf = synthesizedEnvironments().get(env);
@@ -94,19 +95,46 @@ describe('the nightly machine, executed', () => {
       assert.equal(req.find((x) => x.Type === 'MEMORY')?.Value, String(settings.batch.run.memoryMiB));
     });
 
-    it(`${env}: an S3 event for a completion marker runs that dataset's batch of that date; any other key is refused`, async () => {
+    it(`${env}: supplier's marker, through supplier_dim's rule and its input transformer, runs supplier_dim for that date; supplier's rule runs supplier`, async () => {
+      const tf = synthesizedEnvironments().get(env)!;
       const def = definitionOf(env);
-      const event = (key: string) => ({ 'detail-type': 'Object Created', source: 'aws.s3', detail: { bucket: { name: 'landing' }, object: { key } } });
-      const r = await execute(def, event('supplier/20261130/_SUCCESS'), happyTasks(1));
-      assert.deepEqual(r.path.slice(0, 3), ['Trigger', 'FromMarker', 'BatchDate']);
-      assert.equal(r.variables.dataset, 'supplier');
-      assert.equal(r.variables.batchDate, '2026-11-30');
-      assert.equal(argsOf(r.calls, 'SubmitPlan').Parameters?.date, '2026-11-30');
-      for (const key of ['supplier/20261130/part-0.parquet', 'supplier/20261330/_SUCCESS', 'supplier/x/20261130/_SUCCESS', 'nobody/20261130/_SUCCESS', 'supplier/2026113/_SUCCESS']) {
-        const refused = await execute(def, event(key), happyTasks(1));
-        assert.deepEqual(refused.end, { state: 'NotABatchMarker', type: 'Fail', error: 'NotABatchMarker' }, key);
-        assert.equal(refused.calls.length, 0, key);
+      const dimRule = resources(tf, 'aws_cloudwatch_event_rule').find((r) => r.attrs.name === `redshift-loader-${env}-supplier_dim-batch-complete`);
+      assert.ok(dimRule, 'supplier_dim has its own marker rule');
+      const bucket = (JSON.parse(String(dimRule.attrs.event_pattern)) as { detail: { bucket: { name: string[] } } }).detail.bucket.name[0];
+      const reached = targetsReached(tf, objectCreated(bucket, 'supplier/20261130/_SUCCESS'));
+      assert.deepEqual(reached.map((r) => r.rule).sort(), [`redshift-loader-${env}-supplier-batch-complete`, `redshift-loader-${env}-supplier_dim-batch-complete`]);
+      for (const { input } of reached) {
+        const { dataset } = input as { dataset: string };
+        const r = await execute(def, input, happyTasks(1));
+        assert.deepEqual(r.path.slice(0, 3), ['Trigger', 'FromMarker', 'BatchDate'], dataset);
+        assert.equal(r.variables.dataset, dataset);
+        assert.equal(r.variables.batchDate, '2026-11-30');
+        assert.equal(argsOf(r.calls, 'SubmitPlan').Parameters?.dataset, dataset);
+        assert.equal(argsOf(r.calls, 'SubmitPlan').Parameters?.date, '2026-11-30');
       }
+      assert.deepEqual(reached.map((r) => (r.input as { dataset: string }).dataset).sort(), ['supplier', 'supplier_dim']);
+    });
+
+    it(`${env}: a marker key that is not its dataset's root, folder and marker is refused without a job`, async () => {
+      const def = definitionOf(env);
+      const refused: Array<[string, string]> = [
+        ['supplier_dim', 'supplier_dim/20261130/_SUCCESS'],
+        ['supplier_dim', 'lineitem/20261130/_SUCCESS'],
+        ['supplier', 'supplier/20261130/part-0.parquet'],
+        ['supplier', 'supplier/20261330/_SUCCESS'],
+        ['supplier', 'supplier/x/20261130/_SUCCESS'],
+        ['supplier', 'supplier/2026113/_SUCCESS'],
+        ['supplier', 'supplier/20261130/_SUCCESS/x'],
+        ['nobody', 'nobody/20261130/_SUCCESS'],
+        ['__proto__', 'supplier/20261130/_SUCCESS'],
+      ];
+      for (const [dataset, markerKey] of refused) {
+        const r = await execute(def, { dataset, markerKey }, happyTasks(1));
+        assert.deepEqual(r.end, { state: 'NotABatchMarker', type: 'Fail', error: 'NotABatchMarker' }, `${dataset} ${markerKey}`);
+        assert.equal(r.calls.length, 0, markerKey);
+      }
+      const notAString = await execute(def, { dataset: 'supplier', markerKey: 20261130 }, happyTasks(1));
+      assert.equal(notAString.end.state, 'NotABatchMarker');
     });
 
     it(`${env}: a job that ran and failed ends in RunFailed (Batch already alerted); a refused submit is alerted here`, async () => {

@@ -285,20 +285,25 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
   { rule: 'IAM-PRINCIPALS', fault: 'bucket open to "*"', apply: (tf) => editPolicy(find(tf, 'aws_s3_bucket_policy', (a) => text(a.bucket).includes('reports')), 'policy', (s) => s.push({ Sid: 'Open', Effect: 'Allow', Principal: '*', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::x'] })) },
   // --- event-driven loads (issue 14.5)
   { rule: 'EVENT-LOADING', fault: 'the landing bucket sends no events to EventBridge', apply: (tf) => (find(tf, 'aws_s3_bucket_notification', () => true).eventbridge = false) },
-  { rule: 'EVENT-LOADING', fault: 'every object starts a run', apply: (tf) => editMarkerRule(tf, (p) => delete p.detail.object) },
-  { rule: 'EVENT-LOADING', fault: "a prefix match instead of the dataset's marker", apply: (tf) => editMarkerRule(tf, (p) => (p.detail.object = { key: [{ prefix: 'supplier/' }] })) },
-  { rule: 'EVENT-LOADING', fault: 'one dataset has no marker filter', apply: (tf) => editMarkerRule(tf, (p) => (p.detail.object = { key: p.detail.object!.key.filter((k) => !k.wildcard.startsWith('lineitem/')) })) },
-  { rule: 'EVENT-LOADING', fault: 'events of every bucket', apply: (tf) => editMarkerRule(tf, (p) => delete p.detail.bucket) },
-  { rule: 'EVENT-LOADING', fault: 'the target reshapes the event', apply: (tf) => (markerTarget(tf).input = '{"dataset":"supplier"}') },
+  { rule: 'EVENT-LOADING', fault: 'every object starts a run', apply: (tf) => editMarkerRule(tf, 'supplier_dim', (p) => delete p.detail.object) },
+  { rule: 'EVENT-LOADING', fault: "a prefix match instead of the dataset's marker", apply: (tf) => editMarkerRule(tf, 'supplier', (p) => (p.detail.object = { key: [{ prefix: 'supplier/' }] })) },
+  { rule: 'EVENT-LOADING', fault: "supplier_dim's rule keyed by its name, not its landing root", apply: (tf) => editMarkerRule(tf, 'supplier_dim', (p) => (p.detail.object = { key: [{ wildcard: 'supplier_dim/*/_SUCCESS' }] })) },
+  { rule: 'EVENT-LOADING', fault: 'one dataset has no marker rule', apply: (tf) => removeType(tf, 'aws_cloudwatch_event_rule', (a) => a.name === 'redshift-loader-dev-supplier_dim-batch-complete') },
+  { rule: 'EVENT-LOADING', fault: 'events of every bucket', apply: (tf) => editMarkerRule(tf, 'lineitem', (p) => delete p.detail.bucket) },
+  { rule: 'EVENT-LOADING', fault: 'the target sends the whole event', apply: (tf) => delete markerTarget(tf, 'supplier').input_transformer },
+  { rule: 'EVENT-LOADING', fault: "supplier_dim's target starts supplier", apply: (tf) => (objAt(markerTarget(tf, 'supplier_dim'), 'input_transformer').input_template = '{"dataset": "supplier", "markerKey": <key>}') },
+  { rule: 'EVENT-LOADING', fault: 'the key pasted raw into the template', apply: (tf) => (objAt(markerTarget(tf, 'supplier'), 'input_transformer').input_template = '{"dataset": "supplier", "markerKey": "<key>"}') },
   { rule: 'EVENT-LOADING', fault: "the rule's role may start any state machine", apply: (tf) => editPolicy(markerPolicy(tf), 'policy', (s) => (s.find((x) => x.Sid === 'StartNightlyOnMarker')!.Resource = ['arn:aws:states:eu-west-1:123456789012:stateMachine:*'])) },
   { rule: 'EVENT-LOADING', fault: "the rule's role may also submit Batch jobs", apply: (tf) => editPolicy(markerPolicy(tf), 'policy', (s) => s.push({ Sid: 'Submit', Effect: 'Allow', Action: ['batch:SubmitJob'], Resource: ['arn:aws:batch:eu-west-1:123456789012:job-queue/x'] })) },
   { rule: 'EVENT-LOADING', fault: "the role's KMS use not limited to Step Functions", apply: (tf) => editPolicy(markerPolicy(tf), 'policy', (s) => delete s.find((x) => x.Sid === 'UseKeyThroughStates')!.Condition) },
   { rule: 'EVENT-LOADING', fault: "trusted by any EventBridge rule", apply: (tf) => editPolicy(named(tf, 'aws_iam_role', 'redshift-loader-dev-events-batch-complete'), 'assume_role_policy', (s) => delete s[0].Condition!.ArnEquals) },
-  { rule: 'EVENT-LOADING', fault: 'the machine takes any key', apply: (tf) => editMachine(tf, (st) => (objAt(arrAt(st.Trigger, 'Choices'), 0).Condition = '{% $exists($states.input.detail) %}')) },
-  { rule: 'EVENT-LOADING', fault: 'the machine does not check the date folder', apply: (tf) => editMachine(tf, (st) => { const c = objAt(arrAt(st.Trigger, 'Choices'), 0); c.Condition = strAt(c, 'Condition').replace(/\$contains\(\$p\[1\], \/[^/]*\/\) and /, ''); }) },
-  { rule: 'EVENT-LOADING', fault: "the machine accepts another dataset's marker", apply: (tf) => editMachine(tf, (st) => { const c = objAt(arrAt(st.Trigger, 'Choices'), 0); c.Condition = strAt(c, 'Condition').replace('"lineitem":"_SUCCESS"', '"lineitem":"_READY"'); }) },
+  { rule: 'EVENT-LOADING', fault: 'trusted by every rule of the account', apply: (tf) => editPolicy(named(tf, 'aws_iam_role', 'redshift-loader-dev-events-batch-complete'), 'assume_role_policy', (s) => (s[0].Condition!.ArnEquals = { 'aws:SourceArn': 'arn:aws:events:eu-west-1:123456789012:rule/*' })) },
+  { rule: 'EVENT-LOADING', fault: 'the machine takes any key', apply: (tf) => editMachine(tf, (st) => (objAt(arrAt(st.Trigger, 'Choices'), 0).Condition = '{% $exists($states.input.markerKey) %}')) },
+  { rule: 'EVENT-LOADING', fault: 'the machine does not check the date folder', apply: (tf) => editMachine(tf, (st) => { const c = objAt(arrAt(st.Trigger, 'Choices'), 0); c.Condition = strAt(c, 'Condition').replace(/ and \$contains\(\$f, \/[^/]*\/\)/, ''); }) },
+  { rule: 'EVENT-LOADING', fault: "the machine accepts another dataset's marker", apply: (tf) => editMachine(tf, (st) => { const c = objAt(arrAt(st.Trigger, 'Choices'), 0); c.Condition = strAt(c, 'Condition').replace('"lineitem":{"root":"lineitem/","marker":"_SUCCESS"}', '"lineitem":{"root":"lineitem/","marker":"_READY"}'); }) },
+  { rule: 'EVENT-LOADING', fault: 'the machine keys supplier_dim by its name', apply: (tf) => editMachine(tf, (st) => { const c = objAt(arrAt(st.Trigger, 'Choices'), 0); c.Condition = strAt(c, 'Condition').replace('"supplier_dim":{"root":"supplier/"', '"supplier_dim":{"root":"supplier_dim/"'); }) },
   { rule: 'EVENT-LOADING', fault: 'a refused key runs anyway', apply: (tf) => editMachine(tf, (st) => (objAt(arrAt(st.Trigger, 'Choices'), 1).Next = 'BatchDate')) },
-  { rule: 'EVENT-LOADING', fault: 'the date taken as YYYYMMDD', apply: (tf) => editMachine(tf, (st) => (st.FromMarker.Output = "{% ($p := $split($states.input.detail.object.key, '/'); {\"dataset\": $p[0], \"date\": $p[1]}) %}")) },
+  { rule: 'EVENT-LOADING', fault: 'the date taken as YYYYMMDD', apply: (tf) => editMachine(tf, (st) => (st.FromMarker.Output = "{% {\"dataset\": $states.input.dataset, \"date\": $substring($states.input.markerKey, 9, 8)} %}")) },
   // --- CloudWatch alarms and dashboard (issue 15.5)
   { rule: 'METRIC-ALARMS', fault: 'no-publish after 24 hours', apply: (tf) => { const a = alarm(tf, 'supplier-no-publish'); a.evaluation_periods = 24; a.datapoints_to_alarm = 24; } },
   { rule: 'METRIC-ALARMS', fault: 'no-publish on one empty hour', apply: (tf) => (alarm(tf, 'supplier-no-publish').datapoints_to_alarm = 1) },
@@ -325,14 +330,14 @@ const FAULTS: Array<{ rule: string; fault: string; apply(tf: TfJson): void }> = 
 interface MarkerPattern {
   detail: { bucket?: unknown; object?: { key: Array<Record<string, string>> } };
 }
-function editMarkerRule(tf: TfJson, edit: (p: MarkerPattern) => void): void {
-  const r = named(tf, 'aws_cloudwatch_event_rule', 'redshift-loader-dev-batch-complete');
+function editMarkerRule(tf: TfJson, dataset: string, edit: (p: MarkerPattern) => void): void {
+  const r = named(tf, 'aws_cloudwatch_event_rule', `redshift-loader-dev-${dataset}-batch-complete`);
   const p = JSON.parse(strAt(r, 'event_pattern')) as MarkerPattern;
   edit(p);
   r.event_pattern = JSON.stringify(p);
 }
 
-const markerTarget = (tf: TfJson) => find(tf, 'aws_cloudwatch_event_target', (a) => a.target_id === 'nightly-state-machine');
+const markerTarget = (tf: TfJson, dataset: string) => find(tf, 'aws_cloudwatch_event_target', (a) => a.target_id === 'nightly-state-machine' && text(obj(a.input_transformer)?.input_template).includes(`"dataset": "${dataset}"`));
 const markerPolicy = (tf: TfJson) => named(tf, 'aws_iam_role_policy', 'redshift-loader-dev-start-on-marker');
 const alarm = (tf: TfJson, name: string) => find(tf, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === `redshift-loader-dev-${name}`);
 
