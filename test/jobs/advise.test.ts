@@ -107,7 +107,7 @@ for (const engine of ENGINES) {
       if (fx.skip) return t.skip('no PostgreSQL');
       const bad = await runCli(['advise', '--dataset', 'nope', ...where()], { cwd: fx.dir });
       assert.equal(bad.code, 2);
-      assert.deepEqual(humanLines(bad.stderr), ['ConfigError: unknown dataset "nope" — one of: region, nation, supplier, customer, part, partsupp, orders, lineitem']);
+      assert.deepEqual(humanLines(bad.stderr), ['ConfigError: unknown dataset "nope" — one of: region, nation, supplier, supplier_dim, customer, part, partsupp, orders, lineitem']);
       const none = await advise('--date', '2026-01-01');
       assert.equal(none.code, 2);
       assert.equal(humanLines(none.stderr).length, 1);
