@@ -81,6 +81,9 @@ function checkReferences(c: DatasetContract, file: string): void {
   c.sortKey.columns.forEach((k, i) => known(`$.sortKey.columns[${i}]`, k, [c.loadTimestampColumn]));
   c.checksums.sum.forEach((k, i) => known(`$.checksums.sum[${i}]`, k));
   c.checksums.minMax.forEach((k, i) => known(`$.checksums.minMax[${i}]`, k));
+  if (c.retention && c.retention.keepLast === undefined && c.retention.keepMonthlyFirst !== true) {
+    bad('$.retention', 'keeps no batch: set "keepLast" (1 or more) and/or "keepMonthlyFirst": true, or drop retention to keep every batch');
+  }
   c.quality.forEach((r, i) => {
     if ('column' in r) known(`$.quality[${i}].column`, r.column);
     if ('columns' in r) {

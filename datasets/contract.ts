@@ -155,4 +155,16 @@ export interface DatasetContract {
    * on the stage after COPY FORMAT AS PARQUET; needs --strategy parquet). --quality-in and RL_QUALITY_IN win.
    */
   qualityIn?: 'stream' | 'warehouse';
+  /** Which published batches the history keeps (sql/retention.ts); absent: every batch, forever. */
+  retention?: RetentionPolicy;
+}
+
+/**
+ * Retention of a dataset's batches: the last `keepLast` batch dates, and/or the earliest batch date present
+ * in each calendar month. At least one of the two (a contract that keeps nothing is refused). Older batches
+ * are deleted in the publish transaction and their audit rows marked `expired`.
+ */
+export interface RetentionPolicy {
+  keepLast?: number;
+  keepMonthlyFirst?: boolean;
 }

@@ -3,13 +3,16 @@ import type { Locations } from './locations.ts';
 import type { IgnoredEntry } from './readers/batch-listing.ts';
 import type { SourceIdentity } from '../core/manifest.ts';
 import { describeIdentity } from './store/identity.ts';
+import type { SourceChanges } from './source-fingerprint.ts';
+import { batchHistorySection } from './report-batch-history.ts';
 
 /** The run report (JSON), written to the reports location for every run, failed or not. */
 export interface RunReport {
   runId: string;
   dataset: string;
   batchDate: string;
-  status: 'running' | 'published' | 'failed';
+  /** 'already-published': the batch's published copy has the same source fingerprint; nothing was written. */
+  status: 'running' | 'published' | 'failed' | 'already-published';
   startedAt: string;
   finishedAt?: string;
   loadTs: string;
@@ -27,6 +30,14 @@ export interface RunReport {
   reports: Partial<Record<'runJson' | 'runMarkdown' | 'qualityJson' | 'qualityMarkdown' | 'driftJson' | 'driftMarkdown', string>>;
   error?: string;
   exitCode?: number;
+  /** sha256 of the batch's file identities (jobs/source-fingerprint.ts), recorded in the audit row. */
+  sourceFingerprint?: string;
+  /** The batch's copy published before this run (status 'already-published', or reloaded). */
+  previous?: { runId: string; loadTs: string; fingerprint: string | null };
+  /** Reloaded because the source changed: the files that changed, or why they cannot be named. */
+  sourceChanges?: SourceChanges & { unknown?: string };
+  /** What retention expired in this run's publish (contract `retention`). */
+  expired?: { batches: number; rows: number; batchDates: string[] };
 }
 
 export function renderRunMarkdown(r: RunReport, table: string): string {
@@ -42,8 +53,8 @@ export function renderRunMarkdown(r: RunReport, table: string): string {
     .join('\n');
   return `# Run ${r.runId}: ${r.dataset} ${r.batchDate} — ${r.status.toUpperCase()}
 
-${r.status === 'published' ? `Published **${r.rows.published}** rows into \`${table}\` with load_ts \`${r.loadTs}\`.` : `Nothing was published. ${r.error ?? ''}`}
-
+${r.status === 'published' ? `Published **${r.rows.published}** rows into \`${table}\` with load_ts \`${r.loadTs}\`.` : r.status === 'already-published' ? `Already published by run \`${r.previous?.runId}\` (load_ts \`${r.previous?.loadTs}\`) from the same source files: nothing was written.` : `Nothing was published. ${r.error ?? ''}`}
+${batchHistorySection(r)}
 | hand-off | rows |
 |---|---|
 ${hand}

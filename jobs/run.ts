@@ -40,6 +40,9 @@ import {
   stageChecksQuery,
 } from '../sql/load.ts';
 import { renderDdl } from '../sql/ddl.ts';
+import { expiredByRunQuery } from '../sql/retention.ts';
+import { checkPublishedCopy } from './already-published.ts';
+import { describeChanges, sourceFingerprint } from './source-fingerprint.ts';
 import { formatTimestamp } from '../sql/sql-text.ts';
 
 export interface RunOptions {
@@ -73,6 +76,8 @@ export interface RunOptions {
   packageFrom?: (pass: PartitionOptions) => Promise<PartitionResult>;
   /** Runs on the reconciled stage before the publish (`load --plan`: the key's uniqueness across shards). */
   afterStage?: (query: Warehouse['query']) => Promise<void>;
+  /** Load the batch even when its published copy has the same source fingerprint (--force). */
+  force?: boolean;
   /** Opens the warehouse (default: the adapter its URI names); tests wrap it to alter a COPY on purpose. */
   openWarehouse?: (uri: string) => Promise<Warehouse>;
 }
@@ -147,6 +152,21 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     if (wh.dialect === 'postgres') {
       // Local engines are set up on first use; Redshift is set up once per environment by `setup`.
       for (const stmt of renderDdl(contract)) await wh.query(stmt);
+    }
+    // Never do a batch twice (jobs/already-published.ts): reads only, before any other warehouse step.
+    report.sourceFingerprint = sourceFingerprint(files);
+    const source = await checkPublishedCopy({ wh, contract, batchDate, files, fingerprint: report.sourceFingerprint });
+    if (source.kind !== 'new') report.previous = { runId: source.copy.runId, loadTs: source.copy.loadTs, fingerprint: source.copy.fingerprint };
+    if (source.kind === 'same' && !opts.force) {
+      timings.connect = ms(t);
+      report.status = 'already-published';
+      report.rows.published = source.copy.rows ?? undefined;
+      return report;
+    }
+    if (source.kind === 'same') log.info(`batch ${batchDate} is already published from the same source files (run ${source.copy.runId}): loading it again (--force)`);
+    if (source.kind === 'changed') {
+      report.sourceChanges = { ...(source.changes ?? { added: [], removed: [], changed: [] }), ...(source.changesUnknown ? { unknown: source.changesUnknown } : {}) };
+      log.info(`source of batch ${batchDate} changed since run ${source.copy.runId} published it: ${source.changes ? describeChanges(source.changes) : source.changesUnknown!}; loading it again`, { source: locations.source });
     }
     const slices = opts.slices ?? (await wh.slices()) ?? DEFAULT_SLICES;
     timings.connect = ms(t);
@@ -234,7 +254,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
         batchDate,
         loadTs,
         expected,
-        audit: { ...auditFacts(), source_rows: report.rows.source, part_rows: report.rows.parts, manifest_rows: report.rows.manifest, staged_rows: report.rows.staged, manifest_url: manifestUri },
+        audit: { ...auditFacts(), source_fingerprint: report.sourceFingerprint, source_rows: report.rows.source, part_rows: report.rows.parts, manifest_rows: report.rows.manifest, staged_rows: report.rows.staged, manifest_url: manifestUri },
       }),
     );
     published = true;
@@ -244,6 +264,11 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     report.rows.published = Number(after.rows);
     const afterMismatches = checksumMismatches(contract, after, expected, 'published');
     if (afterMismatches.length) throw new LoadError(`published data does not reconcile with the manifest: ${afterMismatches.join('; ')}`);
+    if (contract.retention) {
+      const expired = await warehouse.query(expiredByRunQuery(contract, runId));
+      report.expired = { batches: expired.length, rows: expired.reduce((n, e) => n + Number(e.published_rows ?? 0), 0), batchDates: expired.map((e) => String(e.batch_date)) };
+      if (expired.length) log.info(`retention expired ${report.expired.batches} batch(es) (${report.expired.batchDates.join(', ')}): ${report.expired.rows} rows deleted from ${history}`);
+    }
     timings.publish = ms(t);
     report.status = 'published';
     return report;
@@ -264,6 +289,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
             loadTs,
             message: report.error,
             ...auditFacts(),
+            source_fingerprint: report.sourceFingerprint,
           }),
         ])
         .catch((auditError: Error) => log.warn(`could not record the failure in the audit table: ${auditError.message}`));
