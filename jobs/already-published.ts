@@ -67,7 +67,7 @@ export async function checkPublishedCopy({ wh, contract, batchDate, files, finge
   }
   const [row] = await wh.query(publishedCopyQuery(contract, batchDate));
   if (!row) return { kind: 'new' };
-  const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v as string | number));
+  const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : null);
   const copy: PublishedCopy = {
     runId: String(row.run_id),
     loadTs: String(row.load_ts),
