@@ -16,7 +16,8 @@
  *   7. INSERT history … SELECT stage, with the run's load_ts literal (never CURRENT_TIMESTAMP)
  *   8. guard: history rows with this load_ts = manifest (count, sums, min/max)
  *   9. (contract `retention`) UPDATE audit → 'expired' for batches outside retention   (sql/retention.ts)
- *  10. (contract `retention`) DELETE history rows of the batches just expired (no TRUNCATE)
+ *  10. (contract `retention`) guard: the batches just expired hold exactly their published_rows
+ *  11. (contract `retention`) DELETE history rows of the batches just expired (no TRUNCATE)
  *
  * Invariant: an audit row that is not 'published' ('replaced', 'expired', 'failed') has no history rows
  * left. Steps 4–6 therefore need no "except this run" clause, and a retried publish that reuses its own

@@ -9,7 +9,10 @@
  *   - and always the batch being published (a backfill older than the window is kept until the next run).
  * Every other published batch is expired, in this order:
  *   1. UPDATE audit → 'expired', `expired_by` = this run's id;
- *   2. DELETE the history rows of the load timestamps just expired (DELETE, never TRUNCATE: TRUNCATE
+ *   2. guard: the history rows of those load timestamps number exactly the sum of their audit rows'
+ *      published_rows (else division by zero: the whole publish rolls back), so the rows the report says
+ *      were expired are the rows deleted;
+ *   3. DELETE the history rows of the load timestamps just expired (DELETE, never TRUNCATE: TRUNCATE
  *      commits on Redshift, and this runs inside the publish transaction).
  * So the ledger's invariant holds: an audit row that is not 'published' has no history rows.
  *
@@ -22,7 +25,11 @@ import { tablesOf } from './ddl.ts';
 import { countLiteral, dateLiteral, ident, literal } from './sql-text.ts';
 
 /** What the publish transaction's retention statements are for, in order (for error messages and logs). */
-export const RETENTION_STEPS = ['mark the batches outside retention expired', 'delete the expired batches from history'] as const;
+export const RETENTION_STEPS = [
+  'mark the batches outside retention expired',
+  'guard: the expired batches hold exactly their published rows',
+  'delete the expired batches from history',
+] as const;
 
 /** The policy, checked again here (a contract built in code skips the file checks). */
 export function checkRetention(dataset: string, r: RetentionPolicy): RetentionPolicy {
@@ -61,12 +68,15 @@ export function retentionStatements(contract: DatasetContract, runId: string, ba
   const lt = ident(contract.loadTimestampColumn, 'load timestamp column');
   const dataset = literal(contract.name);
   const run = literal(runId);
+  const expiredNow = `dataset = ${dataset} AND status = 'expired' AND expired_by = ${run}`;
   return [
     `/* ${RETENTION_STEPS[0]} */ UPDATE ${t.audit} SET status = 'expired', expired_by = ${run} ` +
       `WHERE dataset = ${dataset} AND status = 'published' AND batch_date <> ${dateLiteral(batchDate, 'batch date')} ` +
       `AND batch_date NOT IN (${keptBatchDates(contract, r)})`,
-    `/* ${RETENTION_STEPS[1]} */ DELETE FROM ${t.history} WHERE ${lt} IN ` +
-      `(SELECT load_ts FROM ${t.audit} WHERE dataset = ${dataset} AND status = 'expired' AND expired_by = ${run})`,
+    `/* ${RETENTION_STEPS[1]} */ SELECT 1 / (CASE WHEN ` +
+      `(SELECT COUNT(*) FROM ${t.history} WHERE ${lt} IN (SELECT load_ts FROM ${t.audit} WHERE ${expiredNow})) = ` +
+      `(SELECT COALESCE(SUM(published_rows), 0) FROM ${t.audit} WHERE ${expiredNow}) THEN 1 ELSE 0 END) AS expired_ok`,
+    `/* ${RETENTION_STEPS[2]} */ DELETE FROM ${t.history} WHERE ${lt} IN (SELECT load_ts FROM ${t.audit} WHERE ${expiredNow})`,
   ];
 }
 
