@@ -94,6 +94,18 @@ for (const engine of ENGINES) {
       assert.match(String(line.message), /^already published: supplier batch 2026-11-01 is in assignment\.supplier_data /);
       assert.doesNotMatch(again.stderr, /partition|shard 0/i, 'no shard ran');
       assert.deepEqual(await published(fx.warehouse), before, 'nothing written');
+      // `load --plan` honours the same rule: a plan of the unchanged batch, its shards run, then load.
+      const p = await plan('2026-11-01', 2);
+      await shard(p.uri, 0);
+      await shard(p.uri, 1);
+      const l = await load(p.uri);
+      assert.equal(l.code, 0, l.stderr);
+      assert.equal(lastJson(l.stdout).status, 'already-published');
+      assert.match(String(lastJson(l.stdout).message), /^already published: supplier batch 2026-11-01 /);
+      assert.deepEqual(await published(fx.warehouse), before, 'load --plan wrote nothing');
+      const forced = await runCli(['load', '--plan', p.uri, '--warehouse', fx.warehouse, '--json', '--force'], { cwd: fx.dir });
+      assert.equal(forced.code, 0, forced.stderr);
+      assert.equal(lastJson(forced.stdout).status, 'published');
     });
 
     it('a shard run twice writes the same bytes; load refuses a missing shard and a shard of another plan', async (t) => {
