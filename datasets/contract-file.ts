@@ -83,6 +83,12 @@ function checkReferences(c: DatasetContract, file: string): void {
   c.checksums.sum.forEach((k, i) => known(`$.checksums.sum[${i}]`, k));
   c.checksums.minMax.forEach((k, i) => known(`$.checksums.minMax[${i}]`, k));
   checkScd2(c, names, bad);
+  if (c.retention && c.writeMode === 'scd2') {
+    bad('$.retention', 'applies to snapshot and append histories; an scd2 dimension keeps every version: drop "retention" or change "writeMode"');
+  }
+  if (c.retention && c.retention.keepLast === undefined && c.retention.keepMonthlyFirst !== true) {
+    bad('$.retention', 'keeps no batch: set "keepLast" (1 or more) and/or "keepMonthlyFirst": true, or drop retention to keep every batch');
+  }
   c.quality.forEach((r, i) => {
     if ('column' in r) known(`$.quality[${i}].column`, r.column);
     if ('columns' in r) {

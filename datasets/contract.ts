@@ -165,6 +165,18 @@ export interface DatasetContract {
    * (stacks/event-loading.ts). Starts with `_`, so the batch listing ignores it.
    */
   completionMarker?: string;
+  /** Which published batches the history keeps (sql/retention.ts); absent: every batch, forever. */
+  retention?: RetentionPolicy;
+}
+
+/**
+ * Retention of a dataset's batches: the last `keepLast` batch dates, and/or the earliest batch date present
+ * in each calendar month. At least one of the two (a contract that keeps nothing is refused). Older batches
+ * are deleted in the publish transaction and their audit rows marked `expired`.
+ */
+export interface RetentionPolicy {
+  keepLast?: number;
+  keepMonthlyFirst?: boolean;
 }
 
 export type WriteMode = 'snapshot' | 'append' | 'scd2';

@@ -5,13 +5,16 @@ import type { SourceIdentity } from '../core/manifest.ts';
 import { describeIdentity } from './store/identity.ts';
 import type { StorageAdvice } from './advice/advice.ts';
 import { adviceMarkdown } from './advice/markdown.ts';
+import type { SourceChanges } from './source-fingerprint.ts';
+import { batchHistorySection } from './report-batch-history.ts';
 
 /** The run report (JSON), written to the reports location for every run, failed or not. */
 export interface RunReport {
   runId: string;
   dataset: string;
   batchDate: string;
-  status: 'running' | 'published' | 'failed';
+  /** 'already-published': the batch's published copy has the same source fingerprint; nothing was written. */
+  status: 'running' | 'published' | 'failed' | 'already-published';
   startedAt: string;
   finishedAt?: string;
   loadTs: string;
@@ -31,6 +34,14 @@ export interface RunReport {
   exitCode?: number;
   /** Storage advice from a sample of the parts and the batch's profile (jobs/advice/); absent when none was computed. */
   advice?: StorageAdvice;
+  /** sha256 of the batch's file identities (jobs/source-fingerprint.ts), recorded in the audit row. */
+  sourceFingerprint?: string;
+  /** The batch's copy published before this run (status 'already-published', or reloaded). */
+  previous?: { runId: string; loadTs: string; fingerprint: string | null };
+  /** Reloaded because the source changed: the files that changed, or why they cannot be named. */
+  sourceChanges?: SourceChanges & { unknown?: string };
+  /** What retention expired in this run's publish (contract `retention`). */
+  expired?: { batches: number; rows: number; batchDates: string[] };
 }
 
 export function renderRunMarkdown(r: RunReport, table: string): string {
@@ -46,8 +57,8 @@ export function renderRunMarkdown(r: RunReport, table: string): string {
     .join('\n');
   return `# Run ${r.runId}: ${r.dataset} ${r.batchDate} — ${r.status.toUpperCase()}
 
-${r.status === 'published' ? `Published **${r.rows.published}** rows into \`${table}\` with load_ts \`${r.loadTs}\`.` : `Nothing was published. ${r.error ?? ''}`}
-
+${r.status === 'published' ? `Published **${r.rows.published}** rows into \`${table}\` with load_ts \`${r.loadTs}\`.` : r.status === 'already-published' ? `Already published by run \`${r.previous?.runId}\` (load_ts \`${r.previous?.loadTs}\`) from the same source files: nothing was written.` : `Nothing was published. ${r.error ?? ''}`}
+${batchHistorySection(r)}
 | hand-off | rows |
 |---|---|
 ${hand}

@@ -42,6 +42,9 @@ import {
 import { publishedChecksQuery, publishStatementsFor } from '../sql/write-mode.ts';
 import { checkBatchOrder } from './batch-order.ts';
 import { renderDdl } from '../sql/ddl.ts';
+import { expiredByRunQuery } from '../sql/retention.ts';
+import { checkPublishedCopy } from './already-published.ts';
+import { describeChanges, sourceFingerprint } from './source-fingerprint.ts';
 import { formatTimestamp } from '../sql/sql-text.ts';
 import { runAdvice } from './advice/run-advice.ts';
 
@@ -78,6 +81,8 @@ export interface RunOptions {
   afterStage?: (query: Warehouse['query']) => Promise<void>;
   /** `--rebuild-from`: replay an scd2 history from this date (YYYY-MM-DD; jobs/batch-order.ts). */
   rebuildFrom?: string;
+  /** Load the batch even when its published copy has the same source fingerprint (--force). */
+  force?: boolean;
   /** Opens the warehouse (default: the adapter its URI names); tests wrap it to alter a COPY on purpose. */
   openWarehouse?: (uri: string) => Promise<Warehouse>;
 }
@@ -153,6 +158,22 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     if (wh.dialect === 'postgres') {
       // Local engines are set up on first use; Redshift is set up once per environment by `setup`.
       for (const stmt of renderDdl(contract)) await wh.query(stmt);
+    }
+    // Never do a batch twice (jobs/already-published.ts): reads only, before any other warehouse step.
+    report.sourceFingerprint = sourceFingerprint(files);
+    const source = await checkPublishedCopy({ wh, contract, batchDate, files, fingerprint: report.sourceFingerprint });
+    if (source.kind !== 'new') report.previous = { runId: source.copy.runId, loadTs: source.copy.loadTs, fingerprint: source.copy.fingerprint };
+    // A replay (--rebuild-from) rewrites history from its date even when this batch's files are unchanged.
+    if (source.kind === 'same' && !opts.force && opts.rebuildFrom === undefined) {
+      timings.connect = ms(t);
+      report.status = 'already-published';
+      report.rows.published = source.copy.rows ?? undefined;
+      return report;
+    }
+    if (source.kind === 'same') log.info(`batch ${batchDate} is already published from the same source files (run ${source.copy.runId}): loading it again (--force)`);
+    if (source.kind === 'changed') {
+      report.sourceChanges = { ...(source.changes ?? { added: [], removed: [], changed: [] }), ...(source.changesUnknown ? { unknown: source.changesUnknown } : {}) };
+      log.info(`source of batch ${batchDate} changed since run ${source.copy.runId} published it: ${source.changes ? describeChanges(source.changes) : source.changesUnknown!}; loading it again`, { source: locations.source });
     }
     await checkBatchOrder(contract, batchDate, opts.rebuildFrom, (sql) => wh.query(sql));
     const slices = opts.slices ?? (await wh.slices()) ?? DEFAULT_SLICES;
@@ -242,7 +263,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
         batchDate,
         loadTs,
         expected,
-        audit: { ...auditFacts(), source_rows: report.rows.source, part_rows: report.rows.parts, manifest_rows: report.rows.manifest, staged_rows: report.rows.staged, manifest_url: manifestUri },
+        audit: { ...auditFacts(), source_fingerprint: report.sourceFingerprint, source_rows: report.rows.source, part_rows: report.rows.parts, manifest_rows: report.rows.manifest, staged_rows: report.rows.staged, manifest_url: manifestUri },
       }),
     );
     published = true;
@@ -252,6 +273,11 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     report.rows.published = Number(after.rows);
     const afterMismatches = checksumMismatches(contract, after, expected, 'published');
     if (afterMismatches.length) throw new LoadError(`published data does not reconcile with the manifest: ${afterMismatches.join('; ')}`);
+    if (contract.retention) {
+      const expired = await warehouse.query(expiredByRunQuery(contract, runId));
+      report.expired = { batches: expired.length, rows: expired.reduce((n, e) => n + Number(e.published_rows ?? 0), 0), batchDates: expired.map((e) => String(e.batch_date)) };
+      if (expired.length) log.info(`retention expired ${report.expired.batches} batch(es) (${report.expired.batchDates.join(', ')}): ${report.expired.rows} rows deleted from ${history}`);
+    }
     timings.publish = ms(t);
     t = performance.now();
     report.advice = await runAdvice({ contract, batchDate, runId, quality, manifest, staging: stagingStore, reports: reportStore, reportsUri: locations.reports, log });
@@ -275,6 +301,7 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
             loadTs,
             message: report.error,
             ...auditFacts(),
+            source_fingerprint: report.sourceFingerprint,
           }),
         ])
         .catch((auditError: Error) => log.warn(`could not record the failure in the audit table: ${auditError.message}`));

@@ -37,7 +37,7 @@ export const AUDIT_COLUMNS: readonly DdlColumn[] = [
   { name: 'run_id', type: { kind: 'varchar', bytes: 64 }, nullable: false },
   { name: 'dataset', type: { kind: 'varchar', bytes: 128 }, nullable: false },
   { name: 'batch_date', type: { kind: 'date' }, nullable: false },
-  /** 'published' | 'replaced' | 'failed' */
+  /** 'published' | 'replaced' | 'failed' | 'expired' (sql/retention.ts) */
   { name: 'status', type: { kind: 'varchar', bytes: 16 }, nullable: false },
   { name: 'load_ts', type: { kind: 'timestamp' }, nullable: false },
   { name: 'started_at', type: { kind: 'timestamp' }, nullable: true },
@@ -55,6 +55,10 @@ export const AUDIT_COLUMNS: readonly DdlColumn[] = [
   /** JSON: milliseconds per step. */
   { name: 'timings', type: { kind: 'varchar', bytes: 4096 }, nullable: true },
   { name: 'message', type: { kind: 'varchar', bytes: 1024 }, nullable: true },
+  /** sha256 (hex) of the batch's file identities (jobs/source-fingerprint.ts). Added by sql/audit-migration.ts to older tables. */
+  { name: 'source_fingerprint', type: { kind: 'varchar', bytes: 64 }, nullable: true },
+  /** 'expired' rows: the run whose publish expired the batch (sql/retention.ts). */
+  { name: 'expired_by', type: { kind: 'varchar', bytes: 64 }, nullable: true },
 ];
 
 export const AUDIT_SORT_KEY = ['dataset', 'batch_date'] as const;

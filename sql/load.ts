@@ -15,10 +15,15 @@
  *   6. DELETE history rows of every replaced copy of the batch (no TRUNCATE)
  *   7. INSERT history … SELECT stage, with the run's load_ts literal (never CURRENT_TIMESTAMP)
  *   8. guard: history rows with this load_ts = manifest (count, sums, min/max)
+ *   9. (contract `retention`) UPDATE audit → 'expired' for batches outside retention   (sql/retention.ts)
+ *  10. (contract `retention`) guard: the batches just expired hold exactly their published_rows
+ *  11. (contract `retention`) DELETE history rows of the batches just expired (no TRUNCATE)
  *
- * Invariant: an audit row marked 'replaced' has no history rows left. Steps 4–6 therefore need no
- * "except this run" clause, and a retried publish that reuses its own load_ts (e.g. the commit went
- * through but the client never heard back) still ends with exactly one copy.
+ * Invariant: an audit row that is not 'published' ('replaced', 'expired', 'failed') has no history rows
+ * left. Steps 4–6 therefore need no "except this run" clause, and a retried publish that reuses its own
+ * load_ts (e.g. the commit went through but the client never heard back) still ends with exactly one copy.
+ * The published audit row carries the batch's source fingerprint (jobs/source-fingerprint.ts), which the
+ * next run of the batch compares before it writes anything.
  *
  * Guards raise a runtime division by zero: the CASE depends on aggregates, so no planner folds it
  * early. Each guard starts with a comment saying what it guards; adapters quote a failing
@@ -29,6 +34,7 @@ import { ConfigError, LoadError } from '../core/errors.ts';
 import type { Checksums } from '../core/manifest.ts';
 import { columnFigureConditions, columnFigureItems, columnFigureMismatches } from './column-checks.ts';
 import { businessColumns, tablesOf } from './ddl.ts';
+import { retentionStatements } from './retention.ts';
 import {
   checkTimestamp,
   countLiteral,
@@ -193,6 +199,8 @@ export interface PublishAudit {
   timings: Record<string, number>;
   /** Stored as JSON; defaults to the expected checksums. */
   checksums?: Checksums;
+  /** sha256 hex of the batch's file identities (jobs/source-fingerprint.ts). */
+  source_fingerprint?: string;
 }
 
 export interface PublishArgs {
@@ -288,7 +296,16 @@ const AUDIT_INSERT_COLUMNS = [
   'manifest_url',
   'timings',
   'message',
+  'source_fingerprint',
 ] as const;
+
+const FINGERPRINT = /^[0-9a-f]{64}$/;
+
+function fingerprintValue(v: string | undefined): string {
+  if (v === undefined) return 'NULL';
+  if (!FINGERPRINT.test(v)) throw new LoadError(`source fingerprint ${JSON.stringify(v)} is not 64 hex digits`);
+  return literal(v);
+}
 
 /** The publish transaction (see the file comment for the order and why). */
 export function publishStatements(args: PublishArgs): string[] {
@@ -314,6 +331,7 @@ export function publishStatements(args: PublishArgs): string[] {
     `INSERT INTO ${t.history} (${cols.join(', ')}, ${lt})\nSELECT ${cols.join(', ')}, ${loadTs} FROM ${t.stage}`,
     `/* ${PUBLISH_STEPS[7]} */ SELECT 1 / (CASE WHEN ${condition} THEN 1 ELSE 0 END) AS history_ok FROM ${t.history} ` +
       `WHERE ${lt} = ${loadTs}`,
+    ...retentionStatements(contract, args.runId, args.batchDate),
   ];
 }
 
@@ -347,6 +365,7 @@ export function publishedAuditInsert(args: PublishArgs, replacedRows: string, fr
     textValue(audit.manifest_url, 1024, 'the manifest URL'),
     textValue(JSON.stringify(audit.timings ?? {}), 4096, 'the timings JSON'),
     'NULL',
+    fingerprintValue(audit.source_fingerprint),
   ];
   return `INSERT INTO ${t.audit} (${AUDIT_INSERT_COLUMNS.join(', ')})\nSELECT ${values.join(', ')}\nFROM ${from}`;
 }
@@ -368,6 +387,7 @@ export interface FailedAuditArgs {
   manifest_url?: string;
   timings?: Record<string, number>;
   checksums?: Checksums;
+  source_fingerprint?: string;
 }
 
 /** One 'failed' audit row, in a transaction of its own (the load's own transaction rolled back). */
@@ -393,6 +413,7 @@ export function failedAuditStatement(args: FailedAuditArgs): string {
     textValue(args.manifest_url, 1024, 'the manifest URL'),
     args.timings ? textValue(JSON.stringify(args.timings), 4096, 'the timings JSON') : 'NULL',
     literal(truncateUtf8(args.message.replace(/\0/g, ''), 1024)),
+    fingerprintValue(args.source_fingerprint),
   ];
   return `INSERT INTO ${t.audit} (${AUDIT_INSERT_COLUMNS.join(', ')})\nVALUES (${values.join(', ')})`;
 }

@@ -15,9 +15,12 @@
  * The user has no password: Redshift `CREATE USER … PASSWORD DISABLE` (the jobs authenticate through
  * IAM / the Data API). Redshift has no CREATE USER IF NOT EXISTS, so the plan carries the existence
  * query and the CREATE separately; `applySetup` runs the CREATE only when the query finds nobody.
+ * Nor has it ADD COLUMN IF NOT EXISTS: `applySetup` adds the audit columns an older table lacks after
+ * reading the catalog (sql/audit-migration.ts); the script for humans leaves that step out.
  */
 import type { DatasetContract } from '../datasets/contract.ts';
 import { renderDdl, tablesOf } from './ddl.ts';
+import { migrateAudit } from './audit-migration.ts';
 import { loadLockDdl, loadLockGrant } from './load-lock.ts';
 import { literal, userIdent } from './sql-text.ts';
 
@@ -92,11 +95,13 @@ export async function applySetup(
   db: SqlRunner,
   contract: DatasetContract,
   opts: SetupOptions,
-): Promise<{ userCreated: boolean }> {
+): Promise<{ userCreated: boolean; auditColumnsAdded: string[] }> {
   const p = setupPlan(contract, opts);
   for (const s of p.ddl) await db.query(s);
+  // An audit table of an older release gets today's columns (sql/audit-migration.ts).
+  const auditColumnsAdded = await migrateAudit(db, contract);
   const exists = (await db.query(p.userExistsQuery)).length > 0;
   if (!exists) await db.query(p.createUser);
   for (const s of p.grants) await db.query(s);
-  return { userCreated: !exists };
+  return { userCreated: !exists, auditColumnsAdded };
 }

@@ -16,7 +16,7 @@ export async function loadAndSummarize(ctx: CommandContext, planUri: string): Pr
     source: p.source, staging: str(values.staging), reports: str(values.reports), warehouse: str(values.warehouse), catalog: str(values.catalog),
   });
   const { limits } = runNumbers(values);
-  const report = await loadPlan({ planUri, locations, limits, catalogExplicit: str(values.catalog) !== undefined || jobEnv('RL_CATALOG') !== undefined, log, signal: ctx.signal });
+  const report = await loadPlan({ planUri, locations, limits, force: values.force === true, catalogExplicit: str(values.catalog) !== undefined || jobEnv('RL_CATALOG') !== undefined, log, signal: ctx.signal });
   const line = summaryLine(report, `${p.contract.schema}.${p.contract.historyTable}`);
   if (ctx.json) ctx.print(JSON.stringify({ message: line, ...report }));
   else log.info(line);
@@ -25,10 +25,11 @@ export async function loadAndSummarize(ctx: CommandContext, planUri: string): Pr
 
 export const load: Command = {
   summary: 'check every shard manifest of a plan, merge them, then stage, reconcile and publish the batch',
-  usage: 'redshift-loader load --plan URI [--contracts DIR|s3://…] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--json] [--debug]',
+  usage: 'redshift-loader load --plan URI [--contracts DIR|s3://…] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--force] [--json] [--debug]',
   options: {
     plan: { type: 'string' }, contracts: { type: 'string' }, staging: { type: 'string' }, reports: { type: 'string' },
     warehouse: { type: 'string' }, catalog: { type: 'string' }, 'lock-timeout': { type: 'string' }, 'statement-timeout': { type: 'string' },
+    force: { type: 'boolean' },
   },
   stopsOnSignal: true,
   async run(ctx) {

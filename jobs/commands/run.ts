@@ -6,6 +6,7 @@ import { ConfigError } from '../../core/errors.ts';
 import { resolveQualityIn } from '../quality-in.ts';
 import type { RunReport } from '../report.ts';
 import { maxPageBytesFlag } from './max-page-bytes.ts';
+import { alreadyPublishedLine } from '../already-published.ts';
 import { MAX_SHARDS } from './plan.ts';
 import { runSharded } from './run-sharded.ts';
 import { DEFAULT_LOCK_TIMEOUT_S, DEFAULT_STATEMENT_TIMEOUT_S } from '../warehouse/limits.ts';
@@ -21,6 +22,7 @@ export const RUN_OPTIONS = {
   'max-page-bytes': { type: 'string' },
   'lock-timeout': { type: 'string' },
   'statement-timeout': { type: 'string' },
+  force: { type: 'boolean' },
 } as const;
 
 /** `--rebuild-from DATE` (scd2: replay history from DATE; jobs/batch-order.ts), checked as a calendar date. */
@@ -72,6 +74,7 @@ export async function runOnce(ctx: CommandContext, overrides: { date?: string } 
     locations,
     ...numbers,
     catalogExplicit: str(values.catalog) !== undefined || jobEnv('RL_CATALOG') !== undefined,
+    force: values.force === true,
     log,
     signal: ctx.signal,
   });
@@ -108,6 +111,9 @@ export function runNumbers(values: CommandContext['values']) {
 
 /** The line a successful run ends with. */
 export function summaryLine(r: RunReport, table: string): string {
+  if (r.status === 'already-published' && r.previous) {
+    return alreadyPublishedLine(r.dataset, r.batchDate, table, { ...r.previous, manifestUrl: null, rows: r.rows.published ?? null }, r.sourceFingerprint ?? '');
+  }
   return `published ${r.rows.published} rows into ${table} (batch ${r.batchDate}, run ${r.runId}, ${r.files.length} file(s) -> ${r.parts} parts, ${(r.timings.total / 1000).toFixed(1)} s) — report: ${r.reports.runMarkdown}`;
 }
 
@@ -119,7 +125,7 @@ function printSummary(ctx: CommandContext, r: RunReport, table: string): void {
 
 export const run: Command = {
   summary: 'run the nightly job for one batch: drift, quality, partition, stage, publish, report',
-  usage: 'redshift-loader run --dataset NAME [--contracts DIR|s3://…] [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--quality-in stream|warehouse] [--workers N] [--max-page-bytes N] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--shards N] [--rebuild-from YYYY-MM-DD] [--json] [--debug]',
+  usage: 'redshift-loader run --dataset NAME [--contracts DIR|s3://…] [--date YYYY-MM-DD] [--source URI] [--staging URI] [--reports URI] [--warehouse URI] [--catalog URI] [--slices N] [--parts-per-slice N] [--gzip-level 1-9] [--strategy csv|parquet] [--quality-in stream|warehouse] [--workers N] [--max-page-bytes N] [--lock-timeout SECONDS] [--statement-timeout SECONDS] [--force] [--shards N] [--rebuild-from YYYY-MM-DD] [--json] [--debug]',
   options: { ...RUN_OPTIONS, shards: { type: 'string' }, 'rebuild-from': { type: 'string' } },
   run: (ctx) => {
     if (shardsFlag(ctx.values) > 1 && rebuildFromFlag(ctx.values) !== undefined) {

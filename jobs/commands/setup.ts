@@ -17,9 +17,10 @@ export const setup: Command = {
     try {
       // `all`: each contract in load order, one line each (the ETL user is created by the first).
       for (const contract of contracts) {
-        const { userCreated } = await applySetup(wh, contract, { etlUser });
-        const line = `set up ${contract.schema}.${contract.stageTable}, ${contract.schema}.${contract.historyTable} and ${contract.schema}.${contract.auditTable} on ${wh.name}; ETL user ${etlUser} ${userCreated ? 'created' : 'already existed'}, grants applied`;
-        if (json) print(JSON.stringify({ status: 'ok', message: line, userCreated, dataset: contract.name }));
+        const { userCreated, auditColumnsAdded } = await applySetup(wh, contract, { etlUser });
+        const migrated = auditColumnsAdded.length ? `; audit table migrated (added ${auditColumnsAdded.join(', ')})` : '';
+        const line = `set up ${contract.schema}.${contract.stageTable}, ${contract.schema}.${contract.historyTable} and ${contract.schema}.${contract.auditTable} on ${wh.name}; ETL user ${etlUser} ${userCreated ? 'created' : 'already existed'}, grants applied${migrated}`;
+        if (json) print(JSON.stringify({ status: 'ok', message: line, userCreated, auditColumnsAdded, dataset: contract.name }));
         else log.info(line);
       }
     } finally {

@@ -30,6 +30,9 @@ import { warehouseColumnsQuery } from '../../sql/catalog.ts';
 import { emptyStage, historyChecksQuery, previousPublishedRowsQuery, PUBLISH_STEPS, stageChecksQuery } from '../../sql/load.ts';
 import { holderQuery } from '../../sql/load-lock.ts';
 import { applySetup, setupPlan } from '../../sql/setup.ts';
+import { auditColumnsQuery } from '../../sql/audit-migration.ts';
+import { publishedCopyQuery } from '../../sql/published-copy.ts';
+import { expiredByRunQuery, RETENTION_STEPS } from '../../sql/retention.ts';
 import { SHARED_TPCH } from '../support/cli.ts';
 import { freshDatabase, motoEndpoint, pgUrl, requireMoto, requirePostgres } from '../support/services.ts';
 import { COLUMNS, published, referenceRows, type Published } from '../support/supplier.ts';
@@ -114,10 +117,11 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
   }
 
   /** One runBatch; returns its report (or its error) and the statements it sent. */
-  async function run(limits?: { lockTimeoutMs: number; statementTimeoutMs: number }): Promise<{ report?: RunReport; error?: unknown; lines: Line[] }> {
+  async function run(limits?: { lockTimeoutMs: number; statementTimeoutMs: number }, force = true): Promise<{ report?: RunReport; error?: unknown; lines: Line[] }> {
     const from = api!.sent.length;
     try {
-      const report = await runBatch({ contract: supplier, batchDate: BATCH, locations: locations(), limits });
+      // force: every run after the first loads the same files again on purpose (--force); one test leaves it off.
+      const report = await runBatch({ contract: supplier, batchDate: BATCH, locations: locations(), limits, force });
       return { report, lines: linesSince(from) };
     } catch (error) {
       return { error, lines: linesSince(from) };
@@ -128,6 +132,9 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
   function loadPrefix(manifestUri: string): Expect[] {
     const cols = COLUMNS.join(', ');
     return [
+      // Never do a batch twice (jobs/already-published.ts): the audit table's columns, then its published copy.
+      ['E', auditColumnsQuery(supplier)],
+      ['E', publishedCopyQuery(supplier, BATCH)],
       ['E', 'SELECT COUNT(*) AS slices FROM stv_slices'],
       ['E', warehouseColumnsQuery('assignment', 'supplier_data')],
       ['E', previousPublishedRowsQuery(supplier, BATCH)],
@@ -149,15 +156,19 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
   function publishBatch(loadTs: string): Expect[] {
     const ts = esc(`CAST('${loadTs}' AS TIMESTAMP)`);
     return [
-      ['B1/9', SET_TIMEOUT],
-      ['B2/9', 'LOCK assignment.supplier_data, assignment.load_audit, assignment.supplier_stage'],
-      ['B3/9', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[1])} \\*/ SELECT 1 / \\(CASE WHEN COUNT\\(\\*\\) = 10000 AND SUM\\(s_acctbal\\) = [0-9.]+ AND MIN\\(s_suppkey\\) = 1 AND MAX\\(s_suppkey\\) = 10000 AND COUNT\\(s_suppkey\\) = 10000 .* AND SUM\\(OCTET_LENGTH\\(s_comment\\)\\) = [0-9]+ THEN 1 ELSE 0 END\\) AS stage_ok FROM assignment\\.supplier_stage$`)],
-      ['B4/9', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[2])} \\*/ SELECT .* FROM assignment\\.load_audit WHERE dataset = 'supplier' AND load_ts = ${ts} AND batch_date <> `)],
-      ['B5/9', /^UPDATE assignment\.load_audit SET status = 'replaced' WHERE dataset = 'supplier' AND batch_date = CAST\('2026-11-25' AS DATE\) AND status = 'published'$/],
-      ['B6/9', new RegExp(`^INSERT INTO assignment\\.load_audit \\(run_id, .*\\)\\nSELECT '[^']+', 'supplier', CAST\\('2026-11-25' AS DATE\\), 'published', ${ts}, `)],
-      ['B7/9', /^DELETE FROM assignment\.supplier_data WHERE load_ts IN \(SELECT load_ts FROM assignment\.load_audit WHERE .* AND status = 'replaced'\)$/],
-      ['B8/9', new RegExp(`^INSERT INTO assignment\\.supplier_data \\(${COLUMNS.join(', ')}, load_ts\\)\\nSELECT ${COLUMNS.join(', ')}, ${ts} FROM assignment\\.supplier_stage$`)],
-      ['B9/9', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[7])} \\*/ SELECT 1 / \\(CASE WHEN COUNT\\(\\*\\) = 10000 .* AS history_ok FROM assignment\\.supplier_data WHERE load_ts = ${ts}$`)],
+      ['B1/12', SET_TIMEOUT],
+      ['B2/12', 'LOCK assignment.supplier_data, assignment.load_audit, assignment.supplier_stage'],
+      ['B3/12', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[1])} \\*/ SELECT 1 / \\(CASE WHEN COUNT\\(\\*\\) = 10000 AND SUM\\(s_acctbal\\) = [0-9.]+ AND MIN\\(s_suppkey\\) = 1 AND MAX\\(s_suppkey\\) = 10000 AND COUNT\\(s_suppkey\\) = 10000 .* AND SUM\\(OCTET_LENGTH\\(s_comment\\)\\) = [0-9]+ THEN 1 ELSE 0 END\\) AS stage_ok FROM assignment\\.supplier_stage$`)],
+      ['B4/12', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[2])} \\*/ SELECT .* FROM assignment\\.load_audit WHERE dataset = 'supplier' AND load_ts = ${ts} AND batch_date <> `)],
+      ['B5/12', /^UPDATE assignment\.load_audit SET status = 'replaced' WHERE dataset = 'supplier' AND batch_date = CAST\('2026-11-25' AS DATE\) AND status = 'published'$/],
+      ['B6/12', new RegExp(`^INSERT INTO assignment\\.load_audit \\(run_id, .*\\)\\nSELECT '[^']+', 'supplier', CAST\\('2026-11-25' AS DATE\\), 'published', ${ts}, `)],
+      ['B7/12', /^DELETE FROM assignment\.supplier_data WHERE load_ts IN \(SELECT load_ts FROM assignment\.load_audit WHERE .* AND status = 'replaced'\)$/],
+      ['B8/12', new RegExp(`^INSERT INTO assignment\\.supplier_data \\(${COLUMNS.join(', ')}, load_ts\\)\\nSELECT ${COLUMNS.join(', ')}, ${ts} FROM assignment\\.supplier_stage$`)],
+      ['B9/12', new RegExp(`^/\\* ${esc(PUBLISH_STEPS[7])} \\*/ SELECT 1 / \\(CASE WHEN COUNT\\(\\*\\) = 10000 .* AS history_ok FROM assignment\\.supplier_data WHERE load_ts = ${ts}$`)],
+      // supplier's retention (keep the last 7 batches and the first of each month: sql/retention.ts).
+      ['B10/12', new RegExp(`^/\\* ${esc(RETENTION_STEPS[0])} \\*/ UPDATE assignment\\.load_audit SET status = 'expired', expired_by = '[^']+' WHERE dataset = 'supplier' AND status = 'published' AND batch_date <> CAST\\('2026-11-25' AS DATE\\) AND batch_date NOT IN \\(SELECT batch_date FROM .* WHERE newest <= 7 OR in_month = 1\\)$`)],
+      ['B11/12', new RegExp(`^/\\* ${esc(RETENTION_STEPS[1])} \\*/ SELECT 1 / \\(CASE WHEN \\(SELECT COUNT\\(\\*\\) FROM assignment\\.supplier_data WHERE load_ts IN .*\\) = \\(SELECT COALESCE\\(SUM\\(published_rows\\), 0\\) FROM assignment\\.load_audit WHERE .*\\) THEN 1 ELSE 0 END\\) AS expired_ok$`)],
+      ['B12/12', new RegExp(`^/\\* ${esc(RETENTION_STEPS[2])} \\*/ DELETE FROM assignment\\.supplier_data WHERE load_ts IN \\(SELECT load_ts FROM assignment\\.load_audit WHERE dataset = 'supplier' AND status = 'expired' AND expired_by = '[^']+'\\)$`)],
     ];
   }
 
@@ -221,7 +232,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     const plan = setupPlan(supplier, { etlUser: ETL_USER });
     assertLines(
       linesSince(0),
-      [...plan.ddl, plan.userExistsQuery, plan.createUser, ...plan.grants].map((sql): Expect => ['E', sql]),
+      [...plan.ddl, auditColumnsQuery(supplier), plan.userExistsQuery, plan.createUser, ...plan.grants].map((sql): Expect => ['E', sql]),
       'setup',
     );
     assert.ok(api.sent.every((r) => r.input.DbUser === MASTER));
@@ -262,7 +273,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     assert.deepEqual(firstRows.loadTs.map(sameTs), [sameTs(first.loadTs)], 'one load timestamp: the run\'s');
 
     // The statement stream, in order.
-    assertLines(lines, [...loadPrefix(first.manifest!), ...publishBatch(first.loadTs), ['E', historyChecksQuery(supplier, first.loadTs)], RELEASE], 'run 1');
+    assertLines(lines, [...loadPrefix(first.manifest!), ...publishBatch(first.loadTs), ['E', historyChecksQuery(supplier, first.loadTs)], ['E', expiredByRunQuery(supplier, first.runId)], RELEASE], 'run 1');
     assertBatchesLegal();
     assert.equal(api!.sent.slice(mark).filter((r) => r.sqls.some((s) => /^TRUNCATE/.test(s))).map((r) => r.api).join(), 'ExecuteStatement');
 
@@ -295,7 +306,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     assert.ok(manifest.entries.every((e) => e.mandatory === true && e.url.startsWith(`s3://${staging}/`)));
 
     // Results came back page by page: the drift query's 8 columns in pages of 3.
-    const drift = lines[1];
+    const drift = lines[3];
     const pages = api!.stub.commandCalls(GetStatementResultCommand).filter((c) => c.args[0].input.Id === drift.id);
     assert.deepEqual(pages.map((c) => c.args[0].input.NextToken), [undefined, '3', '6']);
   });
@@ -315,7 +326,7 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
       [first.runId, 'replaced', '10000', '0'],
       [report!.runId, 'published', '10000', '10000'],
     ]);
-    assertLines(lines, [...loadPrefix(report!.manifest!), ...publishBatch(report!.loadTs), ['E', historyChecksQuery(supplier, report!.loadTs)], RELEASE], 'run 2');
+    assertLines(lines, [...loadPrefix(report!.manifest!), ...publishBatch(report!.loadTs), ['E', historyChecksQuery(supplier, report!.loadTs)], ['E', expiredByRunQuery(supplier, report!.runId)], RELEASE], 'run 2');
     assertBatchesLegal();
   });
 
@@ -359,24 +370,24 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     assert.equal(tampered, 1);
     assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? String(error)}`);
     assert.equal(error.exitCode, 5);
-    assert.match(error.message, new RegExp(`^statement 2 of 8 failed: ERROR: division by zero — /\\* ${esc(PUBLISH_STEPS[1])} \\*/ SELECT 1`));
+    assert.match(error.message, new RegExp(`^statement 2 of 11 failed: ERROR: division by zero — /\\* ${esc(PUBLISH_STEPS[1])} \\*/ SELECT 1`));
 
     // The publish batch failed at sub-statement 2 on the API too: 1 finished, 2 failed, the rest aborted.
-    const publishId = lines.find((l) => l.at === 'B2/9')!.id.replace(/:2$/, '');
+    const publishId = lines.find((l) => l.at === 'B2/12')!.id.replace(/:2$/, '');
     const d = await describeStatement(publishId);
     assert.equal(d.Status, 'FAILED');
     assert.match(d.Error ?? '', /^Query #3 failed with ERROR: division by zero/, 'the API counts the SET; our message does not');
-    assert.deepEqual(d.SubStatements!.map((s) => s.Status), ['FINISHED', 'FINISHED', 'FAILED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED']);
+    assert.deepEqual(d.SubStatements!.map((s) => s.Status), ['FINISHED', 'FINISHED', 'FAILED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED', 'ABORTED']);
 
     // Sent in order; after the failed publish, one batch writes the failed audit row; no history check.
     const failedAudit = lines.at(-2)!;
-    const loadTs = /CAST\('([0-9 :.-]+)' AS TIMESTAMP\)/.exec(lines.find((l) => l.at === 'B8/9')!.sql)![1];
+    const loadTs = /CAST\('([0-9 :.-]+)' AS TIMESTAMP\)/.exec(lines.find((l) => l.at === 'B8/12')!.sql)![1];
     const manifestUri = /FROM '([^']+)'/.exec(lines.find((l) => l.at === 'B2/3')!.sql)![1];
     assertLines(lines.slice(0, -3), [...loadPrefix(manifestUri), ...publishBatch(loadTs)], 'the failing run');
     assertLines(lines.slice(-3), [['B1/2', SET_TIMEOUT], ['B2/2', /^INSERT INTO assignment\.load_audit /], RELEASE], 'the failed audit row, then the load lock released');
     assert.equal(failedAudit.at, 'B2/2');
     assert.match(failedAudit.sql, /^INSERT INTO assignment\.load_audit \(run_id, .*\)\nVALUES \('[^']+', 'supplier', CAST\('2026-11-25' AS DATE\), 'failed', /);
-    assert.ok(failedAudit.sql.includes('statement 2 of 8 failed: ERROR: division by zero'), 'the audit row carries the one-line error');
+    assert.ok(failedAudit.sql.includes('statement 2 of 11 failed: ERROR: division by zero'), 'the audit row carries the one-line error');
     assertBatchesLegal();
 
     const after = await published(db!.url);
@@ -403,10 +414,10 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     const { error, lines } = outcome;
     assert.ok(error instanceof LoadError, `expected a LoadError, got ${(error as Error)?.stack ?? String(error)}`);
     assert.equal(error.exitCode, 5);
-    assert.match(error.message, new RegExp(`^statement 8 of 8 failed: ERROR: division by zero — /\\* ${esc(PUBLISH_STEPS[7])} \\*/`));
-    const publishId = lines.find((l) => l.at === 'B2/9')!.id.replace(/:2$/, '');
+    assert.match(error.message, new RegExp(`^statement 8 of 11 failed: ERROR: division by zero — /\\* ${esc(PUBLISH_STEPS[7])} \\*/`));
+    const publishId = lines.find((l) => l.at === 'B2/12')!.id.replace(/:2$/, '');
     const d = await describeStatement(publishId);
-    assert.deepEqual(d.SubStatements!.map((s) => s.Status), ['FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FAILED']);
+    assert.deepEqual(d.SubStatements!.map((s) => s.Status), ['FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FAILED', 'ABORTED', 'ABORTED', 'ABORTED']);
     assert.equal(d.SubStatements![7].ResultRows, 10_000, 'the insert ran…');
     const after = await published(db!.url);
     assert.deepEqual(after.rows, before.rows, '…and was rolled back with the delete of the published copy');
@@ -436,5 +447,55 @@ describe('runBatch through the Redshift Data API adapter, every statement execut
     assert.equal(next.error, undefined, (next.error as Error)?.stack);
     assert.equal(next.report!.status, 'published');
     assert.deepEqual((await api!.admin('SELECT run_id FROM assignment.load_lock')).rows, [], 'released at the end');
+  });
+
+  it('a rerun of the same S3 objects (same ETags) is "already published": only the two reads are sent, nothing written', async (t) => {
+    if (skip) return t.skip('no moto or PostgreSQL');
+    const before = await published(db!.url);
+    const { report, error, lines } = await run(undefined, false);
+    assert.equal(error, undefined, (error as Error)?.stack);
+    assert.equal(report!.status, 'already-published');
+    const copy = before.audit.filter((a) => a.status === 'published');
+    assert.equal(copy.length, 1);
+    assert.equal(report!.previous!.runId, copy[0].run_id);
+    assertLines(lines, [['E', auditColumnsQuery(supplier)], ['E', publishedCopyQuery(supplier, BATCH)]], 'already published');
+    assert.ok(lines.every((l) => /^SELECT\b/.test(l.sql)), 'reads only: no stage, no lock, no publish, no audit row');
+    const after = await published(db!.url);
+    assert.deepEqual(after, before, 'history and audit untouched');
+  });
+
+  it("retention in the publish batch: older batches outside 'last 7 + first of each month' expire, the rest stay", async (t) => {
+    if (skip) return t.skip('no moto or PostgreSQL');
+    // Older published batches, as earlier runs would have left them: k history rows each, k = position + 1.
+    const older = ['2026-09-15', '2026-10-01', '2026-10-20', '2026-11-10', '2026-11-11', '2026-11-12', '2026-11-14', '2026-11-16', '2026-11-18', '2026-11-20', '2026-11-22'];
+    for (const [i, date] of older.entries()) {
+      const ts = `${date} 01:00:00`;
+      await api!.admin(
+        `INSERT INTO assignment.supplier_data SELECT ${COLUMNS.join(', ')}, CAST('${ts}' AS TIMESTAMP) FROM assignment.supplier_data ` +
+          `WHERE s_suppkey <= ${i + 1} AND load_ts = (SELECT load_ts FROM assignment.load_audit WHERE status = 'published' AND batch_date = '${BATCH}')`,
+      );
+      await api!.admin(`INSERT INTO assignment.load_audit (run_id, dataset, batch_date, status, load_ts, published_rows) VALUES ('old-${date}', 'supplier', '${date}', 'published', '${ts}', ${i + 1})`);
+    }
+    const { report, error, lines } = await run();
+    assert.equal(error, undefined, (error as Error)?.stack);
+    assert.equal(report!.status, 'published');
+    // Last 7: 11-12 … 11-25; firsts of their months: 09-15, 10-01, 11-10. Out: 10-20 (3 rows) and 11-11 (5 rows).
+    assert.deepEqual(report!.expired, { batches: 2, rows: 8, batchDates: ['2026-10-20', '2026-11-11'] });
+    const publishBatchSize = lines.filter((l) => l.at.endsWith('/12')).length;
+    assert.equal(publishBatchSize, 12, 'the publish with retention is one batch of 12 statements (≤ 40)');
+    assertBatchesLegal();
+    const left = await api!.admin(
+      `SELECT CAST(a.batch_date AS VARCHAR(10)) AS d, a.status, COUNT(h.s_suppkey) AS n FROM assignment.load_audit a
+       LEFT JOIN assignment.supplier_data h ON h.load_ts = a.load_ts
+       WHERE a.status IN ('published', 'expired') GROUP BY a.batch_date, a.status ORDER BY 1`,
+    );
+    assert.deepEqual(
+      left.rows.map((r: Record<string, unknown>) => `${String(r.d)} ${String(r.status)} ${String(r.n)}`),
+      [
+        '2026-09-15 published 1', '2026-10-01 published 2', '2026-10-20 expired 0', '2026-11-10 published 4', '2026-11-11 expired 0',
+        '2026-11-12 published 6', '2026-11-14 published 7', '2026-11-16 published 8', '2026-11-18 published 9', '2026-11-20 published 10',
+        '2026-11-22 published 11', '2026-11-25 published 10000',
+      ],
+    );
   });
 });

@@ -158,7 +158,7 @@ const TS = {
   formats: keys({ parquet: true, csv: true } satisfies Record<SourceLayout['formats'][number], true>),
   distStyles: keys({ key: true, all: true, even: true } satisfies Record<NonNullable<DatasetContract['distStyle']>, true>),
   sortStyles: keys({ compound: true, interleaved: true } satisfies Record<DatasetContract['sortKey']['style'], true>),
-  contractFields: keys({ name: true, description: true, schema: true, stageTable: true, historyTable: true, auditTable: true, columns: true, loadTimestampColumn: true, distStyle: true, distKey: true, sortKey: true, key: true, source: true, checksums: true, drift: true, quality: true, qualityIn: true, writeMode: true, scd2: true, completionMarker: true } satisfies Record<keyof DatasetContract, true>),
+  contractFields: keys({ name: true, description: true, schema: true, stageTable: true, historyTable: true, auditTable: true, columns: true, loadTimestampColumn: true, distStyle: true, distKey: true, sortKey: true, key: true, source: true, checksums: true, drift: true, quality: true, qualityIn: true, writeMode: true, scd2: true, completionMarker: true, retention: true } satisfies Record<keyof DatasetContract, true>),
   columnFields: keys({ name: true, type: true, nullable: true, encoding: true, sourceName: true, description: true, observed: true } satisfies Record<keyof ColumnContract, true>),
   delimitedFields: keys({ delimiter: true, header: true, quote: true, nullMarker: true, trailingDelimiter: true } satisfies Record<keyof DelimitedSourceOptions, true>),
 };

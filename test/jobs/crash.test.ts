@@ -32,7 +32,8 @@ for (const engine of ENGINES) {
 
     it('killed at many moments and rerun, the batch is published exactly once', async (t) => {
       if (fx.skip) return t.skip('no PostgreSQL');
-      const args = ['run', '--dataset', 'supplier', '--date', '2026-11-20', '--source', source, '--warehouse', fx.warehouse];
+      // --force: every rerun loads the same files again (else it is "already published" at once).
+      const args = ['run', '--dataset', 'supplier', '--date', '2026-11-20', '--source', source, '--warehouse', fx.warehouse, '--force'];
       const first = await runCli(args, { cwd: fx.dir }); // creates the warehouse: slower than a nightly run
       assert.equal(first.code, 0, first.stderr);
       const t0 = performance.now();

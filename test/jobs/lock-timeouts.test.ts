@@ -29,6 +29,7 @@ function flags(fx: WarehouseFixture, extra: string[] = []): string[] {
   return [
     'run', '--dataset', 'supplier', '--date', '2026-10-01', '--source', SOURCE,
     '--staging', join(fx.dir, 'staging'), '--reports', join(fx.dir, 'reports'), '--warehouse', fx.warehouse,
+    '--force', // the same files on purpose in every test (else a later run is "already published")
     ...extra,
   ];
 }

@@ -59,7 +59,7 @@ for (const engine of ENGINES) {
     });
     const run = (f: QualityFixture, mode: string, extra: string[] = []) =>
       runCli(['run', '--dataset', 'qw', '--contracts', join(fx.dir, 'contracts'), '--date', f.date, '--source', folders.get(f)!, '--warehouse', fx.warehouse,
-        '--strategy', 'parquet', '--quality-in', mode, ...extra], { cwd: fx.dir });
+        '--strategy', 'parquet', '--quality-in', mode, '--force', ...extra], { cwd: fx.dir }); // --force: both modes load the same files
     /** The reports of a fixture's runs, oldest first. */
     const reports = (f: QualityFixture): Array<{ quality: QualityReport; run: RunReport; markdown: string }> => {
       const at = join(fx.dir, '.local', 'reports', 'qw', `batch=${f.date}`);
@@ -112,7 +112,7 @@ for (const engine of ENGINES) {
       mkdirSync(contracts, { recursive: true });
       writeFileSync(join(contracts, 'qw.json'), JSON.stringify({ ...QW_CONTRACT, qualityIn: 'warehouse' }));
       const f = QUALITY_FIXTURES[0];
-      const base = ['run', '--dataset', 'qw', '--contracts', contracts, '--date', f.date, '--source', folders.get(f)!, '--warehouse', fx.warehouse];
+      const base = ['run', '--dataset', 'qw', '--contracts', contracts, '--date', f.date, '--source', folders.get(f)!, '--warehouse', fx.warehouse, '--force'];
       const viaContract = await runCli([...base, '--strategy', 'parquet'], { cwd: fx.dir });
       assert.equal(viaContract.code, 0, viaContract.stderr);
       assert.equal(reports(f).at(-1)!.run.rows.read, 0, 'the contract asked for the warehouse');

@@ -52,7 +52,8 @@ for (const engine of ENGINES) {
 
     it('a rerun replaces the batch: one copy, audit says published once and replaced before', async (t) => {
       if (fx.skip) return t.skip('no PostgreSQL');
-      const r = await runCli(flags(SOURCES['DuckDB zstd, DECIMAL(12,2)'], ['--json']), { cwd: fx.dir });
+      // The same files as an earlier test: --force loads them again (else "already published", jobs/already-published.ts).
+      const r = await runCli(flags(SOURCES['DuckDB zstd, DECIMAL(12,2)'], ['--json', '--force']), { cwd: fx.dir });
       assert.equal(r.code, 0, r.stderr);
       const summary = parseJson<RunSummary>(lastLine(r.stdout));
       assert.equal(summary.status, 'published');

@@ -73,7 +73,8 @@ for (const engine of ENGINES) {
       if (fx.skip) return t.skip('no PostgreSQL');
       let first: { rows: unknown; checksums: unknown } | undefined;
       for (const n of [1, 3, 8]) {
-        const r = await runCli(['run', ...common(), '--date', '2026-11-01', '--shards', String(n), '--json'], { cwd: fx.dir });
+        // The same files each time: --force loads them again (else "already published").
+        const r = await runCli(['run', ...common(), '--date', '2026-11-01', '--shards', String(n), '--json', ...(n > 1 ? ['--force'] : [])], { cwd: fx.dir });
         assert.equal(r.code, 0, r.stderr);
         const report = lastJson(r.stdout);
         const p = await published(fx.warehouse);
@@ -84,6 +85,27 @@ for (const engine of ENGINES) {
         if (!first) first = got;
         else assert.deepEqual(got, first, `--shards ${n} publishes what --shards 1 does`);
       }
+      // Without --force the same files are "already published": stopped after the plan, before any shard.
+      const before = await published(fx.warehouse);
+      const again = await runCli(['run', ...common(), '--date', '2026-11-01', '--shards', '3', '--json'], { cwd: fx.dir });
+      assert.equal(again.code, 0, again.stderr);
+      const line = lastJson(again.stdout);
+      assert.equal(line.status, 'already-published');
+      assert.match(String(line.message), /^already published: supplier batch 2026-11-01 is in assignment\.supplier_data /);
+      assert.doesNotMatch(again.stderr, /partition|shard 0/i, 'no shard ran');
+      assert.deepEqual(await published(fx.warehouse), before, 'nothing written');
+      // `load --plan` honours the same rule: a plan of the unchanged batch, its shards run, then load.
+      const p = await plan('2026-11-01', 2);
+      await shard(p.uri, 0);
+      await shard(p.uri, 1);
+      const l = await load(p.uri);
+      assert.equal(l.code, 0, l.stderr);
+      assert.equal(lastJson(l.stdout).status, 'already-published');
+      assert.match(String(lastJson(l.stdout).message), /^already published: supplier batch 2026-11-01 /);
+      assert.deepEqual(await published(fx.warehouse), before, 'load --plan wrote nothing');
+      const forced = await runCli(['load', '--plan', p.uri, '--warehouse', fx.warehouse, '--json', '--force'], { cwd: fx.dir });
+      assert.equal(forced.code, 0, forced.stderr);
+      assert.equal(lastJson(forced.stdout).status, 'published');
     });
 
     it('a shard run twice writes the same bytes; load refuses a missing shard and a shard of another plan', async (t) => {

@@ -120,7 +120,8 @@ for (const engine of ENGINES) {
       source = join(dir, 'landing');
       await generateSupplier({ scale: ROWS / 10_000, files: 3, format: 'parquet', outDir: source, rowGroupSize: 5000 });
     });
-    const args = (): string[] => ['run', '--dataset', 'supplier', '--date', DATE, '--source', source, '--warehouse', fx.warehouse];
+    // --force: every run here loads the same files again on purpose (else "already published").
+    const args = (): string[] => ['run', '--dataset', 'supplier', '--date', DATE, '--source', source, '--warehouse', fx.warehouse, '--force'];
     /** The load_ts of the copy published before the signals. */
     let previous: string[] = [];
     const seen = new Set<string>();

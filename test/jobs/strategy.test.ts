@@ -20,7 +20,8 @@ for (const engine of ENGINES) {
     });
 
     const run = (source: string, strategy: string) =>
-      runCli(['run', '--dataset', 'supplier', '--date', '2026-11-10', '--source', source, '--warehouse', fx.warehouse, '--strategy', strategy], { cwd: fx.dir });
+      // --force: each strategy loads the same files again (else the second is "already published").
+      runCli(['run', '--dataset', 'supplier', '--date', '2026-11-10', '--source', source, '--warehouse', fx.warehouse, '--strategy', strategy, '--force'], { cwd: fx.dir });
 
     for (const [label, source, rows] of [
       ['DuckDB zstd DECIMAL(12,2)', join(SHARED_TPCH, 'duckdb-zstd-decimal.parquet'), 10_000],

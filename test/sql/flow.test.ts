@@ -158,7 +158,7 @@ async function flow(t: TestContext, wh: Warehouse, dir: string, etlUser: string)
     assert.ok(err instanceof LoadError);
     assert.equal(err.index, 1);
     assert.match(err.detail, /division by zero/);
-    assert.match(err.message, /statement 2 of 8 failed: division by zero — \/\* guard: the stage holds exactly the manifest rows \*\//);
+    assert.match(err.message, /statement 2 of 11 failed: division by zero — \/\* guard: the stage holds exactly the manifest rows \*\//);
     assert.deepEqual(await snapshot(wh), before);
   });
 

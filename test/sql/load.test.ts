@@ -20,6 +20,7 @@ import {
 } from '../../sql/load.ts';
 import { formatTimestamp } from '../../sql/sql-text.ts';
 import { checkRedshiftTransaction } from '../../sql/transaction.ts';
+import { RETENTION_STEPS } from '../../sql/retention.ts';
 import { parseJson } from '../support/json.ts';
 
 const expected: Checksums = { rows: 10000, sums: { s_acctbal: '45103548.65' }, min: { s_suppkey: '1' }, max: { s_suppkey: '10000' } };
@@ -133,9 +134,12 @@ describe('sql/load: checksums', () => {
 });
 
 describe('sql/load: publish', () => {
-  test('eight statements in the exactly-once order, valid as one Redshift transaction', () => {
+  test('eight statements in the exactly-once order, valid as one Redshift transaction (then retention\'s three)', () => {
     const s = publishStatements(publishArgs());
-    assert.equal(s.length, PUBLISH_STEPS.length);
+    // supplier.json keeps the last 7 batches and the first of each month: sql/retention.ts adds its statements last.
+    assert.equal(s.length, PUBLISH_STEPS.length + RETENTION_STEPS.length);
+    RETENTION_STEPS.forEach((step, i) => assert.ok(s[PUBLISH_STEPS.length + i].startsWith(`/* ${step} */ `), s[PUBLISH_STEPS.length + i]));
+    assert.equal(publishStatements(publishArgs({ contract: { ...supplier, retention: undefined } })).length, PUBLISH_STEPS.length, 'no retention: the eight alone');
     checkRedshiftTransaction(s);
     assert.equal(s[0], 'LOCK assignment.supplier_data, assignment.load_audit, assignment.supplier_stage');
     assert.match(s[1], /SELECT 1 \/ \(CASE WHEN COUNT\(\*\) = 10000 AND SUM\(s_acctbal\) = 45103548\.65 AND MIN\(s_suppkey\) = 1 AND MAX\(s_suppkey\) = 10000 THEN 1 ELSE 0 END\) AS stage_ok FROM assignment\.supplier_stage$/);
@@ -173,7 +177,7 @@ describe('sql/load: publish', () => {
   test('a failed audit row carries the message escaped and cut to 1024 bytes', () => {
     const sql = failedAuditStatement({ contract: supplier, runId: 'r1', batchDate: '2024-01-01', loadTs: '2024-01-02 03:04:05.000000', message: "it's \\ bad" });
     assert.match(sql, /'failed'/);
-    assert.match(sql, /'it''s \\\\ bad'\)$/);
+    assert.match(sql, /'it''s \\\\ bad', NULL\)$/);
     const cut = truncateUtf8('€'.repeat(400), 1024);
     assert.ok(Buffer.byteLength(cut) <= 1024 && cut.endsWith('…'));
   });
