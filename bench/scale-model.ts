@@ -69,26 +69,34 @@ const slices = prod.warehouse.kind === 'provisioned' ? prod.warehouse.nodes * pr
 const nodes = prod.warehouse.kind === 'provisioned' ? prod.warehouse.nodes : 0;
 
 interface Rates {
+  /** CPU seconds of one more row: the slope between the two measured sizes. */
   cpuPerRow: number;
+  /** CPU seconds of a process whatever its rows: the intercept (start-up, workers, listing, footers, the tail). */
+  fixedCpu: number;
   parquetPerRow: number;
   gzipPerRow: number;
-  /** CPU seconds per wall second per core actually achieved by the measured run (≤ 1). */
+  /** CPU seconds per wall second per core achieved by the larger run (≤ 1). */
   efficiency: number;
   measured: TableRates;
 }
 
-function ratesOf(r: ScaleRates, cores: number): { fixedCpu: number; fixedWall: number; tables: Record<string, Rates> } {
-  const fixed = r.tables.nation;
-  if (!fixed) throw new Error('the rates have no NATION run (the per-process fixed cost)');
+export type ModelRates = { fixedCpu: number; fixedWall: number; tables: Record<string, Rates> };
+
+export function ratesOf(r: ScaleRates, cores: number): ModelRates {
+  const fixed = r.tables.nation?.[0];
+  if (!fixed) throw new Error('the rates have no NATION run (the fixed cost of a plan or load task)');
   const tables: Record<string, Rates> = {};
-  for (const [name, t] of Object.entries(r.tables)) {
-    const varCpu = Math.max(0, t.cpuSeconds - fixed.cpuSeconds);
+  for (const [name, sizes] of Object.entries(r.tables)) {
+    const small = sizes[0];
+    const big = sizes[sizes.length - 1];
+    const slope = sizes.length > 1 && big.rows > small.rows ? Math.max(0, (big.cpuSeconds - small.cpuSeconds) / (big.rows - small.rows)) : 0;
     tables[name] = {
-      cpuPerRow: varCpu / t.rows,
-      parquetPerRow: t.parquetBytes / t.rows,
-      gzipPerRow: t.gzipBytes / t.rows,
-      efficiency: Math.min(1, t.cpuSeconds / t.wallSeconds / cores),
-      measured: t,
+      cpuPerRow: slope,
+      fixedCpu: Math.max(fixed.cpuSeconds, small.cpuSeconds - slope * small.rows),
+      parquetPerRow: big.parquetBytes / big.rows,
+      gzipPerRow: big.gzipBytes / big.rows,
+      efficiency: Math.min(1, big.cpuSeconds / big.wallSeconds / cores),
+      measured: sizes,
     };
   }
   return { fixedCpu: fixed.cpuSeconds, fixedWall: fixed.wallSeconds, tables };
@@ -108,7 +116,7 @@ export interface Night {
   dollars: { fargate: number; s3Requests: number; s3Storage: number; stepFunctions: number };
 }
 
-export function night(table: string, sf: number, rates: ReturnType<typeof ratesOf>, stagingDays: number): Night {
+export function night(table: string, sf: number, rates: ModelRates, stagingDays: number): Night {
   const r = rates.tables[table];
   const rows = TPCH_ROWS[table](sf);
   const parquet = rows * r.parquetPerRow;
@@ -116,11 +124,11 @@ export function night(table: string, sf: number, rates: ReturnType<typeof ratesO
   const cpu = rows * r.cpuPerRow;
   // Shards: enough that one shard's CPU fits the target at the measured efficiency; even rows per shard,
   // cut by row group, so no more shards than row groups.
-  const perShardCpu = ASSUME.shardVcpu * r.efficiency * ASSUME.shardTargetMinutes * 60;
+  const perShardCpu = ASSUME.shardVcpu * r.efficiency * ASSUME.shardTargetMinutes * 60 - r.fixedCpu;
   const rowGroups = Math.max(1, Math.ceil(parquet / ASSUME.sourceRowGroupBytes));
   const shards = Math.max(1, Math.min(rowGroups, 10_000, Math.ceil(cpu / perShardCpu)));
-  const shardCpu = cpu / shards + rates.fixedCpu;
-  const shardWall = shardCpu / (ASSUME.shardVcpu * r.efficiency) + 0;
+  const shardCpu = cpu / shards + r.fixedCpu;
+  const shardWall = shardCpu / (ASSUME.shardVcpu * r.efficiency);
   // At most maxVcpus run at once: waves of shards.
   const concurrent = Math.max(1, Math.floor(ASSUME.maxVcpus / ASSUME.shardVcpu));
   const waves = Math.ceil(shards / concurrent);
@@ -179,19 +187,21 @@ export function renderScale(r: ScaleRates): string {
     `Measured (\`${r.command}\`, ${r.measuredAt.slice(0, 16).replace('T', ' ')} UTC, ${r.machine}, load average at the start ${r.loadAverageAtStart.join(' ')}): ` +
       'for each table, about the asked number of rows of our generator\'s Parquet, partitioned by `redshift-loader partition` as a whole process with the quality checks on, median of the rounds.',
     '',
-    '| table | rows measured | Parquet B/row | gzip B/row | CPU µs/row | core use | wall s (spread) | CPU s (spread) | peak RSS |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| table | rows measured | CPU s (spread) | wall s (spread) | peak RSS | Parquet B/row | gzip B/row | CPU µs per extra row | fixed CPU s per process | core use |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const [name, t] of Object.entries(rates.tables)) {
     const m = t.measured;
+    const each = (f: (x: (typeof m)[number]) => string): string => m.map(f).join(' / ');
     out.push(
-      `| ${name} | ${n0(m.rows)} | ${n2(t.parquetPerRow)} | ${n2(t.gzipPerRow)} | ${name === 'nation' || name === 'region' ? '–' : n2(t.cpuPerRow * 1e6)} | ${Math.round(100 * t.efficiency)}% | ${m.wallSeconds.toFixed(2)} (${Math.round(100 * m.wallSpread)}%) | ${m.cpuSeconds.toFixed(2)} (${Math.round(100 * m.cpuSpread)}%) | ${n0(m.peakRssBytes / 2 ** 20)} MiB |`,
+      `| ${name} | ${each((x) => n0(x.rows))} | ${each((x) => `${x.cpuSeconds.toFixed(2)} (${Math.round(100 * x.cpuSpread)}%)`)} | ${each((x) => `${x.wallSeconds.toFixed(2)} (${Math.round(100 * x.wallSpread)}%)`)} | ${each((x) => `${n0(x.peakRssBytes / 2 ** 20)} MiB`)} | ${n2(t.parquetPerRow)} | ${n2(t.gzipPerRow)} | ${m.length > 1 ? n2(t.cpuPerRow * 1e6) : '–'} | ${t.fixedCpu.toFixed(2)} | ${Math.round(100 * t.efficiency)}% |`,
     );
   }
   out.push(
     '',
-    `- CPU µs/row is the run's CPU time (user + system, every thread) less NATION's (${rates.fixedCpu.toFixed(2)} s: the fixed cost of one process — start-up, listing, footers, the tail), over its rows. CPU time is what the model scales: it adds up across shards and moves less than wall time when other work shares the machine. Core use is CPU ÷ (wall × cores): how much of the ${cores} cores the pass kept busy.`,
-    '- Bytes scale linearly with rows (the same generator at every scale factor); real exports differ in compression and row-group size.',
+    `- Two sizes per table (one for NATION and REGION). CPU µs per extra row is the slope between them, the fixed CPU the intercept: what a process costs whatever its rows (start-up, worker threads, listing, footers, the last part's tail). A single size would charge every row with a share of that: at 500k rows it is about half of the CPU. A plan or load task is charged NATION's run (${rates.fixedCpu.toFixed(2)} s CPU, ${rates.fixedWall.toFixed(2)} s wall). CPU time is what the model scales: it adds up across shards and moves less than wall time when other work shares the machine. Core use is CPU ÷ (wall × cores) of the larger run.`,
+    `- Noise: the rounds spread by up to ${Math.round(100 * Math.max(...Object.values(r.tables).flat().map((x) => Math.max(x.cpuSpread, x.wallSpread))))}% on this shared virtual machine, and a slope between two sizes carries the noise of both; read the per-table CPU figures below as ±25%, and re-measure on your own hardware before committing a budget.`,
+    '- Bytes per row are the larger run\'s; they scale linearly with rows (the same generator at every scale factor). Real exports differ in compression and row-group size.',
     '',
     'Assumed (constants at the top of `bench/scale-model.ts`):',
     '',

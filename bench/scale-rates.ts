@@ -3,13 +3,15 @@
  *
  *   npx tsx bench/scale-rates.ts [--rows N] [--rounds R] [--out bench/SCALE-RATES.json]
  *
- * For each table it generates about N rows (our generator's Parquet: 4 files, 100k-row groups, snappy),
- * then runs `redshift-loader partition` on them R times as a whole process with the Batch image's
- * environment, and records per table: rows, Parquet bytes, gzip part bytes, wall seconds, CPU seconds
- * (user + system, every thread) and peak RSS, median of the rounds with the spread. NATION (25 rows) is
- * measured the same way: its run is the per-process fixed cost (start-up, listing, footers, the tail).
- * CPU seconds are what the model scales by (they add up over shards and are less sensitive than wall
- * time to other work on the machine); wall seconds show how well the two cores were used.
+ * For each table it generates about N rows and 4·N rows (our generator's Parquet: 4 files, 100k-row
+ * groups, snappy), then runs `redshift-loader partition` on each R times as a whole process with the
+ * Batch image's environment, and records per size: rows, Parquet bytes, gzip part bytes, wall seconds,
+ * CPU seconds (user + system, every thread) and peak RSS, median of the rounds with the spread. The
+ * model takes the cost of one more row from the slope between the two sizes and a process's fixed cost
+ * from the intercept: a single size would charge every row with a share of start-up, worker spin-up and
+ * the tail, which at 500k rows is about half the CPU. NATION and REGION are measured once (their runs
+ * are nearly all fixed cost). CPU seconds are what the model scales by (they add up over shards and move
+ * less than wall time when other work shares the machine); wall seconds show how well the cores were used.
  */
 import { readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, availableParallelism } from 'node:os';
@@ -47,7 +49,7 @@ const median = (xs: number[]): number => {
 const spread = (xs: number[]): number => (Math.max(...xs) - Math.min(...xs)) / median(xs);
 const folderBytes = (dir: string): number => readdirSync(dir).reduce((s, f) => s + statSync(join(dir, f)).size, 0);
 
-export interface TableRates {
+export interface SizeRates {
   rows: number;
   scale: number;
   parquetBytes: number;
@@ -61,6 +63,9 @@ export interface TableRates {
   rounds: Array<{ wallSeconds: number; cpuSeconds: number }>;
 }
 
+/** The measured sizes of a table, smallest first (one for NATION and REGION, two for the others). */
+export type TableRates = SizeRates[];
+
 export interface ScaleRates {
   command: string;
   measuredAt: string;
@@ -68,6 +73,38 @@ export interface ScaleRates {
   loadAverageAtStart: number[];
   rowsAsked: number;
   tables: Record<string, TableRates>;
+}
+
+async function measureSize(name: string, scale: number, files: number, work: string, roundsWanted: number): Promise<SizeRates> {
+  const src = join(work, `${name}-${scale}`);
+  rmSync(src, { recursive: true, force: true });
+  const g = await measure([...cli(false), 'generate', '--dataset', name, '--scale', String(scale), '--files', String(files), '--row-group', '100000', '--format', 'parquet', '--out', src, '--json']);
+  const rows = (JSON.parse(g.stdout.trim().split('\n').pop()!) as { rows: number }).rows;
+  const out = join(work, `${name}-out`);
+  const rounds: SizeRates['rounds'] = [];
+  let gzipBytes = 0;
+  let parts = 0;
+  let peak = 0;
+  for (let r = 0; r < roundsWanted; r++) {
+    rmSync(out, { recursive: true, force: true });
+    const m = await measure([...cli(false), 'partition', '--dataset', name, '--source', src, '--out', out, '--json'], IMAGE_ENV);
+    const line = m.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status?: string; bytes?: number; parts?: number }).find((l) => l.status === 'ok');
+    if (!line) throw new Error(`partition ${name} wrote no result line`);
+    gzipBytes = line.bytes!;
+    parts = line.parts!;
+    peak = Math.max(peak, m.rss);
+    rounds.push({ wallSeconds: m.seconds, cpuSeconds: m.cpuSeconds });
+  }
+  const wall = rounds.map((x) => x.wallSeconds);
+  const cpu = rounds.map((x) => x.cpuSeconds);
+  const parquetBytes = folderBytes(src);
+  rmSync(out, { recursive: true, force: true });
+  rmSync(src, { recursive: true, force: true });
+  console.log(`${name}: ${rows} rows, wall ${median(wall).toFixed(2)} s, CPU ${median(cpu).toFixed(2)} s (spread ${(100 * spread(cpu)).toFixed(0)}%)`);
+  return {
+    rows, scale, parquetBytes, gzipBytes, parts,
+    wallSeconds: median(wall), cpuSeconds: median(cpu), wallSpread: spread(wall), cpuSpread: spread(cpu), peakRssBytes: peak, rounds,
+  };
 }
 
 async function main(): Promise<void> {
@@ -84,37 +121,13 @@ async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   for (const name of tpchTableNames()) {
     const t = tpchTable(name);
-    // Fixed-size tables (NATION, REGION) at scale 1; the others at the scale that gives about N rows.
-    const scale = t.fixedRows !== undefined ? 1 : Math.max(0.0001, Math.round((a.rows / TPCH_ROWS[name](1)) * 10_000) / 10_000);
-    const src = join(work, `${name}-${scale}`);
-    rmSync(src, { recursive: true, force: true });
-    const files = t.fixedRows !== undefined ? 1 : 4;
-    const g = await measure([...cli(false), 'generate', '--dataset', name, '--scale', String(scale), '--files', String(files), '--row-group', '100000', '--format', 'parquet', '--out', src, '--json']);
-    const rows = (JSON.parse(g.stdout.trim().split('\n').pop()!) as { rows: number }).rows;
-    const out = join(work, `${name}-out`);
-    const rounds: TableRates['rounds'] = [];
-    let gzipBytes = 0;
-    let parts = 0;
-    let peak = 0;
-    for (let r = 0; r < a.rounds; r++) {
-      rmSync(out, { recursive: true, force: true });
-      const m = await measure([...cli(false), 'partition', '--dataset', name, '--source', src, '--out', out, '--json'], IMAGE_ENV);
-      const line = m.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status?: string; bytes?: number; parts?: number }).find((l) => l.status === 'ok');
-      if (!line) throw new Error(`partition ${name} wrote no result line`);
-      gzipBytes = line.bytes!;
-      parts = line.parts!;
-      peak = Math.max(peak, m.rss);
-      rounds.push({ wallSeconds: m.seconds, cpuSeconds: m.cpuSeconds });
+    const sizes = t.fixedRows !== undefined ? [a.rows] : [a.rows, 4 * a.rows];
+    result.tables[name] = [];
+    for (const asked of sizes) {
+      // Fixed-size tables (NATION, REGION) at scale 1; the others at the scale that gives about `asked` rows.
+      const scale = t.fixedRows !== undefined ? 1 : Math.max(0.0001, Math.round((asked / TPCH_ROWS[name](1)) * 10_000) / 10_000);
+      result.tables[name].push(await measureSize(name, scale, t.fixedRows !== undefined ? 1 : 4, work, a.rounds));
     }
-    const wall = rounds.map((x) => x.wallSeconds);
-    const cpu = rounds.map((x) => x.cpuSeconds);
-    result.tables[name] = {
-      rows, scale, parquetBytes: folderBytes(src), gzipBytes, parts,
-      wallSeconds: median(wall), cpuSeconds: median(cpu), wallSpread: spread(wall), cpuSpread: spread(cpu), peakRssBytes: peak, rounds,
-    };
-    console.log(`${name}: ${rows} rows, wall ${median(wall).toFixed(2)} s, CPU ${median(cpu).toFixed(2)} s (spread ${(100 * spread(cpu)).toFixed(0)}%)`);
-    rmSync(out, { recursive: true, force: true });
-    rmSync(src, { recursive: true, force: true });
   }
   writeFileSync(a.out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`wrote ${a.out.replace(`${ROOT}/`, '')}`);

@@ -15,12 +15,12 @@ import type { Readable } from 'node:stream';
 import { QualityError } from '../../core/errors.ts';
 import type { ColumnBatch } from '../../core/values.ts';
 import {
-  bytesOf, checkOptions, fieldCountError, firstInvalidUtf8, looseUtf8, RecordParser, strictUtf8, wholeCharsLength,
+  bytesOf, checkOptions, DELIMITED_BATCH_ROWS, fieldCountError, firstInvalidUtf8, looseUtf8, RecordParser, strictUtf8, wholeCharsLength,
   type DelimitedReadOptions,
 } from './delimited.ts';
 
 /** Lines per range: readDelimitedBatches' batch, so both readers cut a file into the same units. */
-export const RANGE_ROWS = 65536;
+export const RANGE_ROWS = DELIMITED_BATCH_ROWS;
 
 /** Most bytes a range holds (fewer lines when they are long; one line longer than this is refused). */
 export const MAX_RANGE_BYTES = 32 * 1024 * 1024;

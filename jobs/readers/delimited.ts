@@ -18,7 +18,7 @@ export interface DelimitedReadOptions extends DelimitedSourceOptions {
   file: string;
   /** Column names in file order when the file has no header (the contract's sourceName ?? name). */
   columnNames?: string[];
-  /** Rows per batch (default 65536). */
+  /** Rows per batch (default DELIMITED_BATCH_ROWS). */
   maxBatchRows?: number;
   /** Longest field accepted, in characters (default 4 Mi: Redshift's limit for one input row is 4 MB). */
   maxFieldChars?: number;
@@ -306,10 +306,17 @@ export async function readDelimitedSchema(input: Readable, opts: DelimitedReadOp
   return { file: opts.file, format: 'csv', columns: names.map((name) => ({ name, type: 'string', nullable: true })) };
 }
 
+/**
+ * Rows per batch of a text file. A batch is held as one string (or null) per field until its unit is
+ * written, so it sets the reader's memory: 16,384 rows kept LINEITEM .tbl at 1M rows to 390 MiB peak RSS
+ * on two workers, 65,536 took 690 MiB (and 8% more CPU, in the garbage collector).
+ */
+export const DELIMITED_BATCH_ROWS = 16384;
+
 /** The file's rows in batches of at most `maxBatchRows`, every field a string or null. */
 export async function* readDelimitedBatches(input: Readable, opts: DelimitedReadOptions): AsyncGenerator<ColumnBatch> {
   checkOptions(opts);
-  const max = opts.maxBatchRows ?? 65536;
+  const max = opts.maxBatchRows ?? DELIMITED_BATCH_ROWS;
   const parser = new RecordParser(opts);
   let names = opts.header ? undefined : givenNames(opts);
   let cols: Field[][] = [];

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ASSUME, night, renderScale, TPCH_ROWS } from '../../bench/scale-model.ts';
+import { ASSUME, night, ratesOf, renderScale, TPCH_ROWS } from '../../bench/scale-model.ts';
 import type { ScaleRates } from '../../bench/scale-rates.ts';
 import { prod } from '../../stacks/environments.ts';
 
@@ -12,14 +12,7 @@ const ratesFile = new URL('../../bench/SCALE-RATES.json', import.meta.url);
 const rates = JSON.parse(readFileSync(ratesFile, 'utf8')) as ScaleRates;
 const slices = prod.warehouse.kind === 'provisioned' ? prod.warehouse.nodes * prod.warehouse.slicesPerNode : prod.warehouse.slices;
 
-function modelRates() {
-  const fixed = rates.tables.nation;
-  const tables: Record<string, { cpuPerRow: number; parquetPerRow: number; gzipPerRow: number; efficiency: number; measured: (typeof rates.tables)[string] }> = {};
-  for (const [name, t] of Object.entries(rates.tables)) {
-    tables[name] = { cpuPerRow: Math.max(0, t.cpuSeconds - fixed.cpuSeconds) / t.rows, parquetPerRow: t.parquetBytes / t.rows, gzipPerRow: t.gzipBytes / t.rows, efficiency: Math.min(1, t.cpuSeconds / t.wallSeconds / 2), measured: t };
-  }
-  return { fixedCpu: fixed.cpuSeconds, fixedWall: fixed.wallSeconds, tables };
-}
+const modelRates = () => ratesOf(rates, 2);
 
 describe('capacity model (docs/scale.md)', () => {
   it('docs/scale.md is the model rendered from bench/SCALE-RATES.json (run `npx tsx bench/scale-model.ts` after new rates)', () => {
@@ -28,9 +21,13 @@ describe('capacity model (docs/scale.md)', () => {
 
   it('measured every TPC-H table, NATION included (the per-process fixed cost)', () => {
     assert.deepEqual(Object.keys(rates.tables).sort(), Object.keys(TPCH_ROWS).sort());
-    for (const [name, t] of Object.entries(rates.tables)) {
-      assert.ok(t.rows > 0 && t.cpuSeconds > 0 && t.wallSeconds > 0 && t.gzipBytes > 0, name);
-      assert.equal(t.rounds.length >= 1, true, name);
+    for (const [name, sizes] of Object.entries(rates.tables)) {
+      assert.equal(sizes.length, name === 'nation' || name === 'region' ? 1 : 2, `${name}: two sizes give the cost of a row and of a process`);
+      for (const t of sizes) {
+        assert.ok(t.rows > 0 && t.cpuSeconds > 0 && t.wallSeconds > 0 && t.gzipBytes > 0, name);
+        assert.equal(t.rounds.length >= 1, true, name);
+      }
+      if (sizes.length === 2) assert.ok(sizes[1].rows > 3 * sizes[0].rows, name);
     }
   });
 
