@@ -206,6 +206,8 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
             : await partition({ ...pass, partsPerSlice: opts.partsPerSlice, gzipLevel: opts.gzipLevel, workers: opts.workers, maxPageBytes: opts.maxPageBytes });
     } catch (e) {
       quality = withFallbacks((e as { report?: QualityReport }).report, (e as { fallbacks?: FallbackCount }).fallbacks);
+      // A refused batch was still read: its ledger (run.json, run.html) shows the rows the rules saw.
+      if (quality) report.rows.read = quality.rowCount;
       throw e;
     }
     quality = withFallbacks(result.quality, result.fallbacks);
