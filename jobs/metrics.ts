@@ -34,7 +34,8 @@ export interface EmfDocument {
 export function runMetricValues(f: RunFacts): Record<string, number> {
   const { report, quality, drift, manifest } = f;
   const v: Partial<Record<RunMetricName, number>> & Record<string, number> = {};
-  v.RunFailed = report.status === 'published' ? 0 : 1;
+  // A run that found its batch already published (same source files) did its job: not a failure, and no rows published again.
+  v.RunFailed = report.status === 'published' || report.status === 'already-published' ? 0 : 1;
   if (report.status === 'published' && report.rows.published !== undefined) v.RowsPublished = report.rows.published;
   if (manifest) v.BytesStaged = manifest.entries.reduce((s, e) => s + e.meta.content_length, 0);
   if (quality) {

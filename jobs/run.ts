@@ -159,6 +159,8 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
       // Local engines are set up on first use; Redshift is set up once per environment by `setup`.
       for (const stmt of renderDdl(contract)) await wh.query(stmt);
     }
+    // An scd2 batch older than the latest applied is refused first (exit 2), even when its files are unchanged.
+    await checkBatchOrder(contract, batchDate, opts.rebuildFrom, (sql) => wh.query(sql));
     // Never do a batch twice (jobs/already-published.ts): reads only, before any other warehouse step.
     report.sourceFingerprint = sourceFingerprint(files);
     const source = await checkPublishedCopy({ wh, contract, batchDate, files, fingerprint: report.sourceFingerprint });
@@ -175,7 +177,6 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
       report.sourceChanges = { ...(source.changes ?? { added: [], removed: [], changed: [] }), ...(source.changesUnknown ? { unknown: source.changesUnknown } : {}) };
       log.info(`source of batch ${batchDate} changed since run ${source.copy.runId} published it: ${source.changes ? describeChanges(source.changes) : source.changesUnknown!}; loading it again`, { source: locations.source });
     }
-    await checkBatchOrder(contract, batchDate, opts.rebuildFrom, (sql) => wh.query(sql));
     const slices = opts.slices ?? (await wh.slices()) ?? DEFAULT_SLICES;
     timings.connect = ms(t);
 

@@ -60,9 +60,9 @@ async function state(warehouse: string) {
 }
 
 const lastLine = (text: string): string => text.trim().split('\n').at(-1) ?? '';
-/** The messages a run logged (one JSON object per line when stderr is not a terminal). */
+/** The messages a run logged (one JSON object per line when stderr is not a terminal), without its metrics line (EMF, jobs/metrics.ts). */
 const messages = (stderr: string): string[] =>
-  stderr.trim().split('\n').filter(Boolean).map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg: string }).msg : l));
+  stderr.trim().split('\n').filter(Boolean).map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg: string }).msg : l)).filter((m) => m !== 'metrics');
 
 for (const engine of ENGINES) {
   describe(`source fingerprint on ${engine}`, () => {
@@ -98,6 +98,11 @@ for (const engine of ENGINES) {
       assert.equal(r2.code, 0, r2.stderr);
       const lines = messages(r2.stderr);
       assert.equal(lines.length, 2, r2.stderr);
+      // Its metrics: not a failed run, and no rows published a second time (no false alarm, no double count).
+      const metrics = r2.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; RunFailed?: number; RowsPublished?: number }).find((l) => l.msg === 'metrics');
+      assert.ok(metrics, 'a metrics line');
+      assert.equal(metrics.RunFailed, 0);
+      assert.equal(metrics.RowsPublished, undefined);
       assert.match(lines[0], /^batch 2026-11-24: 2 file\(s\), 46 bytes$/, 'the listing, then the one result line');
       assert.match(
         lines[1],

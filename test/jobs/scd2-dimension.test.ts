@@ -173,8 +173,12 @@ for (const engine of ENGINES) {
 
     it('day 2 again and day 3 identical to day 2 change nothing: no new version, not even a load_ts', async (t) => {
       if (fx.skip) return t.skip('no PostgreSQL');
-      await published('2026-11-02');
+      // The same files again: "already published" (the source fingerprint), nothing written at all.
+      assert.equal((await published('2026-11-02')).status, 'already-published');
       assert.deepEqual(await versions(), afterDay2, 'the rerun of the latest day');
+      // Forced through the scd2 publish itself: it still changes no version, not even a load_ts.
+      assert.equal((await published('2026-11-02', ['--force'])).status, 'published');
+      assert.deepEqual(await versions(), afterDay2, 'the forced rerun of the latest day');
       await published('2026-11-03');
       assert.deepEqual(await versions(), afterDay2, 'a day with no change');
       assert.deepEqual(await audit(), ['2026-11-01 published', '2026-11-02 replaced', '2026-11-02 published', '2026-11-03 published']);
