@@ -49,7 +49,9 @@ CREATE TABLE IF NOT EXISTS assignment.load_audit (
   checksums VARCHAR(4096) ENCODE ZSTD,
   manifest_url VARCHAR(1024) ENCODE ZSTD,
   timings VARCHAR(4096) ENCODE ZSTD,
-  message VARCHAR(1024) ENCODE ZSTD
+  message VARCHAR(1024) ENCODE ZSTD,
+  source_fingerprint VARCHAR(64) ENCODE ZSTD,
+  expired_by VARCHAR(64) ENCODE ZSTD
 )
 DISTSTYLE ALL
 COMPOUND SORTKEY(dataset, batch_date);
