@@ -17,7 +17,7 @@
  */
 import type { ColumnCheck } from './evaluator.ts';
 import { fmix32 } from '../core/fmix32.ts';
-import { encodeNumber, hash64, hashNumber, hashText, KEY, TEXT } from './hash.ts';
+import { encodeNumber, hash64, hashNumber, hashText, KEY, murmurRound, murmurTail, TEXT_SEED } from './hash.ts';
 import type { ByteLevelForm } from './rules/index.ts';
 
 const TWO32 = 4294967296;
@@ -270,37 +270,37 @@ export class ByteLevelColumnCheck {
       const o = offsets[row];
       const len = lengths[row];
       if (len > maxBytes) return false;
-      // murmur3_32 over pairs of code units (hashText), with the byte classes OR-ed in the same loop.
-      let h = 0x9747b28c;
+      // murmur3_32 of the bytes, four per round (hashText's hash), with the byte classes OR-ed in the same loop.
+      let h = TEXT_SEED;
       let flags = 0;
-      const even = o + (len & ~1);
+      const quads = o + (len & ~3);
       let i = o;
-      for (; i < even; i += 2) {
+      for (; i < quads; i += 4) {
         const a = data[i];
         const b = data[i + 1];
-        flags |= table[a] | table[b];
-        let k = Math.imul(a | (b << 16), 0xcc9e2d51);
-        k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
-        h ^= k;
-        h = (h << 13) | (h >>> 19);
-        h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+        const c = data[i + 2];
+        const e = data[i + 3];
+        flags |= table[a] | table[b] | table[c] | table[e];
+        h = murmurRound(h, a | (b << 8) | (c << 16) | (e << 24));
       }
-      if (i < o + len) {
-        const a = data[i];
-        flags |= table[a];
-        const k = Math.imul(a, 0xcc9e2d51);
-        h ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+      const end = o + len;
+      if (i < end) {
+        let k = 0;
+        for (let shift = 0; i < end; i++, shift += 8) {
+          const a = data[i];
+          flags |= table[a];
+          k |= a << shift;
+        }
+        h = murmurTail(h, k);
       }
       if (noNul && flags & NUL) return false;
       if (charOnly && ((flags & NON_ASCII) !== 0 || (len > 0 && data[o + len - 1] === BLANK))) return false;
-      let hash: number;
+      const hash = fmix32(h ^ len);
       let text: string | undefined;
       if (flags & NON_ASCII) {
         text = decodeUtf8(data.subarray(o, o + len));
         if (text === undefined) return false; // not UTF-8: the per-value path says what the reader says
-        hash = hashText(text);
-        if (TEXT.bytes !== len) return false;
-      } else hash = fmix32(h ^ len);
+      }
       if (text === undefined) {
         if (lo !== null && compareAscii(data, o, len, lo.bytes) < 0) return false;
         if (hi !== null && compareAscii(data, o, len, hi.bytes) > 0) return false;

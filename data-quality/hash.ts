@@ -102,34 +102,74 @@ export function hashBigint(v: bigint): number {
 /** Set by `hashText`: the UTF-8 byte length of the string just hashed. */
 export const TEXT = { bytes: 0 };
 
+/** The seed of the text hash (murmur3_32). */
+export const TEXT_SEED = 0x9747b28c;
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+
+/** murmur3_32's mixing of one 4-byte word into the running hash (the caller finishes with fmix32(h ^ bytes)). */
+export function murmurRound(h: number, k: number): number {
+  k = Math.imul(k, C1);
+  k = Math.imul((k << 15) | (k >>> 17), C2);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** murmur3_32's mixing of the last 1–3 bytes (little-endian in `k`). */
+export function murmurTail(h: number, k: number): number {
+  k = Math.imul(k, C1);
+  return h ^ Math.imul((k << 15) | (k >>> 17), C2);
+}
+
+const scratch = { bytes: new Uint8Array(256) };
+const encoder = new TextEncoder();
+
+/** murmur3_32 (seed TEXT_SEED) of the bytes [o, o + len): the hash of the text they encode. */
+export function hashBytes(data: Uint8Array, o: number, len: number): number {
+  let h = TEXT_SEED;
+  const quads = o + (len & ~3);
+  let i = o;
+  for (; i < quads; i += 4) h = murmurRound(h, data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24));
+  const rem = o + len - i;
+  if (rem > 0) h = murmurTail(h, data[i] | (rem > 1 ? data[i + 1] << 8 : 0) | (rem > 2 ? data[i + 2] << 16 : 0));
+  return fmix32(h ^ len);
+}
+
 /**
- * 32-bit hash of a string — murmur3_32 over pairs of UTF-16 code units, so the loop reads two
- * characters per round — and, from the same loop, its UTF-8 byte length into TEXT.bytes: the length
- * itself when every unit is ASCII (OR-ed together, off the critical path), else Buffer.byteLength
- * (which counts a lone surrogate as the 3 bytes of U+FFFD, as the encoder writes it).
+ * 32-bit hash of a string: murmur3_32 of its UTF-8 bytes, so the byte-level path (byte-level.ts), which
+ * has only the bytes, gets the same hash with no decoding. Its UTF-8 byte length goes into TEXT.bytes.
+ * An ASCII string (every unit below 0x80, the common case) is hashed from its code units, four per
+ * round: they are its bytes. Any other is encoded first (a lone surrogate as the 3 bytes of U+FFFD,
+ * as the encoder writes it).
  */
 export function hashText(s: string): number {
   const n = s.length;
-  const even = n & ~1;
-  let h = 0x9747b28c;
+  let h = TEXT_SEED;
   let or = 0;
+  const quads = n & ~3;
   let i = 0;
-  for (; i < even; i += 2) {
+  for (; i < quads; i += 4) {
     const a = s.charCodeAt(i);
     const b = s.charCodeAt(i + 1);
-    or |= a | b;
-    let k = Math.imul(a | (b << 16), 0xcc9e2d51);
-    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    const c = s.charCodeAt(i + 2);
+    const d = s.charCodeAt(i + 3);
+    or |= a | b | c | d;
+    h = murmurRound(h, a | (b << 8) | (c << 16) | (d << 24));
   }
-  if (i < n) {
+  let k = 0;
+  for (let shift = 0; i < n; i++, shift += 8) {
     const a = s.charCodeAt(i);
     or |= a;
-    const k = Math.imul(a, 0xcc9e2d51);
-    h ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    k |= a << shift;
   }
-  TEXT.bytes = or < 0x80 ? n : Buffer.byteLength(s, 'utf8');
-  return fmix32(h ^ n);
+  if (or < 0x80) {
+    if (n & 3) h = murmurTail(h, k);
+    TEXT.bytes = n;
+    return fmix32(h ^ n);
+  }
+  if (scratch.bytes.length < 3 * n) scratch.bytes = new Uint8Array(3 * n);
+  const bytes = encoder.encodeInto(s, scratch.bytes).written;
+  TEXT.bytes = bytes;
+  return hashBytes(scratch.bytes, 0, bytes);
 }

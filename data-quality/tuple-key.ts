@@ -14,8 +14,6 @@ import { encodeString, KEY } from './hash.ts';
 
 const TOP = 0x80000000;
 const TWO32 = 4294967296;
-/** Bits per step when shifting a value into the (hi, lo) pair: 32 + 21 stays below 2^53, exact in a double. */
-const STEP = 21;
 
 /** Writes a 64-bit hash of a tuple's text into KEY (the top bit is set afterwards). Tests inject a tiny one. */
 export type TupleHash = (text: string) => void;
@@ -42,21 +40,24 @@ export class TupleLayout {
 
   /** Packs one tuple of non-negative safe integers into KEY (top bit 0); false when a value does not fit. */
   pack(values: ArrayLike<number>): boolean {
+    // (hi, lo) shifted left by each column's width, then the value OR-ed into the bits that made room.
+    // Integer operations on 32-bit words: every width is 1–53 and the total at most 63, so no bit is lost.
     let hi = 0;
     let lo = 0;
     for (let i = 0; i < values.length; i++) {
       const u = values[i];
       if (!(u >= 0 && u < this.limits[i])) return false;
-      let left = this.widths[i];
-      while (left > 0) {
-        const s = left % STEP || STEP;
-        left -= s;
-        const part = Math.floor(u / 2 ** left) % 2 ** s;
-        const x = lo * 2 ** s + part;
-        const carry = Math.floor(x / TWO32);
-        lo = x - carry * TWO32;
-        hi = hi * 2 ** s + carry;
+      const w = this.widths[i];
+      if (w >= 32) {
+        hi = w === 32 ? lo : lo << (w - 32);
+        lo = 0;
+      } else {
+        hi = (hi << w) | (lo >>> (32 - w));
+        lo = lo << w;
       }
+      const uHi = Math.floor(u / TWO32);
+      lo = (lo | (u - uHi * TWO32)) >>> 0;
+      hi = (hi | uHi) >>> 0;
     }
     KEY[0] = hi;
     KEY[1] = lo;

@@ -119,7 +119,8 @@ export class UniqueKeys {
       ord: new Uint32Array(this.runCapacity),
       counts: new Uint32Array(4 * DIGITS),
     });
-    const inScratch = radixSort(n, this.hi, this.lo, this.ord, s.hi, s.lo, s.ord, s.counts);
+    // Batches often arrive in key order (a table exported by its key): such a run is sorted already.
+    const inScratch = inKeyOrder(n, this.hi, this.lo, this.ord) ? false : radixSort(n, this.hi, this.lo, this.ord, s.hi, s.lo, s.ord, s.counts);
     const run: MemoryRun = inScratch
       ? { seq: this.seq++, hi: s.hi, lo: s.lo, ord: s.ord, length: n }
       : { seq: this.seq++, hi: this.hi, lo: this.lo, ord: this.ord, length: n };
@@ -175,6 +176,21 @@ export class UniqueKeys {
     if (live.length === 1) return scanSingle(live[0], sink);
     mergeCursors(live, sink);
   }
+}
+
+/** True when the first n entries are already in the order radixSort gives: by key, equal keys by ordinal. */
+export function inKeyOrder(n: number, hi: Uint32Array, lo: Uint32Array, ord: Uint32Array): boolean {
+  for (let i = 1; i < n; i++) {
+    const a = hi[i - 1];
+    const b = hi[i];
+    if (a < b) continue;
+    if (a > b) return false;
+    const c = lo[i - 1];
+    const d = lo[i];
+    if (c < d) continue;
+    if (c > d || ord[i - 1] > ord[i]) return false;
+  }
+  return true;
 }
 
 /** Stable LSD radix sort of (hi, lo) keys carrying ordinals; returns true when the result is in the b arrays. */

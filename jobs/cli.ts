@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { ConfigError, isUserError } from '../core/errors.ts';
 import { createLogger } from './log.ts';
-import { commands, type CommandContext } from './commands/index.ts';
+import { allCommands, loadCommand, type CommandContext } from './commands/index.ts';
 import { onTermination, type Termination } from './signals.ts';
 
 const COMMON = {
@@ -28,8 +28,8 @@ function version(): string {
   return 'unknown';
 }
 
-function helpText(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+async function helpText(): Promise<string> {
+  const lines = (await allCommands()).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return `redshift-loader ${version()} — nightly, exactly-once loads into Amazon Redshift
 
 Usage: redshift-loader <command> [flags]
@@ -51,14 +51,14 @@ export async function main(argv: string[]): Promise<number> {
   let termination: Termination | undefined;
   try {
     if (!name || name === 'help' || name === '--help' || name === '-h') {
-      process.stdout.write(helpText());
+      process.stdout.write(await helpText());
       return name ? 0 : 2;
     }
     if (name === '--version' || name === '-v') {
       process.stdout.write(`${version()}\n`);
       return 0;
     }
-    const command = commands[name];
+    const command = await loadCommand(name);
     if (!command) throw new ConfigError(`unknown command "${name}"`, {}, 'run "redshift-loader --help"');
     let parsed: { values: CommandContext['values']; positionals: string[] };
     try {

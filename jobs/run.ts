@@ -9,6 +9,7 @@ import type { DatasetContract } from '../datasets/index.ts';
 import type { QualityReport } from '../data-quality/index.ts';
 import { qualityErrorFrom, renderQualityMarkdown, WarehouseChecks, type FallbackCount } from '../data-quality/index.ts';
 import type { QualityIn } from './quality-in.ts';
+import { DEFAULT_SLICES } from './partition/part-count.ts';
 import { parquetFooterPackage } from './load/parquet-footers.ts';
 import { stagedChecksums } from '../sql/stage-figures.ts';
 import { withFallbacks } from './partition/fallback.ts';
@@ -87,7 +88,7 @@ export interface RunOptions {
   openWarehouse?: (uri: string) => Promise<Warehouse>;
 }
 
-export const DEFAULT_SLICES = 8;
+export { DEFAULT_SLICES };
 
 function ms(since: number): number {
   return Math.round(performance.now() - since);

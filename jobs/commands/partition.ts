@@ -3,7 +3,7 @@ import { DEFAULT_GZIP_LEVEL, partition as runPartition } from '../partition/part
 import { newRunId, parseBatchDate, todayUtc } from '../locations.ts';
 import { storeFor } from '../store/index.ts';
 import { ConfigError } from '../../core/errors.ts';
-import { DEFAULT_SLICES } from '../run.ts';
+import { DEFAULT_SLICES } from '../partition/part-count.ts';
 import { maxPageBytesFlag } from './max-page-bytes.ts';
 import { contractFor, intFlag, partFlags, str, type Command } from './command.ts';
 import { partitionShard } from './partition-shard.ts';

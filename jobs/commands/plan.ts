@@ -1,7 +1,7 @@
 import { parseBatchDate, resolveLocations, todayUtc } from '../locations.ts';
 import { makePlan } from '../shards/make-plan.ts';
 import { checkPointerUri, writePlanPointer } from '../shards/plan-pointer.ts';
-import { DEFAULT_SLICES } from '../run.ts';
+import { DEFAULT_SLICES } from '../partition/part-count.ts';
 import { contractFor, intFlag, partFlags, str, type Command } from './command.ts';
 
 /** Most shards a plan may have (an AWS Batch array job's limit is 10,000). */

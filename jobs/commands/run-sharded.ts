@@ -5,7 +5,7 @@
 import { parseBatchDate, resolveLocations, todayUtc } from '../locations.ts';
 import { makePlan } from '../shards/make-plan.ts';
 import { spawnShards } from '../shards/spawn-shards.ts';
-import { DEFAULT_SLICES } from '../run.ts';
+import { DEFAULT_SLICES } from '../partition/part-count.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { contractFor, intFlag, str, type CommandContext } from './command.ts';
 import { loadAndSummarize } from './load.ts';

@@ -18,6 +18,9 @@
 import { ConfigError } from '../../core/errors.ts';
 
 export const MAX_PARTS = 10_000;
+
+/** Slices assumed when the warehouse does not say (a local run, `partition` without a cluster): 8. */
+export const DEFAULT_SLICES = 8;
 export const MIN_PART_INPUT_BYTES = 64 * 1024;
 export const DEFAULT_TARGET_PART_BYTES = 256 * 1024 * 1024;
 

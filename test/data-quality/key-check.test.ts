@@ -107,6 +107,32 @@ describe('tuple layout', () => {
     assert.equal(layout.pack([-1, 1]), false, 'negative: hashed instead');
     assert.equal(TupleLayout.fromMaxima([2 ** 40, 2 ** 30]), undefined, '72 bits do not pack');
   });
+
+  it('packs every layout exactly: the key is the values laid end to end, bit for bit (BigInt as the reference)', () => {
+    let x = 12345;
+    const next = (): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0), x);
+    for (let t = 0; t < 3000; t++) {
+      const k = 1 + (next() % 4);
+      const widths: number[] = [];
+      let left = 63;
+      for (let c = 0; c < k; c++) {
+        const w = Math.max(1, Math.min(53, left - (k - 1 - c), 1 + (next() % 53)));
+        widths.push(w);
+        left -= w;
+      }
+      const layout = new TupleLayout(widths);
+      const values = widths.map((w) => {
+        const r = next() % 3;
+        const top = 2 ** w - 1;
+        return r === 0 ? top : r === 1 ? 0 : Math.floor((next() / 2 ** 32) * top);
+      });
+      assert.equal(layout.pack(values), true);
+      let want = 0n;
+      values.forEach((v, c) => (want = (want << BigInt(widths[c])) | BigInt(v)));
+      assert.equal((BigInt(KEY[0]) << 32n) | BigInt(KEY[1]), want, `${widths} ${values}`);
+      assert.deepEqual(layout.unpack(KEY[0], KEY[1]), values.map(BigInt));
+    }
+  });
 });
 
 describe('key check: bounded memory', () => {

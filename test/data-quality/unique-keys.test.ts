@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UniqueKeys } from '../../data-quality/index.ts';
-import { radixSort } from '../../data-quality/unique-keys.ts';
+import { inKeyOrder, radixSort } from '../../data-quality/unique-keys.ts';
 import { decodeBigint, decodeNumber, encodeBigint, encodeNumber, KEY } from '../../data-quality/hash.ts';
 import { lastJson } from '../support/json.ts';
 
@@ -74,6 +74,35 @@ describe('radixSort', () => {
     const negZero = [KEY[0], KEY[1]];
     encodeNumber(0);
     assert.deepEqual(negZero, [KEY[0], KEY[1]], '-0 and 0 are one key');
+  });
+});
+
+describe('inKeyOrder (a run already sorted skips the sort)', () => {
+  const words = (xs: number[]): Uint32Array => Uint32Array.from(xs);
+  it('accepts keys in order, equal keys in ordinal order', () => {
+    assert.equal(inKeyOrder(4, words([0, 0, 1, 1]), words([5, 5, 0, 7]), words([0, 1, 2, 3])), true);
+    assert.equal(inKeyOrder(0, words([]), words([]), words([])), true);
+  });
+  it('refuses a key smaller than the one before, in either word, and equal keys out of ordinal order', () => {
+    assert.equal(inKeyOrder(2, words([1, 0]), words([0, 9]), words([0, 1])), false);
+    assert.equal(inKeyOrder(2, words([1, 1]), words([9, 8]), words([0, 1])), false);
+    assert.equal(inKeyOrder(2, words([1, 1]), words([9, 9]), words([5, 4])), false);
+  });
+  it('finds the same repeats in sorted, nearly sorted and shuffled input, across runs and spills', () => {
+    const next = rng(11);
+    const sorted: Array<[number, number]> = [];
+    for (let i = 0; i < 30000; i++) sorted.push([i >>> 12, i % 4096 === 77 && i > 0 ? (i - 1) & 0xfff : i & 0xfff]);
+    const nearly = sorted.map((k) => [...k] as [number, number]);
+    for (let i = 0; i < 20; i++) {
+      const a = next() % nearly.length;
+      const b = next() % nearly.length;
+      [nearly[a], nearly[b]] = [nearly[b], nearly[a]];
+    }
+    for (const keys of [sorted, nearly]) {
+      const want = bruteForce(keys);
+      assert.ok(want.length > 0);
+      for (const mem of [64 * 1024 * 1024, 200_000]) assert.deepEqual(run(keys, mem).dups, want);
+    }
   });
 });
 
