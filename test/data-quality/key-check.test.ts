@@ -129,7 +129,7 @@ describe('tuple layout', () => {
       assert.equal(layout.pack(values), true);
       let want = 0n;
       values.forEach((v, c) => (want = (want << BigInt(widths[c])) | BigInt(v)));
-      assert.equal((BigInt(KEY[0]) << 32n) | BigInt(KEY[1]), want, `${widths} ${values}`);
+      assert.equal((BigInt(KEY[0]) << 32n) | BigInt(KEY[1]), want, `${widths.join(",")} ${values.join(",")}`);
       assert.deepEqual(layout.unpack(KEY[0], KEY[1]), values.map(BigInt));
     }
   });
