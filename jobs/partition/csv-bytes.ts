@@ -89,10 +89,74 @@ function writeDecimal(buf: Uint8Array, pos: number, v: number, scale: number): n
   return writeDigits(buf, pos, v - whole * f, scale);
 }
 
+/** How the writer's loop sees a column: one shape for every kind, so its reads stay monomorphic. */
+const TEXT = 0;
+const INT = 1;
+const DECIMAL = 2;
+const BOOL = 3;
+const GENERIC = 4;
+const NO_F64 = new Float64Array(0);
+const NO_U8 = new Uint8Array(0);
+const NO_I32 = new Int32Array(0);
+
+class Column {
+  kind = TEXT;
+  valid: Uint8Array | null = null;
+  values: Float64Array = NO_F64;
+  bools: Uint8Array = NO_U8;
+  data: Uint8Array = NO_U8;
+  offsets: Int32Array = NO_I32;
+  lengths: Int32Array = NO_I32;
+  quote: Uint8Array = NO_U8;
+  scale = 0;
+  texts: string[] = [];
+
+  /** This column as `cell` is; returns the bytes a row of it can take at most. */
+  take(cell: Cells, markerBytes: number): number {
+    this.valid = null;
+    switch (cell.kind) {
+      case 'text':
+        this.kind = TEXT;
+        this.valid = cell.valid;
+        this.data = cell.data;
+        this.offsets = cell.offsets;
+        this.lengths = cell.lengths;
+        this.quote = cell.quote;
+        return Math.max(markerBytes, 2 * cell.maxLength + 2);
+      case 'int':
+      case 'decimal':
+        this.kind = cell.kind === 'int' ? INT : DECIMAL;
+        this.valid = cell.valid;
+        this.values = cell.values;
+        this.scale = cell.kind === 'decimal' ? cell.scale : 0;
+        return Math.max(markerBytes, 24);
+      case 'bool':
+        this.kind = BOOL;
+        this.valid = cell.valid;
+        this.bools = cell.values;
+        return Math.max(markerBytes, 24);
+      case 'generic':
+        this.kind = GENERIC;
+        this.texts = cell.texts;
+        return Math.max(markerBytes, 3 * cell.maxLength);
+    }
+  }
+
+  /** Drops the unit's arrays (a worker keeps its writer between units). */
+  clear(): void {
+    this.valid = null;
+    this.values = NO_F64;
+    this.bools = this.data = this.quote = NO_U8;
+    this.offsets = this.lengths = NO_I32;
+    this.texts = [];
+  }
+}
+
 export class BlockWriter {
   private buf = Buffer.allocUnsafe(0);
   private readonly deflater: BlockDeflater;
   private readonly marker: Uint8Array;
+  private readonly columns: Column[] = [];
 
   constructor(
     private readonly blockBytes: number,
@@ -108,29 +172,32 @@ export class BlockWriter {
     const blocks: DeflatedBlock[] = [];
     const marker = this.marker;
     const ml = marker.length;
-    let rowBound = cells.length + 1;
-    for (const c of cells) rowBound += Math.max(ml, c.kind === 'text' ? 2 * c.maxLength + 2 : c.kind === 'generic' ? 3 * c.maxLength : 24);
+    const cols = cells.length;
+    while (this.columns.length < cols) this.columns.push(new Column());
+    const columns = this.columns;
+    let rowBound = cols + 1;
+    for (let c = 0; c < cols; c++) rowBound += columns[c].take(cells[c], ml);
     const need = this.blockBytes + rowBound;
     if (this.buf.length < need) this.buf = Buffer.allocUnsafe(Math.max(need, 2 * this.buf.length));
     const buf = this.buf;
     const limit = this.blockBytes;
-    const cols = cells.length;
     let pos = 0;
     let rows = 0;
     for (let r = 0; r < n; r++) {
       for (let c = 0; c < cols; c++) {
         if (c > 0) buf[pos++] = PIPE;
-        const cell = cells[c];
-        switch (cell.kind) {
-          case 'text': {
-            if (cell.valid !== null && cell.valid[r] === 0) {
-              for (let k = 0; k < ml; k++) buf[pos++] = marker[k];
-              break;
-            }
-            const data = cell.data;
-            const o = cell.offsets[r];
-            const end = o + cell.lengths[r];
-            if (cell.quote[r] === 0) {
+        const col = columns[c];
+        const valid = col.valid;
+        if (valid !== null && valid[r] === 0) {
+          for (let k = 0; k < ml; k++) buf[pos++] = marker[k];
+          continue;
+        }
+        switch (col.kind) {
+          case TEXT: {
+            const data = col.data;
+            const o = col.offsets[r];
+            const end = o + col.lengths[r];
+            if (col.quote[r] === 0) {
               if (end - o > 48) {
                 buf.set(data.subarray(o, end), pos);
                 pos += end - o;
@@ -146,20 +213,14 @@ export class BlockWriter {
             }
             break;
           }
-          case 'int':
-            if (cell.valid !== null && cell.valid[r] === 0) {
-              for (let k = 0; k < ml; k++) buf[pos++] = marker[k];
-            } else pos = writeInteger(buf, pos, cell.values[r]);
+          case INT:
+            pos = writeInteger(buf, pos, col.values[r]);
             break;
-          case 'decimal':
-            if (cell.valid !== null && cell.valid[r] === 0) {
-              for (let k = 0; k < ml; k++) buf[pos++] = marker[k];
-            } else pos = writeDecimal(buf, pos, cell.values[r], cell.scale);
+          case DECIMAL:
+            pos = writeDecimal(buf, pos, col.values[r], col.scale);
             break;
-          case 'bool':
-            if (cell.valid !== null && cell.valid[r] === 0) {
-              for (let k = 0; k < ml; k++) buf[pos++] = marker[k];
-            } else if (cell.values[r] === 1) {
+          case BOOL:
+            if (col.bools[r] === 1) {
               buf.set(TRUE, pos);
               pos += 4;
             } else {
@@ -167,8 +228,8 @@ export class BlockWriter {
               pos += 5;
             }
             break;
-          case 'generic':
-            pos += buf.write(cell.texts[r], pos);
+          default:
+            pos += buf.write(col.texts[r], pos);
             break;
         }
       }
@@ -181,6 +242,7 @@ export class BlockWriter {
       }
     }
     if (rows > 0) blocks.push(this.deflater.deflate(buf.subarray(0, pos), rows));
+    for (let c = 0; c < cols; c++) columns[c].clear();
     return blocks;
   }
 }
