@@ -3,6 +3,7 @@ import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { DATASET_DIMENSION, metricsNamespace, STEP_METRICS } from '../core/metric-names.ts';
 import type { DatasetContract } from '../datasets/index.ts';
+import { NAME_LIMITS } from './bounded-name.ts';
 import type { StackContext } from './context.ts';
 
 /** Hours without a successful publish before a dataset's alarm fires (issue 15.5). */
@@ -57,7 +58,7 @@ export class Monitoring extends Construct {
 
     for (const d of i.datasets) {
       alarm(`${d.name}-no-publish`, {
-        alarmName: names.of(d.name, 'no-publish'),
+        alarmName: names.ofDataset(NAME_LIMITS.alarm, d.name, 'no-publish'),
         alarmDescription: `${d.name}: no successful publish in ${NO_PUBLISH_HOURS} hours (nightly run missing, failing or late). Runbook: docs/deploy.md#alarms`,
         namespace: ns,
         metricName: 'RowsPublished',
@@ -71,7 +72,7 @@ export class Monitoring extends Construct {
         treatMissingData: 'breaching',
       });
       alarm(`${d.name}-run-failed`, {
-        alarmName: names.of(d.name, 'run-failed'),
+        alarmName: names.ofDataset(NAME_LIMITS.alarm, d.name, 'run-failed'),
         alarmDescription: `${d.name}: a run or load failed (RunFailed). The run report and the job's log stream say why.`,
         namespace: ns,
         metricName: 'RunFailed',
@@ -84,7 +85,7 @@ export class Monitoring extends Construct {
         treatMissingData: 'notBreaching',
       });
       alarm(`${d.name}-breaking-drift`, {
-        alarmName: names.of(d.name, 'breaking-drift'),
+        alarmName: names.ofDataset(NAME_LIMITS.alarm, d.name, 'breaking-drift'),
         alarmDescription: `${d.name}: a breaking schema change stopped a run (BreakingDrift). See the run's drift.md.`,
         namespace: ns,
         metricName: 'BreakingDrift',
@@ -100,7 +101,7 @@ export class Monitoring extends Construct {
       if (limit !== undefined) {
         const change = (stat: string) => ({ namespace: ns, metricName: 'RowCountChangePercent', dimensions: dim(d.name), period: 3600, stat });
         alarm(`${d.name}-row-count`, {
-          alarmName: names.of(d.name, 'row-count-change'),
+          alarmName: names.ofDataset(NAME_LIMITS.alarm, d.name, 'row-count-change'),
           alarmDescription: `${d.name}: the published row count changed by more than ${limit}% against the previous batch (the contract's row_count_change rule)`,
           metricQuery: [
             { id: 'rise', metric: change('Maximum'), returnData: false },
