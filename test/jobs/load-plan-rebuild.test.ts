@@ -58,7 +58,7 @@ for (const engine of ENGINES) {
           `SELECT CAST(s_suppkey AS VARCHAR(20)) AS k, s_name, CAST(s_acctbal AS VARCHAR(20)) AS b, CAST(valid_from AS VARCHAR(10)) AS f, CAST(valid_to AS VARCHAR(10)) AS t, is_current
            FROM assignment.supplier_dim ORDER BY s_suppkey, valid_from`,
         );
-        return rows.map((r) => `${String(r.k)} ${String(r.s_name)} ${String(r.b)} ${String(r.f)}..${r.t === null ? '' : String(r.t)}${r.is_current === true ? ' current' : ''}`);
+        return rows.map((r) => `${String(r.k)} ${String(r.s_name)} ${String(r.b)} ${String(r.f)}..${r.t === null ? '' : String(r.t as string)}${r.is_current === true ? ' current' : ''}`);
       } finally {
         await wh.close();
       }
