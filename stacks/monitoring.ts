@@ -33,7 +33,9 @@ export interface MonitoringInputs {
  *                  period could not see 26 hours. It fires between 26 and 27 hours after the last
  *                  publish (hourly granularity), and at once for a dataset never published.
  *   run-failed   — RunFailed ≥ 1 in a 5-minute period (the job's own EMF line, published or failed).
- *   breaking-drift — BreakingDrift ≥ 1 in a 5-minute period.
+ *   breaking-drift — BreakingDrift ≥ 1 in a 5-minute period, from a run or from the drift job (jobs/drift-metrics.ts).
+ *                  The drift job's DriftFailed has no alarm of its own: a failed drift job is a failed Batch job,
+ *                  which the job-failed rule (stacks/alerts.ts) already sends to the topic.
  *   row-count    — |RowCountChangePercent| above the contract's row_count_change maxChangePercent, for
  *                  the datasets whose contract has that rule (metric math: the larger of |max| and |min|
  *                  of the hour, so a drop alarms like a rise).
@@ -86,7 +88,7 @@ export class Monitoring extends Construct {
       });
       alarm(`${d.name}-breaking-drift`, {
         alarmName: names.ofDataset(NAME_LIMITS.alarm, d.name, 'breaking-drift'),
-        alarmDescription: `${d.name}: a breaking schema change stopped a run (BreakingDrift). See the run's drift.md.`,
+        alarmDescription: `${d.name}: a breaking schema change stopped a run or the drift job a crawl started (BreakingDrift). See drift.md under ${d.name}/batch=<date>/ (run) or ${d.name}/drift/ (drift job).`,
         namespace: ns,
         metricName: 'BreakingDrift',
         dimensions: dim(d.name),
