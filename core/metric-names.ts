@@ -47,4 +47,14 @@ export const RUN_METRICS = {
 } as const;
 
 export type RunMetricName = keyof typeof RUN_METRICS;
+
+/** The metrics of the `drift` job (what a crawl triggers; jobs/drift-metrics.ts), with their units. */
+export const DRIFT_METRICS = {
+  /** Every finding of the check (breaking, warn, info); absent when the check could not run. */
+  DriftFindings: 'Count',
+  /** Breaking findings (the job stopped, exit 3): the same metric a run logs, so the breaking-drift alarm sees both. */
+  BreakingDrift: 'Count',
+  /** 1 when the drift job failed (breaking drift, or the check could not run), 0 when it allowed loading. */
+  DriftFailed: 'Count',
+} as const;
 export type StepMetricName = (typeof STEP_METRICS)[keyof typeof STEP_METRICS];

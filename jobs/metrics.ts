@@ -66,22 +66,25 @@ function unitOf(name: string): string {
 
 /** The EMF document of one run: every metric named in the directive is a top-level number beside it. */
 export function runMetricsDocument(f: RunFacts, at: Date, namespace = jobEnv('RL_METRICS_NAMESPACE') ?? DEFAULT_METRICS_NAMESPACE): EmfDocument {
-  const values = runMetricValues(f);
+  return emfDocument({ dataset: f.report.dataset, fields: { batchDate: f.report.batchDate, runId: f.report.runId }, values: runMetricValues(f), unitOf, at, namespace });
+}
+
+/** An EMF document of one dataset (dimension Dataset): `values` named in the directive and set beside it, then `fields` as plain properties. */
+export function emfDocument(d: { dataset: string; fields: Record<string, string>; values: Record<string, number>; unitOf: (name: string) => string; at: Date; namespace: string }): EmfDocument {
   return {
     _aws: {
-      Timestamp: at.getTime(),
+      Timestamp: d.at.getTime(),
       CloudWatchMetrics: [
         {
-          Namespace: namespace,
+          Namespace: d.namespace,
           Dimensions: [[DATASET_DIMENSION]],
-          Metrics: Object.keys(values).map((Name) => ({ Name, Unit: unitOf(Name) })),
+          Metrics: Object.keys(d.values).map((Name) => ({ Name, Unit: d.unitOf(Name) })),
         },
       ],
     },
-    [DATASET_DIMENSION]: f.report.dataset,
-    batchDate: f.report.batchDate,
-    runId: f.report.runId,
-    ...values,
+    [DATASET_DIMENSION]: d.dataset,
+    ...d.fields,
+    ...d.values,
   };
 }
 

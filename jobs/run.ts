@@ -283,6 +283,9 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
       if (expired.length) log.info(`retention expired ${report.expired.batches} batch(es) (${report.expired.batchDates.join(', ')}): ${report.expired.rows} rows deleted from ${history}`);
     }
     timings.publish = ms(t);
+    // Published: the next loader of this dataset need not wait for the advice (PGlite: the folder lock too).
+    await releaseWarehouse();
+    await pausePoint('advice');
     t = performance.now();
     report.advice = await runAdvice({ contract, batchDate, runId, quality, manifest, staging: stagingStore, reports: reportStore, reportsUri: locations.reports, log });
     timings.advice = ms(t);
@@ -315,10 +318,19 @@ export async function runBatch(opts: RunOptions): Promise<RunReport> {
     const finished = (opts.now ?? (() => new Date()))(); // the same clock as `started`
     report.finishedAt = finished.toISOString();
     report.timings.total = finished.getTime() - started.getTime();
-    await loadLock?.release();
-    await warehouse?.close().catch(() => undefined);
+    await releaseWarehouse();
     await writeReports().catch((e: Error) => log.warn(`could not write the run report: ${e.message}`));
     emitRunMetrics(log, { report, quality, drift, manifest, previousRowCount }, finished);
+  }
+
+  /** Gives back the dataset's load lock, then the warehouse; once only (after the publish, else in the finally block). */
+  async function releaseWarehouse(): Promise<void> {
+    const lock = loadLock;
+    const wh = warehouse;
+    loadLock = undefined;
+    warehouse = undefined;
+    await lock?.release();
+    await wh?.close().catch(() => undefined);
   }
 
   /** What the audit row records of this run, whether it published or failed. */

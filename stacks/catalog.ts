@@ -9,6 +9,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import type { DatasetContract } from '../datasets/index.ts';
 import { arn, type StackContext } from './context.ts';
+import { NAME_LIMITS } from './bounded-name.ts';
 import { allow, policy, trustService } from './iam.ts';
 import type { Storage } from './storage.ts';
 
@@ -146,13 +147,13 @@ export class Catalog extends Construct {
     });
 
     this.crawlers = deps.datasets.map((d, i) => {
-      const name = names.of(d.name);
+      const name = names.ofDataset(NAME_LIMITS.glue, d.name);
       const classifiers: string[] = [];
       if (d.source.formats.includes('csv')) {
         // Delimited files as the contract describes them (delimiter, header, column names).
         const delimited = d.source.delimited;
         const classifier = new GlueClassifier(this, `${d.name}-csv`, {
-          name: names.of(d.name, 'csv'),
+          name: names.ofDataset(NAME_LIMITS.glue, d.name, 'csv'),
           csvClassifier: {
             delimiter: delimited.delimiter,
             containsHeader: delimited.header ? 'PRESENT' : 'ABSENT',

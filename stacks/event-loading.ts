@@ -4,6 +4,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import { NAME_LIMITS } from './bounded-name.ts';
 import type { StackContext } from './context.ts';
 import { allow, policy, trustService } from './iam.ts';
 import { MARKER_INPUT_PATHS, markerInputTemplate, markerWildcard, type MarkerTable } from './marker-key.ts';
@@ -52,7 +53,7 @@ export class EventLoading extends Construct {
     new S3BucketNotification(this, 'landing-to-eventbridge', { bucket: i.landingBucketId, eventbridge: true });
 
     const datasets = Object.entries(i.markers);
-    const ruleNames = datasets.map(([dataset]) => names.of(dataset, 'batch-complete'));
+    const ruleNames = datasets.map(([dataset]) => names.ofDataset(NAME_LIMITS.eventRule, dataset, 'batch-complete'));
     this.role = new IamRole(this, 'role', {
       name: names.of('events-batch-complete'),
       description: 'EventBridge starts the nightly state machine when a batch\'s completion marker lands',

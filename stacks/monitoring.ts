@@ -3,6 +3,7 @@ import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { DATASET_DIMENSION, metricsNamespace, STEP_METRICS } from '../core/metric-names.ts';
 import type { DatasetContract } from '../datasets/index.ts';
+import { NAME_LIMITS } from './bounded-name.ts';
 import type { StackContext } from './context.ts';
 
 /** Hours without a successful publish before a dataset's alarm fires (issue 15.5). */
@@ -32,7 +33,9 @@ export interface MonitoringInputs {
  *                  period could not see 26 hours. It fires between 26 and 27 hours after the last
  *                  publish (hourly granularity), and at once for a dataset never published.
  *   run-failed   — RunFailed ≥ 1 in a 5-minute period (the job's own EMF line, published or failed).
- *   breaking-drift — BreakingDrift ≥ 1 in a 5-minute period.
+ *   breaking-drift — BreakingDrift ≥ 1 in a 5-minute period, from a run or from the drift job (jobs/drift-metrics.ts).
+ *                  The drift job's DriftFailed has no alarm of its own: a failed drift job is a failed Batch job,
+ *                  which the job-failed rule (stacks/alerts.ts) already sends to the topic.
  *   row-count    — |RowCountChangePercent| above the contract's row_count_change maxChangePercent, for
  *                  the datasets whose contract has that rule (metric math: the larger of |max| and |min|
  *                  of the hour, so a drop alarms like a rise).
@@ -57,7 +60,7 @@ export class Monitoring extends Construct {
 
     for (const d of i.datasets) {
       alarm(`${d.name}-no-publish`, {
-        alarmName: names.of(d.name, 'no-publish'),
+        alarmName: names.ofDataset(NAME_LIMITS.alarm, d.name, 'no-publish'),
         alarmDescription: `${d.name}: no successful publish in ${NO_PUBLISH_HOURS} hours (nightly run missing, failing or late). Runbook: docs/deploy.md#alarms`,
         namespace: ns,
         metricName: 'RowsPublished',
@@ -71,7 +74,7 @@ export class Monitoring extends Construct {
         treatMissingData: 'breaching',
       });
       alarm(`${d.name}-run-failed`, {
-        alarmName: names.of(d.name, 'run-failed'),
+        alarmName: names.ofDataset(NAME_LIMITS.alarm, d.name, 'run-failed'),
         alarmDescription: `${d.name}: a run or load failed (RunFailed). The run report and the job's log stream say why.`,
         namespace: ns,
         metricName: 'RunFailed',
@@ -84,8 +87,8 @@ export class Monitoring extends Construct {
         treatMissingData: 'notBreaching',
       });
       alarm(`${d.name}-breaking-drift`, {
-        alarmName: names.of(d.name, 'breaking-drift'),
-        alarmDescription: `${d.name}: a breaking schema change stopped a run (BreakingDrift). See the run's drift.md.`,
+        alarmName: names.ofDataset(NAME_LIMITS.alarm, d.name, 'breaking-drift'),
+        alarmDescription: `${d.name}: a breaking schema change stopped a run or the drift job a crawl started (BreakingDrift). See drift.md under ${d.name}/batch=<date>/ (run) or ${d.name}/drift/ (drift job).`,
         namespace: ns,
         metricName: 'BreakingDrift',
         dimensions: dim(d.name),
@@ -100,7 +103,7 @@ export class Monitoring extends Construct {
       if (limit !== undefined) {
         const change = (stat: string) => ({ namespace: ns, metricName: 'RowCountChangePercent', dimensions: dim(d.name), period: 3600, stat });
         alarm(`${d.name}-row-count`, {
-          alarmName: names.of(d.name, 'row-count-change'),
+          alarmName: names.ofDataset(NAME_LIMITS.alarm, d.name, 'row-count-change'),
           alarmDescription: `${d.name}: the published row count changed by more than ${limit}% against the previous batch (the contract's row_count_change rule)`,
           metricQuery: [
             { id: 'rise', metric: change('Maximum'), returnData: false },

@@ -1,3 +1,4 @@
+import { boundedName } from './bounded-name.ts';
 import { PROJECT, type EnvironmentSettings } from './environments.ts';
 
 /**
@@ -12,6 +13,13 @@ export class Names {
   /** `redshift-loader-<env>-<part>` (hyphenated: IAM, S3, Batch, SNS, logs, …). */
   of(...parts: string[]): string {
     return [PROJECT, this.env, ...parts].join('-');
+  }
+  /**
+   * `redshift-loader-<env>-<dataset>-<part>` within `limit` characters (stacks/bounded-name.ts): as `of`
+   * when it fits, else the dataset's part shortened and a hash of the whole name added.
+   */
+  ofDataset(limit: number, dataset: string, ...parts: string[]): string {
+    return boundedName(limit, this.of(), dataset, parts.join('-'));
   }
   /**
    * The Batch job role, `redshift-loader-<env>-batch-job`. On Redshift Serverless the jobs' database

@@ -14,6 +14,7 @@ import type { Compute } from './compute.ts';
 import { arn, type StackContext } from './context.ts';
 import type { DatasetSizing } from './dataset-sizing.ts';
 import { defaultSizing, sizingTable } from './dataset-sizing.ts';
+import { NAME_LIMITS } from './bounded-name.ts';
 import { allow, policy, trustService } from './iam.ts';
 import { markerKeyCondition, markerKeyInput, markerTableOf, type MarkerTable } from './marker-key.ts';
 
@@ -80,7 +81,8 @@ export function nightlyDefinition(i: NightlyDefinitionInput): object {
   const batchTask = (jobDefinition: string, jobName: string, rest: object, next: { Next: string } | { End: true }) => ({
     Type: 'Task',
     Resource: 'arn:aws:states:::batch:submitJob.sync',
-    Arguments: { JobName: `{% '${jobName}-' & $dataset & '-' & $batchDate %}`, JobQueue: i.queueArn, JobDefinition: jobDefinition, ...rest },
+    // A Batch job name is at most 128 characters: a long dataset name is cut (job names need not be unique).
+    Arguments: { JobName: `{% '${jobName}-' & $substring($dataset, 0, ${NAME_LIMITS.batchJobName - jobName.length - 12}) & '-' & $batchDate %}`, JobQueue: i.queueArn, JobDefinition: jobDefinition, ...rest },
     Retry: apiRetry(BATCH_API_ERRORS),
     Catch: toFailure,
     ...next,
@@ -306,7 +308,7 @@ export class Orchestration extends Construct {
     this.schedules = catalog.crawlers.map(
       ({ dataset }) =>
         new SchedulerSchedule(this, `nightly-${dataset.name}`, {
-          name: names.of(dataset.name, 'nightly'),
+          name: names.ofDataset(NAME_LIMITS.schedule, dataset.name, 'nightly'),
           groupName: group.name,
           description: `Nightly run of ${dataset.name} at ${settings.nightly.at} ${settings.timezone}`,
           scheduleExpression: nightlyCron(settings.nightly.at),
@@ -338,7 +340,7 @@ export class Orchestration extends Construct {
     });
     this.crawlerRules = catalog.crawlers.map(({ dataset, name: crawlerName }) => {
       const rule = new CloudwatchEventRule(this, `crawled-${dataset.name}`, {
-        name: names.of(dataset.name, 'crawled'),
+        name: names.ofDataset(NAME_LIMITS.eventRule, dataset.name, 'crawled'),
         description: `Crawler ${crawlerName} succeeded: check ${dataset.name} for drift`,
         eventPattern: JSON.stringify({
           source: ['aws.glue'],
@@ -352,7 +354,7 @@ export class Orchestration extends Construct {
         targetId: 'drift-job',
         arn: compute.queue.arn,
         roleArn: eventsRole.arn,
-        batchTarget: { jobDefinition: compute.jobDefinitions.drift.arn, jobName: names.of(dataset.name, 'drift') },
+        batchTarget: { jobDefinition: compute.jobDefinitions.drift.arn, jobName: names.ofDataset(NAME_LIMITS.batchJobName, dataset.name, 'drift') },
         // The input becomes the job's parameters: Ref::dataset in the drift command.
         input: JSON.stringify({ dataset: dataset.name }),
         retryPolicy: { maximumRetryAttempts: 5, maximumEventAgeInSeconds: 3600 },

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { checkDrift } from '../drift-check.ts';
+import { checkDrift, type DriftOutcome } from '../drift-check.ts';
+import { emitDriftMetrics } from '../drift-metrics.ts';
 import { jobEnv } from '../../core/env.ts';
 import { driftReportPrefix, LOCAL_DEFAULTS } from '../locations.ts';
 import { storeFor } from '../store/index.ts';
@@ -18,9 +19,11 @@ export const drift: Command = {
     // The warehouse is compared when named, or when the local default exists.
     const whUri = str(values.warehouse) ?? jobEnv('RL_WAREHOUSE') ?? (existsSync('.local/warehouse') ? LOCAL_DEFAULTS.warehouse : undefined);
     let wh: Warehouse | undefined;
+    let outcome: DriftOutcome | undefined;
+    let failed = true;
     try {
       wh = whUri ? await openWarehouse(whUri) : undefined;
-      const outcome = await checkDrift({ contract, catalogUri, requireCatalogTable: true, warehouse: wh });
+      outcome = await checkDrift({ contract, catalogUri, requireCatalogTable: true, warehouse: wh });
       const store = await storeFor(reports);
       const prefix = driftReportPrefix(reports, contract.name, outcome.report.generatedAt);
       const jsonUri = store.join(prefix, 'drift.json');
@@ -32,9 +35,11 @@ export const drift: Command = {
       if (json) print(JSON.stringify({ status: outcome.report.decision, message: line, report: jsonUri, markdown: mdUri, summary: s }));
       else log.info(line);
       if (outcome.error) throw outcome.error;
+      failed = false;
       return 0;
     } finally {
       await wh?.close();
+      emitDriftMetrics(log, { dataset: contract.name, report: outcome?.report, failed });
     }
   },
 };

@@ -26,7 +26,7 @@ export const RUN_OPTIONS = {
 } as const;
 
 /** `--rebuild-from DATE` (scd2: replay history from DATE; jobs/batch-order.ts), checked as a calendar date. */
-function rebuildFromFlag(values: CommandContext['values']): string | undefined {
+export function rebuildFromFlag(values: CommandContext['values']): string | undefined {
   const v = values['rebuild-from'];
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw new ConfigError('--rebuild-from needs a date', {}, 'e.g. --rebuild-from 2026-11-20');
