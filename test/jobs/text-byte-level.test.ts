@@ -41,7 +41,7 @@ const contract = parseContract(JSON.stringify({
 
 /** The file's columns: the contract's, and one it does not take (read, never written). */
 const NAMES = ['id', 'qty', 'small', 'price', 'whole', 'wide', 'day', 'ts', 'flag', 'code', 'extra', 'note'];
-const OPTIONS = { file: 'edges.tbl', ...contract.source.delimited! };
+const OPTIONS = { file: 'edges.tbl', ...contract.source.delimited };
 
 type Fields = Record<string, string>;
 const CLEAN: Fields = {
@@ -57,7 +57,7 @@ function line(id: number, over: Fields = {}): string {
 function range(lines: string[], end = '\n', last = '\n', firstRow = 1): TextRange {
   const bytes = Buffer.from(lines.join(end) + last, 'utf8');
   const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
-  return { options: OPTIONS, names: NAMES, firstRow, bytes: ab as ArrayBuffer, length: bytes.length };
+  return { options: OPTIONS, names: NAMES, firstRow, bytes: ab, length: bytes.length };
 }
 
 function processor(): UnitProcessor {
