@@ -9,8 +9,9 @@
 import assert from 'node:assert/strict';
 import { constants, inflateRawSync } from 'node:zlib';
 import { describe, it } from 'node:test';
-import { parseContract } from '../../datasets/index.ts';
-import { parseTextRange, type TextRange } from '../../jobs/readers/delimited-ranges.ts';
+import { createReadStream } from 'node:fs';
+import { builtInContract, parseContract } from '../../datasets/index.ts';
+import { delimitedRanges, parseTextRange, type TextRange } from '../../jobs/readers/delimited-ranges.ts';
 import { UnitProcessor, type UnitResult } from '../../jobs/partition/unit.ts';
 
 const contract = parseContract(JSON.stringify({
@@ -60,8 +61,8 @@ function range(lines: string[], end = '\n', last = '\n', firstRow = 1): TextRang
   return { options: OPTIONS, names: NAMES, firstRow, bytes: ab, length: bytes.length };
 }
 
-function processor(): UnitProcessor {
-  return new UnitProcessor({ contract, gzipLevel: 4, blockBytes: 256 });
+function processor(c = contract): UnitProcessor {
+  return new UnitProcessor({ contract: c, gzipLevel: 4, blockBytes: 256 });
 }
 
 type Outcome = { result: UnitResult } | { error: string };
@@ -106,8 +107,8 @@ async function sameAsGeneric(r: TextRange): Promise<string | null> {
 }
 
 /** UnitProcessor's byte-level step for a text range alone: its result, or the reason it declines the range. */
-function textUnit(r: TextRange): UnitResult | string {
-  const p = processor() as unknown as { textUnit(u: unknown): UnitResult | string };
+function textUnit(r: TextRange, c = contract): UnitResult | string {
+  const p = processor(c) as unknown as { textUnit(u: unknown): UnitResult | string };
   return p.textUnit({ kind: 'text', id: 0, range: r });
 }
 
@@ -218,4 +219,21 @@ describe('text ranges on the byte-level path, against the whole-range parser', (
       assert.equal(textUnit(r), reason);
     });
   }
+
+  it('takes every range of dbgen\'s SUPPLIER .tbl (TPC-H SF 1), with the same output', async () => {
+    const supplier = builtInContract('supplier');
+    const file = '/work/shared/data/tpch/supplier_sf1.tbl';
+    const names = supplier.columns.map((c) => c.sourceName ?? c.name);
+    let rows = 0;
+    for await (const r of delimitedRanges(createReadStream(file), { file, ...supplier.source.delimited, columnNames: names }, names, 4096)) {
+      const fast = textUnit(r, supplier);
+      if (typeof fast === 'string') assert.fail(`declined: ${fast}`);
+      const generic = await processor(supplier).run({ kind: 'batch', id: 0, batch: parseTextRange(r) });
+      assert.equal(text(fast), text(generic));
+      assert.deepEqual(fast.checksums, generic.checksums);
+      assert.deepEqual(fast.quality, generic.quality);
+      rows += fast.rows;
+    }
+    assert.equal(rows, 10_000);
+  });
 });
