@@ -52,7 +52,13 @@ export class TextColumnScratch {
   valid: Uint8Array[] = [];
   words: Int32Array[] = [];
   days: Int32Array[] = [];
+  cuts = new Int32Array(0);
   capacity = 0;
+
+  cutsFor(n: number): Int32Array {
+    if (this.cuts.length < n) this.cuts = new Int32Array(Math.max(n, Math.ceil(this.cuts.length * 1.25)));
+    return this.cuts;
+  }
 
   ensure(columns: number, rows: number): void {
     if (this.capacity >= rows && this.offsets.length >= columns) return;
@@ -71,6 +77,53 @@ function grown<T extends Int32Array | Uint8Array>(list: T[], j: number, size: nu
   if (have !== undefined && have.length >= size) return have;
   return (list[j] = make(size));
 }
+
+/**
+ * Pass 1: the fields of every line, as RecordParser splits them (no quotes: every LF ends a record). Per
+ * line, `cuts` gets its start and then the end of each field (stride cols + 1). Returns the rows, or why the
+ * range is declined.
+ */
+function splitLines(b: Uint8Array, D: number, cols: number, trailing: boolean, cuts: Int32Array, maxRows: number): number | string {
+  const end = b.length;
+  const stride = cols + 1;
+  const tooMany = (): never => {
+    throw new Error(`text range of more lines than the ${maxRows} it declares`); // a bug: never a silent cut
+  };
+  const delimiters = trailing ? cols : cols - 1; // per line
+  let row = 0;
+  let at = 0; // row * stride
+  let col = 0;
+  cuts[0] = 0;
+  for (let i = 0; i < end; i++) {
+    const c = b[i];
+    if (c > CR && c !== D) continue;
+    if (c === D) {
+      if (col === delimiters) return 'text: a line with more fields than the file has columns';
+      cuts[at + 1 + col++] = i;
+      continue;
+    }
+    if (c !== LF && c !== CR) continue;
+    // RecordParser drops a CR right before the line end (CR LF, or the file's last line); any other stays in a field.
+    if (c === CR && i + 1 < end && b[i + 1] !== LF) return 'text: a CR that does not end a line';
+    if (col !== delimiters || (trailing && cuts[at + cols] !== i - 1)) return LINE_SHAPE;
+    if (!trailing) cuts[at + cols] = i;
+    if (++row > maxRows) tooMany();
+    at += stride;
+    col = 0;
+    if (c === CR && i + 1 < end) i++; // the LF after it
+    cuts[at] = i + 1;
+  }
+  // The file's last line, without its line end.
+  const last = cuts[at];
+  if (last < end || col > 0) {
+    if (col !== delimiters || (trailing && cuts[at + cols] !== end - 1)) return LINE_SHAPE;
+    if (!trailing) cuts[at + cols] = end;
+    if (++row > maxRows) tooMany();
+  }
+  return row;
+}
+
+const LINE_SHAPE = 'text: a line with another number of fields, or without its trailing delimiter';
 
 /** Lines of the range in the file's dialect: rows (at most the range's LFs + 1). */
 function countLines(b: Uint8Array): number {
@@ -91,65 +144,40 @@ export function decodeTextColumns(r: TextRange, plans: TextColumnPlan[], scratch
   const b = new Uint8Array(r.bytes, 0, r.length);
   if (!isUtf8(b)) return { declined: 'text: bytes that are not UTF-8' };
   const marker = Buffer.from(o.nullMarker, 'utf8');
-  const D = delimiter[0];
   const cols = r.names.length;
   const trailing = o.trailingDelimiter;
   const maxField = o.maxFieldChars ?? DEFAULT_MAX_FIELD;
-  scratch.ensure(cols, countLines(b));
-  const { offsets, lengths } = scratch;
-
-  // Pass 1: fields of every line, as RecordParser splits them (no quotes: every LF ends a record).
-  const end = b.length;
-  let row = 0;
-  let col = 0;
-  let start = 0;
-  for (let i = 0; i <= end; i++) {
-    const c = i < end ? b[i] : LF;
-    if (c === D) {
-      if (col >= cols) return { declined: 'text: a line with more fields than the file has columns' };
-      offsets[col][row] = start;
-      lengths[col][row] = i - start;
-      col++;
-      start = i + 1;
-      continue;
-    }
-    if (c !== LF && c !== CR) continue;
-    if (i === end && col === 0 && start === end) break; // the range ends with its last line end
-    if (c === CR) {
-      // RecordParser drops a CR right before the line end (CR LF, or the file's last line); any other stays in a field.
-      if (i + 1 < end && b[i + 1] !== LF) return { declined: 'text: a CR that does not end a line' };
-    }
-    if (trailing) {
-      if (col !== cols || start !== i) return { declined: 'text: a line with another number of fields, or without its trailing delimiter' };
-    } else {
-      if (col !== cols - 1) return { declined: 'text: a line with another number of fields than the file has columns' };
-      offsets[col][row] = start;
-      lengths[col][row] = i - start;
-    }
-    row++;
-    col = 0;
-    if (c === CR && i + 1 < end) i++; // the LF after it
-    start = i + 1;
-  }
-  const rows = row;
-
+  const lines = r.lines ?? countLines(b);
+  scratch.ensure(cols, lines);
+  const stride = cols + 1;
+  const cuts = scratch.cutsFor(stride * (lines + 1));
+  const split = splitLines(b, delimiter[0], cols, trailing, cuts, lines);
+  if (typeof split === 'string') return { declined: split };
+  const rows = split;
   // Pass 2: each column as its plan says.
   const columns: DecodedColumn[] = [];
   const fields: BytesColumn[] = [];
+  const { offsets, lengths } = scratch;
+  const ml = marker.length;
   for (let j = 0; j < cols; j++) {
     const offs = offsets[j].subarray(0, rows);
     const lens = lengths[j].subarray(0, rows);
     let valid: Uint8Array | null = null;
     let nulls = 0;
-    for (let k = 0; k < rows; k++) {
-      const len = lens[k];
-      if (len > maxField) return { declined: 'text: a field longer than the reader takes' };
-      if (len === marker.length && sameBytes(b, offs[k], marker)) {
+    let longest = 0;
+    for (let k = 0, at = 0; k < rows; k++, at += stride) {
+      const from = j === 0 ? cuts[at] : cuts[at + j] + 1;
+      const len = cuts[at + j + 1] - from;
+      offs[k] = from;
+      lens[k] = len;
+      if (len > longest) longest = len;
+      if (len === ml && (ml === 0 || sameBytes(b, from, marker))) {
         if (valid === null) valid = grown(scratch.valid, j, rows, (n) => new Uint8Array(n)).subarray(0, rows).fill(1);
         valid[k] = 0;
         nulls++;
       }
     }
+    if (longest > maxField) return { declined: 'text: a field longer than the reader takes' };
     const plan = plans[j];
     const base = { rows, valid, nulls };
     const field: BytesColumn = { ...base, physical: 'BYTE_ARRAY', data: b, offsets: offs, lengths: lens };
@@ -278,10 +306,11 @@ function decimals(b: Uint8Array, offs: Int32Array, lens: Int32Array, valid: Uint
   return true;
 }
 
+/** Day number of the first of each month of 0001..9999 (index year * 12 + month - 1), filled as met; NaN: not yet. */
+const MONTH_START = new Float64Array(10000 * 12).fill(NaN);
+
 /** `YYYY-MM-DD` of a calendar date in 0001..9999 as days since 1970-01-01 (parseDateText accepts it as it is). */
 function dates(b: Uint8Array, offs: Int32Array, lens: Int32Array, valid: Uint8Array | null, days: Int32Array): boolean {
-  let lastO = -1;
-  let lastDay = 0;
   for (let k = 0; k < offs.length; k++) {
     if (valid !== null && valid[k] === 0) continue;
     if (lens[k] !== 10) return false;
@@ -290,20 +319,13 @@ function dates(b: Uint8Array, offs: Int32Array, lens: Int32Array, valid: Uint8Ar
     const y = digits(b, o, 4);
     const m = digits(b, o + 5, 2);
     const d = digits(b, o + 8, 2);
-    if (y < 1 || m < 0 || d < 0 || !isCalendarDate(y, m, d)) return false;
-    // Rows repeat dates often: the previous row's spelling again is the same day.
-    if (lastO >= 0 && sameDate(b, o, lastO)) {
-      days[k] = lastDay;
-      continue;
-    }
-    lastO = o;
-    lastDay = days[k] = daysFromCivil(y, m, d);
+    if (y < 1 || m < 1 || m > 12 || d < 1) return false;
+    if (d > 28 && !isCalendarDate(y, m, d)) return false;
+    const at = y * 12 + m - 1;
+    let first = MONTH_START[at];
+    if (first !== first) first = MONTH_START[at] = daysFromCivil(y, m, 1);
+    days[k] = first + d - 1;
   }
-  return true;
-}
-
-function sameDate(b: Uint8Array, o: number, p: number): boolean {
-  for (let i = 0; i < 10; i++) if (b[o + i] !== b[p + i]) return false;
   return true;
 }
 

@@ -101,6 +101,8 @@ describe('.tbl on the byte-level path, through the command line', () => {
     assert.deepEqual(comparable(fast.quality), comparable(whole.quality));
     assert.deepEqual(fast.quality.fallbacks, { units: 1, reasons: [{ reason: 'text column qty: a spelling outside the byte level\'s canonical integers', units: 1 }] });
     assert.equal('fallbacks' in whole.quality, false);
+    assert.match(readFileSync(fast.summary.reports.qualityMarkdown!, 'utf8'),
+      /1 unit read through hyparquet \(Parquet\) or the whole-range parser \(text\) instead of the byte-level decoder: text column qty: a spelling outside the byte level's canonical integers \(1 unit\)\./);
   });
 
   it('takes every range of dbgen\'s SUPPLIER .tbl (no fallbacks) with the same parts as the whole-file reader', async () => {
