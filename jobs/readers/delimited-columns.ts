@@ -4,8 +4,8 @@
  * partition pass checks and writes it with no JS value per cell:
  *
  *   int      `-?(0|[1-9][0-9]*)`, not `-0`, at most 19 digits and within INT64  -> INT64 words
- *   decimal  `-?(0|[1-9][0-9]*)(\.[0-9]{1,s})?`, not negative zero, fewer than p digits before the point
- *            than p - s allows -> the unscaled integer at the contract's scale s, INT64 words
+ *   decimal  `-?(0|[1-9][0-9]*)(\.[0-9]{1,s})?`, not negative zero, at most p - s digits before the point,
+ *            within INT64 once scaled                         -> the unscaled integer at the contract's scale s, INT64 words
  *   date     `YYYY-MM-DD`, a calendar date in 0001..9999                   -> INT32 days since 1970-01-01
  *   text     any field                                                      -> bytes pointing into the range (no copy)
  *
