@@ -80,7 +80,7 @@ export function renderQualityMarkdown(r: QualityReport): string {
 
   if (r.fallbacks && r.fallbacks.units > 0) {
     const why = r.fallbacks.reasons.map((x) => `${x.reason} (${plural(x.units, 'unit')})`).join('; ');
-    out.push('## Decoder fallbacks', '', `${plural(r.fallbacks.units, 'unit')} read through hyparquet instead of the byte-level decoder: ${cell(why)}.`, '');
+    out.push('## Decoder fallbacks', '', `${plural(r.fallbacks.units, 'unit')} read through hyparquet (Parquet) or the whole-range parser (text) instead of the byte-level decoder: ${cell(why)}.`, '');
   }
 
   if (r.storageNotes.length > 0) {

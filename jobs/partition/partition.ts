@@ -81,7 +81,7 @@ export interface PartitionResult {
   manifest: Manifest;
   manifestUri: string;
   quality: QualityReport;
-  /** Units read through hyparquet instead of the byte-level decoder, by reason (withFallbacks adds them to the report). */
+  /** Units read through hyparquet (Parquet) or the whole-range parser (text) instead of the byte-level decoder, by reason (withFallbacks adds them to the report). */
   fallbacks?: FallbackCount;
   schemas: FileSchema[];
   /** Rows the source files say they hold (Parquet metadata), when every file can tell. */

@@ -5,7 +5,8 @@
  * shares, checksums, blocks to parts), which makes every byte and every report independent of timing.
  *
  * Parquet units take the byte-level path (parquet-pages.ts, fast-columns.ts, csv-bytes.ts) when the
- * file's columns allow it; a column whose values break a rule goes through the evaluator's per-value
+ * file's columns allow it, and so do text ranges whose every field has a canonical spelling
+ * (delimited-columns.ts; any other range is parsed whole by parseTextRange, as before); a column whose values break a rule goes through the evaluator's per-value
  * path, and a unit the page decoder cannot read goes through hyparquet (readRowGroup), which also gives
  * the reader's exact message for a damaged file.
  */
@@ -15,6 +16,7 @@ import { canonicalText, type Canonical } from '../../data-quality/coerce.ts';
 import { QualityEvaluator, type QualityPartial } from '../../data-quality/evaluator.ts';
 import { parquetLayout, readRowGroup, type OpenParquet } from '../readers/parquet.ts';
 import { parseTextRange, type TextRange } from '../readers/delimited-ranges.ts';
+import { decodeTextColumns, TextColumnScratch } from '../readers/delimited-columns.ts';
 import { verifyChunkCrcs } from '../readers/page-crc.ts';
 import { ChunkScratch, PageDecodeError, type DecodedColumn } from '../readers/parquet-pages.ts';
 import type { RandomAccess } from '../store/object-store.ts';
@@ -28,6 +30,7 @@ import { unscaledBigInt } from './decimal-bytes.ts';
 import { ByteLevelDeclined, decodeUtf8, fallbackReason } from './fallback.ts';
 import { pageDecoder } from './page-decoder.ts';
 import type { DeflatedBlock } from './part-set.ts';
+import { fieldValues, textColumnsLayout, type TextColumnsLayout } from './text-columns.ts';
 
 export interface UnitConfig {
   contract: DatasetContract;
@@ -86,6 +89,17 @@ export interface UnitResult {
   checksums: ChecksumPartial;
   /** Why the unit left the byte-level path for hyparquet (fallback.ts), or null when it did not. */
   fallback: string | null;
+}
+
+/** A unit's source columns for the byte-level path (byteLevelUnit). */
+interface ByteLevelSource {
+  /** Lower-cased column name -> source column. */
+  byName: Map<string, number>;
+  /** Per source column: how the cells are built from it. */
+  fast: FastSource[];
+  decoded: DecodedColumn[];
+  /** Source column j's Values as the per-value path reads them (a column whose values the check does not vouch for). */
+  values(j: number): Value[];
 }
 
 interface FileState {
@@ -242,6 +256,9 @@ export class UnitProcessor {
   private readonly decodeScratch: ChunkScratch[] = [];
   private readonly cellScratch: CellScratch[];
   private readonly nullMarker: string;
+  /** Text units: how the byte-level path reads the file's columns (the names of the last range), and its buffers. */
+  private textLayout: { key: string; layout: TextColumnsLayout } | undefined;
+  private readonly textScratch = new TextColumnScratch();
 
   constructor(private readonly config: UnitConfig) {
     const { contract } = config;
@@ -270,7 +287,10 @@ export class UnitProcessor {
 
   async run(unit: Unit): Promise<UnitResult> {
     if (unit.kind === 'batch') return this.generic(unit.id, unit.batch, null);
-    if (unit.kind === 'text') return this.generic(unit.id, parseTextRange(unit.range), null);
+    if (unit.kind === 'text') {
+      const fast = this.textUnit(unit);
+      return typeof fast === 'string' ? this.generic(unit.id, parseTextRange(unit.range), fast) : fast;
+    }
     const st = this.files.get(unit.fileId);
     if (!st) throw new Error(`unit of unknown file ${unit.fileId}`);
     const bytes = new Uint8Array(unit.bytes, 0, unit.length);
@@ -327,7 +347,6 @@ export class UnitProcessor {
   }
 
   private fastUnit(unit: ParquetUnit, st: FileState, bytes: Uint8Array, batch: ColumnBatch): UnitResult {
-    const n = batch.numRows;
     const group = st.open.metadata.row_groups[unit.group];
     const decoded = st.open.columns.map((c, j) => {
       const chunk = group.columns[j];
@@ -354,12 +373,39 @@ export class UnitProcessor {
     decoded.forEach((col, j) => {
       if (!used.has(j)) checkUtf8(col, st.fast[j]!, st.open.columns[j].name);
     });
+    return this.byteLevelUnit(unit.id, batch, { byName: st.byName, fast: st.fast as FastSource[], decoded, values: (j) => materialize(st.fast[j]!, decoded[j], st.open.columns[j].name) });
+  }
+
+  /**
+   * A text range on the byte-level path (delimited-columns.ts), or the reason the decoder declines it: the
+   * caller then parses it whole (parseTextRange), as before, and the reason is counted with the fallbacks.
+   */
+  private textUnit(unit: TextUnit): UnitResult | string {
+    const r = unit.range;
+    const key = r.names.join('\u0000');
+    if (this.textLayout?.key !== key) this.textLayout = { key, layout: textColumnsLayout(this.config.contract, r.names) };
+    const { layout } = this.textLayout;
+    const text = decodeTextColumns(r, layout.plans, this.textScratch);
+    if ('declined' in text) return text.declined;
+    const batch: ColumnBatch = { file: r.options.file, firstRow: r.firstRow, numRows: text.rows, columns: {} };
+    return this.byteLevelUnit(unit.id, batch, { byName: layout.byName, fast: layout.fast, decoded: text.columns, values: (j) => fieldValues(text.fields[j]) });
+  }
+
+  /**
+   * The byte-level path shared by Parquet and text units: each contract column's cells from its decoded
+   * source column (fast-columns.ts checkFast), or through the evaluator's per-value path from the source's
+   * own Values when the check does not vouch for it; then the CSV blocks.
+   */
+  private byteLevelUnit(id: number, batch: ColumnBatch, src: ByteLevelSource): UnitResult {
+    const n = batch.numRows;
+    const ev = this.evaluator;
+    const contract = this.config.contract;
     const base = ev.begin(batch.file, batch.firstRow, n);
     this.checksums.addRows(n);
     const cells: Cells[] = contract.columns.map((_, ci) => {
-      const j = st.byName.get(ev.columnCheck(ci).sourceKey);
+      const j = src.byName.get(ev.columnCheck(ci).sourceKey);
       if (j !== undefined) {
-        const c = checkFast(ev, ci, st.fast[j]!, decoded[j], base, this.cellScratch[ci]);
+        const c = checkFast(ev, ci, src.fast[j], src.decoded[j], base, this.cellScratch[ci]);
         if (c) {
           if (c.kind === 'int' || c.kind === 'decimal') this.checksums.addSafeIntegers(ci, c.values, c.valid, n);
           else if (c.kind === 'text') this.checksums.addText(ci, c.data, c.offsets, c.lengths, c.valid, n);
@@ -367,14 +413,14 @@ export class UnitProcessor {
           return c;
         }
       }
-      const values = j === undefined ? undefined : materialize(st.fast[j]!, decoded[j], st.open.columns[j].name);
+      const values = j === undefined ? undefined : src.values(j);
       const out = new Array<Canonical>(n);
       ev.observeColumn(ci, values, out, batch, base);
       this.checksums.addCanonical(ci, out, n);
       return this.genericCells(ci, out, n);
     });
     const blocks = this.writer.write(cells, n);
-    return { id: unit.id, rows: n, blocks, quality: ev.takePartial(), checksums: this.checksums.take(), fallback: null };
+    return { id, rows: n, blocks, quality: ev.takePartial(), checksums: this.checksums.take(), fallback: null };
   }
 }
 

@@ -34,6 +34,8 @@ export interface TextRange {
   /** Whole lines (the file's last line may lack its LF), in bytes[0, length). */
   bytes: ArrayBuffer;
   length: number;
+  /** At least the lines in it (the LFs counted here, + 1 for the file's last range); counted again when absent. */
+  lines?: number;
 }
 
 /** Whether a file in this dialect can be cut into ranges (no quote: a LF always ends a record). */
@@ -100,7 +102,7 @@ export async function* delimitedRanges(
   let lines = 0; // LFs in pending
   let lastLineEnd = 0; // pending bytes up to and including the last LF
   const take = (n: number, count: number): TextRange => {
-    const range = { options, names, firstRow, bytes: pending.cut(n), length: n };
+    const range = { options, names, firstRow, bytes: pending.cut(n), length: n, lines: count };
     firstRow += count;
     lines -= count;
     lastLineEnd -= n;

@@ -71,7 +71,7 @@ for (const engine of ENGINES) {
       assert.equal(q.fallbacks?.reasons[0].reason, 'column s_nationkey (INT32 UINT_32) is not read by the byte-level decoder');
       assert.equal(q.fallbacks?.reasons[0].units, 1);
       assert.match(readFileSync(summary.reports.qualityMarkdown!, 'utf8'),
-        /## Decoder fallbacks\n\n1 unit read through hyparquet instead of the byte-level decoder: column s_nationkey \(INT32 UINT_32\) is not read by the byte-level decoder \(1 unit\)\./);
+        /## Decoder fallbacks\n\n1 unit read through hyparquet \(Parquet\) or the whole-range parser \(text\) instead of the byte-level decoder: column s_nationkey \(INT32 UINT_32\) is not read by the byte-level decoder \(1 unit\)\./);
     });
 
     it('leaves the report as it was when every unit takes the byte-level path (no fallbacks field)', async (t) => {
