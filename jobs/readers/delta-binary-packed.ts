@@ -9,8 +9,8 @@
  * (and the bits past 64, which only a malformed writer sets); a number taken from them (block size, counts) is
  * the same double `Number(bigint)` gives (one correctly rounded addition).
  *
- * Miniblocks of deltas up to 24 bits wide (every real column's) are unpacked through a 32-bit bit buffer;
- * wider ones bit by bit. DuckDB writes INT32 deltas up to 33 bits wide: arithmetic mod 2^32 needs only their
+ * Miniblocks of deltas up to 24 bits wide are unpacked through a 32-bit bit buffer, wider ones (random keys,
+ * prices) a 32-bit word at a time, and only a miniblock at the very end of the buffer bit by bit. DuckDB writes INT32 deltas up to 33 bits wide: arithmetic mod 2^32 needs only their
  * low word.
  */
 import { PageDecodeError } from './page-decode-error.ts';
@@ -77,6 +77,14 @@ function readBits(b: Uint8Array, bit: number, w: number): number {
     bit += n;
   }
   return v;
+}
+
+/** The 32 bits from bit `bit` on of a little-endian bit stream (the caller masks them); reads 5 bytes. */
+function word32(b: Uint8Array, bit: number): number {
+  const q = bit >>> 3;
+  const off = bit & 7;
+  const low = (b[q] | (b[q + 1] << 8) | (b[q + 2] << 16) | (b[q + 3] << 24)) >>> off;
+  return off === 0 ? low : low | (b[q + 4] << (32 - off));
 }
 
 /**
@@ -150,7 +158,22 @@ export function readDeltaBinaryPacked(b: Uint8Array, pos: number, end: number, c
             out[k] = lo;
           }
         }
+      } else if (pos + Math.ceil((take * w) / 8) + 8 <= b.length) {
+        // Wider deltas (random keys, prices): each word read whole from the 5 bytes holding it, then masked to its bits.
+        const loMask = w >= 32 ? -1 : (1 << w) - 1;
+        const hiMask = w >= 64 ? -1 : w > 32 ? (1 << (w - 32)) - 1 : 0;
+        let bit = pos * 8;
+        for (; k < stop; k++, bit += w) {
+          const sum = (lo >>> 0) + mlo + ((word32(b, bit) & loMask) >>> 0);
+          lo = sum | 0;
+          if (wide) {
+            hi = (hi + mhi + (hiMask === 0 ? 0 : (word32(b, bit + 32) & hiMask) >>> 0) + Math.floor(sum / TWO32)) | 0;
+            out[2 * k] = lo;
+            out[2 * k + 1] = hi;
+          } else out[k] = lo;
+        }
       } else {
+        // The last bytes of the buffer: bit by bit, reading nothing past them.
         let bit = pos * 8;
         for (; k < stop; k++, bit += w) {
           const dlo = readBits(b, bit, Math.min(w, 32));

@@ -22,6 +22,7 @@ import { keepDictionary, reuseDictionary, type ReusedDictionary } from './dictio
 import { PageDecodeError } from './page-decode-error.ts';
 import { readHybrid } from './rle-hybrid.ts';
 import { readDeltaBinaryPacked } from './delta-binary-packed.ts';
+import { rebuildValues, rebuiltBytes } from './delta-byte-array.ts';
 
 export { PageDecodeError };
 
@@ -446,7 +447,18 @@ export function decodeChunk(
   // Whatever this call puts in the arena replaces the dictionary an earlier call left there (dictionary-reuse.ts).
   const kept = scratch.dictionary;
   scratch.dictionary = undefined;
-  let arena = (scratch.arena = room(scratch.arena, arenaSize, (k) => new Uint8Array(k)));
+  const dictPage = dict && { key: spec.chunkKey, offset: dict.dataStart - spec.start, compressed: dict.compressed, uncompressed: dict.uncompressed, numValues: dict.numValues };
+  let arena = scratch.arena;
+  if (arena.length < arenaSize) {
+    // Grown by half at least, so the arena settles after a worker's first units. The same chunk's dictionary
+    // moves along to the front of the new arena: the unit still reuses it instead of decoding it again.
+    const grown = new Uint8Array(Math.max(arenaSize, Math.ceil(arena.length * 1.5)));
+    if (dictPage && reuseDictionary(kept, dictPage, arena)) {
+      grown.set(arena.subarray(0, dictPage.uncompressed));
+      kept!.arena = grown;
+    }
+    arena = scratch.arena = grown;
+  }
   let arenaPos = 0;
   /** DELTA_BYTE_ARRAY values are rebuilt after every page's bytes, from here on (the arena grows for them). */
   let rebuiltPos = arenaSize;
@@ -481,7 +493,7 @@ export function decodeChunk(
   let dictionary: Dictionary | undefined;
   if (dict) {
     if (dict.encoding !== PLAIN && dict.encoding !== PLAIN_DICTIONARY) throw new PageDecodeError('dictionary encoding');
-    const page = { key: spec.chunkKey, offset: dict.dataStart - spec.start, compressed: dict.compressed, uncompressed: dict.uncompressed, numValues: dict.numValues };
+    const page = dictPage!;
     const reused = reuseDictionary(kept, page, arena);
     if (reused) {
       // The same chunk's dictionary, decoded by the call before: its bytes are still where load() puts them.
@@ -584,42 +596,8 @@ export function decodeChunk(
       const suffixes = (scratch.suffixes = room(scratch.suffixes, present, (k) => new Int32Array(k)));
       let at = readDeltaBinaryPacked(arena, p, pageEnd, present, false, prefixes, true);
       at = readDeltaBinaryPacked(arena, at, pageEnd, present, false, suffixes, true);
-      // A value without a prefix is its suffix, left in place in the page; the others are rebuilt after the pages.
-      let total = 0;
-      for (let v = 0; v < present; v++) {
-        const prefix = prefixes[v];
-        if (prefix < 0 || suffixes[v] < 0) throw new PageDecodeError('bad DELTA_BYTE_ARRAY length');
-        if (prefix > 0) total += prefix + suffixes[v];
-      }
-      reserve(total);
-      const bytes = arena; // a local, not the variable reserve() reassigns: the loop below reads it per byte
-      let prev = 0;
-      let prevLength = 0;
-      for (let v = 0; v < present; v++) {
-        const prefix = prefixes[v];
-        const suffix = suffixes[v];
-        if (prefix > prevLength) throw new PageDecodeError('DELTA_BYTE_ARRAY prefix longer than the value before it');
-        if (fixedBytes && prefix + suffix !== width) throw new PageDecodeError(`DELTA_BYTE_ARRAY value of ${prefix + suffix} bytes in a FIXED_LEN_BYTE_ARRAY(${width}) column`);
-        if (at + suffix > pageEnd) throw new PageDecodeError('value runs past the page');
-        if (prefix === 0) {
-          prev = at;
-        } else {
-          // Byte loops for short runs: no call, no view per value (copyWithin for long ones).
-          let q = rebuiltPos;
-          if (prefix < 32) for (let i = 0; i < prefix; i++) bytes[q++] = bytes[prev + i];
-          else {
-            bytes.copyWithin(q, prev, prev + prefix);
-            q += prefix;
-          }
-          if (suffix < 32) for (let i = 0; i < suffix; i++) bytes[q++] = bytes[at + i];
-          else bytes.copyWithin(q, at, at + suffix);
-          prev = rebuiltPos;
-          rebuiltPos += prefix + suffix;
-        }
-        prefixes[v] = prev; // now where the value starts
-        suffixes[v] = prevLength = prefix + suffix; // and its length
-        at += suffix;
-      }
+      reserve(rebuiltBytes(prefixes, suffixes, present));
+      rebuiltPos = rebuildValues(arena, at, pageEnd, present, prefixes, suffixes, fixedBytes ? width : 0, rebuiltPos);
       let v = skipValues;
       for (let r = a; r < b; r++) {
         const o = outBase + r - a;
