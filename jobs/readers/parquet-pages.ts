@@ -591,7 +591,7 @@ export function decodeChunk(
       }
     } else if (h.encoding === DELTA_BYTE_ARRAY && (physical === 'BYTE_ARRAY' || fixedBytes)) {
       // Prefix lengths and suffix lengths (both DELTA_BINARY_PACKED), then the suffixes back to back: each
-      // value is the first `prefix` bytes of the one before it and its suffix, rebuilt whole in the arena.
+      // value is the first `prefix` bytes of the one before it and its suffix (delta-byte-array.ts).
       const prefixes = (scratch.packed = room(scratch.packed, present, (k) => new Int32Array(k)));
       const suffixes = (scratch.suffixes = room(scratch.suffixes, present, (k) => new Int32Array(k)));
       let at = readDeltaBinaryPacked(arena, p, pageEnd, present, false, prefixes, true);
