@@ -19,9 +19,12 @@ import * as zlib from 'node:zlib';
 import { decompressLz4, decompressLz4Raw, decompressZstd } from 'hyparquet-compressors';
 import { snappyInto } from './snappy.ts';
 import { keepDictionary, reuseDictionary, type ReusedDictionary } from './dictionary-reuse.ts';
+import { PageDecodeError } from './page-decode-error.ts';
+import { readHybrid } from './rle-hybrid.ts';
+import { readDeltaBinaryPacked } from './delta-binary-packed.ts';
+import { rebuildValues, rebuiltBytes } from './delta-byte-array.ts';
 
-/** A feature or an inconsistency the decoder leaves to hyparquet. */
-export class PageDecodeError extends Error {}
+export { PageDecodeError };
 
 export interface ChunkSpec {
   /** Parquet physical type. */
@@ -111,6 +114,8 @@ const BYTE_STREAM_SPLIT = 9;
 /** One value of a BYTE_STREAM_SPLIT page gathered from its streams, read back little-endian. */
 const SPLIT = new Uint8Array(8);
 const SPLIT_VIEW = new DataView(SPLIT.buffer);
+/** Typed arrays use the platform's byte order: little-endian on every machine Node runs on here, checked. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export interface PageHeader {
   type: number;
@@ -341,66 +346,6 @@ function decompressWith(codec: string, input: Uint8Array, out: Uint8Array): void
 }
 
 
-// ---- RLE / bit-packed hybrid -------------------------------------------------------------------------
-
-/** Decodes `count` values of the hybrid encoding from b[pos, end) into out[0, count); returns the end position. */
-function readHybrid(b: Uint8Array, pos: number, end: number, width: number, out: Int32Array | Uint8Array, count: number): number {
-  let seen = 0;
-  const bytes = (width + 7) >> 3;
-  const mask = width === 32 ? -1 : (1 << width) - 1;
-  while (seen < count) {
-    if (pos >= end) throw new PageDecodeError('levels or indices end early');
-    let header = 0;
-    let shift = 0;
-    for (;;) {
-      const x = b[pos++];
-      header |= (x & 0x7f) << shift;
-      if (x < 0x80) break;
-      shift += 7;
-      if (shift > 28 || pos >= end) throw new PageDecodeError('bad hybrid run header');
-    }
-    if (header & 1) {
-      // bit-packed: (header >> 1) groups of 8 values
-      const values = (header >>> 1) * 8;
-      const need = ((header >>> 1) * width);
-      if (pos + need > end) throw new PageDecodeError('bit-packed run past the end');
-      const take = Math.min(values, count - seen);
-      if (width === 1) {
-        for (let i = 0; i < take; i++) out[seen + i] = (b[pos + (i >> 3)] >> (i & 7)) & 1;
-      } else {
-        let bit = pos * 8;
-        for (let i = 0; i < take; i++) {
-          let v = 0;
-          let got = 0;
-          let p = bit;
-          while (got < width) {
-            const byte = b[p >> 3];
-            const off = p & 7;
-            const n = Math.min(8 - off, width - got);
-            v |= ((byte >> off) & ((1 << n) - 1)) << got;
-            got += n;
-            p += n;
-          }
-          out[seen + i] = v & mask;
-          bit += width;
-        }
-      }
-      seen += take;
-      pos += need;
-    } else {
-      const run = header >>> 1;
-      if (pos + bytes > end) throw new PageDecodeError('rle run past the end');
-      let v = 0;
-      for (let i = 0; i < bytes; i++) v |= b[pos + i] << (8 * i);
-      pos += bytes;
-      const take = Math.min(run, count - seen);
-      out.fill(v, seen, seen + take);
-      seen += take;
-    }
-  }
-  return pos;
-}
-
 // ---- the column chunk ---------------------------------------------------------------------------------
 
 interface Dictionary {
@@ -502,15 +447,29 @@ export function decodeChunk(
   // Whatever this call puts in the arena replaces the dictionary an earlier call left there (dictionary-reuse.ts).
   const kept = scratch.dictionary;
   scratch.dictionary = undefined;
-  let arena = (scratch.arena = room(scratch.arena, arenaSize, (k) => new Uint8Array(k)));
+  const dictPage = dict && { key: spec.chunkKey, offset: dict.dataStart - spec.start, compressed: dict.compressed, uncompressed: dict.uncompressed, numValues: dict.numValues };
+  let arena = scratch.arena;
+  if (arena.length < arenaSize) {
+    // Grown by half at least, so the arena settles after a worker's first units. The same chunk's dictionary
+    // moves along to the front of the new arena: the unit still reuses it instead of decoding it again.
+    const grown = new Uint8Array(Math.max(arenaSize, Math.ceil(arena.length * 1.5)));
+    if (dictPage && reuseDictionary(kept, dictPage, arena)) {
+      grown.set(arena.subarray(0, dictPage.uncompressed));
+      kept!.arena = grown;
+    }
+    arena = scratch.arena = grown;
+  }
   let arenaPos = 0;
   /** DELTA_BYTE_ARRAY values are rebuilt after every page's bytes, from here on (the arena grows for them). */
   let rebuiltPos = arenaSize;
   const reserve = (bytes: number): void => {
     if (rebuiltPos + bytes <= arena.length) return;
-    const grown = new Uint8Array(Math.max(rebuiltPos + bytes, Math.ceil(arena.length * 1.25)));
+    // Grown by half at least, so a worker's arena settles after its first units; what is written so far moves
+    // along, the dictionary at its front included, so the next unit of the chunk still reuses it.
+    const grown = new Uint8Array(Math.max(rebuiltPos + bytes, Math.ceil(arena.length * 1.5)));
     grown.set(arena.subarray(0, rebuiltPos));
     arena = scratch.arena = grown;
+    if (scratch.dictionary) scratch.dictionary.arena = grown;
   };
   /** Decompresses a page's data (v2: the values section; its levels are never compressed) into the arena. */
   const load = (h: PageHeader): number => {
@@ -534,7 +493,7 @@ export function decodeChunk(
   let dictionary: Dictionary | undefined;
   if (dict) {
     if (dict.encoding !== PLAIN && dict.encoding !== PLAIN_DICTIONARY) throw new PageDecodeError('dictionary encoding');
-    const page = { key: spec.chunkKey, offset: dict.dataStart - spec.start, compressed: dict.compressed, uncompressed: dict.uncompressed, numValues: dict.numValues };
+    const page = dictPage!;
     const reused = reuseDictionary(kept, page, arena);
     if (reused) {
       // The same chunk's dictionary, decoded by the call before: its bytes are still where load() puts them.
@@ -607,7 +566,11 @@ export function decodeChunk(
     const view = new DataView(arena.buffer, arena.byteOffset, arena.byteLength);
     const noNulls = present === count;
     if (valid && noNulls) valid.fill(1, outBase, outBase + (b - a));
-    if (bools || physical === 'INT96' || h.encoding === DELTA_BINARY_PACKED) {
+    if (h.encoding === DELTA_BINARY_PACKED && noNulls && a === 0 && b === count && (i32 || (words && physical === 'INT64'))) {
+      // A whole page of values, no NULLs: decoded straight into the rows (the same values readPacked would spread).
+      if (i32) readDeltaBinaryPacked(arena, p, pageEnd, present, false, i32.subarray(outBase, outBase + count));
+      else readDeltaBinaryPacked(arena, p, pageEnd, present, true, words!.subarray(2 * outBase, 2 * (outBase + count)));
+    } else if (bools || physical === 'INT96' || h.encoding === DELTA_BINARY_PACKED) {
       // The page's present values packed first (stride words each), then spread over the slice's rows.
       const stride = physical === 'INT96' ? 3 : physical === 'INT64' ? 2 : 1;
       const packed = (scratch.packed = room(scratch.packed, stride * present, (k) => new Int32Array(k)));
@@ -628,35 +591,13 @@ export function decodeChunk(
       }
     } else if (h.encoding === DELTA_BYTE_ARRAY && (physical === 'BYTE_ARRAY' || fixedBytes)) {
       // Prefix lengths and suffix lengths (both DELTA_BINARY_PACKED), then the suffixes back to back: each
-      // value is the first `prefix` bytes of the one before it and its suffix, rebuilt whole in the arena.
+      // value is the first `prefix` bytes of the one before it and its suffix (delta-byte-array.ts).
       const prefixes = (scratch.packed = room(scratch.packed, present, (k) => new Int32Array(k)));
       const suffixes = (scratch.suffixes = room(scratch.suffixes, present, (k) => new Int32Array(k)));
       let at = readDeltaBinaryPacked(arena, p, pageEnd, present, false, prefixes, true);
       at = readDeltaBinaryPacked(arena, at, pageEnd, present, false, suffixes, true);
-      let total = 0;
-      for (let v = 0; v < present; v++) {
-        if (prefixes[v] < 0 || suffixes[v] < 0) throw new PageDecodeError('bad DELTA_BYTE_ARRAY length');
-        total += prefixes[v] + suffixes[v];
-      }
-      reserve(total);
-      const start = rebuiltPos;
-      let prev = start;
-      let prevLength = 0;
-      for (let v = 0; v < present; v++) {
-        const prefix = prefixes[v];
-        const suffix = suffixes[v];
-        if (prefix > prevLength) throw new PageDecodeError('DELTA_BYTE_ARRAY prefix longer than the value before it');
-        if (fixedBytes && prefix + suffix !== width) throw new PageDecodeError(`DELTA_BYTE_ARRAY value of ${prefix + suffix} bytes in a FIXED_LEN_BYTE_ARRAY(${width}) column`);
-        if (at + suffix > pageEnd) throw new PageDecodeError('value runs past the page');
-        arena.copyWithin(rebuiltPos, prev, prev + prefix);
-        arena.set(arena.subarray(at, at + suffix), rebuiltPos + prefix);
-        prefixes[v] = rebuiltPos; // now where the value starts
-        suffixes[v] = prefix + suffix; // and its length
-        prev = rebuiltPos;
-        prevLength = prefix + suffix;
-        rebuiltPos += prevLength;
-        at += suffix;
-      }
+      reserve(rebuiltBytes(prefixes, suffixes, present));
+      rebuiltPos = rebuildValues(arena, at, pageEnd, present, prefixes, suffixes, fixedBytes ? width : 0, rebuiltPos);
       let v = skipValues;
       for (let r = a; r < b; r++) {
         const o = outBase + r - a;
@@ -699,9 +640,10 @@ export function decodeChunk(
       if (p + present * width > pageEnd) throw new PageDecodeError('values end early');
       reserve(present * width);
       const start = rebuiltPos;
+      const bytes = arena;
       for (let k = 0; k < width; k++) {
         const stream = p + k * present;
-        for (let v = 0, q = start + k; v < present; v++, q += width) arena[q] = arena[stream + v];
+        for (let v = 0, q = start + k; v < present; v++, q += width) bytes[q] = bytes[stream + v];
       }
       rebuiltPos += present * width;
       let v = skipValues;
@@ -721,6 +663,18 @@ export function decodeChunk(
     } else if (h.encoding === BYTE_STREAM_SPLIT && (i32 || f64 || (words && physical === 'INT64'))) {
       // Stream k holds byte k of each of the page's present values: value v's byte k is at p + k * present + v.
       if (p + present * width > pageEnd) throw new PageDecodeError('values end early');
+      if (noNulls && !f32 && LITTLE_ENDIAN) {
+        // Byte k of each value straight into the output's own bytes, one stream at a time (the typed arrays are
+        // little-endian here, as the streams are).
+        const target = i32 ?? f64 ?? words!;
+        const out = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
+        const count = b - a;
+        const bytes = arena;
+        for (let k = 0; k < width; k++) {
+          for (let i = 0, q = p + k * present + skipValues, d = outBase * width + k; i < count; i++, q++, d += width) out[d] = bytes[q];
+        }
+        continue;
+      }
       let v = skipValues;
       for (let r = a; r < b; r++) {
         const o = outBase + r - a;
@@ -841,6 +795,46 @@ export function decodeChunk(
       }
       let v = skipValues;
       const size = dictionary.size;
+      if (noNulls) {
+        // One loop per kind of value, with no per-row test of the kind or of the row's level.
+        const stop = outBase + (b - a);
+        const pairs = dictionary.pairs;
+        if (i32) {
+          const d = dictionary.i32!;
+          for (let o = outBase; o < stop; o++) {
+            const ix = indices[v++];
+            if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
+            i32[o] = d[ix];
+          }
+        } else if (f64) {
+          const d = dictionary.f64!;
+          for (let o = outBase; o < stop; o++) {
+            const ix = indices[v++];
+            if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
+            f64[o] = d[ix];
+          }
+        } else {
+          const d = pairs!;
+          if (words) {
+            for (let o = outBase; o < stop; o++) {
+              const ix = indices[v++];
+              if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
+              words[2 * o] = d[2 * ix];
+              words[2 * o + 1] = d[2 * ix + 1];
+            }
+          } else {
+            const offs = offsets!;
+            const lens = lengths!;
+            for (let o = outBase; o < stop; o++) {
+              const ix = indices[v++];
+              if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
+              offs[o] = d[2 * ix];
+              lens[o] = d[2 * ix + 1];
+            }
+          }
+        }
+        continue;
+      }
       for (let r = a; r < b; r++) {
         const o = outBase + r - a;
         if (optional && levels[r] === 0) {
@@ -1006,98 +1000,4 @@ function readPacked(
     return;
   }
   throw new PageDecodeError(`encoding ${encoding}`);
-}
-
-const TWO32 = 4294967296;
-
-/** An unsigned LEB128 varint of up to 64 bits, and the position after it. */
-function uleb(b: Uint8Array, pos: number, end: number): { v: bigint; pos: number } {
-  let v = 0n;
-  let shift = 0n;
-  for (;;) {
-    if (pos >= end) throw new PageDecodeError('delta header ends early');
-    const x = b[pos++];
-    v |= BigInt(x & 0x7f) << shift;
-    if (x < 0x80) return { v, pos };
-    shift += 7n;
-    if (shift > 63n) throw new PageDecodeError('bad varint in delta header');
-  }
-}
-
-/** `w` (<= 32) bits at bit `bit` of a little-endian bit stream, as an unsigned number. */
-function readBits(b: Uint8Array, bit: number, w: number): number {
-  let v = 0;
-  let got = 0;
-  while (got < w) {
-    const off = bit & 7;
-    const n = Math.min(8 - off, w - got);
-    v += ((b[bit >> 3] >> off) & ((1 << n) - 1)) * 2 ** got;
-    got += n;
-    bit += n;
-  }
-  return v;
-}
-
-/**
- * DELTA_BINARY_PACKED: a header (block size, miniblocks per block, value count, first value), then per
- * block its minimum delta and each miniblock's bit width and bit-packed deltas. Arithmetic wraps at 32 or
- * 64 bits as the encoding demands; 64-bit values stay two words (no BigInt per value). Returns where the
- * encoded values end (what follows them, for DELTA_LENGTH_BYTE_ARRAY, when `exact`: all of them read).
- */
-function readDeltaBinaryPacked(b: Uint8Array, pos: number, end: number, count: number, wide: boolean, out: Int32Array, exact = false): number {
-  let r = uleb(b, pos, end);
-  const blockSize = Number(r.v);
-  r = uleb(b, r.pos, end);
-  const miniblocks = Number(r.v);
-  r = uleb(b, r.pos, end);
-  const total = Number(r.v);
-  r = uleb(b, r.pos, end);
-  pos = r.pos;
-  if (!(blockSize > 0 && blockSize % 128 === 0 && miniblocks > 0 && (blockSize / miniblocks) % 32 === 0)) throw new PageDecodeError('bad delta block header');
-  if (total < count || (exact && total !== count)) throw new PageDecodeError(`delta block holds ${total} values, the levels say ${count}`);
-  const perMini = blockSize / miniblocks;
-  // DuckDB writes INT32 deltas up to 33 bits wide: arithmetic mod 2^32 needs only their low word.
-  const maxWidth = 64;
-  const zig = (u: bigint): bigint => (u >> 1n) ^ -(u & 1n);
-  const first = BigInt.asUintN(64, zig(r.v));
-  let lo = Number(first & 0xffffffffn) | 0;
-  let hi = Number(first >> 32n) | 0;
-  let k = 0;
-  const put = (): void => {
-    if (wide) {
-      out[2 * k] = lo;
-      out[2 * k + 1] = hi;
-    } else out[k] = lo;
-    k++;
-  };
-  if (count > 0) put();
-  while (k < count) {
-    r = uleb(b, pos, end);
-    const min = BigInt.asUintN(64, zig(r.v));
-    const mlo = Number(min & 0xffffffffn) >>> 0;
-    const mhi = Number(min >> 32n) | 0;
-    pos = r.pos;
-    const widthsAt = pos;
-    pos += miniblocks;
-    if (pos > end) throw new PageDecodeError('delta block ends early');
-    for (let m = 0; m < miniblocks && k < count; m++) {
-      const w = b[widthsAt + m];
-      if (w > maxWidth) throw new PageDecodeError('bad delta bit width');
-      const take = Math.min(perMini, count - k);
-      if (pos + Math.ceil((take * w) / 8) > end) throw new PageDecodeError('delta miniblock runs past the page');
-      let bit = pos * 8;
-      for (let i = 0; i < take; i++, bit += w) {
-        const dlo = readBits(b, bit, Math.min(w, 32));
-        const sum = (lo >>> 0) + mlo + dlo;
-        lo = sum | 0;
-        if (wide) {
-          const dhi = w > 32 ? readBits(b, bit + 32, w - 32) : 0;
-          hi = (hi + mhi + dhi + Math.floor(sum / TWO32)) | 0;
-        }
-        put();
-      }
-      pos += (perMini * w) / 8;
-    }
-  }
-  return pos;
 }
