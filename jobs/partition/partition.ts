@@ -17,6 +17,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { sourceFileEntry, writeManifest } from '../manifest.ts';
 import { formatOf, listBatchFiles, openSource } from '../readers/index.ts';
+import type { RandomAccess } from '../store/object-store.ts';
 import { openParquet } from '../readers/parquet.ts';
 import { countDataPages } from '../readers/parquet-pages.ts';
 import type { ObjectInfo, ObjectStore } from '../store/object-store.ts';
@@ -175,6 +176,23 @@ class InputPool {
   }
 }
 
+/**
+ * A row group's bytes [lo, hi) in a shared buffer of the pool (`read`: a view of exactly them). A store that
+ * reads into a buffer (a local file) fills the pooled one directly; otherwise its bytes are copied in.
+ */
+async function readGroup(access: RandomAccess, lo: number, hi: number, inputs: InputPool): Promise<{ bytes: SharedArrayBuffer; read: Uint8Array }> {
+  if (access.readInto) {
+    const bytes = inputs.take(hi - lo);
+    const n = await access.readInto(lo, hi, new Uint8Array(bytes, 0, hi - lo));
+    return { bytes, read: new Uint8Array(bytes, 0, n) };
+  }
+  const got = new Uint8Array(await access.read(lo, hi));
+  const bytes = inputs.take(got.length);
+  const read = new Uint8Array(bytes, 0, got.length);
+  read.set(got);
+  return { bytes, read };
+}
+
 /** The pass, with a NULL marker that equals no value of the batch (null-marker.ts: \N, unless a value is \N). */
 export async function partition(opts: PartitionOptions): Promise<PartitionResult> {
   return withUnseenNullMarker(
@@ -276,10 +294,8 @@ async function partitionPass(opts: PartitionOptions, nullMarker: string): Promis
             }
             lo = Math.max(0, Math.min(lo, access.size));
             hi = Math.max(lo, Math.min(hi, access.size));
-            const read = new Uint8Array(await access.read(lo, hi));
+            const { bytes, read } = await readGroup(access, lo, hi, inputs);
             checkPageSizes(read, lo, group, opts.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES, { file: file.uri, group: g, groupStart });
-            const bytes = inputs.take(read.length);
-            new Uint8Array(bytes).set(read);
             const slices = rows > unitRows ? unitsOf(rows, unitRows, countDataPages(read, largest[0] - lo, Math.min(largest[1], hi) - lo)) : 1;
             for (let s = 0; s < slices; s++) {
               const from = Math.floor((s * rows) / slices);

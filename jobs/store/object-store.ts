@@ -28,6 +28,11 @@ export interface RandomAccess {
   uri: string;
   size: number;
   read(start: number, end: number): Promise<ArrayBuffer>;
+  /**
+   * Bytes [start, end) straight into `target` (from its index 0), when the store can read without a buffer
+   * of its own (a local file); returns how many it read (fewer when the file ends first).
+   */
+  readInto?(start: number, end: number, target: Uint8Array): Promise<number>;
 }
 
 export interface WriteResult {
