@@ -74,8 +74,8 @@ export async function readRange(h: FileHandle, start: number, end: number, size:
   const done = await readRangeInto(h, start, end, size, buf);
   // A large Buffer owns its ArrayBuffer whole (not the shared pool): hand it over instead of copying it, so a
   // row group's bytes exist once, not twice, until the next GC (a 43 MB row group is 43 MB, not 86).
-  if (buf.byteOffset === 0 && buf.buffer.byteLength === done) return buf.buffer as ArrayBuffer;
-  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + done) as ArrayBuffer;
+  if (buf.byteOffset === 0 && buf.buffer.byteLength === done) return buf.buffer;
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + done);
 }
 
 /** Bytes [start, end) of an open file of `size` bytes into `target` from index 0; how many (fewer when the file ends first). */
