@@ -9,6 +9,7 @@ import { ConfigError, isUserError } from '../core/errors.ts';
 import { createLogger } from './log.ts';
 import { allCommands, loadCommand, type CommandContext } from './commands/index.ts';
 import { onTermination, type Termination } from './signals.ts';
+import { prewarm } from './commands/prewarm.ts';
 
 const COMMON = {
   help: { type: 'boolean', short: 'h' },
@@ -58,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${version()}\n`);
       return 0;
     }
+    prewarm(name, rest);
     const command = await loadCommand(name);
     if (!command) throw new ConfigError(`unknown command "${name}"`, {}, 'run "redshift-loader --help"');
     let parsed: { values: CommandContext['values']; positionals: string[] };

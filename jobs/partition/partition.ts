@@ -9,7 +9,6 @@
  * input order: quality shares into the one evaluator (uniqueness is judged over every key), checksums,
  * and blocks into the parts. Every byte of the output is a function of the input alone.
  */
-import { availableParallelism } from 'node:os';
 import type { DatasetContract } from '../../datasets/index.ts';
 import { QualityEvaluator, qualityErrorFrom, type FallbackCount, type QualityReport } from '../../data-quality/index.ts';
 import { LoadError, QualityError } from '../../core/errors.ts';
@@ -18,6 +17,7 @@ import type { Manifest } from '../../core/manifest.ts';
 import { sourceFileEntry, writeManifest } from '../manifest.ts';
 import { formatOf, listBatchFiles, openSource } from '../readers/index.ts';
 import type { RandomAccess } from '../store/object-store.ts';
+import { defaultWorkers, SMALL_INPUT_BYTES } from './worker-start.ts';
 import { openParquet } from '../readers/parquet.ts';
 import { countDataPages } from '../readers/parquet-pages.ts';
 import type { ObjectInfo, ObjectStore } from '../store/object-store.ts';
@@ -104,16 +104,11 @@ export const DEFAULT_GZIP_LEVEL = 4;
  */
 export const SLICE_ROWS = 32768;
 
-/** Below this much input, worker threads cost more than they save. */
-const SMALL_INPUT_BYTES = 8 * 1024 * 1024;
-
 /** Memory for the uniqueness check's sorted runs in memory; past it they spill to a temporary file. */
 const UNIQUE_MEMORY_BYTES = 24 * 1024 * 1024;
 
 /** Worker threads by default: one per CPU, at most 8. */
-export function defaultWorkers(): number {
-  return Math.max(1, Math.min(8, availableParallelism()));
-}
+export { defaultWorkers };
 
 /**
  * Text bytes per compressed block: blocks are compressed on their own, so large enough that zlib loses

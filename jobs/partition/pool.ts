@@ -2,12 +2,11 @@
  * Where units run: worker threads (one unit at a time each, the next unit to the first idle one), or the
  * calling thread when there are none. Either way a unit's result depends only on the unit.
  */
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ConfigError, DriftError, LoadError, QualityError, type Where } from '../../core/errors.ts';
 import { UnitProcessor, type ParquetFileInfo, type Unit, type UnitConfig, type UnitResult } from './unit.ts';
 import type { SerializedError, WorkerMessage, WorkerReply } from './worker.ts';
+import { startWorker, takePrewarmed } from './worker-start.ts';
 
 export interface UnitRunner {
   addFile(info: ParquetFileInfo): void;
@@ -32,27 +31,6 @@ export class InlineRunner implements UnitRunner {
     return this.processor.run(unit);
   }
   async close(): Promise<void> {}
-}
-
-/** The worker entry beside this module: worker.ts from the sources, worker.js once compiled. */
-const WORKER_URL = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-
-function startWorker(workerData: unknown): Worker {
-  if (WORKER_URL.pathname.endsWith('.ts')) {
-    // From the TypeScript sources under tsx: Node 20 does not carry `--import tsx` into worker threads,
-    // so the worker registers tsx itself before it loads the entry.
-    let tsx: string | undefined;
-    try {
-      tsx = import.meta.resolve('tsx/esm/api');
-    } catch {
-      tsx = undefined;
-    }
-    if (tsx !== undefined) {
-      const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-      return new Worker(boot, { eval: true, workerData });
-    }
-  }
-  return new Worker(WORKER_URL, { workerData });
 }
 
 /** A worker's error as the typed error it was (one line, exit code), or a plain Error with its stack. */
@@ -81,8 +59,10 @@ export class WorkerPool implements UnitRunner {
   private closed = false;
 
   constructor(size: number, config: UnitConfig) {
+    const warm = takePrewarmed(size);
     for (let i = 0; i < size; i++) {
-      const w = startWorker({ partitionWorker: true, config });
+      const w = i < warm.length ? warm[i] : startWorker({ partitionWorker: true, config });
+      if (i < warm.length) w.postMessage({ type: 'config', config } satisfies WorkerMessage);
       w.on('message', (m: WorkerReply) => this.onReply(w, m));
       w.on('error', (e) => this.onFailure(w, e));
       w.on('exit', (code) => {

@@ -6,6 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { UnitProcessor, type ParquetFileInfo, type Unit, type UnitConfig, type UnitResult } from './unit.ts';
 
 export type WorkerMessage =
+  /** The pass's configuration, first, to a worker started before it was known (worker-start.ts). */
+  | { type: 'config'; config: UnitConfig }
   | { type: 'file'; info: ParquetFileInfo }
   | { type: 'drop'; fileId: number }
   | { type: 'unit'; unit: Unit };
@@ -44,11 +46,17 @@ export function transferables(result: UnitResult): ArrayBuffer[] {
 
 const port = parentPort;
 if (port && (workerData as { partitionWorker?: boolean } | undefined)?.partitionWorker) {
-  const processor = new UnitProcessor((workerData as { config: UnitConfig }).config);
+  const given = (workerData as { config?: UnitConfig }).config;
+  let processor: UnitProcessor | undefined = given && new UnitProcessor(given);
   let queue = Promise.resolve();
   const broken = new Map<number, unknown>();
   port.on('message', (m: WorkerMessage) => {
     queue = queue.then(async () => {
+      if (m.type === 'config') {
+        processor = new UnitProcessor(m.config);
+        return;
+      }
+      if (!processor) throw new Error(`partition worker got a ${m.type} message before its configuration`);
       if (m.type === 'file') {
         try {
           processor.addFile(m.info);
