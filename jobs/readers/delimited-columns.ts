@@ -21,6 +21,7 @@ import { isUtf8 } from 'node:buffer';
 import { daysFromCivil, isCalendarDate } from '../../core/temporal.ts';
 import type { BytesColumn, DecodedColumn, Int32Column, Int64Column } from './parquet-pages.ts';
 import type { TextRange } from './delimited-ranges.ts';
+import { DEFAULT_MAX_FIELD_CHARS } from './delimited.ts';
 
 /** How a field of the file is decoded: a contract type this module reads, or its bytes as they are. */
 export type TextColumnPlan =
@@ -42,8 +43,6 @@ const TWO32 = 4294967296;
 const SAFE_DIGITS = 15;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-/** RecordParser's default longest field, in characters (a field of more bytes may still be fewer characters: declined). */
-const DEFAULT_MAX_FIELD = 4 * 1024 * 1024;
 
 /** Buffers reused from range to range (a worker decodes many ranges of the same file). */
 export class TextColumnScratch {
@@ -146,7 +145,7 @@ export function decodeTextColumns(r: TextRange, plans: TextColumnPlan[], scratch
   const marker = Buffer.from(o.nullMarker, 'utf8');
   const cols = r.names.length;
   const trailing = o.trailingDelimiter;
-  const maxField = o.maxFieldChars ?? DEFAULT_MAX_FIELD;
+  const maxField = o.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS; // a field of more bytes may still be fewer characters: declined
   const lines = r.lines ?? countLines(b);
   scratch.ensure(cols, lines);
   const stride = cols + 1;

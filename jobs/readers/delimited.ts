@@ -42,6 +42,9 @@ export function checkOptions(o: DelimitedReadOptions): void {
 }
 
 /** Splits decoded text into records of fields. Rows are numbered as data rows (the header is row 0). */
+/** The longest field the parser takes when the options do not say, in characters. */
+export const DEFAULT_MAX_FIELD_CHARS = 4 * 1024 * 1024;
+
 export class RecordParser {
   private state = START;
   private buf = '';
@@ -55,7 +58,7 @@ export class RecordParser {
 
   /** `firstRow`: the data row number of the first record pushed (a later byte range of the file starts past row 1). */
   constructor(private readonly o: DelimitedReadOptions, firstRow?: number) {
-    this.maxField = o.maxFieldChars ?? 4 * 1024 * 1024;
+    this.maxField = o.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS;
     if (firstRow !== undefined) this.records = firstRow - (o.header ? 0 : 1);
   }
 
