@@ -129,7 +129,7 @@ function noise(xs: number[]): number {
  * buffers at once, so peak RSS is what the job has in production (test/bench/partition.test.ts keeps the
  * two in step). Without it glibc's arenas grow with the run's length (README "Benchmark").
  */
-export const IMAGE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' } as const;
+export const IMAGE_ENV = { NODE_ENV: 'production', MALLOC_MMAP_THRESHOLD_: '131072' } as const;
 
 async function runOurs(dataset: BenchDataset, input: string, out: string, a: BenchArgs): Promise<Run> {
   rmSync(out, { recursive: true, force: true });

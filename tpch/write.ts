@@ -9,7 +9,8 @@ import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../core/worker-thread.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { FileTask, WorkerReport } from './file-worker.ts';
 import {
@@ -167,21 +168,7 @@ function chooseConcurrency(requested: unknown, files: number, rows: number): num
 const WORKER_URL = new URL(`./file-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
 function startWorker(): Worker {
-  if (WORKER_URL.pathname.endsWith('.ts')) {
-    // Running from the TypeScript sources under tsx: Node 20 does not carry `--import tsx` into worker
-    // threads, so the worker registers tsx itself before it loads the entry.
-    let tsx: string | undefined;
-    try {
-      tsx = import.meta.resolve('tsx/esm/api');
-    } catch {
-      tsx = undefined; // no tsx: a Node that strips types itself loads the .ts entry directly
-    }
-    if (tsx !== undefined) {
-      const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-      return new Worker(boot, { eval: true });
-    }
-  }
-  return new Worker(WORKER_URL);
+  return startModuleWorker(WORKER_URL);
 }
 
 /**

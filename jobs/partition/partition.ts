@@ -209,7 +209,9 @@ async function partitionPass(opts: PartitionOptions, nullMarker: string): Promis
   const workers = opts.workers ?? (inputBytes < SMALL_INPUT_BYTES ? 0 : defaultWorkers());
   const config = { contract, gzipLevel, blockBytes: blockBytesFor(inputBytes, parts.count), nullMarker };
   const runner: UnitRunner = workers > 0 ? new WorkerPool(workers, config) : new InlineRunner(config);
-  const maxInFlight = Math.max(2, workers + 1);
+  // Two units a worker: one running and one waiting, so a worker that finishes early is not idle while
+  // the oldest unit (merged first) is still running on another (measured: 0.1 s of idle workers on SUPPLIER 1M with one a worker).
+  const maxInFlight = Math.max(2, 2 * workers + 1);
   const unitRows = opts.unitRows ?? SLICE_ROWS;
   const schemas: FileSchema[] = [];
   const sourceFiles: Manifest['package']['sourceFiles'] = [];
@@ -219,12 +221,15 @@ async function partitionPass(opts: PartitionOptions, nullMarker: string): Promis
   let readRows = 0;
   let nextId = 0;
   const inFlight: InFlight[] = [];
+  /** Units in inFlight (file ends are entries too, but hold no work). */
+  let unitsInFlight = 0;
   const inputs = new InputPool();
 
   /** Merges the oldest unit in flight (or closes its file): results are taken strictly in input order. */
   const applyNext = async (): Promise<void> => {
     opts.signal?.throwIfAborted();
     const next = inFlight.shift()!;
+    if (next.result !== null) unitsInFlight--;
     const k = next.file;
     if (next.result === null) {
       const declared = declaredRows[k];
@@ -251,7 +256,8 @@ async function partitionPass(opts: PartitionOptions, nullMarker: string): Promis
     opts.signal?.throwIfAborted();
     entry.result?.catch(() => undefined); // awaited in order later; never an unhandled rejection meanwhile
     inFlight.push(entry);
-    while (inFlight.length > maxInFlight) await applyNext();
+    if (entry.result !== null) unitsInFlight++;
+    while (unitsInFlight > maxInFlight) await applyNext();
   };
 
   try {

@@ -9,27 +9,14 @@
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../core/worker-thread.ts';
 
 /** The worker entry beside this module: worker.ts from the sources, worker.js once compiled. */
 const WORKER_URL = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
 export function startWorker(workerData: unknown): Worker {
-  if (WORKER_URL.pathname.endsWith('.ts')) {
-    // From the TypeScript sources under tsx: Node 20 does not carry `--import tsx` into worker threads,
-    // so the worker registers tsx itself before it loads the entry.
-    let tsx: string | undefined;
-    try {
-      tsx = import.meta.resolve('tsx/esm/api');
-    } catch {
-      tsx = undefined;
-    }
-    if (tsx !== undefined) {
-      const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-      return new Worker(boot, { eval: true, workerData });
-    }
-  }
-  return new Worker(WORKER_URL, { workerData });
+  return startModuleWorker(WORKER_URL, workerData);
 }
 
 /** Below this much input the pass runs on the main thread: starting workers would cost more than they save. */

@@ -12,7 +12,12 @@ import { ROOT, SHARED_TPCH } from '../support/cli.ts';
 describe('bench', () => {
   it('runs our process with the environment the Batch image sets (Dockerfile ENV), so peak RSS is production\'s', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-    for (const [name, value] of Object.entries(IMAGE_ENV)) assert.match(dockerfile, new RegExp(`^\\s+${name}=${value}\\b`, 'm'), `${name}=${value} in the Dockerfile`);
+    for (const [name, value] of Object.entries(IMAGE_ENV)) assert.match(dockerfile, new RegExp(`^(?:ENV)?\\s+${name}=${value}\\b`, 'm'), `${name}=${value} in the Dockerfile`);
+    // And nothing the runtime sets that changes how Node runs is missing from the bench's process.
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    const set = [...runtime.matchAll(/^(?:ENV\s+|\s+)(NODE_\w+|MALLOC_\w+)=(\S+?)\s*\\?$/gm)].map((m) => [m[1], m[2]]);
+    assert.ok(set.length >= 2, 'the runtime ENV block is read');
+    for (const [name, value] of set) assert.equal((IMAGE_ENV as Record<string, string>)[name], value, `${name}=${value} (Dockerfile runtime ENV) in bench IMAGE_ENV`);
   });
 
   it('reads its flags: --quick is 1M rows only, --rows N one size, the rest as given', () => {

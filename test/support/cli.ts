@@ -20,11 +20,18 @@ export interface CliOptions {
   preload?: string[];
   /** Kills a run still going after this long (a run that would never end fails instead of hanging). */
   killAfterMs?: number;
+  /** Runs the installed command (bin/redshift-loader.js: the bundle of `npm run build`) instead of the sources. */
+  built?: boolean;
 }
+
+/** The installed command, and the bundle it loads. */
+export const BIN = fileURLToPath(new URL('../../bin/redshift-loader.js', import.meta.url));
+export const BUNDLE = fileURLToPath(new URL('../../dist/bundle/main.js', import.meta.url));
 
 export function spawnCli(args: string[], opts: CliOptions = {}): ChildProcess {
   const preload = (opts.preload ?? []).flatMap((m) => ['--import', m]);
-  return spawn(process.execPath, ['--import', TSX, ...preload, MAIN, ...args], {
+  if (opts.built && preload.length > 0) throw new Error('test hooks load into the sources only (built: false)');
+  return spawn(process.execPath, opts.built ? [BIN, ...args] : ['--import', TSX, ...preload, MAIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, NODE_NO_WARNINGS: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
