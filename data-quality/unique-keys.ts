@@ -7,7 +7,8 @@
  * keys stay in ordinal order, and kept in memory. When the sorted runs would exceed the memory
  * budget they are written to one temporary spill file and dropped. finish() k-way merges all runs
  * (memory and file, the latter read in blocks) and reports, for every repeated key, each later
- * occurrence with the ordinal of the first: the whole input in key order, duplicates adjacent.
+ * occurrence with the ordinal of the first: the whole input in key order, duplicates adjacent. Runs
+ * whose key ranges do not overlap (keys that arrive in key order) are scanned one by one instead.
  *
  * Memory: 24 bytes × run size (the filling run and the sort's scratch) + 1 MB of digit counts +
  * the sorted runs kept in memory, all within `memoryBytes`. 10M keys in 256 MB: no spill, ~146 MB.
@@ -27,7 +28,15 @@ export interface UniqueKeysOptions {
 /** Called for each repeated occurrence: its key, its ordinal, and the ordinal of the key's first occurrence. */
 export type DuplicateSink = (hi: number, lo: number, ordinal: number, firstOrdinal: number) => void;
 
-interface MemoryRun {
+/** A sorted run's smallest and largest key (its first and last entry). */
+interface KeyRange {
+  firstHi: number;
+  firstLo: number;
+  lastHi: number;
+  lastLo: number;
+}
+
+interface MemoryRun extends KeyRange {
   seq: number;
   hi: Uint32Array;
   lo: Uint32Array;
@@ -35,7 +44,7 @@ interface MemoryRun {
   length: number;
 }
 
-interface FileRun {
+interface FileRun extends KeyRange {
   seq: number;
   /** Byte offset of the run in the spill file: hi words, then lo words, then ordinals. */
   offset: number;
@@ -65,6 +74,8 @@ export class UniqueKeys {
   count = 0;
   /** Runs written to the spill file so far. */
   spilledRuns = 0;
+  /** How finish() found the duplicates: one run scanned, disjoint runs scanned in key order, or the k-way merge. */
+  mergeKind: 'single' | 'disjoint' | 'heap' | undefined;
   private finished = false;
 
   constructor(options: UniqueKeysOptions = {}) {
@@ -121,9 +132,11 @@ export class UniqueKeys {
     });
     // Batches often arrive in key order (a table exported by its key): such a run is sorted already.
     const inScratch = inKeyOrder(n, this.hi, this.lo, this.ord) ? false : radixSort(n, this.hi, this.lo, this.ord, s.hi, s.lo, s.ord, s.counts);
-    const run: MemoryRun = inScratch
-      ? { seq: this.seq++, hi: s.hi, lo: s.lo, ord: s.ord, length: n }
-      : { seq: this.seq++, hi: this.hi, lo: this.lo, ord: this.ord, length: n };
+    const [hi, lo, ord] = inScratch ? [s.hi, s.lo, s.ord] : [this.hi, this.lo, this.ord];
+    const run: MemoryRun = {
+      seq: this.seq++, hi, lo, ord, length: n,
+      firstHi: hi[0], firstLo: lo[0], lastHi: hi[n - 1], lastLo: lo[n - 1],
+    };
     // The arrays that hold the run now belong to it; the other set becomes the scratch, and a new
     // filling run is allocated only if more keys can come (seal() at finish is the last).
     if (inScratch) {
@@ -157,7 +170,7 @@ export class UniqueKeys {
         while (done < bytes.length) done += writeSync(sp.fd, bytes, done, bytes.length - done, sp.size + done);
         sp.size += bytes.length;
       }
-      this.fileRuns.push({ seq: run.seq, offset, length: run.length });
+      this.fileRuns.push({ seq: run.seq, offset, length: run.length, firstHi: run.firstHi, firstLo: run.firstLo, lastHi: run.lastHi, lastLo: run.lastLo });
       this.spilledRuns++;
     }
     this.memoryRuns = [];
@@ -173,8 +186,23 @@ export class UniqueKeys {
     for (const r of this.memoryRuns) cursors.push(new MemoryCursor(r));
     const live = cursors.filter((c) => c.fill());
     live.sort((a, b) => a.seq - b.seq);
-    if (live.length === 1) return scanSingle(live[0], sink);
-    mergeCursors(live, sink);
+    if (live.length <= 1) {
+      this.mergeKind = 'single';
+      if (live.length === 1) scanSingle(live[0], sink);
+      return;
+    }
+    // Runs whose key ranges do not overlap (keys that arrive in order: a table exported by its key) share no
+    // key: scanned one after another in key order, they report exactly what the merge would, without a heap.
+    const byFirst = live.slice().sort((a, b) => compareKeys(a.range.firstHi, a.range.firstLo, b.range.firstHi, b.range.firstLo));
+    let disjoint = true;
+    for (let i = 1; i < byFirst.length && disjoint; i++) {
+      const p = byFirst[i - 1].range;
+      const c = byFirst[i].range;
+      disjoint = compareKeys(p.lastHi, p.lastLo, c.firstHi, c.firstLo) < 0;
+    }
+    this.mergeKind = disjoint ? 'disjoint' : 'heap';
+    if (disjoint) for (const c of byFirst) scanSingle(c, sink);
+    else mergeCursors(live, sink);
   }
 }
 
@@ -238,13 +266,21 @@ export function radixSort(
   return inB;
 }
 
+/** Unsigned order of two (hi, lo) keys: negative, 0 or positive. */
+function compareKeys(aHi: number, aLo: number, bHi: number, bLo: number): number {
+  return aHi !== bHi ? aHi - bHi : aLo - bLo;
+}
+
 abstract class Cursor {
   hi: Uint32Array = new Uint32Array(0);
   lo: Uint32Array = new Uint32Array(0);
   ord: Uint32Array = new Uint32Array(0);
   pos = 0;
   end = 0;
-  constructor(readonly seq: number) {}
+  constructor(
+    readonly seq: number,
+    readonly range: KeyRange,
+  ) {}
   /** Makes pos < end true, reading the next block if needed; false when the run is exhausted. */
   abstract fill(): boolean;
 }
@@ -252,7 +288,7 @@ abstract class Cursor {
 class MemoryCursor extends Cursor {
   private done = false;
   constructor(run: MemoryRun) {
-    super(run.seq);
+    super(run.seq, run);
     this.hi = run.hi;
     this.lo = run.lo;
     this.ord = run.ord;
@@ -275,7 +311,7 @@ class FileCursor extends Cursor {
     private readonly run: FileRun,
     private readonly block: number,
   ) {
-    super(run.seq);
+    super(run.seq, run);
   }
   fill(): boolean {
     if (this.pos < this.end) return true;

@@ -151,3 +151,62 @@ describe('UniqueKeys', () => {
     assert.ok(result.peakRssMB < 300, `peak RSS ${result.peakRssMB} MB`);
   });
 });
+
+describe('UniqueKeys over runs that do not overlap (keys in key order)', () => {
+  /** Every sink call, in the order finish() makes them. */
+  function calls(keys: Array<[number, number]>, memoryBytes: number): { seen: Dup[]; kind: UniqueKeys['mergeKind']; spilled: number } {
+    const t = new UniqueKeys({ memoryBytes });
+    keys.forEach(([hi, lo], ord) => t.add(hi, lo, ord));
+    const seen: Dup[] = [];
+    t.finish((hi, lo, ord, first) => seen.push({ key: `${hi}:${lo}`, ord, first }));
+    return { seen, kind: t.mergeKind, spilled: t.spilledRuns };
+  }
+  /** The brute force's repeats in the order the merge reports them: by key (unsigned hi, lo), then ordinal. */
+  function inMergeOrder(keys: Array<[number, number]>): Dup[] {
+    return bruteForce(keys).sort((a, b) => {
+      const [ah, al] = a.key.split(':').map(Number);
+      const [bh, bl] = b.key.split(':').map(Number);
+      return ah - bh || al - bl || a.ord - b.ord;
+    });
+  }
+  // 1,024-key runs (the smallest), spilled to the file; 4 MB: runs kept in memory, then spilled.
+  for (const memoryBytes of [1024 * 48, 4 * 1024 * 1024]) {
+    it(`scans them one by one and reports what the merge reports (memory ${memoryBytes} bytes)`, () => {
+      // Ascending keys across both words, with repeats inside runs only (ordinals 500-502 of each 1,024).
+      const keys: Array<[number, number]> = [];
+      let k = 0xfffff000;
+      for (let i = 0; i < 300_000; i++) {
+        if (i % 1024 < 500 || i % 1024 > 502) k++;
+        keys.push([Math.floor(k / 2 ** 32), k >>> 0]);
+      }
+      const r = calls(keys, memoryBytes);
+      assert.equal(r.kind, 'disjoint');
+      assert.deepEqual(r.seen, inMergeOrder(keys));
+      assert.ok(r.seen.length > 500);
+    });
+  }
+
+  it('merges runs that share a key at their edge, and reports that repeat across them', () => {
+    const keys: Array<[number, number]> = [];
+    for (let i = 0; i < 5000; i++) keys.push([0, i === 1024 ? 1023 : i]); // ordinal 1024 opens the second run with the first's last key
+    const r = calls(keys, 1024 * 48);
+    assert.equal(r.kind, 'heap');
+    assert.deepEqual(r.seen, [{ key: '0:1023', ord: 1024, first: 1023 }]);
+  });
+
+  it('merges runs in any order when their ranges interleave, and orders disjoint runs that arrive out of order', () => {
+    const interleaved: Array<[number, number]> = [];
+    for (let i = 0; i < 4096; i++) interleaved.push([0, (i % 1024) * 4 + Math.floor(i / 1024)]);
+    interleaved.push([0, 7]);
+    const a = calls(interleaved, 1024 * 48);
+    assert.equal(a.kind, 'heap');
+    assert.deepEqual(a.seen, inMergeOrder(interleaved));
+
+    const descendingRuns: Array<[number, number]> = [];
+    for (let run = 3; run >= 0; run--) for (let i = 0; i < 1024; i++) descendingRuns.push([run, i === 9 ? 8 : i]);
+    const b = calls(descendingRuns, 1024 * 48);
+    assert.equal(b.kind, 'disjoint');
+    assert.deepEqual(b.seen, inMergeOrder(descendingRuns));
+    assert.equal(b.seen.length, 4);
+  });
+});
