@@ -526,6 +526,7 @@ export function decodeChunk(
   }
   let levels = scratch.levels;
   let indices = scratch.indices;
+  const out: ChunkOut = { valid, i32, f64, words, bools, offsets, lengths };
 
   for (let k = 0; k < pages.length; k++) {
     const h = pages[k];
@@ -566,6 +567,7 @@ export function decodeChunk(
     const view = new DataView(arena.buffer, arena.byteOffset, arena.byteLength);
     const noNulls = present === count;
     if (valid && noNulls) valid.fill(1, outBase, outBase + (b - a));
+    const slice: PageRows = { optional, levels, a, b, outBase };
     if (h.encoding === DELTA_BINARY_PACKED && noNulls && a === 0 && b === count && (i32 || (words && physical === 'INT64'))) {
       // A whole page of values, no NULLs: decoded straight into the rows (the same values readPacked would spread).
       if (i32) readDeltaBinaryPacked(arena, p, pageEnd, present, false, i32.subarray(outBase, outBase + count));
@@ -575,20 +577,7 @@ export function decodeChunk(
       const stride = physical === 'INT96' ? 3 : physical === 'INT64' ? 2 : 1;
       const packed = (scratch.packed = room(scratch.packed, stride * present, (k) => new Int32Array(k)));
       readPacked(h.encoding, physical, arena, view, p, pageEnd, present, dictionary, scratch, packed);
-      let v = skipValues * stride;
-      for (let r = a; r < b; r++) {
-        const o = outBase + r - a;
-        if (optional && levels[r] === 0) {
-          valid![o] = 0;
-          if (bools) bools[o] = 0;
-          nulls++;
-          continue;
-        }
-        if (valid) valid[o] = 1;
-        if (bools) bools[o] = packed[v++];
-        else if (i32) i32[o] = packed[v++];
-        else for (let k = 0, d = o * stride; k < stride; k++) words![d + k] = packed[v++];
-      }
+      nulls += spreadPacked(slice, out, packed, stride, skipValues * stride);
     } else if (h.encoding === DELTA_BYTE_ARRAY && (physical === 'BYTE_ARRAY' || fixedBytes)) {
       // Prefix lengths and suffix lengths (both DELTA_BINARY_PACKED), then the suffixes back to back: each
       // value is the first `prefix` bytes of the one before it and its suffix (delta-byte-array.ts).
@@ -598,191 +587,35 @@ export function decodeChunk(
       at = readDeltaBinaryPacked(arena, at, pageEnd, present, false, suffixes, true);
       reserve(rebuiltBytes(prefixes, suffixes, present));
       rebuiltPos = rebuildValues(arena, at, pageEnd, present, prefixes, suffixes, fixedBytes ? width : 0, rebuiltPos);
-      let v = skipValues;
-      for (let r = a; r < b; r++) {
-        const o = outBase + r - a;
-        if (optional && levels[r] === 0) {
-          valid![o] = 0;
-          offsets![o] = 0;
-          lengths![o] = -1;
-          nulls++;
-          continue;
-        }
-        if (valid) valid[o] = 1;
-        offsets![o] = prefixes[v];
-        lengths![o] = suffixes[v++];
-      }
+      // rebuildValues left each value's offset in prefixes and its length in suffixes.
+      nulls += spreadRanges(slice, out, prefixes, suffixes, skipValues);
     } else if (h.encoding === DELTA_LENGTH_BYTE_ARRAY && physical === 'BYTE_ARRAY') {
       // Every length (DELTA_BINARY_PACKED), then every value's bytes back to back.
       const lens = (scratch.packed = room(scratch.packed, present, (k) => new Int32Array(k)));
       let at = readDeltaBinaryPacked(arena, p, pageEnd, present, false, lens, true);
       for (let v = 0; v < skipValues; v++) at += lens[v];
-      let v = skipValues;
-      for (let r = a; r < b; r++) {
-        const o = outBase + r - a;
-        if (optional && levels[r] === 0) {
-          valid![o] = 0;
-          offsets![o] = 0;
-          lengths![o] = -1;
-          nulls++;
-          continue;
-        }
-        if (valid) valid[o] = 1;
-        const len = lens[v++];
-        if (len < 0 || at + len > pageEnd) throw new PageDecodeError('value runs past the page');
-        offsets![o] = at;
-        lengths![o] = len;
-        at += len;
-      }
+      nulls += spreadLengths(slice, out, lens, skipValues, at, pageEnd);
     } else if (h.encoding === BYTE_STREAM_SPLIT && fixedBytes) {
       // FIXED_LEN_BYTE_ARRAY (arrow-rs writes it for wide decimals on request): stream k holds byte k of every
       // value; each value is gathered whole after the page bytes in the arena, in its own byte order.
       if (p + present * width > pageEnd) throw new PageDecodeError('values end early');
       reserve(present * width);
       const start = rebuiltPos;
-      const bytes = arena;
-      for (let k = 0; k < width; k++) {
-        const stream = p + k * present;
-        for (let v = 0, q = start + k; v < present; v++, q += width) bytes[q] = bytes[stream + v];
-      }
+      gatherStreams(arena, p, present, width, start);
       rebuiltPos += present * width;
-      let v = skipValues;
-      for (let r = a; r < b; r++) {
-        const o = outBase + r - a;
-        if (optional && levels[r] === 0) {
-          valid![o] = 0;
-          offsets![o] = 0;
-          lengths![o] = -1;
-          nulls++;
-          continue;
-        }
-        if (valid) valid[o] = 1;
-        offsets![o] = start + width * v++;
-        lengths![o] = width;
-      }
+      nulls += spreadFixed(slice, out, start, width, skipValues);
     } else if (h.encoding === BYTE_STREAM_SPLIT && (i32 || f64 || (words && physical === 'INT64'))) {
       // Stream k holds byte k of each of the page's present values: value v's byte k is at p + k * present + v.
       if (p + present * width > pageEnd) throw new PageDecodeError('values end early');
-      if (noNulls && !f32 && LITTLE_ENDIAN) {
-        // Byte k of each value straight into the output's own bytes, one stream at a time (the typed arrays are
-        // little-endian here, as the streams are).
-        const target = i32 ?? f64 ?? words!;
-        const out = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
-        const count = b - a;
-        const bytes = arena;
-        for (let k = 0; k < width; k++) {
-          for (let i = 0, q = p + k * present + skipValues, d = outBase * width + k; i < count; i++, q++, d += width) out[d] = bytes[q];
-        }
-        continue;
-      }
-      let v = skipValues;
-      for (let r = a; r < b; r++) {
-        const o = outBase + r - a;
-        if (optional && levels[r] === 0) {
-          valid![o] = 0;
-          nulls++;
-          continue;
-        }
-        if (valid) valid[o] = 1;
-        for (let k = 0, q = p + v; k < width; k++, q += present) SPLIT[k] = arena[q];
-        v++;
-        if (i32) i32[o] = SPLIT_VIEW.getInt32(0, true);
-        else if (f64) f64[o] = f32 ? SPLIT_VIEW.getFloat32(0, true) : SPLIT_VIEW.getFloat64(0, true);
-        else {
-          words![2 * o] = SPLIT_VIEW.getInt32(0, true);
-          words![2 * o + 1] = SPLIT_VIEW.getInt32(4, true);
-        }
-      }
+      nulls += splitNumbers(slice, out, arena, p, present, width, skipValues, noNulls, f32);
     } else if (h.encoding === PLAIN && fixedBytes) {
       // FIXED_LEN_BYTE_ARRAY: the present values back to back, `width` bytes each, left where they are.
       p += skipValues * width;
       if (p + (noNulls ? b - a : countRange(levels, a, b)) * width > pageEnd) throw new PageDecodeError('values end early');
-      for (let r = a; r < b; r++) {
-        const o = outBase + r - a;
-        if (optional && levels[r] === 0) {
-          valid![o] = 0;
-          offsets![o] = 0;
-          lengths![o] = -1;
-          nulls++;
-          continue;
-        }
-        if (valid) valid[o] = 1;
-        offsets![o] = p;
-        lengths![o] = width;
-        p += width;
-      }
+      nulls += spreadFixed(slice, out, p, width, 0);
     } else if (h.encoding === PLAIN) {
-      if (physical === 'BYTE_ARRAY') {
-        for (let s = 0; s < skipValues; s++) {
-          if (p + 4 > pageEnd) throw new PageDecodeError('values end early');
-          const len = view.getInt32(p, true);
-          if (len < 0) throw new PageDecodeError('bad length');
-          p += 4 + len;
-        }
-        if (noNulls) {
-          for (let o = outBase, end = outBase + (b - a); o < end; o++) {
-            if (p + 4 > pageEnd) throw new PageDecodeError('values end early');
-            const len = view.getInt32(p, true);
-            p += 4;
-            if (len < 0 || p + len > pageEnd) throw new PageDecodeError('value runs past the page');
-            offsets![o] = p;
-            lengths![o] = len;
-            p += len;
-          }
-        } else {
-          for (let r = a; r < b; r++) {
-            const o = outBase + r - a;
-            if (levels[r] === 0) {
-              valid![o] = 0;
-              offsets![o] = 0;
-              lengths![o] = -1;
-              nulls++;
-              continue;
-            }
-            valid![o] = 1;
-            if (p + 4 > pageEnd) throw new PageDecodeError('values end early');
-            const len = view.getInt32(p, true);
-            p += 4;
-            if (len < 0 || p + len > pageEnd) throw new PageDecodeError('value runs past the page');
-            offsets![o] = p;
-            lengths![o] = len;
-            p += len;
-          }
-        }
-      } else {
-        p += skipValues * width;
-        const needed = (noNulls ? b - a : countRange(levels, a, b)) * width;
-        if (p + needed > pageEnd) throw new PageDecodeError('values end early');
-        if (noNulls) {
-          const end = outBase + (b - a);
-          if (i32) for (let o = outBase; o < end; o++, p += 4) i32[o] = view.getInt32(p, true);
-          else if (f64 && f32) for (let o = outBase; o < end; o++, p += 4) f64[o] = view.getFloat32(p, true);
-          else if (f64) for (let o = outBase; o < end; o++, p += 8) f64[o] = view.getFloat64(p, true);
-          else {
-            for (let o = outBase; o < end; o++, p += 8) {
-              words![2 * o] = view.getInt32(p, true);
-              words![2 * o + 1] = view.getInt32(p + 4, true);
-            }
-          }
-        } else {
-          for (let r = a; r < b; r++) {
-            const o = outBase + r - a;
-            if (levels[r] === 0) {
-              valid![o] = 0;
-              nulls++;
-              continue;
-            }
-            valid![o] = 1;
-            if (i32) i32[o] = view.getInt32(p, true);
-            else if (f64) f64[o] = f32 ? view.getFloat32(p, true) : view.getFloat64(p, true);
-            else {
-              words![2 * o] = view.getInt32(p, true);
-              words![2 * o + 1] = view.getInt32(p + 4, true);
-            }
-            p += width;
-          }
-        }
-      }
+      if (physical === 'BYTE_ARRAY') nulls += plainBytes(slice, out, view, p, pageEnd, skipValues, noNulls);
+      else nulls += plainNumbers(slice, out, view, p, pageEnd, skipValues, noNulls, f32, width);
     } else if (h.encoding === PLAIN_DICTIONARY || h.encoding === RLE_DICTIONARY) {
       if (!dictionary) throw new PageDecodeError('dictionary-encoded page without a dictionary');
       if (indices.length < present) indices = scratch.indices = new Int32Array(present);
@@ -793,72 +626,7 @@ export function decodeChunk(
         if (bitWidth === 0) indices.fill(0, 0, present);
         else readHybrid(arena, p, pageEnd, bitWidth, indices, present);
       }
-      let v = skipValues;
-      const size = dictionary.size;
-      if (noNulls) {
-        // One loop per kind of value, with no per-row test of the kind or of the row's level.
-        const stop = outBase + (b - a);
-        const pairs = dictionary.pairs;
-        if (i32) {
-          const d = dictionary.i32!;
-          for (let o = outBase; o < stop; o++) {
-            const ix = indices[v++];
-            if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
-            i32[o] = d[ix];
-          }
-        } else if (f64) {
-          const d = dictionary.f64!;
-          for (let o = outBase; o < stop; o++) {
-            const ix = indices[v++];
-            if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
-            f64[o] = d[ix];
-          }
-        } else {
-          const d = pairs!;
-          if (words) {
-            for (let o = outBase; o < stop; o++) {
-              const ix = indices[v++];
-              if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
-              words[2 * o] = d[2 * ix];
-              words[2 * o + 1] = d[2 * ix + 1];
-            }
-          } else {
-            const offs = offsets!;
-            const lens = lengths!;
-            for (let o = outBase; o < stop; o++) {
-              const ix = indices[v++];
-              if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
-              offs[o] = d[2 * ix];
-              lens[o] = d[2 * ix + 1];
-            }
-          }
-        }
-        continue;
-      }
-      for (let r = a; r < b; r++) {
-        const o = outBase + r - a;
-        if (optional && levels[r] === 0) {
-          valid![o] = 0;
-          if (lengths) {
-            offsets![o] = 0;
-            lengths[o] = -1;
-          }
-          nulls++;
-          continue;
-        }
-        if (valid) valid[o] = 1;
-        const ix = indices[v++];
-        if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
-        if (i32) i32[o] = dictionary.i32![ix];
-        else if (f64) f64[o] = dictionary.f64![ix];
-        else if (words) {
-          words[2 * o] = dictionary.pairs![2 * ix];
-          words[2 * o + 1] = dictionary.pairs![2 * ix + 1];
-        } else {
-          offsets![o] = dictionary.pairs![2 * ix];
-          lengths![o] = dictionary.pairs![2 * ix + 1];
-        }
-      }
+      nulls += dictionaryValues(slice, out, dictionary, indices, skipValues, noNulls);
     } else {
       throw new PageDecodeError(`encoding ${h.encoding}`);
     }
@@ -880,6 +648,333 @@ export function decodeChunk(
     default:
       return { physical: fixedBytes ? 'FIXED_LEN_BYTE_ARRAY' : 'BYTE_ARRAY', ...base, data: arena, offsets: offsets!.subarray(0, n), lengths: lengths!.subarray(0, n) };
   }
+}
+
+/**
+ * The page loops of decodeChunk, one function each: V8 optimizes each on its own, so the first page of a new
+ * encoding or type costs a small function's recompile instead of decodeChunk's whole (measured: decodeChunk
+ * was compiled 7 times in each worker at ~27 ms a time; bench/README.md, "V8 compilation").
+ */
+
+/** The chunk's output arrays (the ones of its physical type are set). */
+interface ChunkOut {
+  valid: Uint8Array | null;
+  i32: Int32Array | undefined;
+  f64: Float64Array | undefined;
+  words: Int32Array | undefined;
+  bools: Uint8Array | undefined;
+  offsets: Int32Array | undefined;
+  lengths: Int32Array | undefined;
+}
+
+/** A page's rows [a, b) in the slice: row r lands at outBase + r - a; with `optional`, levels[r] 0 is NULL. */
+interface PageRows {
+  optional: boolean;
+  levels: Uint8Array;
+  a: number;
+  b: number;
+  outBase: number;
+}
+
+/** Packed values (stride words each, from word v) spread over the rows; returns the NULLs. */
+function spreadPacked(s: PageRows, out: ChunkOut, packed: Int32Array, stride: number, v: number): number {
+  const { optional, levels, a, b, outBase } = s;
+  const { valid, bools, i32, words } = out;
+  let nulls = 0;
+  for (let r = a; r < b; r++) {
+    const o = outBase + r - a;
+    if (optional && levels[r] === 0) {
+      valid![o] = 0;
+      if (bools) bools[o] = 0;
+      nulls++;
+      continue;
+    }
+    if (valid) valid[o] = 1;
+    if (bools) bools[o] = packed[v++];
+    else if (i32) i32[o] = packed[v++];
+    else for (let k = 0, d = o * stride; k < stride; k++) words![d + k] = packed[v++];
+  }
+  return nulls;
+}
+
+/** Byte values at starts[v], lens[v] (from value v) spread over the rows; returns the NULLs. */
+function spreadRanges(s: PageRows, out: ChunkOut, starts: Int32Array, lens: Int32Array, v: number): number {
+  const { optional, levels, a, b, outBase } = s;
+  const { valid } = out;
+  const offsets = out.offsets!;
+  const lengths = out.lengths!;
+  let nulls = 0;
+  for (let r = a; r < b; r++) {
+    const o = outBase + r - a;
+    if (optional && levels[r] === 0) {
+      valid![o] = 0;
+      offsets[o] = 0;
+      lengths[o] = -1;
+      nulls++;
+      continue;
+    }
+    if (valid) valid[o] = 1;
+    offsets[o] = starts[v];
+    lengths[o] = lens[v++];
+  }
+  return nulls;
+}
+
+/** Byte values back to back from `at`, lens[v] bytes each (from value v), spread over the rows; returns the NULLs. */
+function spreadLengths(s: PageRows, out: ChunkOut, lens: Int32Array, v: number, at: number, pageEnd: number): number {
+  const { optional, levels, a, b, outBase } = s;
+  const { valid } = out;
+  const offsets = out.offsets!;
+  const lengths = out.lengths!;
+  let nulls = 0;
+  for (let r = a; r < b; r++) {
+    const o = outBase + r - a;
+    if (optional && levels[r] === 0) {
+      valid![o] = 0;
+      offsets[o] = 0;
+      lengths[o] = -1;
+      nulls++;
+      continue;
+    }
+    if (valid) valid[o] = 1;
+    const len = lens[v++];
+    if (len < 0 || at + len > pageEnd) throw new PageDecodeError('value runs past the page');
+    offsets[o] = at;
+    lengths[o] = len;
+    at += len;
+  }
+  return nulls;
+}
+
+/** Fixed-width values at start + width * v (from value v) spread over the rows; returns the NULLs. */
+function spreadFixed(s: PageRows, out: ChunkOut, start: number, width: number, v: number): number {
+  const { optional, levels, a, b, outBase } = s;
+  const { valid } = out;
+  const offsets = out.offsets!;
+  const lengths = out.lengths!;
+  let nulls = 0;
+  for (let r = a; r < b; r++) {
+    const o = outBase + r - a;
+    if (optional && levels[r] === 0) {
+      valid![o] = 0;
+      offsets[o] = 0;
+      lengths[o] = -1;
+      nulls++;
+      continue;
+    }
+    if (valid) valid[o] = 1;
+    offsets[o] = start + width * v++;
+    lengths[o] = width;
+  }
+  return nulls;
+}
+
+/** BYTE_STREAM_SPLIT of `present` values of `width` bytes at p, gathered whole (value v at start + width * v). */
+function gatherStreams(bytes: Uint8Array, p: number, present: number, width: number, start: number): void {
+  for (let k = 0; k < width; k++) {
+    const stream = p + k * present;
+    for (let v = 0, q = start + k; v < present; v++, q += width) bytes[q] = bytes[stream + v];
+  }
+}
+
+/** BYTE_STREAM_SPLIT numbers at p (stream k: byte k of each present value) into the rows; returns the NULLs. */
+function splitNumbers(
+  s: PageRows, out: ChunkOut, arena: Uint8Array, p: number, present: number, width: number, skipValues: number, noNulls: boolean, f32: boolean,
+): number {
+  const { optional, levels, a, b, outBase } = s;
+  const { valid, i32, f64, words } = out;
+  if (noNulls && !f32 && LITTLE_ENDIAN) {
+    // Byte k of each value straight into the output's own bytes, one stream at a time (the typed arrays are
+    // little-endian here, as the streams are).
+    const target = i32 ?? f64 ?? words!;
+    const bytes = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
+    const count = b - a;
+    for (let k = 0; k < width; k++) {
+      for (let i = 0, q = p + k * present + skipValues, d = outBase * width + k; i < count; i++, q++, d += width) bytes[d] = arena[q];
+    }
+    return 0;
+  }
+  let nulls = 0;
+  let v = skipValues;
+  for (let r = a; r < b; r++) {
+    const o = outBase + r - a;
+    if (optional && levels[r] === 0) {
+      valid![o] = 0;
+      nulls++;
+      continue;
+    }
+    if (valid) valid[o] = 1;
+    for (let k = 0, q = p + v; k < width; k++, q += present) SPLIT[k] = arena[q];
+    v++;
+    if (i32) i32[o] = SPLIT_VIEW.getInt32(0, true);
+    else if (f64) f64[o] = f32 ? SPLIT_VIEW.getFloat32(0, true) : SPLIT_VIEW.getFloat64(0, true);
+    else {
+      words![2 * o] = SPLIT_VIEW.getInt32(0, true);
+      words![2 * o + 1] = SPLIT_VIEW.getInt32(4, true);
+    }
+  }
+  return nulls;
+}
+
+/** PLAIN BYTE_ARRAY values (4-byte length, bytes) at p, after skipping `skipValues`, into the rows; returns the NULLs. */
+function plainBytes(s: PageRows, out: ChunkOut, view: DataView, p: number, pageEnd: number, skipValues: number, noNulls: boolean): number {
+  const { levels, a, b, outBase } = s;
+  const { valid } = out;
+  const offsets = out.offsets!;
+  const lengths = out.lengths!;
+  for (let k = 0; k < skipValues; k++) {
+    if (p + 4 > pageEnd) throw new PageDecodeError('values end early');
+    const len = view.getInt32(p, true);
+    if (len < 0) throw new PageDecodeError('bad length');
+    p += 4 + len;
+  }
+  if (noNulls) {
+    for (let o = outBase, end = outBase + (b - a); o < end; o++) {
+      if (p + 4 > pageEnd) throw new PageDecodeError('values end early');
+      const len = view.getInt32(p, true);
+      p += 4;
+      if (len < 0 || p + len > pageEnd) throw new PageDecodeError('value runs past the page');
+      offsets[o] = p;
+      lengths[o] = len;
+      p += len;
+    }
+    return 0;
+  }
+  let nulls = 0;
+  for (let r = a; r < b; r++) {
+    const o = outBase + r - a;
+    if (levels[r] === 0) {
+      valid![o] = 0;
+      offsets[o] = 0;
+      lengths[o] = -1;
+      nulls++;
+      continue;
+    }
+    valid![o] = 1;
+    if (p + 4 > pageEnd) throw new PageDecodeError('values end early');
+    const len = view.getInt32(p, true);
+    p += 4;
+    if (len < 0 || p + len > pageEnd) throw new PageDecodeError('value runs past the page');
+    offsets[o] = p;
+    lengths[o] = len;
+    p += len;
+  }
+  return nulls;
+}
+
+/** PLAIN numbers (`width` bytes each) at p, after skipping `skipValues`, into the rows; returns the NULLs. */
+function plainNumbers(
+  s: PageRows, out: ChunkOut, view: DataView, p: number, pageEnd: number, skipValues: number, noNulls: boolean, f32: boolean, width: number,
+): number {
+  const { levels, a, b, outBase } = s;
+  const { valid, i32, f64, words } = out;
+  p += skipValues * width;
+  const needed = (noNulls ? b - a : countRange(levels, a, b)) * width;
+  if (p + needed > pageEnd) throw new PageDecodeError('values end early');
+  if (noNulls) {
+    const end = outBase + (b - a);
+    if (i32) for (let o = outBase; o < end; o++, p += 4) i32[o] = view.getInt32(p, true);
+    else if (f64 && f32) for (let o = outBase; o < end; o++, p += 4) f64[o] = view.getFloat32(p, true);
+    else if (f64) for (let o = outBase; o < end; o++, p += 8) f64[o] = view.getFloat64(p, true);
+    else {
+      for (let o = outBase; o < end; o++, p += 8) {
+        words![2 * o] = view.getInt32(p, true);
+        words![2 * o + 1] = view.getInt32(p + 4, true);
+      }
+    }
+    return 0;
+  }
+  let nulls = 0;
+  for (let r = a; r < b; r++) {
+    const o = outBase + r - a;
+    if (levels[r] === 0) {
+      valid![o] = 0;
+      nulls++;
+      continue;
+    }
+    valid![o] = 1;
+    if (i32) i32[o] = view.getInt32(p, true);
+    else if (f64) f64[o] = f32 ? view.getFloat32(p, true) : view.getFloat64(p, true);
+    else {
+      words![2 * o] = view.getInt32(p, true);
+      words![2 * o + 1] = view.getInt32(p + 4, true);
+    }
+    p += width;
+  }
+  return nulls;
+}
+
+/** Dictionary indices (from index v) looked up into the rows; returns the NULLs. */
+function dictionaryValues(s: PageRows, out: ChunkOut, dictionary: Dictionary, indices: Int32Array, v: number, noNulls: boolean): number {
+  const { optional, levels, a, b, outBase } = s;
+  const { valid, i32, f64, words, offsets, lengths } = out;
+  const size = dictionary.size;
+  if (noNulls) {
+    // One loop per kind of value, with no per-row test of the kind or of the row's level.
+    const stop = outBase + (b - a);
+    const pairs = dictionary.pairs;
+    if (i32) {
+      const d = dictionary.i32!;
+      for (let o = outBase; o < stop; o++) {
+        const ix = indices[v++];
+        if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
+        i32[o] = d[ix];
+      }
+    } else if (f64) {
+      const d = dictionary.f64!;
+      for (let o = outBase; o < stop; o++) {
+        const ix = indices[v++];
+        if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
+        f64[o] = d[ix];
+      }
+    } else {
+      const d = pairs!;
+      if (words) {
+        for (let o = outBase; o < stop; o++) {
+          const ix = indices[v++];
+          if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
+          words[2 * o] = d[2 * ix];
+          words[2 * o + 1] = d[2 * ix + 1];
+        }
+      } else {
+        const offs = offsets!;
+        const lens = lengths!;
+        for (let o = outBase; o < stop; o++) {
+          const ix = indices[v++];
+          if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
+          offs[o] = d[2 * ix];
+          lens[o] = d[2 * ix + 1];
+        }
+      }
+    }
+    return 0;
+  }
+  let nulls = 0;
+  for (let r = a; r < b; r++) {
+    const o = outBase + r - a;
+    if (optional && levels[r] === 0) {
+      valid![o] = 0;
+      if (lengths) {
+        offsets![o] = 0;
+        lengths[o] = -1;
+      }
+      nulls++;
+      continue;
+    }
+    if (valid) valid[o] = 1;
+    const ix = indices[v++];
+    if (ix < 0 || ix >= size) throw new PageDecodeError('dictionary index out of range');
+    if (i32) i32[o] = dictionary.i32![ix];
+    else if (f64) f64[o] = dictionary.f64![ix];
+    else if (words) {
+      words[2 * o] = dictionary.pairs![2 * ix];
+      words[2 * o + 1] = dictionary.pairs![2 * ix + 1];
+    } else {
+      offsets![o] = dictionary.pairs![2 * ix];
+      lengths![o] = dictionary.pairs![2 * ix + 1];
+    }
+  }
+  return nulls;
 }
 
 function countRange(levels: Uint8Array, a: number, b: number): number {
