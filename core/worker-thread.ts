@@ -7,9 +7,9 @@
  * instead of on a background compiler thread (`--no-concurrent-recompilation`). The partition pass and the
  * generator start one worker per core and keep every core busy, so a background compile waits for a core
  * while the worker runs the function unoptimized meanwhile: measured on SUPPLIER 1M (arrow-rs Parquet, two
- * workers on two cores), the pass took 10% less wall time and 9% less CPU with the flag (bench/README.md,
- * "V8 compilation"). The flag is read when an isolate is created, so it changes only the workers started
- * after it, never the thread that is already running; the output bytes do not depend on it.
+ * workers on two cores), the pass took 10% less wall time and 9% less CPU with the flag (README.md,
+ * Benchmark, "Start-up and warm-up"). The flag is read when an isolate is created, so it changes only the
+ * workers started after it, never the thread that is already running; the output bytes do not depend on it.
  */
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';

@@ -4,7 +4,7 @@
 //
 // Why: a process spent its first ~0.25 s resolving, reading and compiling ~110 modules one by one, and each
 // partition worker did it again. In one file per chunk that is about 0.1 s less CPU per thread
-// (bench/README.md, "Start-up").
+// (README.md, Benchmark, "Start-up and warm-up").
 //
 // The folder is flat on purpose: every module that finds a file beside itself (new URL('./x', import.meta.url))
 // finds it here whichever chunk it lands in: worker.js, file-worker.js, and the contracts and their schema,

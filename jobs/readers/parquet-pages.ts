@@ -652,8 +652,9 @@ export function decodeChunk(
 
 /**
  * The page loops of decodeChunk, one function each: V8 optimizes each on its own, so the first page of a new
- * encoding or type costs a small function's recompile instead of decodeChunk's whole (measured: decodeChunk
- * was compiled 7 times in each worker at ~27 ms a time; bench/README.md, "V8 compilation").
+ * encoding or type costs a small function's recompile instead of decodeChunk's whole (measured with
+ * --trace-opt on arrow-rs SUPPLIER 1M: ~27 ms per recompile of the whole; README.md, Benchmark, "Start-up and
+ * warm-up").
  */
 
 /** The chunk's output arrays (the ones of its physical type are set). */

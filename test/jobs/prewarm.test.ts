@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prewarmCount } from '../../jobs/commands/prewarm.ts';
-import { defaultWorkers, prewarmedCount, prewarmWorkers, SMALL_INPUT_BYTES, takePrewarmed } from '../../jobs/partition/worker-start.ts';
+import { defaultWorkers, prewarmedCount, prewarmWorkers, SMALL_INPUT_BYTES, startWorker, takePrewarmed } from '../../jobs/partition/worker-start.ts';
 import { runCli } from '../support/cli.ts';
 
 describe('prewarming the partition workers', () => {
@@ -55,6 +55,18 @@ describe('prewarming the partition workers', () => {
       assert.ok(performance.now() - started < 20_000, 'the unadopted workers do not keep the process alive');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('worker threads of CPU-bound passes', () => {
+  it('start after V8 is told to compile on the worker\'s own thread', async () => {
+    const { workerCompilationTuned } = await import('../../core/worker-thread.ts');
+    const w = startWorker({ partitionWorker: true });
+    try {
+      assert.equal(workerCompilationTuned(), true);
+    } finally {
+      await w.terminate();
     }
   });
 });
