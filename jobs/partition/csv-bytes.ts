@@ -122,9 +122,7 @@ class Column {
         this.kind = TEXT;
         this.valid = cell.valid;
         this.data = cell.data;
-        if (this.view.buffer !== cell.data.buffer || this.view.byteOffset !== cell.data.byteOffset || this.view.byteLength !== cell.data.byteLength) {
-          this.view = new DataView(cell.data.buffer, cell.data.byteOffset, cell.data.byteLength);
-        }
+        this.view = new DataView(cell.data.buffer, cell.data.byteOffset, cell.data.byteLength);
         this.offsets = cell.offsets;
         this.lengths = cell.lengths;
         this.quote = cell.quote;
