@@ -57,7 +57,13 @@ function wordTestOf(table: Uint8Array): WordTest {
   return { x1: Math.imul(x1, 0x01010101), x2: Math.imul(x2, 0x01010101), always: 0 };
 }
 
-const OWN_WORD_TEST = wordTestOf(OWN_CLASSES);
+/** A class table and its word test. */
+interface Classes {
+  table: Uint8Array;
+  wordTest: WordTest;
+}
+
+const OWN: Classes = { table: OWN_CLASSES, wordTest: wordTestOf(OWN_CLASSES) };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -150,7 +156,7 @@ export class ByteLevelColumnCheck {
   private readonly text: TextDemands | undefined;
   /** Booleans: no demand but the column's NULL handling (a rule with any other demand sends it per value). */
   private readonly booleans: boolean;
-  private classes: { from: Uint8Array; table: Uint8Array; wordTest: WordTest } | undefined;
+  private classes: (Classes & { from: Uint8Array }) | undefined;
 
   constructor(
     private readonly chk: ColumnCheck,
@@ -278,8 +284,8 @@ export class ByteLevelColumnCheck {
     const n = col.rows;
     const { data, offsets, lengths, valid } = col;
     const { maxBytes, noNul, patterns, lo, hi, oneOf, charOnly } = d;
-    const table = classes ? this.classTable(classes.table) : OWN_CLASSES;
-    const { x1, x2, always } = classes ? this.classes!.wordTest : OWN_WORD_TEST;
+    const { table, wordTest } = classes ? this.classTable(classes.table) : OWN;
+    const { x1, x2, always } = wordTest;
     const marks = classes ? classes.out : null;
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const chk = this.chk;
@@ -389,13 +395,13 @@ export class ByteLevelColumnCheck {
   }
 
   /** The caller's classes with this module's own bits added (built once per caller table). */
-  private classTable(from: Uint8Array): Uint8Array {
+  private classTable(from: Uint8Array): Classes {
     if (this.classes?.from !== from) {
       const table = new Uint8Array(256);
       for (let c = 0; c < 256; c++) table[c] = (from[c] & CALLER_CLASS_BITS) | OWN_CLASSES[c];
       this.classes = { from, table, wordTest: wordTestOf(table) };
     }
-    return this.classes.table;
+    return this.classes;
   }
 }
 

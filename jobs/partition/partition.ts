@@ -157,9 +157,12 @@ interface InFlight {
  */
 class InputPool {
   private readonly free: SharedArrayBuffer[] = [];
+  /** Buffers taken and not given back: row groups whose bytes units in flight still use. */
+  inUse = 0;
 
   /** A buffer of at least `n` bytes. */
   take(n: number): SharedArrayBuffer {
+    this.inUse++;
     let best = -1;
     for (let i = 0; i < this.free.length; i++) {
       if (this.free[i].byteLength >= n && (best < 0 || this.free[i].byteLength < this.free[best].byteLength)) best = i;
@@ -170,6 +173,7 @@ class InputPool {
   }
 
   give(b: SharedArrayBuffer): void {
+    this.inUse--;
     this.free.push(b);
   }
 }
@@ -228,8 +232,6 @@ async function partitionPass(opts: PartitionOptions, nullMarker: string): Promis
   /** Units in inFlight (file ends are entries too, but hold no work). */
   let unitsInFlight = 0;
   const inputs = new InputPool();
-  /** Row groups whose bytes units in flight still use (each holds a buffer of the pool until its last unit merges). */
-  let liveGroups = 0;
 
   /** Merges the oldest unit in flight (or closes its file): results are taken strictly in input order. */
   const applyNext = async (): Promise<void> => {
@@ -304,20 +306,15 @@ async function partitionPass(opts: PartitionOptions, nullMarker: string): Promis
             // At most two row groups' bytes at once, however many units are in flight: the one being cut and
             // the one before it (measured: without this bound, arrow-rs SUPPLIER 10M, one 43 MB row group per
             // file, peaked at 528 MiB instead of ~450).
-            while (liveGroups >= MAX_LIVE_GROUPS && inFlight.length > 0) await applyNext();
+            while (inputs.inUse >= MAX_LIVE_GROUPS && inFlight.length > 0) await applyNext();
             const { bytes, read } = await readGroup(access, lo, hi, inputs);
-            liveGroups++;
             checkPageSizes(read, lo, group, opts.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES, { file: file.uri, group: g, groupStart });
             const slices = rows > unitRows ? unitsOf(rows, unitRows, countDataPages(read, largest[0] - lo, Math.min(largest[1], hi) - lo)) : 1;
             for (let s = 0; s < slices; s++) {
               const from = Math.floor((s * rows) / slices);
               const to = Math.floor(((s + 1) * rows) / slices);
               const unit = { kind: 'parquet' as const, id: nextId++, fileId: k, group: g, groupStart, groupRows: rows, from, to, bytes, length: read.length, start: lo };
-              const release = (): void => {
-                inputs.give(bytes);
-                liveGroups--;
-              };
-              await submit({ result: runner.run(unit), file: k, done: s === slices - 1 ? release : undefined });
+              await submit({ result: runner.run(unit), file: k, done: s === slices - 1 ? () => inputs.give(bytes) : undefined });
             }
             groupStart += rows;
           }

@@ -61,8 +61,9 @@ export class WorkerPool implements UnitRunner {
   constructor(size: number, config: UnitConfig) {
     const warm = takePrewarmed(size);
     for (let i = 0; i < size; i++) {
-      const w = i < warm.length ? warm[i] : startWorker({ partitionWorker: true, config });
-      if (i < warm.length) w.postMessage({ type: 'config', config } satisfies WorkerMessage);
+      // Prewarmed or new, every worker gets the pass's configuration as its first message.
+      const w = i < warm.length ? warm[i] : startWorker({ partitionWorker: true });
+      w.postMessage({ type: 'config', config } satisfies WorkerMessage);
       w.on('message', (m: WorkerReply) => this.onReply(w, m));
       w.on('error', (e) => this.onFailure(w, e));
       w.on('exit', (code) => {

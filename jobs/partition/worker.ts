@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { UnitProcessor, type ParquetFileInfo, type Unit, type UnitConfig, type UnitResult } from './unit.ts';
 
 export type WorkerMessage =
-  /** The pass's configuration, first, to a worker started before it was known (worker-start.ts). */
+  /** The pass's configuration: every worker's first message (a prewarmed one starts before it is known). */
   | { type: 'config'; config: UnitConfig }
   | { type: 'file'; info: ParquetFileInfo }
   | { type: 'drop'; fileId: number }
@@ -46,8 +46,7 @@ export function transferables(result: UnitResult): ArrayBuffer[] {
 
 const port = parentPort;
 if (port && (workerData as { partitionWorker?: boolean } | undefined)?.partitionWorker) {
-  const given = (workerData as { config?: UnitConfig }).config;
-  let processor: UnitProcessor | undefined = given && new UnitProcessor(given);
+  let processor: UnitProcessor | undefined;
   let queue = Promise.resolve();
   const broken = new Map<number, unknown>();
   port.on('message', (m: WorkerMessage) => {
