@@ -169,7 +169,9 @@ class InputPool {
     }
     if (best >= 0) return this.free.splice(best, 1)[0];
     if (this.free.length > 0) this.free.shift(); // too small for this input: let it go
-    return new SharedArrayBuffer(Math.max(n, 1 << 20));
+    // An eighth more than asked: the next row group, a little larger, still fits, and the buffer is reused
+    // instead of dropped (a dropped shared buffer is freed only when V8 collects it).
+    return new SharedArrayBuffer(Math.max(n + (n >>> 3), 1 << 20));
   }
 
   give(b: SharedArrayBuffer): void {
